@@ -1,0 +1,3 @@
+from compose_lite.cli import main
+
+main()

@@ -1,0 +1,96 @@
+"""The `cl` command line: a click group, global options and the single error boundary.
+
+Command modules are small and import heavy libraries (docker, jsonschema, rich,
+watchdog) only inside their functions, so `cl --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import click
+
+from compose_lite import __version__
+from compose_lite.cli.context import GlobalOptions
+from compose_lite.errors import ComposeLiteError, ConfigErrors, InterruptedByUser
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class ErrorBoundaryGroup(click.Group):
+    """Renders library errors as ``error:``/``hint:`` lines; tracebacks only with --debug."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ComposeLiteError as err:
+            debug = bool(ctx.meta.get("cl.debug"))
+            if debug:
+                logging.getLogger("compose_lite").exception("failed")
+            raise click.exceptions.Exit(render_error(err)) from None
+        except KeyboardInterrupt:
+            raise click.exceptions.Exit(InterruptedByUser.exit_code) from None
+
+
+def render_error(err: ComposeLiteError) -> int:
+    """Write an error (or several) to stderr; return the exit code."""
+    if isinstance(err, InterruptedByUser):
+        click.echo(err.message, err=True)
+        return err.exit_code
+    errors = err.errors if isinstance(err, ConfigErrors) else [err]
+    for one in errors:
+        click.echo(f"error: {one}", err=True)
+        if one.hint:
+            click.echo(f"hint: {one.hint}", err=True)
+    return err.exit_code
+
+
+@click.group(cls=ErrorBoundaryGroup, context_settings=CONTEXT_SETTINGS)
+@click.option("-f", "--file", "files", multiple=True,
+              help="Compose configuration file (repeatable, '-' reads stdin). Env: COMPOSE_FILE.")
+@click.option("-p", "--project-name", help="Project name. Env: COMPOSE_PROJECT_NAME.")
+@click.option("--project-directory", type=click.Path(file_okay=False),
+              help="Alternate working directory (default: the first file's directory).")
+@click.option("--env-file", "env_files", multiple=True, help="Alternate environment file (repeatable).")
+@click.option("--profile", "profiles", multiple=True, help="Activate a profile (repeatable). Env: COMPOSE_PROFILES.")
+@click.option("--ansi", type=click.Choice(["never", "always", "auto"]), default="auto", show_default=True,
+              help="Control when to print ANSI control characters.")
+@click.option("--progress", type=click.Choice(["auto", "tty", "plain", "json", "quiet"]), default="auto",
+              show_default=True, help="Type of progress output.")
+@click.option("-H", "--host", help="Daemon socket to connect to (unix://, tcp://, ssh://). Env: DOCKER_HOST.")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+@click.option("-v", "--verbose", is_flag=True, help="Show what compose-lite is doing.")
+@click.version_option(__version__, "--version", prog_name="compose-lite", message="%(prog)s version %(version)s")
+@click.pass_context
+def cli(ctx: click.Context, files: tuple[str, ...], project_name: str | None, project_directory: str | None,
+        env_files: tuple[str, ...], profiles: tuple[str, ...], ansi: str, progress: str, host: str | None,
+        debug: bool, verbose: bool) -> None:
+    """compose-lite: define and run multi-container applications (Compose files, one engine)."""
+    ctx.meta["cl.debug"] = debug
+    if debug or verbose:
+        logging.basicConfig(level=logging.DEBUG if debug else logging.INFO,
+                            format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = GlobalOptions(
+        files=files, project_name=project_name, project_directory=project_directory,
+        env_files=env_files, profiles=profiles, ansi=ansi, progress=progress, host=host,
+        debug=debug, verbose=verbose,
+    )
+
+
+def _register_commands() -> None:
+    from compose_lite.cli import commands  # noqa: PLC0415  (keeps this module import-light)
+
+    for command in commands.ALL:
+        cli.add_command(command)
+
+
+_register_commands()
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="cl")
+    except KeyboardInterrupt:  # Ctrl-C outside a command's own handling
+        sys.exit(InterruptedByUser.exit_code)

@@ -1,0 +1,9 @@
+"""The list of commands, one module each; imported by the group at start-up."""
+
+from __future__ import annotations
+
+import click
+
+from compose_lite.cli.version_cmd import version
+
+ALL: list[click.Command] = [version]

@@ -1,0 +1,22 @@
+"""`cl version`."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from compose_lite import __version__
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["pretty", "json"]), default="pretty")
+@click.option("--short", is_flag=True, help="Show only the version number.")
+def version(fmt: str, short: bool) -> None:
+    """Show the compose-lite version."""
+    if short:
+        click.echo(__version__)
+    elif fmt == "json":
+        click.echo(json.dumps({"version": __version__}))
+    else:
+        click.echo(f"compose-lite version {__version__}")

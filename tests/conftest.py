@@ -1,0 +1,19 @@
+"""Shared test set-up: integration tests are marked by folder and always talk to an explicit engine."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# The SDK would otherwise follow a Docker CLI context to some other engine.
+os.environ.setdefault("DOCKER_HOST", "unix:///var/run/docker.sock")
+
+INTEGRATION_DIR = Path(__file__).parent / "integration"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if INTEGRATION_DIR in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.integration)

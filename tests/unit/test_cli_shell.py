@@ -1,0 +1,73 @@
+"""The CLI shell: fast help, version, the error boundary."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import click
+from click.testing import CliRunner
+
+from compose_lite import __version__
+from compose_lite.cli import cli, render_error
+from compose_lite.errors import ConfigError, ConfigErrors, Position
+
+HEAVY = ("docker", "jsonschema", "watchdog", "rich", "yaml")
+
+
+def test_help_imports_no_heavy_library() -> None:
+    code = (
+        "import sys, runpy\n"
+        "sys.argv = ['cl', '--help']\n"
+        "try:\n"
+        "    runpy.run_module('compose_lite', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert "Usage: cl" in out.stdout
+
+
+def test_version_command_and_flag() -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["version"]).output == f"compose-lite version {__version__}\n"
+    assert runner.invoke(cli, ["version", "--short"]).output == f"{__version__}\n"
+    assert json.loads(runner.invoke(cli, ["version", "--format", "json"]).output) == {"version": __version__}
+    assert runner.invoke(cli, ["--version"]).output == f"compose-lite version {__version__}\n"
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    result = CliRunner().invoke(cli, ["frobnicate"])
+    assert result.exit_code == 2
+    assert "No such command 'frobnicate'" in result.output
+
+
+def test_render_error_prints_location_and_hint(capsys: object) -> None:
+    err = ConfigError(
+        "additional property 'enviroment' is not allowed",
+        position=Position("compose.yaml", 4, 5),
+        path="services.web",
+        hint="did you mean 'environment'?",
+    )
+    runner = CliRunner()
+
+    @click.command()
+    def boom() -> None:
+        raise ConfigErrors([err, ConfigError("second problem", path="services.db")])
+
+    cli.add_command(boom)
+    try:
+        result = runner.invoke(cli, ["boom"])
+    finally:
+        cli.commands.pop("boom")
+    assert result.exit_code == 15
+    assert result.stderr == (
+        "error: compose.yaml:4:5: services.web: additional property 'enviroment' is not allowed\n"
+        "hint: did you mean 'environment'?\n"
+        "error: services.db: second problem\n"
+    )
+    assert "Traceback" not in result.output
+    assert render_error(ConfigError("x")) == 15

@@ -1,0 +1,16 @@
+"""Dotted paths into the Compose tree, as shown to users: ``services.web.ports[0]``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """``("services", "web", "ports", 0)`` → ``services.web.ports[0]``; ``()`` → ``""``."""
+    out: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        else:
+            out.append(f".{part}" if out else part)
+    return "".join(out)

@@ -1,0 +1,1 @@
+"""The Compose loader: files → plain tree → interpolated, validated, merged, bound model."""

@@ -24,6 +24,7 @@ import yaml
 import yaml.events as ev
 
 from compose_lite.errors import ConfigError, Position
+from compose_lite.loader.paths import format_path
 
 Path = tuple[str | int, ...]
 
@@ -79,17 +80,6 @@ class Document:
             if pos is not None:
                 return pos
         return None
-
-
-def format_path(path: Path) -> str:
-    """``("services", "web", "ports", 0)`` → ``services.web.ports[0]``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else part
-    return out
 
 
 def parse_yaml(text: str | bytes, file: str) -> Document:

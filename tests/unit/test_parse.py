@@ -12,7 +12,6 @@ from compose_lite.loader.parse import (
     MAX_DEPTH,
     Override,
     Reset,
-    format_path,
     parse_yaml,
     parse_yaml_all,
 )
@@ -43,11 +42,6 @@ def test_value_and_key_positions() -> None:
     assert doc.positions[("services", "web", "image")] == Position(F, 5, 12)
     assert doc.key_positions[("services", "web", "image")] == Position(F, 5, 5)
     assert doc.position_of(("services", "web", "image", "nope")) == Position(F, 5, 12)
-
-
-def test_format_path() -> None:
-    assert format_path(("services", "web", "ports", 0, "target")) == "services.web.ports[0].target"
-    assert format_path(()) == ""
 
 
 def test_merge_keys_explicit_wins_and_earlier_source_wins() -> None:

@@ -7,6 +7,6 @@ py="${PYTHON:-python3}"
 [ -x "$root/.venv/bin/python" ] || "$py" -m venv "$root/.venv"
 stamp="$root/.venv/.installed-$(sha1sum "$root/pyproject.toml" | cut -c1-12)"
 if [ ! -e "$stamp" ]; then
-  "$root/.venv/bin/python" -m pip install -q --disable-pip-version-check -e "$root[test]"
+  "$root/.venv/bin/python" -m pip install -q --disable-pip-version-check -e "$root[test]" --config-settings editable_mode=compat
   touch "$stamp"
 fi

@@ -6,7 +6,6 @@ watchdog) only inside their functions, so `cl --help` stays fast.
 
 from __future__ import annotations
 
-import logging
 import sys
 from typing import Any
 
@@ -28,7 +27,9 @@ class ErrorBoundaryGroup(click.Group):
         except ComposeLiteError as err:
             debug = bool(ctx.meta.get("cl.debug"))
             if debug:
-                logging.getLogger("compose_lite").exception("failed")
+                import traceback
+
+                traceback.print_exc()
             raise click.exceptions.Exit(render_error(err)) from None
         except KeyboardInterrupt:
             raise click.exceptions.Exit(InterruptedByUser.exit_code) from None
@@ -70,6 +71,8 @@ def cli(ctx: click.Context, files: tuple[str, ...], project_name: str | None, pr
     """compose-lite: define and run multi-container applications (Compose files, one engine)."""
     ctx.meta["cl.debug"] = debug
     if debug or verbose:
+        import logging
+
         logging.basicConfig(level=logging.DEBUG if debug else logging.INFO,
                             format="%(levelname)s %(name)s: %(message)s")
     ctx.obj = GlobalOptions(

@@ -1,0 +1,283 @@
+"""The typed Compose model: frozen dataclasses built once by ``loader.bind`` and read everywhere else.
+
+Durations are integers in nanoseconds, sizes integers in bytes, paths absolute.  Mappings are
+plain dicts treated as read-only by convention (the dataclasses are frozen so fields cannot be
+rebound); sequences are tuples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Condition(StrEnum):
+    """``depends_on.<svc>.condition``."""
+
+    STARTED = "service_started"
+    HEALTHY = "service_healthy"
+    COMPLETED = "service_completed_successfully"
+
+
+@dataclass(frozen=True)
+class DependsOn:
+    service: str
+    condition: Condition = Condition.STARTED
+    restart: bool = False
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Port:
+    target: int
+    published: str | None = None  # "8080" or a range "8000-8010"; None = random host port
+    host_ip: str | None = None
+    protocol: str = "tcp"
+
+
+@dataclass(frozen=True)
+class Mount:
+    """One entry of ``volumes:`` or ``tmpfs:``; ``source`` is a volume key, a host path or None."""
+
+    type: str  # volume | bind | tmpfs | npipe | image | cluster
+    target: str
+    source: str | None = None
+    read_only: bool = False
+    consistency: str | None = None
+    bind_propagation: str | None = None
+    bind_create_host_path: bool = True
+    bind_selinux: str | None = None
+    volume_nocopy: bool = False
+    volume_subpath: str | None = None
+    tmpfs_size: int | None = None
+    tmpfs_mode: int | None = None
+
+
+@dataclass(frozen=True)
+class ServiceNetwork:
+    """A service's attachment to a network (by the project's network key)."""
+
+    key: str
+    aliases: tuple[str, ...] = ()
+    ipv4_address: str | None = None
+    ipv6_address: str | None = None
+    priority: int = 0
+    mac_address: str | None = None
+
+
+@dataclass(frozen=True)
+class Healthcheck:
+    test: tuple[str, ...]  # ("CMD", ...), ("CMD-SHELL", "..."), ("NONE",)
+    interval_ns: int | None = None
+    timeout_ns: int | None = None
+    retries: int | None = None
+    start_period_ns: int | None = None
+    start_interval_ns: int | None = None
+
+    @property
+    def disabled(self) -> bool:
+        return self.test[:1] == ("NONE",)
+
+
+@dataclass(frozen=True)
+class Build:
+    context: str
+    dockerfile: str | None = None
+    dockerfile_inline: str | None = None
+    args: Mapping[str, str] = field(default_factory=dict)
+    target: str | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
+    network: str | None = None
+    shm_size: int | None = None
+    extra_hosts: tuple[str, ...] = ()
+    no_cache: bool = False
+    pull: bool = False
+
+
+@dataclass(frozen=True)
+class Ulimit:
+    name: str
+    soft: int
+    hard: int
+
+
+@dataclass(frozen=True)
+class Device:
+    source: str
+    target: str
+    permissions: str = "rwm"
+
+
+@dataclass(frozen=True)
+class Logging:
+    driver: str | None = None
+    options: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Resources:
+    """``deploy.resources`` merged with the legacy service keys (mem_limit, cpus, …)."""
+
+    cpus: float | None = None
+    memory: int | None = None
+    memory_reservation: int | None = None
+    memswap_limit: int | None = None
+    pids: int | None = None
+    cpu_shares: int | None = None
+    cpu_quota: int | None = None
+    cpu_period: int | None = None
+    cpuset: str | None = None
+    oom_kill_disable: bool = False
+    oom_score_adj: int | None = None
+    mem_swappiness: int | None = None
+    blkio_weight: int | None = None
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A service's use of a secret or config: mounted read-only at ``target``."""
+
+    source: str
+    target: str
+    uid: str | None = None
+    gid: str | None = None
+    mode: int | None = None
+
+
+@dataclass(frozen=True)
+class WatchRule:
+    path: str
+    action: str  # sync | rebuild | restart | sync+restart | sync+exec
+    target: str | None = None
+    ignore: tuple[str, ...] = ()
+    initial_sync: bool = False
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    image: str | None = None
+    build: Build | None = None
+    pull_policy: str | None = None
+    command: tuple[str, ...] | None = None
+    entrypoint: tuple[str, ...] | None = None
+    environment: Mapping[str, str | None] = field(default_factory=dict)
+    ports: tuple[Port, ...] = ()
+    expose: tuple[str, ...] = ()
+    mounts: tuple[Mount, ...] = ()
+    volumes_from: tuple[str, ...] = ()
+    networks: tuple[ServiceNetwork, ...] = ()
+    network_mode: str | None = None
+    depends_on: tuple[DependsOn, ...] = ()
+    healthcheck: Healthcheck | None = None
+    restart: str | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
+    container_name: str | None = None
+    user: str | None = None
+    working_dir: str | None = None
+    hostname: str | None = None
+    domainname: str | None = None
+    mac_address: str | None = None
+    init: bool | None = None
+    stop_signal: str | None = None
+    stop_grace_period_ns: int | None = None
+    cap_add: tuple[str, ...] = ()
+    cap_drop: tuple[str, ...] = ()
+    privileged: bool = False
+    read_only: bool = False
+    security_opt: tuple[str, ...] = ()
+    extra_hosts: tuple[str, ...] = ()
+    dns: tuple[str, ...] = ()
+    dns_search: tuple[str, ...] = ()
+    dns_opt: tuple[str, ...] = ()
+    tty: bool = False
+    stdin_open: bool = False
+    shm_size: int | None = None
+    sysctls: Mapping[str, str] = field(default_factory=dict)
+    ulimits: tuple[Ulimit, ...] = ()
+    devices: tuple[Device, ...] = ()
+    group_add: tuple[str, ...] = ()
+    resources: Resources = field(default_factory=Resources)
+    logging: Logging | None = None
+    pid: str | None = None
+    ipc: str | None = None
+    uts: str | None = None
+    userns_mode: str | None = None
+    cgroup_parent: str | None = None
+    runtime: str | None = None
+    platform: str | None = None
+    links: tuple[str, ...] = ()
+    secrets: tuple[FileRef, ...] = ()
+    configs: tuple[FileRef, ...] = ()
+    scale: int | None = None  # deploy.replicas or scale; None = 1
+    profiles: tuple[str, ...] = ()
+    watch: tuple[WatchRule, ...] = ()
+    unsupported: tuple[str, ...] = ()  # model keys present but not applied by compose-lite
+
+    @property
+    def replicas(self) -> int:
+        return 1 if self.scale is None else self.scale
+
+    def service_refs(self) -> tuple[str, ...]:
+        """Services this one needs at creation time besides depends_on (network_mode/ipc/pid
+        ``service:x``, volumes_from)."""
+        refs: list[str] = []
+        for value in (self.network_mode, self.ipc, self.pid):
+            if value and value.startswith("service:"):
+                refs.append(value.split(":", 1)[1])
+        for source in self.volumes_from:
+            if not source.startswith("container:"):
+                refs.append(source.split(":", 1)[0])
+        return tuple(dict.fromkeys(refs))
+
+
+@dataclass(frozen=True)
+class Network:
+    key: str
+    name: str
+    external: bool = False
+    driver: str | None = None
+    driver_opts: Mapping[str, str] = field(default_factory=dict)
+    internal: bool = False
+    attachable: bool = False
+    enable_ipv6: bool = False
+    ipam_driver: str | None = None
+    ipam_config: tuple[Mapping[str, str], ...] = ()
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Volume:
+    key: str
+    name: str
+    external: bool = False
+    driver: str | None = None
+    driver_opts: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FileObject:
+    """A top-level secret or config."""
+
+    key: str
+    name: str
+    file: str | None = None
+    content: str | None = None
+    environment: str | None = None
+    external: bool = False
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    working_dir: str
+    config_files: tuple[str, ...] = ()
+    services: Mapping[str, Service] = field(default_factory=dict)
+    networks: Mapping[str, Network] = field(default_factory=dict)
+    volumes: Mapping[str, Volume] = field(default_factory=dict)
+    secrets: Mapping[str, FileObject] = field(default_factory=dict)
+    configs: Mapping[str, FileObject] = field(default_factory=dict)
+    environment: Mapping[str, str] = field(default_factory=dict)
+    disabled_services: tuple[str, ...] = ()

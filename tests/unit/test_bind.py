@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from compose_lite.errors import ConfigError
+from compose_lite.loader.bind import bind
+from compose_lite.model import Condition, DependsOn, Mount, Port, ServiceNetwork, Ulimit
+
+# `docker compose config --format json` of a small demo project (paths rewritten to /proj).
+DEMO = json.loads((Path(__file__).parent / "fixtures" / "bind_demo.json").read_text())
+
+
+def demo() -> Any:
+    return bind(DEMO, working_dir="/proj", config_files=("/proj/compose.yaml",))
+
+
+def test_project_level_names_and_defaults() -> None:
+    project = demo()
+    assert project.name == "demo"
+    assert project.config_files == ("/proj/compose.yaml",)
+    assert {k: n.name for k, n in project.networks.items()} == {
+        "back": "demo_back", "default": "demo_default", "front": "front"}
+    assert project.networks["front"].external
+    assert project.networks["back"].ipam_config == ({"subnet": "10.5.0.0/16"},)
+    assert project.volumes["dbdata"].name == "demo_dbdata"
+    assert project.volumes["dbdata"].labels == {"keep": "yes"}
+    assert project.secrets["pw"].file == "/proj/pw.txt"
+
+
+def test_service_units_and_long_forms() -> None:
+    db = demo().services["db"]
+    assert db.environment == {"EMPTY": None, "POSTGRES_DB": "app"}
+    assert db.healthcheck is not None
+    assert db.healthcheck.test == ("CMD-SHELL", "pg_isready")
+    assert db.healthcheck.interval_ns == 90_000_000_000
+    assert db.healthcheck.timeout_ns == 500_000_000
+    assert db.stop_grace_period_ns == 20_000_000_000
+    assert db.shm_size == 256 * 1024 * 1024
+    assert db.resources.cpus == 0.5
+    assert db.resources.memory == 512 * 1024 * 1024
+    assert db.resources.memory_reservation == 128 * 1024 * 1024
+    assert db.replicas == 2
+    assert db.ulimits == (Ulimit("nofile", 20000, 40000), Ulimit("nproc", 65535, 65535))
+    assert db.networks == (ServiceNetwork("back", aliases=("database",), ipv4_address="10.5.0.5"),)
+    assert db.mounts == (
+        Mount(type="volume", target="/var/lib/postgresql/data", source="dbdata"),
+        Mount(type="bind", target="/docker-entrypoint-initdb.d", source="/proj/init", read_only=True),
+        Mount(type="volume", target="/anon"),
+        Mount(type="tmpfs", target="/run", tmpfs_size=64 * 1024 * 1024),
+    )
+    assert db.secrets[0].target == "/run/secrets/pw"
+
+
+def test_web_ports_depends_on_and_unsupported_keys() -> None:
+    web = demo().services["web"]
+    assert web.ports == (Port(80, "8080", "127.0.0.1"), Port(9000))
+    assert web.depends_on == (
+        DependsOn("cache", Condition.STARTED, restart=False, required=False),
+        DependsOn("db", Condition.HEALTHY, restart=True, required=True),
+    )
+    assert web.command == ("python", "app.py", "--debug")
+    assert web.extra_hosts == ("somehost:162.242.195.82",)
+    assert web.build is not None and web.build.context == "/proj/web"
+    assert web.unsupported == ("post_start",)
+    assert [n.key for n in web.networks] == ["back", "front"]
+
+
+def test_service_refs_and_default_network() -> None:
+    side = demo().services["side"]
+    assert side.network_mode == "service:web"
+    assert side.networks == ()
+    assert side.service_refs() == ("web", "db")
+    assert demo().services["cache"].networks == (ServiceNetwork("default"),)
+
+
+def test_relative_bind_paths_are_resolved_against_the_project_dir() -> None:
+    model = {"name": "p", "services": {"a": {"image": "x", "volumes": [
+        {"type": "bind", "source": "./data", "target": "/d"}]}}}
+    assert bind(model, working_dir="/w").services["a"].mounts[0].source == "/w/data"
+
+
+@pytest.mark.parametrize(("service", "message", "path"), [
+    ({"image": "x", "networks": {"nope": None}},
+     "service 'a' refers to undefined network 'nope'", "services.a.networks.nope"),
+    ({"image": "x", "volumes": [{"type": "volume", "source": "gone", "target": "/d"}]},
+     "service 'a' refers to undefined volume 'gone'", "services.a.volumes[0]"),
+    ({"image": "x", "depends_on": {"ghost": {"condition": "service_started", "required": True}}},
+     "service 'a' depends on undefined service 'ghost'", "services.a.depends_on.ghost"),
+])
+def test_broken_references_name_the_path(service: dict[str, Any], message: str, path: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        bind({"name": "p", "services": {"a": service}}, working_dir="/w")
+    assert info.value.message == message
+    assert info.value.path == path
+
+
+def test_optional_dependency_on_a_missing_service_is_accepted() -> None:
+    model = {"name": "p", "services": {"a": {"image": "x", "depends_on": {
+        "ghost": {"condition": "service_started", "required": False}}}}}
+    assert bind(model, working_dir="/w").services["a"].depends_on[0].required is False
+
+
+def test_bad_duration_is_a_config_error() -> None:
+    model = {"name": "p", "services": {"a": {"image": "x", "stop_grace_period": "soon"}}}
+    with pytest.raises(ConfigError) as info:
+        bind(model, working_dir="/w")
+    assert info.value.path == "services.a.stop_grace_period"

@@ -26,6 +26,9 @@ need_pkgs=()
 command -v dockerd >/dev/null 2>&1 || need_pkgs+=(docker.io)
 [ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' || need_pkgs+=(busybox-static file)
 command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
+# sshd + ssh: the tests deploy through `cl -H ssh://…` to this same engine over loopback.
+[ -x /usr/sbin/sshd ] || need_pkgs+=(openssh-server)
+command -v ssh >/dev/null 2>&1 || need_pkgs+=(openssh-client)
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
   log "installing ${need_pkgs[*]}"
   apt_install "${need_pkgs[@]}"

@@ -1,0 +1,77 @@
+"""A throwaway sshd on 127.0.0.1 so tests can drive this machine's engine through `ssh://`.
+
+The Docker SDK (use_ssh_client=True) runs the system `ssh`; a wrapper first on PATH adds our own
+config (throwaway key, no host-key prompts) so nothing in ~/.ssh is touched.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SshEndpoint:
+    host_url: str  # e.g. ssh://root@127.0.0.1:40222
+    env: dict[str, str]  # environment with the ssh wrapper first on PATH
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for_port(port: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"sshd did not listen on 127.0.0.1:{port} within {timeout}s")
+
+
+@contextmanager
+def running_sshd(workdir: Path) -> Iterator[SshEndpoint]:
+    workdir.mkdir(parents=True, exist_ok=True)
+    key = workdir / "id_ed25519"
+    host_key = workdir / "host_ed25519"
+    for path in (key, host_key):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(path)], check=True)
+    (workdir / "authorized_keys").write_text(Path(f"{key}.pub").read_text())
+    port = _free_port()
+    sshd_config = workdir / "sshd_config"
+    sshd_config.write_text(
+        f"ListenAddress 127.0.0.1\nPort {port}\nHostKey {host_key}\n"
+        f"AuthorizedKeysFile {workdir / 'authorized_keys'}\nPidFile {workdir / 'sshd.pid'}\n"
+        "PermitRootLogin prohibit-password\nPasswordAuthentication no\nUsePAM no\nStrictModes no\n"
+        "SetEnv DOCKER_HOST=unix:///var/run/docker.sock\n"
+    )
+    ssh_config = workdir / "ssh_config"
+    ssh_config.write_text(
+        f"Host 127.0.0.1\n  IdentityFile {key}\n  IdentitiesOnly yes\n  StrictHostKeyChecking no\n"
+        f"  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n  BatchMode yes\n"
+    )
+    bin_dir = workdir / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    wrapper = bin_dir / "ssh"
+    wrapper.write_text(f'#!/bin/sh\nexec /usr/bin/ssh -F {ssh_config} "$@"\n')
+    wrapper.chmod(0o755)
+    Path("/run/sshd").mkdir(exist_ok=True)  # privilege separation directory sshd insists on
+    proc = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", str(sshd_config)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait_for_port(port, timeout=10)
+        env = dict(os.environ)
+        env["PATH"] = f"{bin_dir}:{env.get('PATH', '/usr/bin:/bin')}"
+        yield SshEndpoint(host_url=f"ssh://root@127.0.0.1:{port}", env=env)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from compose_lite.cli.config_cmd import config
 from compose_lite.cli.version_cmd import version
 
-ALL: list[click.Command] = [version]
+ALL: list[click.Command] = [config, version]

@@ -1,0 +1,100 @@
+"""`cl config`: print the canonical model of the project (or a slice of it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+import click
+
+from compose_lite.cli.context import GlobalOptions
+
+# Top-level key order of Compose's YAML output.
+_TOP_ORDER = ("name", "services", "networks", "volumes", "secrets", "configs", "models")
+
+
+@click.command("config")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True,
+              help="Output format.")
+@click.option("-q", "--quiet", is_flag=True, help="Only validate the configuration, print nothing.")
+@click.option("--services", is_flag=True, help="Print the service names, one per line.")
+@click.option("--volumes", is_flag=True, help="Print the volume names, one per line.")
+@click.option("--networks", is_flag=True, help="Print the network names, one per line.")
+@click.option("--profiles", is_flag=True, help="Print the profile names, one per line.")
+@click.option("--images", is_flag=True, help="Print the image names, one per line.")
+@click.option("--no-interpolate", is_flag=True, help="Don't interpolate environment variables.")
+@click.option("--no-normalize", is_flag=True, help="Don't normalize the compose model.")
+@click.option("--no-path-resolution", is_flag=True, help="Don't resolve file paths.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Save to file (default: stdout).")
+@click.pass_obj
+def config(opts: GlobalOptions, fmt: str, quiet: bool, services: bool, volumes: bool, networks: bool,
+           profiles: bool, images: bool, no_interpolate: bool, no_normalize: bool,
+           no_path_resolution: bool, output: str | None) -> None:
+    """Parse, resolve and render the Compose files in canonical format."""
+    from compose_lite.loader.pipeline import LoadRequest, load
+    from compose_lite.loader.profiles import all_profiles
+
+    request = LoadRequest(
+        files=opts.files, project_name=opts.project_name, project_directory=opts.project_directory,
+        env_files=opts.env_files, profiles=opts.profiles, environ=dict(opts.environ), cwd=os.getcwd(),
+        stdin=sys.stdin.read, interpolate=not no_interpolate, normalize=not no_normalize,
+        resolve_paths=not no_path_resolution,
+    )
+    project = load(request)
+    for warning in project.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if quiet:
+        return
+    model = project.model
+    if services:
+        text = _lines(model.get("services") or {})
+    elif volumes:
+        text = _lines(model.get("volumes") or {})
+    elif networks:
+        text = _lines(model.get("networks") or {})
+    elif profiles:
+        every = {**(model.get("services") or {}), **project.disabled_services}
+        text = _lines(all_profiles(every))
+    elif images:
+        text = _lines(_image(name, svc, project.name) for name, svc in (model.get("services") or {}).items())
+    else:
+        text = render(model, fmt, escape=not no_interpolate)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
+def _lines(names: Any) -> str:
+    return "".join(f"{n}\n" for n in names)
+
+
+def _image(name: str, service: dict[str, Any], project: str) -> str:
+    return str(service.get("image") or f"{project}-{name}")
+
+
+def render(model: dict[str, Any], fmt: str, *, escape: bool = True) -> str:
+    """The model as Compose prints it: ``$`` written as ``$$`` so the output loads back the same."""
+    tree = _escape(model) if escape else model
+    ordered = {k: tree[k] for k in _TOP_ORDER if k in tree}
+    ordered.update({k: v for k, v in tree.items() if k not in ordered})
+    if fmt == "json":
+        return json.dumps(ordered, indent=4, ensure_ascii=False) + "\n"
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return str(yaml.dump(ordered, Dumper=dumper, sort_keys=False, default_flow_style=False,
+                         allow_unicode=True, width=float("inf")))
+
+
+def _escape(node: Any) -> Any:
+    if isinstance(node, str):
+        return node.replace("$", "$$")
+    if isinstance(node, dict):
+        return {k: _escape(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_escape(v) for v in node]
+    return node

@@ -1,0 +1,563 @@
+"""Short → long syntax: every value in the one spelling Compose's model prints.
+
+A table maps path patterns ("services.*.ports") to converters, like compose-go's
+transform package; the walker visits the tree once and applies the first
+matching converter.  Converters are pure, idempotent (long syntax passes through
+unchanged) and raise ValueError with a user-facing reason on malformed input;
+the walker turns that into a ConfigError carrying the dotted path.
+"""
+
+from __future__ import annotations
+
+import os.path
+import re
+import shlex
+from collections.abc import Callable
+from typing import Any
+
+from compose_lite.errors import ConfigError
+from compose_lite.loader.parse import Override, Reset
+from compose_lite.loader.units import normalize_duration, parse_bytes
+
+Converter = Callable[[Any], Any]
+
+_BIND_PROPAGATION = {"rprivate", "private", "rshared", "shared", "rslave", "slave"}
+_PORT_SPEC = re.compile(
+    r"^(?:(?:\[(?P<ip6>[^\]]+)\]|(?P<ip>[^:]*)):)??(?:(?P<host>[^:]*):)?(?P<container>[^:/]+)(?:/(?P<proto>\w+))?$"
+)
+
+
+def scalar_text(value: Any) -> str:
+    """A YAML scalar as Go's model stores it in a string field (true → "true", 1.0 → "1")."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _to_mapping(value: Any, *, keep_null: bool = True, sep: str = "=") -> Any:
+    """["A=1", "B"] or {"A": 1} → {"A": "1", "B": None}; values become strings."""
+    if isinstance(value, list):
+        out: dict[str, Any] = {}
+        for item in value:
+            key, found, val = str(item).partition(sep)
+            out[key] = val if found else None
+        value = out
+    if not isinstance(value, dict):
+        return value
+    return {
+        str(k): (None if keep_null else "") if v is None else scalar_text(v)
+        for k, v in value.items()
+    }
+
+
+def _labels(value: Any) -> Any:
+    """Labels keep null as "" (Go's map[string]string)."""
+    return _to_mapping(value, keep_null=False)
+
+
+def _string_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+def _command(value: Any) -> Any:
+    """A shell-style string is split like Compose does; lists stay as given."""
+    if isinstance(value, str):
+        try:
+            return shlex.split(value)
+        except ValueError as err:
+            raise ValueError(f"invalid command line {value!r}: {err}") from None
+    if isinstance(value, list):
+        return [scalar_text(v) for v in value]
+    return value
+
+
+def _duration(value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        return normalize_duration(value)
+    except ValueError:
+        raise ValueError(f"invalid duration {value!r}") from None
+
+
+def _bytes(value: Any) -> Any:
+    if value is None:
+        return None
+    return str(parse_bytes(value))
+
+
+def _number_float(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            raise ValueError(f"invalid number {value!r}") from None
+    return value
+
+
+def _octal_mode(value: Any) -> Any:
+    """File modes print as Go's "0440"; a YAML 0440 is already the number 288."""
+    if isinstance(value, str):
+        text = value.strip().lower().removeprefix("0o")
+        value = int(text, 8)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"0{value:o}"
+    return value
+
+
+def _file_mount(value: Any) -> Any:
+    mount = {"source": value} if isinstance(value, str) else dict(value)
+    for key in ("uid", "gid"):
+        if key in mount and mount[key] is not None:
+            mount[key] = scalar_text(mount[key])
+    if "mode" in mount:
+        mount["mode"] = _octal_mode(mount["mode"])
+    return mount
+
+
+def _healthcheck(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    check = dict(value)
+    test = check.get("test")
+    if isinstance(test, str):
+        check["test"] = ["CMD-SHELL", test]
+    for key in ("interval", "timeout", "start_period", "start_interval"):
+        if key in check:
+            check[key] = _duration(check[key])
+    return check
+
+
+def _ports(value: Any) -> Any:
+    if not isinstance(value, list):
+        return value
+    out: list[Any] = []
+    for entry in value:
+        if isinstance(entry, dict):
+            port = dict(entry)
+            if "published" in port and port["published"] is not None:
+                port["published"] = scalar_text(port["published"])
+            if isinstance(port.get("target"), str):
+                port["target"] = int(port["target"])
+            out.append(port)
+        elif isinstance(entry, int) and not isinstance(entry, bool):
+            out.append({"target": entry})
+        else:
+            out.extend(parse_port(str(entry)))
+    return out
+
+
+def _port_range(text: str, spec: str) -> tuple[int, int]:
+    low, _, high = text.partition("-")
+    try:
+        start = int(low)
+        end = int(high) if high else start
+    except ValueError:
+        raise ValueError(f"invalid port {text!r} in {spec!r}") from None
+    if end < start:
+        raise ValueError(f"invalid port range {text!r} in {spec!r}")
+    return start, end
+
+
+def parse_port(spec: str) -> list[dict[str, Any]]:
+    """ "[ip:][host[-range]:]container[-range][/proto]" → long-syntax port entries."""
+    match = _PORT_SPEC.match(spec.strip())
+    if match is None:
+        raise ValueError(f"invalid port specification {spec!r}")
+    ip = match.group("ip6") or match.group("ip") or ""
+    host = match.group("host") or ""
+    proto = match.group("proto") or "tcp"
+    c_start, c_end = _port_range(match.group("container"), spec)
+    base: dict[str, Any] = {"mode": "ingress", "protocol": proto}
+    if ip:
+        base["host_ip"] = ip
+    if not host:
+        return [{**base, "target": port} for port in range(c_start, c_end + 1)]
+    h_start, h_end = _port_range(host, spec)
+    if c_start == c_end and h_start != h_end:
+        return [{**base, "published": host, "target": c_start}]
+    if h_end - h_start != c_end - c_start:
+        raise ValueError(f"invalid port range {spec!r}: host and container ranges differ in length")
+    return [
+        {**base, "published": str(h_start + i), "target": c_start + i}
+        for i in range(c_end - c_start + 1)
+    ]
+
+
+def _is_file_path(source: str) -> bool:
+    return source[:1] in (".", "/", "~") or bool(re.match(r"^[a-zA-Z]:[\\/]", source))
+
+
+def parse_volume(spec: str) -> dict[str, Any]:
+    """ "[source:]target[:options]" → a long-syntax mount (compose-go's ParseVolume)."""
+    parts = re.split(r"(?<!^[a-zA-Z]):|(?<=^[a-zA-Z]):(?![\\/])", spec)
+    if any(p == "" for p in parts) or not spec:
+        raise ValueError(f"invalid volume specification {spec!r}")
+    if len(parts) > 3:
+        raise ValueError(f"invalid volume specification {spec!r}: too many colons")
+    mount: dict[str, Any] = {}
+    if len(parts) == 1:
+        mount["target"] = parts[0]
+    else:
+        mount["source"], mount["target"] = parts[0], parts[1]
+    bind: dict[str, Any] = {}
+    for option in (parts[2].split(",") if len(parts) == 3 else []):
+        if option == "ro":
+            mount["read_only"] = True
+        elif option == "nocopy":
+            mount["volume"] = {"nocopy": True}
+        elif option in ("z", "Z"):
+            bind["selinux"] = option
+        elif option in _BIND_PROPAGATION:
+            bind["propagation"] = option
+    if _is_file_path(mount.get("source", "")):
+        mount["type"] = "bind"
+        mount["bind"] = {**bind, "create_host_path": True}
+    else:
+        mount["type"] = "volume"
+        mount.setdefault("volume", {})
+    return mount
+
+
+def _volume_mount(value: Any) -> Any:
+    return parse_volume(value) if isinstance(value, str) else value
+
+
+def _device(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    parts = value.split(":")
+    if len(parts) > 3:
+        raise ValueError(f"invalid device specification {value!r}")
+    source = parts[0]
+    target = parts[1] if len(parts) > 1 else source
+    permissions = parts[2] if len(parts) > 2 else "rwm"
+    return {"source": source, "target": target, "permissions": permissions}
+
+
+def _depends_on(value: Any) -> Any:
+    if isinstance(value, list):
+        value = {name: {} for name in value}
+    if not isinstance(value, dict):
+        return value
+    out: dict[str, Any] = {}
+    for name, dep in value.items():
+        dep = dict(dep or {})
+        dep.setdefault("condition", "service_started")
+        dep.setdefault("required", True)
+        out[name] = dep
+    return out
+
+
+def _env_file(value: Any) -> Any:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list):
+        return value
+    out: list[dict[str, Any]] = []
+    for item in items:
+        entry = {"path": item} if isinstance(item, str) else dict(item)
+        entry.setdefault("required", True)
+        out.append(entry)
+    return out
+
+
+def _networks_of_service(value: Any) -> Any:
+    if isinstance(value, list):
+        return {name: None for name in value}
+    return value
+
+
+def _extra_hosts(value: Any) -> Any:
+    if isinstance(value, dict):
+        out = []
+        for host, ips in value.items():
+            for ip in ips if isinstance(ips, list) else [ips]:
+                out.append(f"{host}={ip}")
+        return out
+    if isinstance(value, list):
+        return [_host_entry(str(item)) for item in value]
+    return value
+
+
+def _host_entry(entry: str) -> str:
+    """ "host:ip" (old spelling) → "host=ip"; IPv6 addresses keep their colons."""
+    if "=" in entry:
+        return entry
+    host, _, ip = entry.partition(":")
+    return f"{host}={ip}"
+
+
+def _build(value: Any) -> Any:
+    return {"context": value} if isinstance(value, str) else value
+
+
+def _extends(value: Any) -> Any:
+    return {"service": value} if isinstance(value, str) else value
+
+
+def _expose(value: Any) -> Any:
+    return [scalar_text(v) for v in value] if isinstance(value, list) else value
+
+
+def _key_value_or_list(value: Any) -> Any:
+    return _to_mapping(value) if isinstance(value, list) else value
+
+
+def _maybe_external(value: Any) -> Any:
+    """Deprecated `external: {name: x}` → `external: true` + `name: x`; null → {}."""
+    if value is None:
+        return {}
+    if isinstance(value, dict) and isinstance(value.get("external"), dict):
+        value = dict(value)
+        ext = value.pop("external")
+        value["external"] = True
+        if "name" in ext:
+            value["name"] = ext["name"]
+    return value
+
+
+def _watch(value: Any) -> Any:
+    if not isinstance(value, list):
+        return value
+    out: list[Any] = []
+    for rule in value:
+        if isinstance(rule, dict) and isinstance(rule.get("path"), list):
+            out.extend({**rule, "path": p} for p in rule["path"])
+        else:
+            out.append(rule)
+    return out
+
+
+def _hook(value: Any) -> Any:
+    if isinstance(value, dict) and "command" in value:
+        return {**value, "command": _command(value["command"])}
+    return value
+
+
+# Patterns are dotted paths; "*" matches any one key or list index.
+TRANSFORMS: dict[str, Converter] = {
+    "services.*.build": _build,
+    "services.*.build.args": _to_mapping,
+    "services.*.build.labels": _labels,
+    "services.*.build.additional_contexts": _key_value_or_list,
+    "services.*.build.extra_hosts": _extra_hosts,
+    "services.*.build.secrets.*": _file_mount,
+    "services.*.build.shm_size": _bytes,
+    "services.*.build.ssh": _key_value_or_list,
+    "services.*.command": _command,
+    "services.*.entrypoint": _command,
+    "services.*.configs.*": _file_mount,
+    "services.*.secrets.*": _file_mount,
+    "services.*.cpus": _number_float,
+    "services.*.depends_on": _depends_on,
+    "services.*.deploy.labels": _labels,
+    "services.*.deploy.resources.limits.cpus": _number_float,
+    "services.*.deploy.resources.limits.memory": _bytes,
+    "services.*.deploy.resources.reservations.cpus": _number_float,
+    "services.*.deploy.resources.reservations.memory": _bytes,
+    "services.*.deploy.restart_policy.delay": _duration,
+    "services.*.deploy.restart_policy.window": _duration,
+    "services.*.deploy.update_config.delay": _duration,
+    "services.*.deploy.update_config.monitor": _duration,
+    "services.*.deploy.rollback_config.delay": _duration,
+    "services.*.deploy.rollback_config.monitor": _duration,
+    "services.*.develop.watch": _watch,
+    "services.*.devices.*": _device,
+    "services.*.dns": _string_list,
+    "services.*.dns_search": _string_list,
+    "services.*.env_file": _env_file,
+    "services.*.environment": _to_mapping,
+    "services.*.annotations": _labels,
+    "services.*.labels": _labels,
+    "services.*.label_file": _string_list,
+    "services.*.expose": _expose,
+    "services.*.extends": _extends,
+    "services.*.extra_hosts": _extra_hosts,
+    "services.*.healthcheck": _healthcheck,
+    "services.*.logging.options": _labels,
+    "services.*.mem_limit": _bytes,
+    "services.*.mem_reservation": _bytes,
+    "services.*.memswap_limit": _bytes,
+    "services.*.shm_size": _bytes,
+    "services.*.networks": _networks_of_service,
+    "services.*.models": _networks_of_service,
+    "services.*.ports": _ports,
+    "services.*.post_start.*": _hook,
+    "services.*.pre_stop.*": _hook,
+    "services.*.stop_grace_period": _duration,
+    "services.*.sysctls": _labels,
+    "services.*.tmpfs": _string_list,
+    "services.*.volumes.*": _volume_mount,
+    "networks.*": _maybe_external,
+    "networks.*.labels": _labels,
+    "networks.*.driver_opts": _labels,
+    "volumes.*": _maybe_external,
+    "volumes.*.labels": _labels,
+    "volumes.*.driver_opts": _labels,
+    "secrets.*": _maybe_external,
+    "configs.*": _maybe_external,
+}
+_TABLE = [(tuple(p.split(".")), fn) for p, fn in TRANSFORMS.items()]
+
+
+def _match(pattern: tuple[str, ...], path: tuple[str, ...]) -> bool:
+    return len(pattern) == len(path) and all(p in ("*", k) for p, k in zip(pattern, path, strict=True))
+
+
+def _dotted(path: tuple[str, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+    return out
+
+
+def canonicalize(data: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of a Compose tree with every field in long syntax.
+
+    ``!override`` values are converted inside their wrapper; ``!reset`` ones are
+    left for the merge.  Raises ConfigError (first problem) with the dotted path.
+    """
+    result = _walk(data, ())
+    assert isinstance(result, dict)
+    return result
+
+
+def _walk(node: Any, path: tuple[str, ...]) -> Any:
+    if (path and path[-1].startswith("x-")) or isinstance(node, Reset):
+        return node
+    if isinstance(node, Override):
+        return Override(_walk(node.value, path))
+    for pattern, fn in _TABLE:
+        if _match(pattern, path):
+            try:
+                node = fn(node)
+            except (ValueError, TypeError, AttributeError) as err:
+                raise ConfigError(str(err), path=_dotted(path)) from None
+            break
+    if isinstance(node, dict):
+        return {k: _walk(v, (*path, str(k))) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_walk(v, (*path, str(i))) for i, v in enumerate(node)]
+    return node
+
+
+# --------------------------------------------------------------------------- relative paths
+
+_REMOTE_CONTEXT = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/|[a-z-]+:(?!/))", re.IGNORECASE)
+
+
+def resolve_paths(data: dict[str, Any], *, base_dir: str, home: str | None) -> dict[str, Any]:
+    """Relative host paths of one file's canonical tree made absolute against ``base_dir``.
+
+    ``~`` expands to ``home`` in bind sources (Compose expands it from the user's HOME).
+    """
+    def absolute(path: str) -> str:
+        if home and (path == "~" or path.startswith("~/")):
+            path = home + path[1:]
+        return os.path.normpath(os.path.join(base_dir, path))
+
+    def context(path: str) -> str:
+        return path if _REMOTE_CONTEXT.match(path) else absolute(path)
+
+    out = dict(data)
+    services = {}
+    for name, service in (data.get("services") or {}).items():
+        if not isinstance(service, dict):
+            services[name] = service
+            continue
+        svc = dict(service)
+        build = svc.get("build")
+        if isinstance(build, dict):
+            build = dict(build)
+            build["context"] = context(str(build.get("context", ".")))
+            if isinstance(build.get("additional_contexts"), dict):
+                build["additional_contexts"] = {
+                    k: context(str(v)) for k, v in build["additional_contexts"].items()
+                }
+            svc["build"] = build
+        if isinstance(svc.get("env_file"), list):
+            svc["env_file"] = [{**e, "path": absolute(str(e["path"]))} for e in svc["env_file"]]
+        if isinstance(svc.get("label_file"), list):
+            svc["label_file"] = [absolute(str(p)) for p in svc["label_file"]]
+        if isinstance(svc.get("volumes"), list):
+            svc["volumes"] = [
+                {**v, "source": absolute(str(v["source"]))}
+                if isinstance(v, dict) and v.get("type") == "bind" and v.get("source") else v
+                for v in svc["volumes"]
+            ]
+        develop = svc.get("develop")
+        if isinstance(develop, dict) and isinstance(develop.get("watch"), list):
+            svc["develop"] = {**develop, "watch": [
+                {**w, "path": absolute(str(w["path"]))} if isinstance(w, dict) and "path" in w else w
+                for w in develop["watch"]
+            ]}
+        services[name] = svc
+    if "services" in data:
+        out["services"] = services
+    for kind in ("secrets", "configs"):
+        if isinstance(data.get(kind), dict):
+            out[kind] = {
+                k: {**v, "file": absolute(str(v["file"]))} if isinstance(v, dict) and v.get("file") else v
+                for k, v in data[kind].items()
+            }
+    if isinstance(data.get("volumes"), dict):
+        out["volumes"] = {k: _bind_volume_device(v, absolute) for k, v in data["volumes"].items()}
+    return out
+
+
+def _bind_volume_device(volume: Any, absolute: Callable[[str], str]) -> Any:
+    """A local volume bound to a host directory (``o: bind``) names that directory in ``device``."""
+    if not isinstance(volume, dict) or not isinstance(volume.get("driver_opts"), dict):
+        return volume
+    opts = volume["driver_opts"]
+    device = opts.get("device")
+    is_bind = "bind" in str(opts.get("o", "")).split(",")
+    if is_bind and isinstance(device, str) and device.startswith((".", "~")):
+        return {**volume, "driver_opts": {**opts, "device": absolute(device)}}
+    return volume
+
+
+# --------------------------------------------------------------------------- defaults
+
+def set_defaults(model: dict[str, Any], *, project_name: str) -> dict[str, Any]:
+    """Fill what Compose fills: resource names, the default network, build and port defaults."""
+    out = dict(model)
+    services = {}
+    uses_default = False
+    for name, service in (model.get("services") or {}).items():
+        svc = dict(service)
+        build = svc.get("build")
+        if isinstance(build, dict):
+            build = {"context": ".", **build}
+            if "dockerfile" not in build and "dockerfile_inline" not in build:
+                build["dockerfile"] = "Dockerfile"
+            svc["build"] = build
+        if "network_mode" not in svc and not svc.get("networks"):
+            svc["networks"] = {"default": None}
+        if "default" in (svc.get("networks") or {}):
+            uses_default = True
+        if isinstance(svc.get("ports"), list):
+            svc["ports"] = [{"mode": "ingress", "protocol": "tcp", **p} for p in svc["ports"]]
+        if isinstance(svc.get("secrets"), list):
+            svc["secrets"] = [
+                {**s, "target": s.get("target") or f"/run/secrets/{s.get('source')}"} for s in svc["secrets"]
+            ]
+        services[name] = svc
+    out["services"] = services
+    networks = dict(model.get("networks") or {})
+    if uses_default and "default" not in networks:
+        networks["default"] = {"ipam": {}}
+    for kind, table in (("networks", networks), ("volumes", model.get("volumes")),
+                        ("secrets", model.get("secrets")), ("configs", model.get("configs"))):
+        if not table:
+            continue
+        named = {}
+        for key, resource in table.items():
+            res = dict(resource or {})
+            if "name" not in res:
+                res["name"] = key if res.get("external") else f"{project_name}_{key}"
+            named[key] = res
+        out[kind] = named
+    return out

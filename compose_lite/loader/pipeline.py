@@ -1,0 +1,362 @@
+"""The one public loader entry: ``load(LoadRequest) -> LoadedProject``.
+
+Stage order follows compose-go.  Per file: parse → interpolate → schema → short→long
+→ relative paths (against that file's project directory) → extends → include.
+Then files merge in order, duplicates in lists collapse, profiles filter the
+services, env files fold into ``environment``, defaults are filled and references
+are checked.  ``model`` is exactly the tree ``config --format json`` prints, except
+that ``$`` is not re-escaped (that is an output concern).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from compose_lite.errors import ConfigError, ConfigErrors
+from compose_lite.loader import canonical, merge
+from compose_lite.loader.extends import apply_extends
+from compose_lite.loader.include import IncludeEntry, apply_include
+from compose_lite.loader.parse import parse_yaml_all
+from compose_lite.loader.profiles import split_by_profiles
+
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class LoadRequest:
+    """What the user asked for on the command line (global options), plus the process context."""
+
+    files: tuple[str, ...] = ()
+    project_name: str | None = None
+    project_directory: str | None = None
+    env_files: tuple[str, ...] = ()
+    profiles: tuple[str, ...] = ()
+    environ: Mapping[str, str] = field(default_factory=dict)
+    cwd: str = "."
+    stdin: Callable[[], str] | None = None
+    interpolate: bool = True
+    normalize: bool = True
+    resolve_paths: bool = True
+
+
+@dataclass
+class LoadedProject:
+    """A loaded project: the canonical model plus what produced it."""
+
+    name: str
+    working_dir: str
+    config_files: list[str]
+    environment: dict[str, str]
+    model: dict[str, Any]
+    warnings: list[ConfigError] = field(default_factory=list)
+    active_profiles: list[str] = field(default_factory=list)
+    disabled_services: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Session:
+    """State shared by the per-file loads of one ``load`` call."""
+
+    request: LoadRequest
+    environment: dict[str, str]
+    warnings: list[ConfigError] = field(default_factory=list)
+
+    def lookup(self, name: str) -> str | None:
+        return self.environment.get(name)
+
+
+def load(request: LoadRequest) -> LoadedProject:
+    """Load, merge and normalize the project's Compose files. Raises ConfigError(s)."""
+    source = _discover(request)
+    session = _Session(request, dict(source.environment))
+    model: dict[str, Any] = {}
+    for index, file in enumerate(source.config_files):
+        data = _load_file(session, file, base_dir=source.working_dir, chain=(file,))
+        model = data if index == 0 else merge.merge(model, data)
+    model = merge.enforce_unicity(merge.strip_tags(model))
+    name = source.project_name or _name_from_model(model, session) or os.path.basename(source.working_dir)
+    name = normalize_project_name(name)
+    profiles = list(source.profiles)
+    services = model.get("services") or {}
+    enabled, disabled = split_by_profiles(services, profiles)
+    model = {"name": name, **{k: v for k, v in model.items() if k != "name"}, "services": enabled}
+    errors: list[ConfigError] = []
+    if request.normalize:
+        model["services"] = {
+            svc_name: _resolve_environment(session, svc, svc_name, errors)
+            for svc_name, svc in enabled.items()
+        }
+        model = canonical.set_defaults(model, project_name=name)
+    errors.extend(check_references(model, disabled))
+    if errors:
+        raise ConfigErrors(errors)
+    return LoadedProject(
+        name=name,
+        working_dir=source.working_dir,
+        config_files=list(source.config_files),
+        environment=session.environment,
+        model=model,
+        warnings=session.warnings,
+        active_profiles=profiles,
+        disabled_services=disabled,
+    )
+
+
+def _name_from_model(model: dict[str, Any], session: _Session) -> str | None:
+    value = model.get("name")
+    return str(value) if value else None
+
+
+def normalize_project_name(name: str) -> str:
+    """Compose's rule: lowercase, only [a-z0-9_-], starting with a letter or digit."""
+    return re.sub(r"[^a-z0-9_-]", "", name.lower()).lstrip("_-")
+
+
+def _read_source(session: _Session, file: str) -> str:
+    if file == STDIN:
+        if session.request.stdin is None:
+            raise ConfigError("no standard input to read the Compose file from")
+        return session.request.stdin()
+    try:
+        with open(file, encoding="utf-8", errors="surrogateescape") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise ConfigError(f"open {file}: no such file or directory") from None
+    except OSError as err:
+        raise ConfigError(f"cannot read {file}: {err.strerror}") from None
+
+
+def _load_file(session: _Session, file: str, *, base_dir: str, chain: tuple[str, ...]) -> dict[str, Any]:
+    """One file as a canonical tree: interpolated, validated, paths resolved, extends and include applied."""
+    from compose_lite.loader.interpolate import interpolate
+    from compose_lite.loader.schema import validate  # lazy: jsonschema costs ~100 ms to import
+
+    request = session.request
+    data: dict[str, Any] = {}
+    errors: list[ConfigError] = []
+    for doc in parse_yaml_all(_read_source(session, file), file):
+        tree = doc.data
+        if request.interpolate:
+            result = interpolate(tree, session.lookup, positions=doc.positions, file=file)
+            tree = result.data
+            session.warnings.extend(result.warnings)
+        errors.extend(validate(merge.strip_tags(tree), file=file, positions=doc.positions,
+                               key_positions=doc.key_positions))
+        data = tree if not data else merge.merge(data, tree)
+    if errors:
+        raise ConfigErrors(errors)
+    data = canonical.canonicalize(data)
+    if request.resolve_paths:
+        data = canonical.resolve_paths(data, base_dir=base_dir, home=session.environment.get("HOME"))
+    data = apply_extends(
+        data, file=os.path.abspath(file),
+        load_file=lambda other: _load_file(session, other, base_dir=os.path.dirname(other),
+                                           chain=(*chain, other)),
+    )
+
+    def load_project(entry: IncludeEntry) -> dict[str, Any]:
+        return _load_included(session, entry, chain)
+
+    return apply_include(data, base_dir=base_dir, load_project=load_project, chain=chain)
+
+
+def _load_included(session: _Session, entry: IncludeEntry, chain: tuple[str, ...]) -> dict[str, Any]:
+    """An ``include`` entry loaded as its own project: own directory, own env files over ours."""
+    env_files = entry.env_files or tuple(
+        p for p in (os.path.join(entry.project_directory, ".env"),) if os.path.isfile(p)
+    )
+    environment = dict(session.environment)
+    for env_file in env_files:
+        environment.update(_read_env_file(env_file, environment.get))
+    sub = _Session(session.request, environment, session.warnings)
+    model: dict[str, Any] = {}
+    for index, path in enumerate(entry.paths):
+        data = _load_file(sub, path, base_dir=entry.project_directory, chain=(*chain, path))
+        model = data if index == 0 else merge.merge(model, data)
+    return merge.strip_tags(model)
+
+
+def _resolve_environment(
+    session: _Session, service: dict[str, Any], name: str, errors: list[ConfigError]
+) -> dict[str, Any]:
+    """Fold ``env_file`` into ``environment`` and fill bare ``KEY`` entries from the environment."""
+    env_files = service.get("env_file")
+    environment: dict[str, Any] = {}
+    if env_files:
+        for index, entry in enumerate(env_files):
+            path = str(entry["path"])
+            if not os.path.isfile(path):
+                if entry.get("required", True):
+                    errors.append(ConfigError(
+                        f"env file {path} not found: stat {path}: no such file or directory",
+                        path=f"services.{name}.env_file[{index}]",
+                    ))
+                continue
+
+            def lookup(key: str) -> str | None:
+                value = environment.get(key)
+                return value if value is not None else session.lookup(key)
+
+            environment.update(_read_env_file(path, lookup))
+    own = service.get("environment")
+    if isinstance(own, dict):
+        for key, value in own.items():
+            environment[key] = session.lookup(key) if value is None else value
+    out = {k: v for k, v in service.items() if k != "env_file"}
+    if environment or "environment" in service:
+        out["environment"] = environment
+    build = out.get("build")
+    if isinstance(build, dict) and isinstance(build.get("args"), dict):
+        out["build"] = {**build, "args": {
+            k: session.lookup(k) if v is None and session.lookup(k) is not None else v
+            for k, v in build["args"].items()
+        }}
+    return out
+
+
+def check_references(model: dict[str, Any], disabled: Mapping[str, Any]) -> list[ConfigError]:
+    """Services referring to undeclared networks/volumes/secrets/configs/services; dependency cycles."""
+    errors: list[ConfigError] = []
+    services: dict[str, Any] = model.get("services") or {}
+    declared = {kind: set(model.get(kind) or {}) for kind in ("networks", "volumes", "secrets", "configs")}
+    declared["networks"].add("default")
+    for name, svc in services.items():
+        here = f"services.{name}"
+        if "image" not in svc and "build" not in svc:
+            errors.append(ConfigError(
+                f"service {name!r} has neither an image nor a build context specified",
+                path=here, hint="add `image:` or `build:` to the service",
+            ))
+        for net in svc.get("networks") or {}:
+            if net not in declared["networks"]:
+                errors.append(_undefined("network", net, f"{here}.networks.{net}", "networks"))
+        for index, mount in enumerate(svc.get("volumes") or []):
+            if isinstance(mount, dict) and mount.get("type") == "volume" and mount.get("source") \
+                    and mount["source"] not in declared["volumes"]:
+                errors.append(_undefined("volume", mount["source"], f"{here}.volumes[{index}]", "volumes"))
+        for kind in ("secrets", "configs"):
+            for index, ref in enumerate(svc.get(kind) or []):
+                if isinstance(ref, dict) and ref.get("source") not in declared[kind]:
+                    errors.append(_undefined(kind[:-1], ref.get("source"), f"{here}.{kind}[{index}]", kind))
+        for dep, spec in (svc.get("depends_on") or {}).items():
+            if dep in services:
+                continue
+            if dep in disabled:
+                if (spec or {}).get("required", True):
+                    errors.append(ConfigError(
+                        f"service {name!r} depends on service {dep!r} which is disabled by its profiles",
+                        path=f"{here}.depends_on.{dep}",
+                        hint=f"activate one of the profiles of {dep!r}: "
+                             + ", ".join(disabled[dep].get("profiles") or []),
+                    ))
+                continue
+            errors.append(ConfigError(
+                f"service {name!r} depends on undefined service {dep!r}",
+                path=f"{here}.depends_on.{dep}",
+            ))
+        for ref_kind in ("network_mode", "ipc", "pid"):
+            value = str(svc.get(ref_kind) or "")
+            if value.startswith("service:") and value[8:] not in services and value[8:] not in disabled:
+                errors.append(ConfigError(
+                    f"service {name!r} refers to undefined service {value[8:]!r} in {ref_kind}",
+                    path=f"{here}.{ref_kind}",
+                ))
+    cycle = _dependency_cycle(services)
+    if cycle:
+        errors.append(ConfigError(
+            "dependency cycle detected: " + " -> ".join(cycle), path=f"services.{cycle[0]}.depends_on",
+        ))
+    return errors
+
+
+def _undefined(kind: str, name: Any, path: str, section: str) -> ConfigError:
+    return ConfigError(
+        f"{kind} {name!r} is not declared",
+        path=path, hint=f"declare it in the top-level `{section}:` section",
+    )
+
+
+def _dependency_cycle(services: Mapping[str, Any]) -> list[str]:
+    """The first depends_on cycle as ``[a, b, a]``, or [] (depth-first, declaration order)."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(name: str) -> list[str]:
+        state[name] = 1
+        stack.append(name)
+        for dep in (services[name].get("depends_on") or {}):
+            if dep not in services:
+                continue
+            if state.get(dep) == 1:
+                return [*stack[stack.index(dep):], dep]
+            if dep not in state:
+                found = visit(dep)
+                if found:
+                    return found
+        stack.pop()
+        state[name] = 2
+        return []
+
+    for name in services:
+        if name not in state:
+            found = visit(name)
+            if found:
+                return found
+    return []
+
+
+# --------------------------------------------------------------------------- placeholders
+# Stand-ins until loader.discover and loader.dotenv land; replaced then.
+
+@dataclass(frozen=True)
+class _Source:
+    config_files: list[str]
+    working_dir: str
+    environment: dict[str, str]
+    project_name: str | None
+    profiles: list[str]
+
+
+_DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+
+
+def _discover(request: LoadRequest) -> _Source:
+    cwd = os.path.abspath(request.cwd)
+    files = [f if f == STDIN else os.path.join(cwd, f) for f in request.files]
+    if not files:
+        files = [os.path.join(cwd, f) for f in _DEFAULT_FILES if os.path.isfile(os.path.join(cwd, f))][:1]
+    if not files:
+        raise ConfigError("no configuration file provided: not found")
+    first = files[0] if files[0] != STDIN else os.path.join(cwd, "stdin")
+    working_dir = os.path.abspath(request.project_directory or os.path.dirname(first))
+    env_files = [os.path.join(cwd, f) for f in request.env_files] or [
+        p for p in (os.path.join(working_dir, ".env"),) if os.path.isfile(p)
+    ]
+    environment: dict[str, str] = {}
+    for env_file in env_files:
+        environment.update(_read_env_file(env_file, lambda k: request.environ.get(k, environment.get(k))))
+    environment.update(request.environ)
+    profiles = list(request.profiles) or [
+        p for p in environment.get("COMPOSE_PROFILES", "").split(",") if p
+    ]
+    name = request.project_name or environment.get("COMPOSE_PROJECT_NAME") or None
+    return _Source(files, working_dir, environment, name, profiles)
+
+
+def _read_env_file(path: str, lookup: Callable[[str], str | None]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            key, _, value = line.removeprefix("export ").partition("=")
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            out[key.strip()] = value
+    return out

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from compose_lite.errors import ConfigError, Position
+from compose_lite.loader.parse import Override, Reset
 from compose_lite.loader.paths import format_path
 from compose_lite.loader.suggest import did_you_mean
 
@@ -95,7 +96,7 @@ def validate(
     """
     locate = _Locator(file, positions or {}, key_positions or {})
     found: dict[tuple[str, str], tuple[PathKey, ConfigError]] = {}
-    for error in _validator().iter_errors(data):
+    for error in _validator().iter_errors(_without_merge_tags(data)):
         for leaf in _leaves(error):
             for key, about_key, message, hint in _describe(leaf):
                 path = format_path(key)
@@ -141,6 +142,22 @@ class _Locator:
             if pos is not None:
                 return pos
         return Position(self._file, 1, 1)
+
+
+def _without_merge_tags(node: Any) -> Any:
+    """The tree as the schema should see it: ``!override`` values unwrapped, ``!reset`` keys gone.
+
+    A reset key holds no value of its own (merge drops what earlier files set), so
+    there is nothing to check; in a list, where dropping would shift the indexes
+    that positions are keyed by, the wrapped value is checked instead.
+    """
+    if isinstance(node, dict):
+        return {k: _without_merge_tags(v) for k, v in node.items() if not isinstance(v, Reset)}
+    if isinstance(node, list):
+        return [_without_merge_tags(v) for v in node]
+    if isinstance(node, Reset | Override):
+        return _without_merge_tags(node.value)
+    return node
 
 
 # --- choosing what to report -------------------------------------------------

@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 
 from compose_lite.errors import ConfigError, Position
+from compose_lite.loader.parse import parse_yaml
 from compose_lite.loader.schema import SCHEMA_PATH, PathKey, validate
 
 F = "compose.yaml"
@@ -647,3 +648,37 @@ def test_importing_the_module_does_not_import_jsonschema() -> None:
     code = "import sys, compose_lite.loader.schema; print('jsonschema' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+# --- with the parse stage ----------------------------------------------------
+
+
+def test_errors_of_a_parsed_file_point_at_the_yaml_source() -> None:
+    text = (
+        "services:\n"
+        "  web:\n"
+        "    image: nginx\n"
+        "    enviroment:\n"
+        "      A: '1'\n"
+        "    ports:\n"
+        "      - [8080]\n"
+        "    develop:\n"
+        "      watch:\n"
+        "        - action: synk\n"
+        "          path: ./src\n"
+    )
+    doc = parse_yaml(text, F)
+    found = validate(doc.data, file=F, positions=doc.positions, key_positions=doc.key_positions)
+    assert [str(e) for e in found] == [
+        "compose.yaml:4:5: services.web: additional property 'enviroment' is not allowed",
+        "compose.yaml:7:9: services.web.ports[0]: expected a string, number or mapping, got a list",
+        "compose.yaml:10:19: services.web.develop.watch[0].action: invalid value 'synk': "
+        "must be one of: sync, rebuild, restart, sync+restart, sync+exec",
+    ]
+
+
+def test_reset_keys_are_skipped_and_override_values_are_checked() -> None:
+    doc = parse_yaml("services:\n  web:\n    ports: !reset null\n    tty: !override [1]\n", F)
+    assert [str(e) for e in validate(doc.data, file=F, positions=doc.positions)] == [
+        "compose.yaml:4:10: services.web.tty: expected a string or boolean, got a list"
+    ]

@@ -28,7 +28,8 @@ def test_colour_is_stable_per_service_and_off_when_asked() -> None:
 
 def test_no_prefix_and_timestamps() -> None:
     fmt = LogFormatter(["web"], colour=False, prefix=False, timestamps=True)
-    assert fmt.line(LogLine("web-1", "web", "hi", timestamp="2026-11-26T10:00:00Z")) == "2026-11-26T10:00:00Z hi"
+    stamped = LogLine("web-1", "web", "hi", timestamp="2026-11-26T10:00:00Z")
+    assert fmt.line(stamped) == "2026-11-26T10:00:00Z hi"
 
 
 def test_event_lines() -> None:

@@ -218,7 +218,7 @@ FULL: dict[str, Any] = {
             "cgroup": "private",
             "cgroup_parent": "p",
             "command": ["run", "--fast"],
-            "configs": ["c", {"source": "c", "target": "/c", "uid": "1000", "gid": 1000, "mode": 0o440}],
+            "configs": ["c", {"source": "c", "target": "/c", "uid": "1000", "gid": "1000", "mode": 0o440}],
             "container_name": "my-web.1",
             "cpu_count": 2,
             "cpu_percent": 50,
@@ -681,4 +681,10 @@ def test_reset_keys_are_skipped_and_override_values_are_checked() -> None:
     doc = parse_yaml("services:\n  web:\n    ports: !reset null\n    tty: !override [1]\n", F)
     assert [str(e) for e in validate(doc.data, file=F, positions=doc.positions)] == [
         "compose.yaml:4:10: services.web.tty: expected a string or boolean, got a list"
+    ]
+
+
+def test_long_depends_on_needs_a_condition_like_compose() -> None:
+    assert errors(service(depends_on={"db": {"restart": True}})) == [
+        "compose.yaml:1:1: services.web.depends_on.db: 'condition' is required"
     ]

@@ -7,6 +7,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from compose_lite.errors import ConfigError, Position
 from compose_lite.loader.parse import parse_yaml
@@ -688,3 +690,26 @@ def test_long_depends_on_needs_a_condition_like_compose() -> None:
     assert errors(service(depends_on={"db": {"restart": True}})) == [
         "compose.yaml:1:1: services.web.depends_on.db: 'condition' is required"
     ]
+
+
+KEYS = st.sampled_from(
+    ["services", "web", "ports", "build", "develop", "watch", "path", "action", "x-a", "zz", ""]
+)
+TREES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(tree=TREES)
+def test_any_tree_gives_errors_never_a_crash(tree: Any) -> None:
+    for data in (
+        tree,
+        {"services": {"web": tree}},
+        service(build=tree, ports=[tree], develop={"watch": [tree]}),
+    ):
+        for err in validate(data, file=F):
+            assert isinstance(err, ConfigError)
+            assert err.message

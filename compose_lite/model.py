@@ -207,7 +207,6 @@ class Service:
     cgroup_parent: str | None = None
     runtime: str | None = None
     platform: str | None = None
-    links: tuple[str, ...] = ()
     secrets: tuple[FileRef, ...] = ()
     configs: tuple[FileRef, ...] = ()
     scale: int | None = None  # deploy.replicas or scale; None = 1

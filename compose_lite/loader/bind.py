@@ -45,10 +45,10 @@ _HANDLED_KEYS = frozenset({
     "domainname", "mac_address", "init", "stop_signal", "stop_grace_period", "cap_add", "cap_drop",
     "privileged", "read_only", "security_opt", "extra_hosts", "dns", "dns_search", "dns_opt", "tty",
     "stdin_open", "shm_size", "sysctls", "ulimits", "devices", "group_add", "deploy", "logging", "pid",
-    "ipc", "uts", "userns_mode", "cgroup_parent", "runtime", "platform", "links", "secrets", "configs",
+    "ipc", "uts", "userns_mode", "cgroup_parent", "runtime", "platform", "secrets", "configs",
     "scale", "profiles", "develop", "mem_limit", "mem_reservation", "memswap_limit", "cpus",
     "cpu_shares", "cpu_quota", "cpu_period", "cpuset", "pids_limit", "oom_kill_disable",
-    "oom_score_adj", "mem_swappiness", "blkio_config", "attach", "extends", "external_links",
+    "oom_score_adj", "mem_swappiness", "blkio_config", "attach", "extends",
 })
 _DEPLOY_HANDLED = frozenset({"replicas", "resources", "restart_policy", "mode", "placement", "labels"})
 
@@ -173,7 +173,6 @@ def _service(name: str, raw: Mapping[str, Any], wd: str) -> Service:
         cgroup_parent=_opt_str(raw.get("cgroup_parent")),
         runtime=_opt_str(raw.get("runtime")),
         platform=_opt_str(raw.get("platform")),
-        links=tuple(_str_list(raw.get("links"))),
         secrets=tuple(_file_ref(r, "/run/secrets/") for r in raw.get("secrets") or ()),
         configs=tuple(_file_ref(r, "/") for r in raw.get("configs") or ()),
         scale=None if scale is None else int(scale),

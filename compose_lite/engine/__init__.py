@@ -1,0 +1,1 @@
+"""Container engines: the Engine protocol and its DTOs (base), the Docker adapter, an in-memory fake."""

@@ -1,0 +1,167 @@
+"""The Engine protocol and the data crossing it; never imports docker.
+
+Specs are fully resolved (resource names, volume names, labels) so an engine only translates;
+observed objects carry what one list call returns, so a snapshot needs no inspect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from compose_lite.model import Build, Mount, Network, Service, Volume
+
+
+@dataclass(frozen=True)
+class NetworkAttachment:
+    name: str  # engine network name
+    aliases: tuple[str, ...] = ()
+    ipv4_address: str | None = None
+    ipv6_address: str | None = None
+    mac_address: str | None = None
+
+
+@dataclass(frozen=True)
+class FileCopy:
+    """A file written into the container before it starts (secrets/configs given inline)."""
+
+    target: str
+    content: bytes
+    mode: int = 0o444
+    uid: int = 0
+    gid: int = 0
+
+
+@dataclass(frozen=True)
+class ContainerSpec:
+    """Everything needed to create one container; ``service`` carries the container options."""
+
+    name: str
+    service: Service
+    number: int
+    image: str
+    labels: Mapping[str, str]
+    networks: tuple[NetworkAttachment, ...] = ()
+    network_mode: str | None = None  # "host", "none", "container:<name>", or None = networks
+    ipc: str | None = None
+    pid: str | None = None
+    volumes_from: tuple[str, ...] = ()
+    mounts: tuple[Mount, ...] = ()  # volume sources are engine volume names
+    files: tuple[FileCopy, ...] = ()
+
+
+@dataclass(frozen=True)
+class ObservedMount:
+    type: str
+    name: str | None
+    source: str
+    destination: str
+
+
+@dataclass(frozen=True)
+class ObservedContainer:
+    id: str
+    name: str
+    project: str
+    service: str
+    number: int
+    state: str  # created | running | paused | restarting | removing | exited | dead
+    status: str  # "Up 3 seconds (healthy)"
+    labels: Mapping[str, str]
+    image: str
+    image_id: str
+    command: str = ""
+    created: int = 0  # unix seconds
+    oneoff: bool = False
+    ports: tuple[Mapping[str, object], ...] = ()
+    networks: tuple[str, ...] = ()
+    mounts: tuple[ObservedMount, ...] = ()
+
+    @property
+    def health(self) -> str | None:
+        """healthy | unhealthy | starting, read from the status text the list call returns."""
+        for word, value in (("(healthy)", "healthy"), ("(unhealthy)", "unhealthy"),
+                            ("(health: starting)", "starting")):
+            if word in self.status:
+                return value
+        return None
+
+    @property
+    def exit_code(self) -> int | None:
+        if self.state != "exited" or "(" not in self.status:
+            return None
+        try:
+            return int(self.status.split("(", 1)[1].split(")", 1)[0])
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class ContainerState:
+    """One inspect's view of a running container, as health gating needs it."""
+
+    status: str
+    health: str | None = None
+    exit_code: int = 0
+    health_log: str = ""  # output of the last health probe
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class ObservedNetwork:
+    id: str
+    name: str
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ObservedVolume:
+    name: str
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+class Engine(Protocol):
+    """What compose-lite needs from a container engine; errors are compose_lite.errors types."""
+
+    def describe(self) -> str: ...
+
+    def list_containers(self, project: str) -> list[ObservedContainer]: ...
+
+    def list_networks(self, project: str) -> list[ObservedNetwork]: ...
+
+    def list_volumes(self, project: str) -> list[ObservedVolume]: ...
+
+    def network_exists(self, name: str) -> bool: ...
+
+    def volume_exists(self, name: str) -> bool: ...
+
+    def create_network(self, network: Network, labels: Mapping[str, str]) -> None: ...
+
+    def remove_network(self, name: str) -> None: ...
+
+    def create_volume(self, volume: Volume, labels: Mapping[str, str]) -> None: ...
+
+    def remove_volume(self, name: str) -> None: ...
+
+    def image_id(self, ref: str) -> str | None: ...
+
+    def pull_image(self, ref: str) -> str: ...
+
+    def build_image(self, tag: str, build: Build, labels: Mapping[str, str]) -> str: ...
+
+    def remove_image(self, ref: str) -> None: ...
+
+    def create_container(self, spec: ContainerSpec) -> str: ...
+
+    def start_container(self, container_id: str) -> None: ...
+
+    def stop_container(self, container_id: str, timeout: int | None) -> None: ...
+
+    def remove_container(self, container_id: str, *, volumes: bool = False) -> None: ...
+
+    def rename_container(self, container_id: str, name: str) -> None: ...
+
+    def inspect_container(self, container_id: str) -> ContainerState: ...
+
+    def follow_logs(self, container_id: str) -> Iterator[bytes]: ...

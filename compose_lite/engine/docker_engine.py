@@ -1,0 +1,451 @@
+"""The Docker Engine adapter: the only module that imports ``docker``.
+
+It uses the SDK's low-level ``APIClient`` (one HTTP call per operation, no model objects),
+created on first use, and turns every SDK/HTTP failure into a compose_lite error that keeps the
+daemon's own explanation.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import tarfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
+
+from compose_lite import labels as L
+from compose_lite.engine.base import (
+    ContainerSpec,
+    ContainerState,
+    ObservedContainer,
+    ObservedMount,
+    ObservedNetwork,
+    ObservedVolume,
+)
+from compose_lite.errors import EngineError, EngineUnavailableError, NotFoundError
+from compose_lite.model import Build, Mount, Network, Service, Volume
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+DEFAULT_SOCKET = "unix:///var/run/docker.sock"
+START_HINT = "start the engine (scripts/engine.sh, or `sudo dockerd`), or point -H / DOCKER_HOST at one"
+
+
+def resolve_host(host: str | None, environ: Mapping[str, str]) -> tuple[str, str]:
+    """(base_url, how it was chosen): -H / DOCKER_HOST, else DOCKER_CONTEXT, else the default socket."""
+    if host:
+        return host, "DOCKER_HOST" if host == environ.get("DOCKER_HOST") else "-H"
+    context = environ.get("DOCKER_CONTEXT")
+    if context and context != "default":
+        from docker.context import ContextAPI
+
+        ctx = ContextAPI.get_context(context)
+        if ctx is None:
+            raise EngineUnavailableError(f"Docker context {context!r} (DOCKER_CONTEXT) does not exist",
+                                         hint="list contexts with `docker context ls`")
+        return str(ctx.Host), f"context {context}"
+    return DEFAULT_SOCKET, "default socket"
+
+
+class DockerEngine:
+    """Engine over the Docker SDK; the client is created (and the API version negotiated) lazily."""
+
+    def __init__(self, host: str | None = None, environ: Mapping[str, str] | None = None,
+                 timeout: int = 120) -> None:
+        self._environ = dict(os.environ if environ is None else environ)
+        self._host_arg = host
+        self._timeout = timeout
+        self._client: Any = None
+        self._where = ""
+
+    def describe(self) -> str:
+        base_url, how = resolve_host(self._host_arg, self._environ)
+        return f"{base_url} ({how})"
+
+    @property
+    def api(self) -> Any:
+        if self._client is None:
+            import docker
+
+            base_url, how = resolve_host(self._host_arg, self._environ)
+            self._where = f"{base_url} ({how})"
+            try:
+                self._client = docker.APIClient(base_url=base_url, version="auto", timeout=self._timeout,
+                                                use_ssh_client=base_url.startswith("ssh://"))
+            except Exception as err:  # the SDK raises DockerException or raw requests errors here
+                raise self._unavailable(err) from None
+        return self._client
+
+    def _call(self, what: str, fn: Callable[[], T]) -> T:
+        import docker.errors
+        import requests.exceptions
+
+        try:
+            return fn()
+        except docker.errors.NotFound as err:
+            raise NotFoundError(f"{what}: {_explanation(err)}") from None
+        except docker.errors.APIError as err:
+            raise EngineError(f"{what}: {_explanation(err)}") from None
+        except (requests.exceptions.ConnectionError, docker.errors.DockerException) as err:
+            raise self._unavailable(err) from None
+
+    def _unavailable(self, err: BaseException) -> EngineUnavailableError:
+        return EngineUnavailableError(f"cannot reach the Docker Engine at {self._where}: {_reason(err)}",
+                                      hint=START_HINT)
+
+    # -- listing -------------------------------------------------------------------------------
+
+    def list_containers(self, project: str) -> list[ObservedContainer]:
+        raw = self._call("list containers", lambda: self.api.containers(
+            all=True, filters={"label": L.project_filter(project)}))
+        return [_observed_container(c) for c in raw]
+
+    def list_networks(self, project: str) -> list[ObservedNetwork]:
+        flt = {"label": L.project_filter(project)}
+        raw = self._call("list networks", lambda: self.api.networks(filters=flt))
+        return [ObservedNetwork(n["Id"], n["Name"], n.get("Labels") or {}) for n in raw]
+
+    def list_volumes(self, project: str) -> list[ObservedVolume]:
+        flt = {"label": L.project_filter(project)}
+        raw = self._call("list volumes", lambda: self.api.volumes(filters=flt))
+        return [ObservedVolume(v["Name"], v.get("Labels") or {}) for v in raw.get("Volumes") or ()]
+
+    def network_exists(self, name: str) -> bool:
+        try:
+            self._call(f"inspect network {name}", lambda: self.api.inspect_network(name))
+        except NotFoundError:
+            return False
+        return True
+
+    def volume_exists(self, name: str) -> bool:
+        try:
+            self._call(f"inspect volume {name}", lambda: self.api.inspect_volume(name))
+        except NotFoundError:
+            return False
+        return True
+
+    # -- networks and volumes ------------------------------------------------------------------
+
+    def create_network(self, network: Network, labels: Mapping[str, str]) -> None:
+        from docker.types import IPAMConfig, IPAMPool
+
+        ipam = None
+        if network.ipam_driver or network.ipam_config:
+            pools = [IPAMPool(subnet=c.get("subnet"), iprange=c.get("ip_range"), gateway=c.get("gateway"),
+                              aux_addresses=None) for c in network.ipam_config]
+            ipam = IPAMConfig(driver=network.ipam_driver or "default", pool_configs=pools)
+        self._call(f"create network {network.name}", lambda: self.api.create_network(
+            network.name, driver=network.driver, options=dict(network.driver_opts) or None, ipam=ipam,
+            check_duplicate=True, internal=network.internal, labels=dict(labels),
+            enable_ipv6=network.enable_ipv6, attachable=network.attachable))
+
+    def remove_network(self, name: str) -> None:
+        self._call(f"remove network {name}", lambda: self.api.remove_network(name))
+
+    def create_volume(self, volume: Volume, labels: Mapping[str, str]) -> None:
+        self._call(f"create volume {volume.name}", lambda: self.api.create_volume(
+            volume.name, driver=volume.driver, driver_opts=dict(volume.driver_opts) or None,
+            labels=dict(labels)))
+
+    def remove_volume(self, name: str) -> None:
+        self._call(f"remove volume {name}", lambda: self.api.remove_volume(name))
+
+    # -- images --------------------------------------------------------------------------------
+
+    def image_id(self, ref: str) -> str | None:
+        try:
+            info = self._call(f"inspect image {ref}", lambda: self.api.inspect_image(ref))
+        except NotFoundError:
+            return None
+        return str(info["Id"])
+
+    def pull_image(self, ref: str) -> str:
+        repo, tag = _split_ref(ref)
+
+        def pull() -> None:
+            for event in self.api.pull(repo, tag=tag, stream=True, decode=True):
+                if "error" in event:
+                    raise EngineError(f"pull {ref}: {event['error']}")
+
+        self._call(f"pull {ref}", pull)
+        image = self.image_id(ref)
+        if image is None:
+            raise EngineError(f"pull {ref}: the engine reports success but the image is missing")
+        return image
+
+    def build_image(self, tag: str, build: Build, labels: Mapping[str, str]) -> str:
+        def run() -> str:
+            kwargs: dict[str, Any] = {
+                "path": build.context, "tag": tag, "rm": True, "decode": True, "buildargs": dict(build.args),
+                "target": build.target, "labels": {**build.labels, **labels}, "network_mode": build.network,
+                "shm_size": build.shm_size, "nocache": build.no_cache, "pull": build.pull,
+                "extra_hosts": dict(h.split(":", 1) for h in build.extra_hosts) or None,
+            }
+            if build.dockerfile_inline is not None:
+                kwargs["fileobj"], kwargs["custom_context"] = _inline_context(build), True
+                del kwargs["path"]
+            elif build.dockerfile:
+                kwargs["dockerfile"] = build.dockerfile
+            image = ""
+            output: list[str] = []
+            for event in self.api.build(**kwargs):
+                if "error" in event:
+                    tail = "".join(output[-5:]).strip()
+                    detail = f"\n{tail}" if tail else ""
+                    raise EngineError(f"build {tag}: {event['error'].strip()}{detail}")
+                output.append(str(event.get("stream", "")))
+                image = str((event.get("aux") or {}).get("ID") or image)
+            return image or str(self.api.inspect_image(tag)["Id"])
+
+        return self._call(f"build {tag}", run)
+
+    def remove_image(self, ref: str) -> None:
+        self._call(f"remove image {ref}", lambda: self.api.remove_image(ref))
+
+    # -- containers ----------------------------------------------------------------------------
+
+    def create_container(self, spec: ContainerSpec) -> str:
+        body = create_arguments(spec, self.api)
+        container_id: str = self._call(f"create container {spec.name}",
+                                       lambda: self.api.create_container(**body)["Id"])
+        for extra in spec.networks[1:]:
+            self._call(f"connect {spec.name} to network {extra.name}",
+                       lambda n=extra: self.api.connect_container_to_network(  # type: ignore[misc]
+                           container_id, n.name, aliases=list(n.aliases) or None, ipv4_address=n.ipv4_address,
+                           ipv6_address=n.ipv6_address))
+        if spec.files:
+            archive = _tar(spec.files)
+            self._call(f"copy files into {spec.name}",
+                       lambda: self.api.put_archive(container_id, "/", archive))
+        return container_id
+
+    def start_container(self, container_id: str) -> None:
+        self._call(f"start container {container_id[:12]}", lambda: self.api.start(container_id))
+
+    def stop_container(self, container_id: str, timeout: int | None) -> None:
+        kwargs = {} if timeout is None else {"timeout": timeout}
+        self._call(f"stop container {container_id[:12]}", lambda: self.api.stop(container_id, **kwargs))
+
+    def remove_container(self, container_id: str, *, volumes: bool = False) -> None:
+        self._call(f"remove container {container_id[:12]}",
+                   lambda: self.api.remove_container(container_id, v=volumes, force=True))
+
+    def rename_container(self, container_id: str, name: str) -> None:
+        self._call(f"rename container {container_id[:12]} to {name}",
+                   lambda: self.api.rename(container_id, name))
+
+    def inspect_container(self, container_id: str) -> ContainerState:
+        info = self._call(f"inspect container {container_id[:12]}",
+                          lambda: self.api.inspect_container(container_id))
+        state = info.get("State") or {}
+        health = state.get("Health") or {}
+        probes = health.get("Log") or []
+        return ContainerState(status=str(state.get("Status", "")), health=health.get("Status"),
+                              exit_code=int(state.get("ExitCode") or 0),
+                              health_log=str(probes[-1].get("Output", "")).strip() if probes else "",
+                              error=str(state.get("Error") or ""))
+
+    def follow_logs(self, container_id: str) -> Iterator[bytes]:
+        stream = self._call(f"logs of {container_id[:12]}", lambda: self.api.logs(
+            container_id, stream=True, follow=True, stdout=True, stderr=True, tail=0))
+        yield from stream
+
+
+def create_arguments(spec: ContainerSpec, api: Any) -> dict[str, Any]:
+    """The ``APIClient.create_container`` keyword arguments for a spec (host config included)."""
+    from docker.types import LogConfig, Ulimit
+
+    svc = spec.service
+    res = svc.resources
+    binds, mounts = _mounts(spec.mounts)
+    port_bindings: dict[str, list[tuple[str, str] | str | None]] = {}
+    for port in svc.ports:
+        key = f"{port.target}/{port.protocol}"
+        host: tuple[str, str] | str | None = (
+            (port.host_ip or "", port.published or "") if port.host_ip else port.published)
+        port_bindings.setdefault(key, []).append(host)
+    exposed = [_port_key(p.target, p.protocol) for p in svc.ports]
+    exposed += [_port_key(*_expose(e)) for e in svc.expose]
+    network_mode = spec.network_mode or (spec.networks[0].name if spec.networks else None)
+    host_config = api.create_host_config(
+        binds=binds or None, mounts=mounts or None, port_bindings=port_bindings or None,
+        network_mode=network_mode, restart_policy=_restart_policy(svc.restart),
+        privileged=svc.privileged, read_only=svc.read_only, cap_add=list(svc.cap_add) or None,
+        cap_drop=list(svc.cap_drop) or None, security_opt=list(svc.security_opt) or None,
+        extra_hosts=list(svc.extra_hosts) or None, dns=list(svc.dns) or None,
+        dns_search=list(svc.dns_search) or None, dns_opt=list(svc.dns_opt) or None,
+        shm_size=svc.shm_size, sysctls=dict(svc.sysctls) or None,
+        ulimits=[Ulimit(name=u.name, soft=u.soft, hard=u.hard) for u in svc.ulimits] or None,
+        devices=[f"{d.source}:{d.target}:{d.permissions}" for d in svc.devices] or None,
+        group_add=list(svc.group_add) or None, init=svc.init, pid_mode=spec.pid, ipc_mode=spec.ipc,
+        uts_mode=svc.uts, userns_mode=svc.userns_mode, cgroup_parent=svc.cgroup_parent, runtime=svc.runtime,
+        volumes_from=list(spec.volumes_from) or None,
+        log_config=LogConfig(type=svc.logging.driver or "json-file", config=dict(svc.logging.options))
+        if svc.logging else None,
+        nano_cpus=int(res.cpus * 1e9) if res.cpus else None, mem_limit=res.memory,
+        mem_reservation=res.memory_reservation, memswap_limit=res.memswap_limit, pids_limit=res.pids,
+        cpu_shares=res.cpu_shares, cpu_quota=res.cpu_quota, cpu_period=res.cpu_period,
+        cpuset_cpus=res.cpuset, oom_kill_disable=res.oom_kill_disable, oom_score_adj=res.oom_score_adj,
+        mem_swappiness=res.mem_swappiness, blkio_weight=res.blkio_weight,
+    )
+    networking_config = None
+    if spec.networks and spec.network_mode is None:
+        first = spec.networks[0]
+        networking_config = api.create_networking_config({first.name: api.create_endpoint_config(
+            aliases=list(first.aliases) or None, ipv4_address=first.ipv4_address,
+            ipv6_address=first.ipv6_address)})
+    return {
+        "image": spec.image, "name": spec.name,
+        "command": list(svc.command) if svc.command is not None else None,
+        "entrypoint": list(svc.entrypoint) if svc.entrypoint is not None else None,
+        "environment": [f"{k}={v}" for k, v in svc.environment.items() if v is not None],
+        "labels": dict(spec.labels), "hostname": svc.hostname, "domainname": svc.domainname, "user": svc.user,
+        "working_dir": svc.working_dir, "tty": svc.tty, "stdin_open": svc.stdin_open,
+        "stop_signal": svc.stop_signal, "stop_timeout": _seconds(svc.stop_grace_period_ns),
+        "mac_address": svc.mac_address, "ports": sorted(set(exposed)) or None,
+        "healthcheck": _healthcheck(svc), "host_config": host_config, "networking_config": networking_config,
+        "platform": svc.platform, "use_config_proxy": False, "detach": True,
+    }
+
+
+def stop_timeout(service: Service, override: int | None) -> int | None:
+    """Seconds to wait after the stop signal: -t wins over stop_grace_period; None = engine default."""
+    return override if override is not None else _seconds(service.stop_grace_period_ns)
+
+
+def _seconds(ns: int | None) -> int | None:
+    return None if ns is None else max(0, round(ns / 1e9))
+
+
+def _port_key(target: int | str, protocol: str) -> tuple[int, str] | int:
+    return (int(target), protocol) if protocol != "tcp" else int(target)
+
+
+def _expose(entry: str) -> tuple[str, str]:
+    port, _, proto = entry.partition("/")
+    return port.split("-")[0], proto or "tcp"
+
+
+def _restart_policy(value: str | None) -> dict[str, Any] | None:
+    if not value or value == "no":
+        return None
+    name, _, count = value.partition(":")
+    return {"Name": name, "MaximumRetryCount": int(count or 0)}
+
+
+def _healthcheck(svc: Service) -> dict[str, Any] | None:
+    hc = svc.healthcheck
+    if hc is None:
+        return None
+    out: dict[str, Any] = {}
+    if hc.test:
+        out["test"] = list(hc.test)
+    for key, value in (("interval", hc.interval_ns), ("timeout", hc.timeout_ns),
+                       ("start_period", hc.start_period_ns), ("retries", hc.retries)):
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def _mounts(mounts: tuple[Mount, ...]) -> tuple[list[str], list[Any]]:
+    """Plain binds and volumes go through ``Binds`` (the engine creates missing host dirs, as Compose
+    relies on); everything with options the short syntax can't carry through ``Mounts``."""
+    from docker.types import Mount as DockerMount
+
+    binds: list[str] = []
+    out: list[Any] = []
+    for m in mounts:
+        mode = "ro" if m.read_only else "rw"
+        if m.type == "bind" and m.source and m.bind_create_host_path and not m.bind_propagation:
+            binds.append(f"{m.source}:{m.target}:{mode}" + (f",{m.bind_selinux}" if m.bind_selinux else ""))
+        elif m.type == "volume" and m.source and not m.volume_nocopy and not m.volume_subpath:
+            binds.append(f"{m.source}:{m.target}:{mode}")
+        elif m.type in ("bind", "volume", "tmpfs"):
+            if m.volume_subpath:
+                raise EngineError(f"volume subpath for {m.target} needs Docker Engine API 1.45 or newer",
+                                  hint="mount the whole volume and use a path inside it")
+            options: dict[str, Any] = {
+                "target": m.target, "source": m.source or "", "type": m.type, "read_only": m.read_only,
+                "consistency": m.consistency, "propagation": m.bind_propagation, "no_copy": m.volume_nocopy,
+                "tmpfs_size": m.tmpfs_size, "tmpfs_mode": m.tmpfs_mode}
+            out.append(DockerMount(**options))
+        else:
+            raise EngineError(f"mount type {m.type!r} at {m.target} is not supported by compose-lite")
+    return binds, out
+
+
+def _observed_container(raw: Mapping[str, Any]) -> ObservedContainer:
+    labels = raw.get("Labels") or {}
+    networks = ((raw.get("NetworkSettings") or {}).get("Networks") or {}).keys()
+    try:
+        number = int(labels.get(L.NUMBER, "0"))
+    except ValueError:
+        number = 0
+    return ObservedContainer(
+        id=raw["Id"], name=(raw.get("Names") or ["/?"])[0].lstrip("/"), project=labels.get(L.PROJECT, ""),
+        service=labels.get(L.SERVICE, ""), number=number, state=str(raw.get("State", "")),
+        status=str(raw.get("Status", "")), labels=labels, image=str(raw.get("Image", "")),
+        image_id=str(raw.get("ImageID", "")), command=str(raw.get("Command", "")),
+        created=int(raw.get("Created") or 0), oneoff=labels.get(L.ONEOFF, "False") == "True",
+        ports=tuple(raw.get("Ports") or ()), networks=tuple(networks),
+        mounts=tuple(ObservedMount(str(m.get("Type", "")), m.get("Name"), str(m.get("Source", "")),
+                                   str(m.get("Destination", ""))) for m in raw.get("Mounts") or ()),
+    )
+
+
+def _split_ref(ref: str) -> tuple[str, str | None]:
+    if "@" in ref:
+        return ref, None
+    name, _, tag = ref.rpartition(":")
+    if name and "/" not in tag:
+        return name, tag
+    return ref, "latest"
+
+
+def _inline_context(build: Build) -> io.BytesIO:
+    data = (build.dockerfile_inline or "").encode()
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        info = tarfile.TarInfo("Dockerfile")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    buf.seek(0)
+    return buf
+
+
+def _tar(files: tuple[Any, ...]) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for f in files:
+            info = tarfile.TarInfo(f.target.lstrip("/"))
+            info.size, info.mode, info.uid, info.gid = len(f.content), f.mode, f.uid, f.gid
+            info.mtime = int(time.time())
+            tar.addfile(info, io.BytesIO(f.content))
+    return buf.getvalue()
+
+
+def _explanation(err: Any) -> str:
+    explanation = getattr(err, "explanation", None)
+    if isinstance(explanation, bytes):
+        explanation = explanation.decode(errors="replace")
+    if explanation:
+        try:  # some daemons return the JSON body verbatim
+            return str(json.loads(explanation).get("message", explanation))
+        except (ValueError, AttributeError):
+            return str(explanation)
+    return str(err)
+
+
+def _reason(err: BaseException) -> str:
+    """A one-line reason for a connection failure, without the urllib3 object soup."""
+    text = str(err)
+    for needle, reason in (("No such file or directory", "no such socket"),
+                           ("Connection refused", "connection refused"),
+                           ("Permission denied", "permission denied"),
+                           ("timed out", "timed out")):
+        if needle in text:
+            return reason
+    return text.splitlines()[0] if text else type(err).__name__

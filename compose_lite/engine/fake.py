@@ -1,0 +1,194 @@
+"""An in-memory Engine for unit tests: simulates state, records calls, injects faults.
+
+Faults: ``fail[("start_container", "p-web-1")] = EngineError(...)`` raises on that call
+(the target is the container/network/volume/image name).  Health: ``states["p-db-1"]`` is a
+list of ContainerState returned by successive inspects (the last one repeats).
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+
+from compose_lite import labels as L
+from compose_lite.engine.base import (
+    ContainerSpec,
+    ContainerState,
+    ObservedContainer,
+    ObservedMount,
+    ObservedNetwork,
+    ObservedVolume,
+)
+from compose_lite.errors import ComposeLiteError, EngineError, NotFoundError
+from compose_lite.model import Build, Network, Volume
+
+
+@dataclass
+class FakeContainer:
+    id: str
+    spec: ContainerSpec
+    name: str
+    state: str = "created"
+    exit_code: int = 0
+    mounts: tuple[ObservedMount, ...] = ()
+
+
+@dataclass
+class FakeEngine:
+    images: dict[str, str] = field(default_factory=dict)  # ref → id
+    pullable: set[str] = field(default_factory=set)
+    containers: dict[str, FakeContainer] = field(default_factory=dict)
+    networks: dict[str, Mapping[str, str]] = field(default_factory=dict)  # name → labels
+    volumes: dict[str, Mapping[str, str]] = field(default_factory=dict)
+    calls: list[str] = field(default_factory=list)
+    fail: dict[tuple[str, str], ComposeLiteError] = field(default_factory=dict)
+    states: dict[str, list[ContainerState]] = field(default_factory=dict)
+    logs: dict[str, list[bytes]] = field(default_factory=dict)
+    _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _record(self, op: str, target: str) -> None:
+        with self._lock:
+            self.calls.append(f"{op} {target}")
+            fault = self.fail.get((op, target))
+        if fault is not None:
+            raise fault
+
+    def _get(self, container_id: str) -> FakeContainer:
+        for c in self.containers.values():
+            if c.id == container_id or c.name == container_id:
+                return c
+        raise NotFoundError(f"no such container: {container_id}")
+
+    def describe(self) -> str:
+        return "fake engine"
+
+    def list_containers(self, project: str) -> list[ObservedContainer]:
+        with self._lock:
+            found = [c for c in self.containers.values() if c.spec.labels.get(L.PROJECT) == project]
+        return [self._observe(c) for c in found]
+
+    def _observe(self, c: FakeContainer) -> ObservedContainer:
+        statuses = {"running": "Up 1 second", "exited": f"Exited ({c.exit_code}) 1 second ago"}
+        spec = c.spec
+        return ObservedContainer(
+            id=c.id, name=c.name, project=spec.labels.get(L.PROJECT, ""), service=spec.service.name,
+            number=spec.number, state=c.state, status=statuses.get(c.state, c.state),
+            labels=dict(spec.labels), image=spec.image, image_id=self.images.get(spec.image, spec.image),
+            networks=tuple(n.name for n in spec.networks), mounts=c.mounts)
+
+    def list_networks(self, project: str) -> list[ObservedNetwork]:
+        return [ObservedNetwork(f"net-{n}", n, labels) for n, labels in self.networks.items()
+                if labels.get(L.PROJECT) == project]
+
+    def list_volumes(self, project: str) -> list[ObservedVolume]:
+        return [ObservedVolume(n, labels) for n, labels in self.volumes.items()
+                if labels.get(L.PROJECT) == project]
+
+    def network_exists(self, name: str) -> bool:
+        return name in self.networks
+
+    def volume_exists(self, name: str) -> bool:
+        return name in self.volumes
+
+    def create_network(self, network: Network, labels: Mapping[str, str]) -> None:
+        self._record("create_network", network.name)
+        if network.name in self.networks:
+            raise EngineError(f"create network {network.name}: network with name {network.name} "
+                              "already exists")
+        self.networks[network.name] = dict(labels)
+
+    def remove_network(self, name: str) -> None:
+        self._record("remove_network", name)
+        self.networks.pop(name, None)
+
+    def create_volume(self, volume: Volume, labels: Mapping[str, str]) -> None:
+        self._record("create_volume", volume.name)
+        self.volumes.setdefault(volume.name, dict(labels))
+
+    def remove_volume(self, name: str) -> None:
+        self._record("remove_volume", name)
+        self.volumes.pop(name, None)
+
+    def image_id(self, ref: str) -> str | None:
+        return self.images.get(ref)
+
+    def pull_image(self, ref: str) -> str:
+        self._record("pull_image", ref)
+        if ref not in self.pullable:
+            raise EngineError(f"pull {ref}: pull access denied for {ref}, repository does not exist")
+        self.images[ref] = f"sha256:{ref}"
+        return self.images[ref]
+
+    def build_image(self, tag: str, build: Build, labels: Mapping[str, str]) -> str:
+        self._record("build_image", tag)
+        self.images[tag] = f"sha256:built-{tag}-{next(self._ids)}"
+        return self.images[tag]
+
+    def remove_image(self, ref: str) -> None:
+        self._record("remove_image", ref)
+        self.images.pop(ref, None)
+
+    def create_container(self, spec: ContainerSpec) -> str:
+        self._record("create_container", spec.name)
+        with self._lock:
+            if any(c.name == spec.name for c in self.containers.values()):
+                raise EngineError(f"create container {spec.name}: Conflict. The container name "
+                                  f'"/{spec.name}" is already in use')
+            if spec.image not in self.images and not spec.image.startswith("sha256:"):
+                raise NotFoundError(f"create container {spec.name}: No such image: {spec.image}")
+            cid = f"c{next(self._ids):063d}"
+            mounts = tuple(ObservedMount("volume", m.source or f"anon-{cid[-6:]}-{i}", "", m.target)
+                           for i, m in enumerate(spec.service.mounts) if m.type == "volume")
+            self.containers[cid] = FakeContainer(cid, spec, spec.name, mounts=mounts)
+        return cid
+
+    def start_container(self, container_id: str) -> None:
+        c = self._get(container_id)
+        self._record("start_container", c.name)
+        c.state = "running"
+
+    def stop_container(self, container_id: str, timeout: int | None) -> None:
+        c = self._get(container_id)
+        self._record("stop_container", c.name)
+        if c.state == "running":
+            c.state = "exited"
+
+    def remove_container(self, container_id: str, *, volumes: bool = False) -> None:
+        c = self._get(container_id)
+        self._record("remove_container", c.name)
+        with self._lock:
+            del self.containers[c.id]
+
+    def rename_container(self, container_id: str, name: str) -> None:
+        c = self._get(container_id)
+        self._record("rename_container", f"{c.name}->{name}")
+        c.name = name
+
+    def inspect_container(self, container_id: str) -> ContainerState:
+        c = self._get(container_id)
+        script = self.states.get(c.name)
+        if script:
+            state = script.pop(0) if len(script) > 1 else script[0]
+            if state.status == "exited":
+                c.state, c.exit_code = "exited", state.exit_code
+            return state
+        health = "healthy" if c.spec.service.healthcheck and not c.spec.service.healthcheck.disabled else None
+        return ContainerState(status=c.state, health=health if c.state == "running" else None,
+                              exit_code=c.exit_code)
+
+    def follow_logs(self, container_id: str) -> Iterator[bytes]:
+        yield from self.logs.get(self._get(container_id).name, [])
+
+    def set_state(self, name: str, **changes: object) -> None:
+        """Test helper: change a container's simulated state (e.g. ``state="exited"``)."""
+        c = self._get(name)
+        for key, value in changes.items():
+            setattr(c, key, value)
+
+    def relabel(self, name: str, **labels: str) -> None:
+        """Test helper: rewrite some labels of an existing container."""
+        c = self._get(name)
+        c.spec = replace(c.spec, labels={**c.spec.labels, **labels})

@@ -10,6 +10,7 @@ the walker turns that into a ConfigError carrying the dotted path.
 from __future__ import annotations
 
 import os.path
+import posixpath
 import re
 import shlex
 from collections.abc import Callable
@@ -212,13 +213,20 @@ def parse_volume(spec: str) -> dict[str, Any]:
             bind["selinux"] = option
         elif option in _BIND_PROPAGATION:
             bind["propagation"] = option
+    mount["target"] = _clean_posix(mount["target"])
     if _is_file_path(mount.get("source", "")):
         mount["type"] = "bind"
         mount["bind"] = {**bind, "create_host_path": True}
     else:
         mount["type"] = "volume"
         mount.setdefault("volume", {})
+        if bind:
+            mount["bind"] = bind
     return mount
+
+
+def _clean_posix(path: str) -> str:
+    return posixpath.normpath(path) if path.startswith("/") else path
 
 
 def _volume_mount(value: Any) -> Any:
@@ -323,6 +331,13 @@ def _watch(value: Any) -> Any:
         return value
     out: list[Any] = []
     for rule in value:
+        if isinstance(rule, dict):
+            rule = dict(rule)
+            for key in ("include", "ignore"):
+                if isinstance(rule.get(key), str):
+                    rule[key] = [rule[key]]
+            if isinstance(rule.get("exec"), dict):
+                rule["exec"] = _hook(rule["exec"])
         if isinstance(rule, dict) and isinstance(rule.get("path"), list):
             out.extend({**rule, "path": p} for p in rule["path"])
         else:
@@ -456,6 +471,8 @@ def resolve_paths(data: dict[str, Any], *, base_dir: str, home: str | None) -> d
     def absolute(path: str) -> str:
         if home and (path == "~" or path.startswith("~/")):
             path = home + path[1:]
+        if _is_absolute(path):
+            return path
         return os.path.normpath(os.path.join(base_dir, path))
 
     def context(path: str) -> str:
@@ -507,6 +524,10 @@ def resolve_paths(data: dict[str, Any], *, base_dir: str, home: str | None) -> d
     return out
 
 
+def _is_absolute(path: str) -> bool:
+    return path.startswith("/") or bool(re.match(r"^[a-zA-Z]:[\\/]", path)) or path.startswith("\\\\")
+
+
 def _bind_volume_device(volume: Any, absolute: Callable[[str], str]) -> Any:
     """A local volume bound to a host directory (``o: bind``) names that directory in ``device``."""
     if not isinstance(volume, dict) or not isinstance(volume.get("driver_opts"), dict):
@@ -514,12 +535,45 @@ def _bind_volume_device(volume: Any, absolute: Callable[[str], str]) -> Any:
     opts = volume["driver_opts"]
     device = opts.get("device")
     is_bind = "bind" in str(opts.get("o", "")).split(",")
-    if is_bind and isinstance(device, str) and device.startswith((".", "~")):
+    if is_bind and isinstance(device, str) and not _is_absolute(device):
         return {**volume, "driver_opts": {**opts, "device": absolute(device)}}
     return volume
 
 
 # --------------------------------------------------------------------------- defaults
+
+def _drop_false_mount_flags(mount: Any) -> Any:
+    """Go omits false booleans of mounts (``read_only: false``, ``create_host_path: false``)."""
+    if not isinstance(mount, dict):
+        return mount
+    out = {k: v for k, v in mount.items() if not (k == "read_only" and v is False)}
+    if isinstance(out.get("bind"), dict):
+        out["bind"] = {k: v for k, v in out["bind"].items() if not (k == "create_host_path" and v is False)}
+    return out
+
+
+def _add_implicit_dependencies(service: dict[str, Any]) -> None:
+    """Services named by network_mode/ipc/pid ("service:x"), volumes_from and links are dependencies."""
+    implied: dict[str, dict[str, Any]] = {}
+    for key in ("network_mode", "ipc", "pid"):
+        value = service.get(key)
+        if isinstance(value, str) and value.startswith("service:"):
+            implied[value[8:]] = {"condition": "service_started", "required": True, "restart": True}
+    for ref in service.get("volumes_from") or []:
+        name = str(ref).split(":")[0]
+        if name != "container":
+            implied.setdefault(name, {"condition": "service_started", "required": True})
+    for link in service.get("links") or []:
+        implied.setdefault(
+            str(link).split(":")[0], {"condition": "service_started", "required": True, "restart": True}
+        )
+    if not implied:
+        return
+    depends_on = dict(service.get("depends_on") or {})
+    for name, dep in implied.items():
+        depends_on.setdefault(name, dep)
+    service["depends_on"] = depends_on
+
 
 def set_defaults(model: dict[str, Any], *, project_name: str) -> dict[str, Any]:
     """Fill what Compose fills: resource names, the default network, build and port defaults."""
@@ -533,7 +587,7 @@ def set_defaults(model: dict[str, Any], *, project_name: str) -> dict[str, Any]:
             build = {"context": ".", **build}
             if "dockerfile" not in build and "dockerfile_inline" not in build:
                 build["dockerfile"] = "Dockerfile"
-            svc["build"] = build
+            svc["build"] = {k: v for k, v in build.items() if v != ""}
         if "network_mode" not in svc and not svc.get("networks"):
             svc["networks"] = {"default": None}
         if "default" in (svc.get("networks") or {}):
@@ -544,7 +598,10 @@ def set_defaults(model: dict[str, Any], *, project_name: str) -> dict[str, Any]:
             svc["secrets"] = [
                 {**s, "target": s.get("target") or f"/run/secrets/{s.get('source')}"} for s in svc["secrets"]
             ]
-        services[name] = svc
+        if isinstance(svc.get("volumes"), list):
+            svc["volumes"] = [_drop_false_mount_flags(v) for v in svc["volumes"]]
+        _add_implicit_dependencies(svc)
+        services[name] = {k: v for k, v in svc.items() if v != ""}
     out["services"] = services
     networks = dict(model.get("networks") or {})
     if uses_default and "default" not in networks:

@@ -66,6 +66,9 @@ class _Resolver:
                 path=f"services.{name}.extends.service",
             )
         base = self.service(base_file, base_services, base_name, (*chain, (file, name)))
+        if base is None:
+            # Compose leaves a service extending an empty (null) one as written.
+            return {**service, "extends": {**ext, "file": base_file}} if ext.get("file") else service
         own = {k: v for k, v in service.items() if k != "extends"}
         merged = merge_values(base or {}, own, ("services", name))
         merged.pop("extends", None)

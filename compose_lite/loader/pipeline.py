@@ -18,6 +18,7 @@ from typing import Any
 
 from compose_lite.errors import ConfigError, ConfigErrors
 from compose_lite.loader import canonical, merge
+from compose_lite.loader.dotenv import read_dotenv, read_env_file_raw
 from compose_lite.loader.extends import apply_extends
 from compose_lite.loader.include import IncludeEntry, apply_include
 from compose_lite.loader.parse import parse_yaml_all
@@ -73,12 +74,22 @@ def load(request: LoadRequest) -> LoadedProject:
     """Load, merge and normalize the project's Compose files. Raises ConfigError(s)."""
     source = _discover(request)
     session = _Session(request, dict(source.environment))
+    if source.project_name:
+        session.environment.setdefault("COMPOSE_PROJECT_NAME", source.project_name)
     model: dict[str, Any] = {}
     for index, file in enumerate(source.config_files):
         data = _load_file(session, file, base_dir=source.working_dir, chain=(file,))
+        data = _empty_services_as_mappings(data)
         model = data if index == 0 else merge.merge(model, data)
     model = merge.enforce_unicity(merge.strip_tags(model))
+    if "version" in model:
+        del model["version"]
+        session.warnings.append(ConfigError(
+            "the attribute `version` is obsolete, it will be ignored, "
+            "please remove it to avoid potential confusion"
+        ))
     name = source.project_name or _name_from_model(model, session) or os.path.basename(source.working_dir)
+    session.environment.setdefault("COMPOSE_PROJECT_NAME", normalize_project_name(name))
     name = normalize_project_name(name)
     profiles = list(source.profiles)
     services = model.get("services") or {}
@@ -91,6 +102,7 @@ def load(request: LoadRequest) -> LoadedProject:
             for svc_name, svc in enabled.items()
         }
         model = canonical.set_defaults(model, project_name=name)
+        model = without_unused_resources(model)
     errors.extend(check_references(model, disabled))
     if errors:
         raise ConfigErrors(errors)
@@ -144,8 +156,8 @@ def _load_file(session: _Session, file: str, *, base_dir: str, chain: tuple[str,
             result = interpolate(tree, session.lookup, positions=doc.positions, file=file)
             tree = result.data
             session.warnings.extend(result.warnings)
-        errors.extend(validate(merge.strip_tags(tree), file=file, positions=doc.positions,
-                               key_positions=doc.key_positions))
+        plain = _empty_services_as_mappings(merge.strip_tags(tree))
+        errors.extend(validate(plain, file=file, positions=doc.positions, key_positions=doc.key_positions))
         data = tree if not data else merge.merge(data, tree)
     if errors:
         raise ConfigErrors(errors)
@@ -164,6 +176,14 @@ def _load_file(session: _Session, file: str, *, base_dir: str, chain: tuple[str,
     return apply_include(data, base_dir=base_dir, load_project=load_project, chain=chain)
 
 
+def _empty_services_as_mappings(tree: dict[str, Any]) -> dict[str, Any]:
+    """``web:`` with nothing under it is an empty service, not an error (as in Compose)."""
+    services = tree.get("services")
+    if isinstance(services, dict) and any(v is None for v in services.values()):
+        return {**tree, "services": {k: {} if v is None else v for k, v in services.items()}}
+    return tree
+
+
 def _load_included(session: _Session, entry: IncludeEntry, chain: tuple[str, ...]) -> dict[str, Any]:
     """An ``include`` entry loaded as its own project: own directory, own env files over ours."""
     env_files = entry.env_files or tuple(
@@ -171,11 +191,13 @@ def _load_included(session: _Session, entry: IncludeEntry, chain: tuple[str, ...
     )
     environment = dict(session.environment)
     for env_file in env_files:
-        environment.update(_read_env_file(env_file, environment.get))
+        environment.update(read_dotenv(env_file, environment.get))
     sub = _Session(session.request, environment, session.warnings)
     model: dict[str, Any] = {}
     for index, path in enumerate(entry.paths):
-        data = _load_file(sub, path, base_dir=entry.project_directory, chain=(*chain, path))
+        data = _empty_services_as_mappings(
+            _load_file(sub, path, base_dir=entry.project_directory, chain=(*chain, path))
+        )
         model = data if index == 0 else merge.merge(model, data)
     return merge.strip_tags(model)
 
@@ -201,7 +223,10 @@ def _resolve_environment(
                 value = environment.get(key)
                 return value if value is not None else session.lookup(key)
 
-            environment.update(_read_env_file(path, lookup))
+            if entry.get("format") == "raw":
+                environment.update(read_env_file_raw(path))
+            else:
+                environment.update(read_dotenv(path, lookup))
     own = service.get("environment")
     if isinstance(own, dict):
         for key, value in own.items():
@@ -215,6 +240,33 @@ def _resolve_environment(
             k: session.lookup(k) if v is None and session.lookup(k) is not None else v
             for k, v in build["args"].items()
         }}
+    return out
+
+
+def without_unused_resources(model: dict[str, Any]) -> dict[str, Any]:
+    """Drop networks, volumes, secrets and configs no enabled service uses (as Compose does)."""
+    used: dict[str, set[str]] = {"networks": set(), "volumes": set(), "secrets": set(), "configs": set()}
+    for svc in (model.get("services") or {}).values():
+        used["networks"].update(svc.get("networks") or {})
+        used["volumes"].update(
+            str(m.get("source")) for m in svc.get("volumes") or []
+            if isinstance(m, dict) and m.get("type") == "volume"
+        )
+        for kind in ("secrets", "configs"):
+            used[kind].update(str(r.get("source")) for r in svc.get(kind) or [] if isinstance(r, dict))
+        build = svc.get("build")
+        if isinstance(build, dict):
+            used["secrets"].update(
+                str(r.get("source")) for r in build.get("secrets") or [] if isinstance(r, dict)
+            )
+    out = dict(model)
+    for kind, names in used.items():
+        if kind in model:
+            kept = {k: v for k, v in (model[kind] or {}).items() if k in names}
+            if kept:
+                out[kind] = kept
+            else:
+                del out[kind]
     return out
 
 
@@ -338,25 +390,10 @@ def _discover(request: LoadRequest) -> _Source:
     ]
     environment: dict[str, str] = {}
     for env_file in env_files:
-        environment.update(_read_env_file(env_file, lambda k: request.environ.get(k, environment.get(k))))
+        environment.update(read_dotenv(env_file, lambda k: request.environ.get(k, environment.get(k))))
     environment.update(request.environ)
     profiles = list(request.profiles) or [
         p for p in environment.get("COMPOSE_PROFILES", "").split(",") if p
     ]
     name = request.project_name or environment.get("COMPOSE_PROJECT_NAME") or None
     return _Source(files, working_dir, environment, name, profiles)
-
-
-def _read_env_file(path: str, lookup: Callable[[str], str | None]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            key, _, value = line.removeprefix("export ").partition("=")
-            value = value.strip()
-            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-                value = value[1:-1]
-            out[key.strip()] = value
-    return out

@@ -5,8 +5,11 @@ because the composers recurse per nesting level (the C one segfaults on deep inp
 the Python one hits RecursionError) and expand aliases without any bound.  An
 explicit stack lets us cap depth, count every node an alias expands to (so a
 "billion laughs" document fails after a few hundred events), reject duplicate keys,
-and record the position of every key and value.  Scalars are still resolved and
-constructed by PyYAML's own SafeLoader resolver/constructor (YAML 1.1 rules).
+and record the position of every key and value.  Plain scalars are resolved the way
+Docker Compose v2 reads them (Go's yaml.v3 decoding into untyped values: the YAML 1.2
+core schema), not by YAML 1.1: ``no``, ``on``, ``yes`` and ``22:22`` stay strings, so
+``restart: no`` and unquoted ``22:22`` ports mean what Compose users expect.  Quoted
+and explicitly tagged scalars go through PyYAML's SafeConstructor.
 
 Positions are keyed by path tuples such as ``("services", "web", "ports", 0)``:
 ``Document.positions`` holds where each VALUE starts, ``Document.key_positions``
@@ -16,6 +19,8 @@ where each mapping KEY starts (same path as its value), so errors about a key
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +48,37 @@ _PLAIN_SCALAR_TAGS = frozenset(
     f"tag:yaml.org,2002:{t}" for t in ("null", "bool", "int", "float", "str")
 )
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INFINITIES = {".inf": math.inf, ".Inf": math.inf, ".INF": math.inf}
+_NANS = frozenset({".nan", ".NaN", ".NAN"})
+# Go's strconv.ParseInt(s, 0, 64) accepts these (0x, 0o, 0b, a leading 0 for octal, _ separators).
+_GO_INT = re.compile(r"[-+]?(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|0[0-7_]*|[1-9][0-9_]*)")
+_YAML_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+
+
+def resolve_plain(text: str) -> Any:
+    """The value of an untagged plain scalar under yaml.v3's rules (YAML 1.2 core schema)."""
+    if text in _NULLS:
+        return None
+    if text in _BOOLS:
+        return _BOOLS[text]
+    sign = -1 if text[:1] == "-" else 1
+    bare = text[1:] if text[:1] in "+-" else text
+    if bare in _INFINITIES:
+        return sign * math.inf
+    if text in _NANS:
+        return math.nan
+    if _GO_INT.fullmatch(text) and "__" not in text and not text.endswith("_"):
+        digits = bare.replace("_", "")
+        prefix = digits[:2].lower()
+        if prefix in ("0x", "0o", "0b"):
+            return sign * int(digits[2:], {"0x": 16, "0o": 8, "0b": 2}[prefix])
+        return sign * (int(digits, 8) if len(digits) > 1 and digits[0] == "0" else int(digits))
+    if _YAML_FLOAT.fullmatch(text):
+        return float(text)
+    return text
 _MAP_TAGS = frozenset({None, "!", "tag:yaml.org,2002:map"})
 _SEQ_TAGS = frozenset({None, "!", "tag:yaml.org,2002:seq"})
 
@@ -396,6 +432,8 @@ class _Builder:
             # the wrapped value resolves as if untagged: `!reset` alone is null = reset to empty
             plain = not event.style  # C parser reports plain as "", Python parser as None
             tag = str(self.loader.resolve(yaml.ScalarNode, event.value, (plain, True)))
+        elif event.tag in (None, "!") and event.implicit[0]:
+            return resolve_plain(event.value)
         else:
             tag = self.resolve_tag(event)
         if tag == _TIMESTAMP_TAG:

@@ -25,14 +25,23 @@ def error(text: str | bytes) -> ConfigError:
     return info.value
 
 
-def test_scalars_follow_yaml_1_1_like_safe_loader() -> None:
-    text = "a: yes\nb: 'on'\nc: 22:22\nd: 0o17\ne: 1.5\nf: ~\ng: 010\nh: .inf\ni: 2001-12-14\n"
-    doc = parse_yaml(text, F)
-    expected = yaml.safe_load(text)
-    expected["i"] = "2001-12-14"  # dates stay strings, like Compose
-    assert doc.data == expected
-    assert doc.data["c"] == 1342
-    assert doc.data["a"] is True
+def test_plain_scalars_follow_compose_v2_yaml_1_2_rules() -> None:
+    text = (
+        "a: yes\nb: 'on'\nc: 22:22\nd: 0o17\ne: 1.5\nf: ~\ng: 010\nh: .inf\ni: 2001-12-14\n"
+        "j: no\nk: True\nl: 0x1F\nm: 1_000\nn: -12\no: 1e3\np: 'true'\nq: !!str 5\n"
+    )
+    assert parse_yaml(text, F).data == {
+        "a": "yes", "b": "on", "c": "22:22", "d": 15, "e": 1.5, "f": None, "g": 8, "h": float("inf"),
+        "i": "2001-12-14", "j": "no", "k": True, "l": 31, "m": 1000, "n": -12, "o": 1000.0,
+        "p": "true", "q": "5",
+    }
+
+
+def test_restart_no_and_on_key_are_strings_as_in_compose_v2() -> None:
+    assert parse_yaml("services:\n  a:\n    restart: no\non: push\n", F).data == {
+        "services": {"a": {"restart": "no"}},
+        "on": "push",
+    }
 
 
 def test_value_and_key_positions() -> None:
@@ -109,7 +118,7 @@ def test_duplicate_key_names_both_lines() -> None:
 @pytest.mark.parametrize(
     ("text", "message", "hint"),
     [
-        ("on: push\n", "mapping key on is read as a boolean (true), not a string", 'quote it: "on"'),
+        ("true: push\n", "mapping key true is read as a boolean (true), not a string", 'quote it: "true"'),
         ("1: x\n", "mapping key 1 is read as a number (1), not a string", 'quote it: "1"'),
         ("~: x\n", "mapping key ~ is read as NoneType (null), not a string", 'quote it: "~"'),
     ],

@@ -11,20 +11,18 @@ that ``$`` is not re-escaped (that is an output concern).
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from compose_lite.errors import ConfigError, ConfigErrors
 from compose_lite.loader import canonical, merge
+from compose_lite.loader.discover import DiscoverRequest, discover, resolve_project_name
 from compose_lite.loader.dotenv import read_dotenv, read_env_file_raw
 from compose_lite.loader.extends import apply_extends
 from compose_lite.loader.include import IncludeEntry, apply_include
 from compose_lite.loader.parse import parse_yaml_all
 from compose_lite.loader.profiles import split_by_profiles
-
-STDIN = "-"
 
 
 @dataclass(frozen=True)
@@ -72,13 +70,20 @@ class _Session:
 
 def load(request: LoadRequest) -> LoadedProject:
     """Load, merge and normalize the project's Compose files. Raises ConfigError(s)."""
-    source = _discover(request)
-    session = _Session(request, dict(source.environment))
+    source = discover(DiscoverRequest(
+        cwd=request.cwd, files=request.files, project_name=request.project_name,
+        project_directory=request.project_directory, env_files=request.env_files,
+        profiles=request.profiles, environ=request.environ, stdin=request.stdin,
+    ))
+    session = _Session(request, dict(source.environment), list(source.warnings))
     if source.project_name:
         session.environment.setdefault("COMPOSE_PROJECT_NAME", source.project_name)
     model: dict[str, Any] = {}
-    for index, file in enumerate(source.config_files):
-        data = _load_file(session, file, base_dir=source.working_dir, chain=(file,))
+    for index, config_file in enumerate(source.config_files):
+        file = config_file.path
+        data = _load_file(
+            session, file, base_dir=source.working_dir, chain=(file,), content=config_file.content
+        )
         data = _empty_services_as_mappings(data)
         model = data if index == 0 else merge.merge(model, data)
     model = merge.enforce_unicity(merge.strip_tags(model))
@@ -88,9 +93,9 @@ def load(request: LoadRequest) -> LoadedProject:
             "the attribute `version` is obsolete, it will be ignored, "
             "please remove it to avoid potential confusion"
         ))
-    name = source.project_name or _name_from_model(model, session) or os.path.basename(source.working_dir)
-    session.environment.setdefault("COMPOSE_PROJECT_NAME", normalize_project_name(name))
-    name = normalize_project_name(name)
+    top_level_name = model.get("name")
+    name = resolve_project_name(source, str(top_level_name) if top_level_name else None)
+    session.environment.setdefault("COMPOSE_PROJECT_NAME", name)
     profiles = list(source.profiles)
     services = model.get("services") or {}
     enabled, disabled = split_by_profiles(services, profiles)
@@ -109,7 +114,7 @@ def load(request: LoadRequest) -> LoadedProject:
     return LoadedProject(
         name=name,
         working_dir=source.working_dir,
-        config_files=list(source.config_files),
+        config_files=[f.path for f in source.config_files],
         environment=session.environment,
         model=model,
         warnings=session.warnings,
@@ -118,23 +123,9 @@ def load(request: LoadRequest) -> LoadedProject:
     )
 
 
-def _name_from_model(model: dict[str, Any], session: _Session) -> str | None:
-    value = model.get("name")
-    return str(value) if value else None
-
-
-def normalize_project_name(name: str) -> str:
-    """Compose's rule: lowercase, only [a-z0-9_-], starting with a letter or digit."""
-    return re.sub(r"[^a-z0-9_-]", "", name.lower()).lstrip("_-")
-
-
-def _read_source(session: _Session, file: str) -> str:
-    if file == STDIN:
-        if session.request.stdin is None:
-            raise ConfigError("no standard input to read the Compose file from")
-        return session.request.stdin()
+def _read_source(file: str) -> bytes:
     try:
-        with open(file, encoding="utf-8", errors="surrogateescape") as handle:
+        with open(file, "rb") as handle:
             return handle.read()
     except FileNotFoundError:
         raise ConfigError(f"open {file}: no such file or directory") from None
@@ -142,7 +133,9 @@ def _read_source(session: _Session, file: str) -> str:
         raise ConfigError(f"cannot read {file}: {err.strerror}") from None
 
 
-def _load_file(session: _Session, file: str, *, base_dir: str, chain: tuple[str, ...]) -> dict[str, Any]:
+def _load_file(
+    session: _Session, file: str, *, base_dir: str, chain: tuple[str, ...], content: str | bytes | None = None
+) -> dict[str, Any]:
     """One file as a canonical tree: interpolated, validated, paths resolved, extends and include applied."""
     from compose_lite.loader.interpolate import interpolate
     from compose_lite.loader.schema import validate  # lazy: jsonschema costs ~100 ms to import
@@ -150,7 +143,8 @@ def _load_file(session: _Session, file: str, *, base_dir: str, chain: tuple[str,
     request = session.request
     data: dict[str, Any] = {}
     errors: list[ConfigError] = []
-    for doc in parse_yaml_all(_read_source(session, file), file):
+    text = _read_source(file) if content is None else content
+    for doc in parse_yaml_all(text, file):
         tree = doc.data
         if request.interpolate:
             result = interpolate(tree, session.lookup, positions=doc.positions, file=file)
@@ -359,41 +353,3 @@ def _dependency_cycle(services: Mapping[str, Any]) -> list[str]:
             if found:
                 return found
     return []
-
-
-# --------------------------------------------------------------------------- placeholders
-# Stand-ins until loader.discover and loader.dotenv land; replaced then.
-
-@dataclass(frozen=True)
-class _Source:
-    config_files: list[str]
-    working_dir: str
-    environment: dict[str, str]
-    project_name: str | None
-    profiles: list[str]
-
-
-_DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
-
-
-def _discover(request: LoadRequest) -> _Source:
-    cwd = os.path.abspath(request.cwd)
-    files = [f if f == STDIN else os.path.join(cwd, f) for f in request.files]
-    if not files:
-        files = [os.path.join(cwd, f) for f in _DEFAULT_FILES if os.path.isfile(os.path.join(cwd, f))][:1]
-    if not files:
-        raise ConfigError("no configuration file provided: not found")
-    first = files[0] if files[0] != STDIN else os.path.join(cwd, "stdin")
-    working_dir = os.path.abspath(request.project_directory or os.path.dirname(first))
-    env_files = [os.path.join(cwd, f) for f in request.env_files] or [
-        p for p in (os.path.join(working_dir, ".env"),) if os.path.isfile(p)
-    ]
-    environment: dict[str, str] = {}
-    for env_file in env_files:
-        environment.update(read_dotenv(env_file, lambda k: request.environ.get(k, environment.get(k))))
-    environment.update(request.environ)
-    profiles = list(request.profiles) or [
-        p for p in environment.get("COMPOSE_PROFILES", "").split(",") if p
-    ]
-    name = request.project_name or environment.get("COMPOSE_PROJECT_NAME") or None
-    return _Source(files, working_dir, environment, name, profiles)

@@ -49,6 +49,9 @@ _PLAIN_SCALAR_TAGS = frozenset(
 )
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
+_DEPTH_MESSAGE = f"nesting is deeper than {MAX_DEPTH} levels"
+_DEPTH_HINT = "flatten the structure"
+
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INFINITIES = {".inf": math.inf, ".Inf": math.inf, ".INF": math.inf}
@@ -244,6 +247,9 @@ class _Builder:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             problem = exc.problem or "invalid YAML"
+            if "nesting depth" in problem or "max flow level" in problem:
+                # newer libyaml stops deep nesting itself, before our own depth check sees it
+                raise self.fail(_DEPTH_MESSAGE, mark, hint=_DEPTH_HINT) from None
             context = f" ({exc.context})" if exc.context else ""
             raise ConfigError(
                 f"YAML syntax error: {problem}{context}",
@@ -332,7 +338,7 @@ class _Builder:
     def open(self, stack: list[_Frame], event: ev.CollectionStartEvent, path: Path) -> None:
         if len(stack) >= MAX_DEPTH:
             raise self.fail(
-                f"nesting is deeper than {MAX_DEPTH} levels", event.start_mark, hint="flatten the structure"
+                _DEPTH_MESSAGE, event.start_mark, hint=_DEPTH_HINT
             )
         is_map = isinstance(event, ev.MappingStartEvent)
         wrap = _WRAPPERS.get(event.tag or "")

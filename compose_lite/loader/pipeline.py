@@ -11,11 +11,12 @@ that ``$`` is not re-escaped (that is an output concern).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from compose_lite.errors import ConfigError, ConfigErrors
+from compose_lite.errors import ConfigError, ConfigErrors, Position
 from compose_lite.loader import canonical, merge
 from compose_lite.loader.discover import DiscoverRequest, discover, resolve_project_name
 from compose_lite.loader.dotenv import read_dotenv, read_env_file_raw
@@ -23,6 +24,7 @@ from compose_lite.loader.extends import apply_extends
 from compose_lite.loader.include import IncludeEntry, apply_include
 from compose_lite.loader.parse import parse_yaml_all
 from compose_lite.loader.profiles import split_by_profiles
+from compose_lite.loader.suggest import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class _Session:
     request: LoadRequest
     environment: dict[str, str]
     warnings: list[ConfigError] = field(default_factory=list)
+    # Where each value of the main files starts (a later file's position wins), for reference errors.
+    positions: dict[tuple[str | int, ...], Position] = field(default_factory=dict)
 
     def lookup(self, name: str) -> str | None:
         return self.environment.get(name)
@@ -82,7 +86,8 @@ def load(request: LoadRequest) -> LoadedProject:
     for index, config_file in enumerate(source.config_files):
         file = config_file.path
         data = _load_file(
-            session, file, base_dir=source.working_dir, chain=(file,), content=config_file.content
+            session, file, base_dir=source.working_dir, chain=(file,), content=config_file.content,
+            positions=session.positions,
         )
         data = _empty_services_as_mappings(data)
         model = data if index == 0 else merge.merge(model, data)
@@ -107,10 +112,11 @@ def load(request: LoadRequest) -> LoadedProject:
             for svc_name, svc in enabled.items()
         }
         model = canonical.set_defaults(model, project_name=name)
-        model = without_unused_resources(model)
-    errors.extend(check_references(model, disabled))
+    errors.extend(check_references(model, disabled, session.positions))
     if errors:
         raise ConfigErrors(errors)
+    if request.normalize:
+        model = without_unused_resources(model)
     return LoadedProject(
         name=name,
         working_dir=source.working_dir,
@@ -134,7 +140,8 @@ def _read_source(file: str) -> bytes:
 
 
 def _load_file(
-    session: _Session, file: str, *, base_dir: str, chain: tuple[str, ...], content: str | bytes | None = None
+    session: _Session, file: str, *, base_dir: str, chain: tuple[str, ...],
+    content: str | bytes | None = None, positions: dict[tuple[str | int, ...], Position] | None = None,
 ) -> dict[str, Any]:
     """One file as a canonical tree: interpolated, validated, paths resolved, extends and include applied."""
     from compose_lite.loader.interpolate import interpolate
@@ -146,6 +153,8 @@ def _load_file(
     text = _read_source(file) if content is None else content
     for doc in parse_yaml_all(text, file):
         tree = doc.data
+        if positions is not None:
+            positions.update(doc.positions)
         if request.interpolate:
             result = interpolate(tree, session.lookup, positions=doc.positions, file=file)
             tree = result.data
@@ -264,8 +273,15 @@ def without_unused_resources(model: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def check_references(model: dict[str, Any], disabled: Mapping[str, Any]) -> list[ConfigError]:
-    """Services referring to undeclared networks/volumes/secrets/configs/services; dependency cycles."""
+def check_references(
+    model: dict[str, Any],
+    disabled: Mapping[str, Any],
+    positions: Mapping[tuple[str | int, ...], Position] | None = None,
+) -> list[ConfigError]:
+    """Services referring to undeclared networks/volumes/secrets/configs/services; dependency cycles.
+
+    Each error points at the nearest recorded position of its path in ``positions``.
+    """
     errors: list[ConfigError] = []
     services: dict[str, Any] = model.get("services") or {}
     declared = {kind: set(model.get(kind) or {}) for kind in ("networks", "volumes", "secrets", "configs")}
@@ -316,7 +332,28 @@ def check_references(model: dict[str, Any], disabled: Mapping[str, Any]) -> list
         errors.append(ConfigError(
             "dependency cycle detected: " + " -> ".join(cycle), path=f"services.{cycle[0]}.depends_on",
         ))
-    return errors
+    return [_with_position(err, positions or {}, model) for err in errors]
+
+
+def _with_position(
+    err: ConfigError, positions: Mapping[tuple[str | int, ...], Position], model: dict[str, Any]
+) -> ConfigError:
+    """Attach the source position of ``err.path`` (or of its nearest recorded ancestor)."""
+    parts: list[str | int] = []
+    for piece in re.findall(r"[^.\[\]]+|\[\d+\]", err.path or ""):
+        parts.append(int(piece[1:-1]) if piece.startswith("[") else piece)
+    for n in range(len(parts), 0, -1):
+        position = positions.get(tuple(parts[:n]))
+        if position is not None:
+            err.position = position
+            break
+    if err.hint and err.hint.startswith("declare it in the top-level"):
+        section = err.hint.split("`")[1].rstrip(":")
+        name = err.message.split("'")[1] if "'" in err.message else ""
+        suggestion = did_you_mean(name, (model.get(section) or {}).keys())
+        if suggestion:
+            err.hint = f"{suggestion} (or {err.hint})"
+    return err
 
 
 def _undefined(kind: str, name: Any, path: str, section: str) -> ConfigError:

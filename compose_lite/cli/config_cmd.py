@@ -87,7 +87,7 @@ def render(model: dict[str, Any], fmt: str, *, escape: bool = True) -> str:
 
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     return str(yaml.dump(ordered, Dumper=dumper, sort_keys=False, default_flow_style=False,
-                         allow_unicode=True, width=float("inf")))
+                         allow_unicode=True, width=1 << 30))
 
 
 def _escape(node: Any) -> Any:

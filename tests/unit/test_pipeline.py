@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from compose_lite.errors import ConfigErrors
+from compose_lite.loader.pipeline import LoadRequest, load
+
+
+def _write(root: Path, name: str, text: str) -> Path:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def _load(root: Path, *files: str, **kw: object) -> dict:
+    request = LoadRequest(files=files, cwd=str(root), environ={"HOME": "/home/u", **kw.pop("env", {})},
+                          **kw)  # type: ignore[arg-type]
+    return load(request).model
+
+
+def test_single_file_canonical_model(tmp_path: Path) -> None:
+    _write(tmp_path, "compose.yaml", "services:\n  web:\n    image: nginx:${TAG:-1}\n"
+                                     "    ports: ['8080:80']\n    volumes: ['data:/d', './src:/s']\n"
+                                     "volumes:\n  data:\n")
+    model = _load(tmp_path, project_name="demo")
+    assert model == {
+        "name": "demo",
+        "services": {"web": {
+            "image": "nginx:1",
+            "ports": [{"mode": "ingress", "protocol": "tcp", "published": "8080", "target": 80}],
+            "volumes": [
+                {"source": "data", "target": "/d", "type": "volume", "volume": {}},
+                {"source": f"{tmp_path}/src", "target": "/s", "type": "bind",
+                 "bind": {"create_host_path": True}},
+            ],
+            "networks": {"default": None},
+        }},
+        "volumes": {"data": {"name": "demo_data"}},
+        "networks": {"default": {"ipam": {}, "name": "demo_default"}},
+    }
+
+
+def test_override_file_merges_and_env_file_folds_into_environment(tmp_path: Path) -> None:
+    _write(tmp_path, "a.yaml", "name: proj\nservices:\n  web:\n    image: a\n    env_file: web.env\n"
+                               "    environment: [X=1, FROM_SHELL]\n")
+    _write(tmp_path, "b.yaml", "services:\n  web:\n    image: b\n    environment: {Y: 2}\n")
+    _write(tmp_path, "web.env", "X=0\nZ=${X:-z}\n")
+    loaded = load(LoadRequest(files=("a.yaml", "b.yaml"), cwd=str(tmp_path), environ={"FROM_SHELL": "s"}))
+    assert loaded.name == "proj"
+    web = loaded.model["services"]["web"]
+    assert web["image"] == "b"
+    assert web["environment"] == {"X": "1", "Z": "0", "FROM_SHELL": "s", "Y": "2"}
+    assert "env_file" not in web
+
+
+def test_profiles_filter_services(tmp_path: Path) -> None:
+    _write(tmp_path, "compose.yaml",
+           "services:\n  a:\n    image: x\n  b:\n    image: x\n    profiles: [dbg]\n")
+    loaded = load(LoadRequest(cwd=str(tmp_path), project_name="p"))
+    assert list(loaded.model["services"]) == ["a"]
+    assert list(loaded.disabled_services) == ["b"]
+    loaded = load(LoadRequest(cwd=str(tmp_path), project_name="p", profiles=("dbg",)))
+    assert list(loaded.model["services"]) == ["a", "b"]
+
+
+def test_reference_errors_are_collected_with_positions(tmp_path: Path) -> None:
+    path = _write(tmp_path, "compose.yaml",
+                  "services:\n  web:\n    image: x\n    networks: [frontnet]\n    depends_on: [db]\n"
+                  "networks:\n  front-net: {}\n")
+    with pytest.raises(ConfigErrors) as info:
+        _load(tmp_path, project_name="p")
+    assert str(info.value) == (
+        f"{path}:4:15: services.web.networks.frontnet: network 'frontnet' is not declared\n"
+        f"{path}:5:17: services.web.depends_on.db: service 'web' depends on undefined service 'db'"
+    )
+    assert info.value.errors[0].hint == (
+        "did you mean 'front-net'? (or declare it in the top-level `networks:` section)"
+    )
+
+
+def test_dependency_cycle_is_shown_as_a_path(tmp_path: Path) -> None:
+    _write(tmp_path, "compose.yaml", "services:\n  a:\n    image: x\n    depends_on: [b]\n"
+                                     "  b:\n    image: x\n    depends_on: [a]\n")
+    with pytest.raises(ConfigErrors) as info:
+        _load(tmp_path, project_name="p")
+    assert info.value.errors[-1].message == "dependency cycle detected: a -> b -> a"
+
+
+def test_version_is_dropped_with_a_warning(tmp_path: Path) -> None:
+    _write(tmp_path, "compose.yaml", "version: '3'\nservices:\n  a:\n    image: x\n")
+    loaded = load(LoadRequest(cwd=str(tmp_path), project_name="p"))
+    assert "version" not in loaded.model
+    assert [w.message for w in loaded.warnings] == [
+        "the attribute `version` is obsolete, it will be ignored, "
+        "please remove it to avoid potential confusion"
+    ]
+
+
+def test_unused_resources_are_dropped(tmp_path: Path) -> None:
+    _write(tmp_path, "compose.yaml", "services:\n  a:\n    image: x\n    network_mode: host\n"
+                                     "volumes:\n  unused: {}\nnetworks:\n  lonely: {}\n")
+    model = _load(tmp_path, project_name="p")
+    assert set(model) == {"name", "services"}

@@ -1,0 +1,204 @@
+"""Use cases: up, down, ps — wiring graph, images, observe, planner and executor.
+
+No click and no docker here: the CLI passes a bound project, an Engine and a Reporter.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from compose_lite import executor, graph
+from compose_lite import labels as L
+from compose_lite.engine.base import Engine, ObservedContainer
+from compose_lite.errors import EngineError, NotFoundError, OperationFailedError
+from compose_lite.model import Project, Service
+from compose_lite.observe import ObservedState, snapshot
+from compose_lite.output import Reporter
+from compose_lite.planner import Desired, DownOptions, Plan, Recreate, UpOptions, plan_down, plan_up
+
+
+@dataclass(frozen=True)
+class UpRequest:
+    services: tuple[str, ...] = ()
+    no_deps: bool = False
+    force_recreate: bool = False
+    no_recreate: bool = False
+    always_recreate_deps: bool = False
+    no_start: bool = False
+    scale: Mapping[str, int] = field(default_factory=dict)
+    remove_orphans: bool = False
+    renew_anon_volumes: bool = False
+    wait: bool = False
+    wait_timeout: float | None = None
+    build: bool | None = None  # True: --build, False: --no-build, None: build when missing
+    pull: str | None = None  # always | missing | never | build; None = each service's pull_policy
+    dry_run: bool = False
+    timeout: int | None = None
+
+
+@dataclass(frozen=True)
+class UpOutcome:
+    plan: Plan
+    containers: dict[str, list[str]]  # service → container ids (empty on a dry run)
+
+
+def unsupported_warnings(project: Project) -> list[str]:
+    return [f"service {svc.name!r}: {key!r} is not supported by compose-lite and is ignored"
+            for svc in project.services.values() for key in svc.unsupported]
+
+
+def select_services(project: Project, names: tuple[str, ...], *, with_deps: bool = True) -> frozenset[str]:
+    deps = graph.dependencies(project)
+    graph.check_acyclic(deps)
+    if not names:
+        return frozenset(project.services)
+    return frozenset(graph.select(deps, names, with_deps=with_deps))
+
+
+def image_ref(project: Project, service: Service) -> str:
+    return service.image or f"{project.name}-{service.name}"
+
+
+def ensure_images(project: Project, services: frozenset[str], engine: Engine, request: UpRequest,
+                  reporter: Reporter) -> tuple[dict[str, str], dict[str, str]]:
+    """Build or pull what is needed; return (service → image ref, service → image id)."""
+    refs: dict[str, str] = {}
+    ids: dict[str, str] = {}
+    for name in sorted(services):
+        svc = project.services[name]
+        ref = refs[name] = image_ref(project, svc)
+        policy = request.pull or svc.pull_policy or "missing"
+        current = engine.image_id(ref)
+        if svc.build is not None and (request.build or policy == "build" or
+                                      (current is None and request.build is not False)):
+            if request.dry_run:
+                ids[name] = current or ""
+                continue
+            reporter.event("Image", ref, "Building")
+            current = engine.build_image(ref, svc.build, {L.PROJECT: project.name, L.SERVICE: name})
+            reporter.event("Image", ref, "Built", done=True)
+        elif policy == "always" or current is None:
+            if policy == "never" or (current is None and svc.build is not None):
+                blocker = "--pull never" if policy == "never" else "--no-build"
+                raise NotFoundError(f"image {ref} for service {name!r} is not present locally and "
+                                    f"{blocker} forbids getting it",
+                                    hint="build or load it first (docker build / docker load)")
+            if request.dry_run:
+                ids[name] = current or ""
+                continue
+            current = _pull(engine, ref, name, reporter, have_local=current is not None)
+        ids[name] = current or ""
+    return refs, ids
+
+
+def _pull(engine: Engine, ref: str, service: str, reporter: Reporter, *, have_local: bool) -> str:
+    reporter.event("Image", ref, "Pulling")
+    try:
+        image = engine.pull_image(ref)
+    except EngineError as err:
+        if have_local:  # --pull always with no registry: the local copy still works
+            reporter.warning(f"could not pull {ref} ({err.message}); using the local image")
+            local = engine.image_id(ref)
+            return local or ""
+        raise EngineError(f"image {ref} for service {service!r} is not present locally and could not be "
+                          f"pulled: {err.message}",
+                          hint="check the registry is reachable, or build/load the image locally") from None
+    reporter.event("Image", ref, "Pulled", done=True)
+    return image
+
+
+def check_ownership(project: Project, observed: ObservedState, real_dir: str) -> None:
+    """Refuse to take over a same-named project that belongs to another directory."""
+    for c in observed.containers:
+        other = c.labels.get(L.PROJECT_DIR) or _realpath(c.labels.get(L.WORKING_DIR))
+        if other and other != real_dir:
+            raise OperationFailedError(
+                f"project {project.name!r} already exists for directory {other} (container {c.name}); "
+                "refusing to take over its containers",
+                hint=f"pick another project name with -p, or run from {other}")
+
+
+def _realpath(path: str | None) -> str | None:
+    return os.path.realpath(path) if path else None
+
+
+def up(project: Project, engine: Engine, request: UpRequest, reporter: Reporter, *,
+       environ: Mapping[str, str], clock: executor.Clock | None = None) -> UpOutcome:
+    clock = clock or executor.SystemClock()
+    started = clock.monotonic()
+    for message in unsupported_warnings(project):
+        reporter.warning(message)
+    selected = select_services(project, request.services, with_deps=not request.no_deps)
+    refs, ids = ensure_images(project, selected, engine, request, reporter)
+    observed = snapshot(engine, project)
+    real_dir = os.path.realpath(project.working_dir)
+    check_ownership(project, observed, real_dir)
+    never = Recreate.NEVER if request.no_recreate else None
+    options = UpOptions(
+        services=selected, requested=frozenset(request.services),
+        recreate=never or (Recreate.FORCE if request.force_recreate else Recreate.DIVERGED),
+        recreate_deps=never or (Recreate.FORCE if request.always_recreate_deps or request.force_recreate
+                                else Recreate.DIVERGED),
+        start=not request.no_start, scale=dict(request.scale), remove_orphans=request.remove_orphans,
+        renew_anon_volumes=request.renew_anon_volumes, wait=request.wait, timeout=request.timeout)
+    plan = plan_up(Desired(project, refs, ids, real_dir), observed, options)
+    for message in plan.warnings:
+        reporter.warning(message)
+    if request.dry_run:
+        return UpOutcome(plan, {})
+    deadline = None if request.wait_timeout is None else started + request.wait_timeout
+    result = executor.run(plan, engine, reporter, limit=executor.parallel_limit(environ), clock=clock,
+                          deadline=deadline)
+    return UpOutcome(plan, result.container_ids)
+
+
+@dataclass(frozen=True)
+class DownRequest:
+    remove_orphans: bool = False
+    volumes: bool = False
+    rmi: str | None = None  # local | all
+    timeout: int | None = None
+
+
+def down(project: Project, engine: Engine, request: DownRequest, reporter: Reporter, *,
+         environ: Mapping[str, str]) -> Plan:
+    observed = snapshot(engine, project)
+    images: dict[str, str] = {}
+    if request.rmi:
+        for name, svc in project.services.items():
+            if request.rmi == "all" or svc.image is None:
+                images[name] = image_ref(project, svc)
+        images = {k: v for k, v in images.items() if engine.image_id(v) is not None}
+    plan = plan_down(project, observed, DownOptions(request.remove_orphans, request.volumes, images,
+                                                    request.timeout))
+    for message in plan.warnings:
+        reporter.warning(message)
+    executor.run(plan, engine, reporter, limit=executor.parallel_limit(environ))
+    return plan
+
+
+def ps(project: Project, engine: Engine, *, all_states: bool = False, services: tuple[str, ...] = (),
+       status: tuple[str, ...] = ()) -> list[ObservedContainer]:
+    """The project's containers (running only unless ``all_states``), sorted by service and number."""
+    if services:
+        select_services(project, services, with_deps=False)  # unknown names are errors, as in Compose
+    found = [c for c in engine.list_containers(project.name) if not c.oneoff]
+    if not all_states and not status:
+        found = [c for c in found if c.state == "running"]
+    if services:
+        found = [c for c in found if c.service in services]
+    if status:
+        found = [c for c in found if c.state in status]
+    return sorted(found, key=lambda c: (c.service, c.number, c.name))
+
+
+def stop(engine: Engine, container_ids: list[str], timeout: int | None) -> None:
+    """Stop containers (attached ``up`` after Ctrl-C), in parallel."""
+    executor.each(lambda cid: engine.stop_container(cid, timeout), container_ids)
+
+
+def follow(engine: Engine, targets: list[tuple[str, str]], write: Callable[[str, bytes], None]) -> None:
+    """Attached ``up``: stream each (name, id)'s output until every stream ends (Ctrl-C interrupts)."""
+    executor.follow_logs(engine, targets, write)

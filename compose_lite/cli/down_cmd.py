@@ -1,0 +1,31 @@
+"""`cl down`: stop and remove the project's containers and networks (volumes with -v)."""
+
+from __future__ import annotations
+
+import click
+
+from compose_lite.cli.context import GlobalOptions
+
+
+@click.command("down")
+@click.option("-v", "--volumes", is_flag=True, help="Remove named volumes declared in the volumes section "
+              "and anonymous volumes attached to containers.")
+@click.option("--rmi", type=click.Choice(["local", "all"]), help="Remove images used by services: 'local' "
+              "only images without a custom tag, 'all' every image.")
+@click.option("--remove-orphans", is_flag=True,
+              help="Remove containers for services not in the Compose file.")
+@click.option("-t", "--timeout", type=int, help="Shutdown timeout in seconds.")
+@click.pass_obj
+def down(opts: GlobalOptions, volumes: bool, rmi: str | None, remove_orphans: bool,
+         timeout: int | None) -> None:
+    """Stop and remove containers, networks."""
+    from compose_lite import app
+    from compose_lite.cli.project import load_project, open_engine, reporter
+
+    project = load_project(opts)
+    report = reporter(opts)
+    try:
+        app.down(project, open_engine(opts), app.DownRequest(remove_orphans, volumes, rmi, timeout), report,
+                 environ=opts.environ)
+    finally:
+        report.close()

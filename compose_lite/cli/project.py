@@ -1,0 +1,46 @@
+"""Shared by the lifecycle commands: load + bind the project, open the engine, make the reporter."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from compose_lite.cli.context import GlobalOptions
+
+if TYPE_CHECKING:
+    from compose_lite.engine.docker_engine import DockerEngine
+    from compose_lite.model import Project
+    from compose_lite.output import Reporter
+
+
+def load_project(opts: GlobalOptions) -> Project:
+    """The bound project; loader warnings are printed here (stderr), errors raised."""
+    from compose_lite.loader.bind import bind
+    from compose_lite.loader.pipeline import LoadRequest, load
+
+    loaded = load(LoadRequest(
+        files=opts.files, project_name=opts.project_name, project_directory=opts.project_directory,
+        env_files=opts.env_files, profiles=opts.profiles, environ=dict(opts.environ), cwd=os.getcwd(),
+        stdin=sys.stdin.read))
+    for warning in loaded.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return bind(loaded.model, working_dir=loaded.working_dir, config_files=tuple(loaded.config_files),
+                environment=loaded.environment, disabled_services=tuple(loaded.disabled_services))
+
+
+def open_engine(opts: GlobalOptions) -> DockerEngine:
+    from compose_lite.engine.docker_engine import DockerEngine
+
+    return DockerEngine(opts.docker_host(), environ=opts.environ)
+
+
+def reporter(opts: GlobalOptions, *, quiet: bool = False) -> Reporter:
+    from compose_lite.output import make_reporter
+
+    mode = "quiet" if quiet else opts.progress
+    if mode == "auto" and opts.ansi == "never":
+        mode = "plain"
+    return make_reporter(mode)

@@ -1,0 +1,94 @@
+"""`cl ps`: list the project's containers (table, or JSON Lines like Compose v2)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from compose_lite.cli.context import GlobalOptions
+
+if TYPE_CHECKING:
+    from compose_lite.engine.base import ObservedContainer
+
+STATES = ("paused", "restarting", "removing", "running", "dead", "created", "exited")
+
+
+@click.command("ps")
+@click.argument("services", nargs=-1)
+@click.option("-a", "--all", "all_states", is_flag=True, help="Show all stopped containers too.")
+@click.option("--services", "only_services", is_flag=True, help="Display services.")
+@click.option("--status", multiple=True, type=click.Choice(STATES), help="Filter services by status.")
+@click.option("-q", "--quiet", is_flag=True, help="Only display IDs.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="Format the output.")
+@click.pass_obj
+def ps(opts: GlobalOptions, services: tuple[str, ...], all_states: bool, only_services: bool,
+       status: tuple[str, ...], quiet: bool, fmt: str) -> None:
+    """List containers."""
+    from compose_lite import app
+    from compose_lite.cli.project import load_project, open_engine
+
+    project = load_project(opts)
+    found = app.ps(project, open_engine(opts), all_states=all_states, services=services, status=status)
+    if quiet:
+        click.echo("".join(f"{c.id}\n" for c in found), nl=False)
+    elif only_services:
+        click.echo("".join(f"{s}\n" for s in dict.fromkeys(c.service for c in found)), nl=False)
+    elif fmt == "json":
+        click.echo("".join(json.dumps(_record(c)) + "\n" for c in found), nl=False)
+    else:
+        click.echo(_table(found), nl=False)
+
+
+def ports_text(ports: tuple[Mapping[str, Any], ...]) -> str:
+    """``127.0.0.1:8080->80/tcp, 9000/tcp`` as ``docker ps`` prints them."""
+    out = []
+    for p in sorted(ports, key=lambda p: (int(p.get("PrivatePort", 0)), str(p.get("IP", "")))):
+        target = f"{p.get('PrivatePort')}/{p.get('Type', 'tcp')}"
+        if p.get("PublicPort"):
+            out.append(f"{p.get('IP', '')}:{p['PublicPort']}->{target}")
+        else:
+            out.append(target)
+    return ", ".join(dict.fromkeys(out))
+
+
+def _record(c: ObservedContainer) -> dict[str, Any]:
+    health = c.health or ""
+    return {
+        "Command": json.dumps(c.command), "CreatedAt": time.strftime("%Y-%m-%d %H:%M:%S +0000 UTC",
+                                                                      time.gmtime(c.created)),
+        "ExitCode": c.exit_code or 0, "Health": health, "ID": c.id[:12], "Image": c.image,
+        "Labels": ",".join(f"{k}={v}" for k, v in c.labels.items()),
+        "LocalVolumes": str(sum(1 for m in c.mounts if m.type == "volume")),
+        "Mounts": ",".join(m.name or m.source for m in c.mounts), "Name": c.name, "Names": c.name,
+        "Networks": ",".join(c.networks), "Ports": ports_text(c.ports), "Project": c.project,
+        "Publishers": [{"URL": p.get("IP", ""), "TargetPort": p.get("PrivatePort"),
+                        "PublishedPort": p.get("PublicPort", 0), "Protocol": p.get("Type", "tcp")}
+                       for p in c.ports],
+        "RunningFor": _ago(c.created), "Service": c.service, "Size": "0B", "State": c.state,
+        "Status": c.status,
+    }
+
+
+def _ago(created: int) -> str:
+    seconds = max(0, int(time.time()) - created)
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second")):
+        if seconds >= size:
+            n = seconds // size
+            return f"{n} {unit}{'s' if n != 1 else ''} ago"
+    return "Less than a second ago"
+
+
+def _table(found: list[ObservedContainer]) -> str:
+    rows = [("NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS")]
+    for c in found:
+        command = c.command if len(c.command) <= 20 else c.command[:20] + "…"
+        rows.append((c.name, c.image, f'"{command}"', c.service, _ago(c.created), c.status,
+                     ports_text(c.ports)))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "".join("   ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() + "\n"
+                   for r in rows)

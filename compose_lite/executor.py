@@ -1,0 +1,305 @@
+"""Runs a plan: each operation as soon as its dependencies hold, in parallel, bounded.
+
+Not level by level: a ``graphlib.TopologicalSorter`` hands out whatever became ready each time
+one operation finishes.  Waits (dependency conditions, ``--wait``) poll the engine on a short
+interval through an injected clock.  A failed operation stops new work; operations already
+running finish, and the first failure is raised.  A failed optional dependency
+(``required: false``) is a warning and its dependents go on.
+"""
+
+from __future__ import annotations
+
+import graphlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from compose_lite.engine.base import Engine
+from compose_lite.errors import ComposeLiteError, EngineError, OperationFailedError
+from compose_lite.model import Condition
+from compose_lite.planner import Operation, Plan
+
+log = logging.getLogger(__name__)
+DEFAULT_LIMIT = 64
+POLL_S = 0.05
+
+
+class Clock(Protocol):
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+class Progress(Protocol):
+    """What the executor tells the user: one call per state change of a resource."""
+
+    def event(self, kind: str, name: str, status: str, *, done: bool = False) -> None: ...
+
+    def warning(self, message: str) -> None: ...
+
+
+@dataclass
+class Result:
+    container_ids: dict[str, list[str]] = field(default_factory=dict)  # service → ids, in replica order
+    warnings: list[str] = field(default_factory=list)
+
+
+def parallel_limit(environ: Mapping[str, str]) -> int:
+    value = environ.get("COMPOSE_PARALLEL_LIMIT", "")
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_LIMIT
+
+
+def run(plan: Plan, engine: Engine, progress: Progress, *, limit: int = DEFAULT_LIMIT,
+        clock: Clock | None = None, deadline: float | None = None, poll: float = POLL_S) -> Result:
+    """Execute ``plan``; raise the first ComposeLiteError after in-flight operations have finished."""
+    runner = _Runner(engine, progress, clock or SystemClock(), deadline, poll)
+    ops = plan.operations
+    sorter = graphlib.TopologicalSorter({k: [d for d in op.deps if d in ops] for k, op in ops.items()})
+    sorter.prepare()
+    failure: ComposeLiteError | None = None
+    with ThreadPoolExecutor(max_workers=max(1, limit), thread_name_prefix="cl-op") as pool:
+        running: dict[Future[None], str] = {}
+        while True:
+            if failure is None:
+                for op_id in sorted(sorter.get_ready(), key=list(ops).index):
+                    running[pool.submit(runner.execute, ops[op_id])] = op_id
+            if not running:
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                op_id = running.pop(future)
+                err = future.exception()
+                if err is None:
+                    sorter.done(op_id)
+                elif isinstance(err, ComposeLiteError) and not ops[op_id].required:
+                    runner.warn(f"optional dependency {ops[op_id].target} failed: {err.message}; continuing")
+                    sorter.done(op_id)
+                elif failure is None:
+                    failure = err if isinstance(err, ComposeLiteError) else EngineError(f"{op_id}: {err!r}")
+                    runner.cancelled.set()
+    if failure is not None:
+        raise failure
+    return runner.result
+
+
+class _Runner:
+    def __init__(self, engine: Engine, progress: Progress, clock: Clock, deadline: float | None,
+                 poll: float) -> None:
+        self.engine = engine
+        self.progress = progress
+        self.clock = clock
+        self.deadline = deadline
+        self.poll = poll
+        self.result = Result()
+        self.cancelled = threading.Event()
+        self._ids: dict[str, dict[str, str]] = {}  # service → container name → id
+        self._lock = threading.Lock()
+
+    def warn(self, message: str) -> None:
+        self.result.warnings.append(message)
+        self.progress.warning(message)
+
+    def _record(self, op: Operation, container_id: str) -> None:
+        if op.service is None:
+            return
+        with self._lock:
+            self._ids.setdefault(op.service, {})[op.rename_to or op.target] = container_id
+            self.result.container_ids[op.service] = [
+                cid for _, cid in sorted(self._ids[op.service].items())]
+
+    def execute(self, op: Operation) -> None:
+        log.debug("run %s", op.line())
+        handler: Callable[[Operation], None] = getattr(self, f"_{op.kind.name.lower()}")
+        handler(op)
+
+    # -- resources -----------------------------------------------------------------------------
+
+    def _create_network(self, op: Operation) -> None:
+        assert op.network is not None
+        self.progress.event("Network", op.target, "Creating")
+        try:
+            self.engine.create_network(op.network, op.labels)
+        except EngineError as err:
+            if "already exists" not in err.message:  # created concurrently or by an interrupted run
+                raise
+        self.progress.event("Network", op.target, "Created", done=True)
+
+    def _create_volume(self, op: Operation) -> None:
+        assert op.volume is not None
+        self.progress.event("Volume", op.target, "Creating")
+        self.engine.create_volume(op.volume, op.labels)
+        self.progress.event("Volume", op.target, "Created", done=True)
+
+    def _remove_network(self, op: Operation) -> None:
+        self.progress.event("Network", op.target, "Removing")
+        self.engine.remove_network(op.target)
+        self.progress.event("Network", op.target, "Removed", done=True)
+
+    def _remove_volume(self, op: Operation) -> None:
+        self.progress.event("Volume", op.target, "Removing")
+        self.engine.remove_volume(op.target)
+        self.progress.event("Volume", op.target, "Removed", done=True)
+
+    def _remove_image(self, op: Operation) -> None:
+        self.progress.event("Image", op.target, "Removing")
+        self.engine.remove_image(op.target)
+        self.progress.event("Image", op.target, "Removed", done=True)
+
+    # -- containers ----------------------------------------------------------------------------
+
+    def _create(self, op: Operation) -> None:
+        assert op.spec is not None
+        self.progress.event("Container", op.target, "Creating")
+        cid = self.engine.create_container(op.spec)
+        self.progress.event("Container", op.target, "Created", done=not op.start)
+        self._record(op, cid)
+        if op.start:
+            self._start_id(op.target, cid)
+
+    def _recreate(self, op: Operation) -> None:
+        assert op.spec is not None and op.container is not None and op.rename_to is not None
+        self.progress.event("Container", op.rename_to, "Recreate")
+        cid = self.engine.create_container(op.spec)  # under a temporary name: the old one still runs
+        self.engine.stop_container(op.container.id, op.stop_timeout)
+        self.engine.remove_container(op.container.id, volumes=op.remove_volumes)
+        self.engine.rename_container(cid, op.rename_to)
+        self.progress.event("Container", op.rename_to, "Recreated", done=not op.start)
+        self._record(op, cid)
+        if op.start:
+            self._start_id(op.rename_to, cid)
+
+    def _start(self, op: Operation) -> None:
+        assert op.container is not None
+        self._rename(op)
+        self._record(op, op.container.id)
+        self._start_id(op.target, op.container.id)
+
+    def _restart(self, op: Operation) -> None:
+        assert op.container is not None
+        self.progress.event("Container", op.target, "Restarting")
+        self.engine.stop_container(op.container.id, op.stop_timeout)
+        self.engine.start_container(op.container.id)
+        self._record(op, op.container.id)
+        self.progress.event("Container", op.target, "Started", done=True)
+
+    def _keep(self, op: Operation) -> None:
+        assert op.container is not None
+        self._rename(op)
+        self._record(op, op.container.id)
+        self.progress.event("Container", op.target, "Running", done=True)
+
+    def _rename(self, op: Operation) -> None:
+        if op.rename_to and op.container is not None and op.container.name != op.rename_to:
+            self.engine.rename_container(op.container.id, op.rename_to)
+
+    def _start_id(self, name: str, cid: str) -> None:
+        self.progress.event("Container", name, "Starting")
+        self.engine.start_container(cid)
+        self.progress.event("Container", name, "Started", done=True)
+
+    def _remove(self, op: Operation) -> None:
+        assert op.container is not None
+        self.progress.event("Container", op.target, "Stopping")
+        if op.container.state in ("running", "restarting", "paused"):
+            self.engine.stop_container(op.container.id, op.stop_timeout)
+        self.progress.event("Container", op.target, "Removing")
+        self.engine.remove_container(op.container.id, volumes=op.remove_volumes)
+        self.progress.event("Container", op.target, "Removed", done=True)
+
+    # -- waits ---------------------------------------------------------------------------------
+
+    def _await(self, op: Operation) -> None:
+        assert op.service is not None and op.condition is not None
+        for name, cid in self._containers(op.service):
+            if op.condition == Condition.STARTED:
+                continue
+            self.progress.event("Container", name, "Waiting")
+            if op.condition == Condition.HEALTHY:
+                self._until(name, cid, healthy=True, exit_ok=False, what=f"dependency {op.service}")
+                self.progress.event("Container", name, "Healthy", done=True)
+            else:
+                self._until(name, cid, healthy=False, exit_ok=True, what=f"dependency {op.service}")
+                self.progress.event("Container", name, "Exited", done=True)
+
+    def _ready(self, op: Operation) -> None:
+        assert op.service is not None
+        cid = dict(self._containers(op.service)).get(op.target)
+        if cid is None:
+            return
+        self.progress.event("Container", op.target, "Waiting")
+        self._until(op.target, cid, healthy=op.healthcheck, exit_ok=op.expect_exit,
+                    what=f"service {op.service}")
+        self.progress.event("Container", op.target, "Healthy" if op.healthcheck else "Running", done=True)
+
+    def _containers(self, service: str) -> Iterable[tuple[str, str]]:
+        with self._lock:
+            return sorted(self._ids.get(service, {}).items())
+
+    def _until(self, name: str, cid: str, *, healthy: bool, exit_ok: bool, what: str) -> None:
+        """Poll until healthy / running / exited 0 (by mode); raise naming the container otherwise."""
+        while not self.cancelled.is_set():
+            state = self.engine.inspect_container(cid)
+            if state.status in ("exited", "dead"):
+                if exit_ok and state.exit_code == 0:
+                    return
+                detail = f" (last health check output: {state.health_log})" if state.health_log else ""
+                raise OperationFailedError(
+                    f"{what} failed: container {name} exited ({state.exit_code}){detail}")
+            if exit_ok:
+                pass  # a one-shot job: keep polling until it exits
+            elif healthy:
+                if state.health == "healthy":
+                    return
+                if state.health == "unhealthy":
+                    output = f"\nlast health check output: {state.health_log}" if state.health_log else ""
+                    raise OperationFailedError(f"{what} failed: container {name} is unhealthy{output}")
+                if state.health is None:
+                    raise OperationFailedError(
+                        f"{what} failed: container {name} has no healthcheck configured")
+            elif state.status == "running":
+                return
+            if self.deadline is not None and self.clock.monotonic() >= self.deadline:
+                raise OperationFailedError(f"timed out waiting for container {name} ({what})",
+                                           hint="raise --wait-timeout, or check the service's healthcheck")
+            self.clock.sleep(self.poll)
+        raise OperationFailedError(f"{what}: cancelled because another operation failed")
+
+
+
+def each(action: Callable[[str], None], items: list[str], limit: int = DEFAULT_LIMIT) -> None:
+    """Apply ``action`` to every item in parallel; raise the first error after all finished."""
+    with ThreadPoolExecutor(max_workers=max(1, min(limit, len(items) or 1))) as pool:
+        futures = [pool.submit(action, item) for item in items]
+    for future in futures:
+        future.result()
+
+
+def follow_logs(engine: Engine, targets: list[tuple[str, str]], write: Callable[[str, bytes], None]) -> None:
+    """Stream each (name, container id)'s output to ``write`` until every stream has ended.
+
+    The main thread only waits (in short slices, so Ctrl-C is delivered promptly).
+    """
+    def pump(name: str, cid: str) -> None:
+        for chunk in engine.follow_logs(cid):
+            write(name, chunk)
+
+    pool = ThreadPoolExecutor(max_workers=max(1, len(targets)), thread_name_prefix="cl-logs")
+    futures = [pool.submit(pump, name, cid) for name, cid in targets]
+    try:
+        while futures:
+            _, pending = wait(futures, timeout=0.2)
+            futures = list(pending)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,444 @@
+"""The pure planner: desired project + observed snapshot → a DAG of operations, each with its cause.
+
+No I/O here.  Every decision (create, recreate and why, start, keep, remove orphan, scale down,
+wait for a dependency) is an ``Operation`` whose ``deps`` name the operations that must hold
+first; the executor runs them as soon as those hold.  ``Plan.text()`` is what ``--dry-run``
+prints and what the golden tests assert.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from compose_lite import graph
+from compose_lite import labels as L
+from compose_lite.engine.base import ContainerSpec, FileCopy, NetworkAttachment, ObservedContainer
+from compose_lite.errors import ConfigError, NotFoundError
+from compose_lite.hashing import (
+    canonical_json,
+    changed_paths,
+    digest,
+    network_hash,
+    service_fields,
+    volume_hash,
+)
+from compose_lite.model import Condition, FileObject, FileRef, Mount, Network, Project, Service, Volume
+from compose_lite.observe import ObservedState
+
+
+class Kind(StrEnum):
+    CREATE_NETWORK = "create network"
+    CREATE_VOLUME = "create volume"
+    CREATE = "create"
+    RECREATE = "recreate"
+    START = "start"
+    RESTART = "restart"
+    KEEP = "keep"
+    REMOVE = "remove"
+    AWAIT = "wait for"  # a dependency condition, before dependents are created/started
+    READY = "wait until ready"  # --wait
+    REMOVE_NETWORK = "remove network"
+    REMOVE_VOLUME = "remove volume"
+    REMOVE_IMAGE = "remove image"
+
+
+class Recreate(StrEnum):
+    DIVERGED = "diverged"
+    FORCE = "force"
+    NEVER = "never"
+
+
+@dataclass(frozen=True)
+class Operation:
+    id: str
+    kind: Kind
+    target: str  # what the user sees: container / network / volume / image name, or a service
+    cause: str = ""
+    deps: frozenset[str] = frozenset()
+    service: str | None = None
+    spec: ContainerSpec | None = None  # CREATE / RECREATE
+    container: ObservedContainer | None = None  # the existing container acted on
+    rename_to: str | None = None  # an interrupted recreate left the container under a temporary name
+    network: Network | None = None
+    volume: Volume | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
+    condition: Condition | None = None  # AWAIT
+    required: bool = True  # AWAIT: False = warn and go on
+    healthcheck: bool = False  # READY: also wait for healthy
+    expect_exit: bool = False  # READY: a one-shot job, done when it exited 0
+    start: bool = True  # CREATE / RECREATE: start after creating (False with --no-start)
+    remove_volumes: bool = False  # REMOVE / RECREATE: also remove anonymous volumes
+    stop_timeout: int | None = None
+
+    def line(self) -> str:
+        return f"{self.kind.value} {self.target}" + (f": {self.cause}" if self.cause else "")
+
+
+@dataclass(frozen=True)
+class Plan:
+    operations: Mapping[str, Operation]  # in a stable dependency order
+    warnings: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        return "\n".join(op.line() for op in self.operations.values())
+
+    def changes(self) -> list[Operation]:
+        """Operations that alter something (everything but keep and the waits)."""
+        return [op for op in self.operations.values() if op.kind not in (Kind.KEEP, Kind.AWAIT, Kind.READY)]
+
+
+@dataclass(frozen=True)
+class UpOptions:
+    services: frozenset[str]  # the selection, dependencies included
+    requested: frozenset[str] = frozenset()  # named on the command line (empty = all)
+    recreate: Recreate = Recreate.DIVERGED
+    recreate_deps: Recreate = Recreate.DIVERGED
+    start: bool = True
+    scale: Mapping[str, int] = field(default_factory=dict)
+    remove_orphans: bool = False
+    renew_anon_volumes: bool = False
+    wait: bool = False
+    timeout: int | None = None
+
+
+@dataclass(frozen=True)
+class Desired:
+    project: Project
+    images: Mapping[str, str]  # service → image reference to create from
+    image_ids: Mapping[str, str]  # service → current image id ("" when unknown)
+    real_dir: str
+
+
+def plan_up(desired: Desired, observed: ObservedState, options: UpOptions) -> Plan:
+    project = desired.project
+    deps = graph.dependencies(project)
+    order = graph.order(deps)
+    ops: dict[str, Operation] = {}
+    warnings: list[str] = []
+    selected = [s for s in order if s in options.services]
+    for key in sorted({n.key for s in selected for n in project.services[s].networks}):
+        _plan_network(project.networks[key], project.name, observed, ops)
+    for key in sorted({m.source for s in selected for m in project.services[s].mounts
+                       if m.type == "volume" and m.source}):
+        _plan_volume(project.volumes[key], project.name, observed, ops)
+    recreated: set[str] = set()
+    service_ops: dict[str, list[str]] = {}
+    for name in selected:
+        svc = project.services[name]
+        explicit = not options.requested or name in options.requested
+        policy = options.recreate if explicit else options.recreate_deps
+        svc_ops = _plan_service(desired, svc, observed, options, policy, recreated, deps, ops)
+        service_ops[name] = svc_ops
+        if any(ops[i].kind == Kind.RECREATE for i in svc_ops):
+            recreated.add(name)
+    _wire_dependencies(project, selected, service_ops, options, ops)
+    orphans = [c for c in observed.containers if not c.oneoff and c.service not in project.services
+               and c.service not in project.disabled_services]
+    if orphans and options.remove_orphans:
+        for c in orphans:
+            ops[f"remove:{c.name}"] = Operation(f"remove:{c.name}", Kind.REMOVE, c.name, "orphan",
+                                                container=c, stop_timeout=options.timeout)
+    elif orphans:
+        names = ", ".join(sorted(c.name for c in orphans))
+        warnings.append(f"Found orphan containers ({names}) for this project. If you removed or renamed this "
+                        "service in your compose file, you can run this command with the --remove-orphans "
+                        "flag to clean it up.")
+    if options.wait and options.start:
+        _plan_ready(project, selected, service_ops, ops)
+    return Plan(_ordered(ops), tuple(warnings))
+
+
+def _plan_network(net: Network, project: str, observed: ObservedState, ops: dict[str, Operation]) -> None:
+    if observed.network_exists(net.name):
+        return
+    if net.external:
+        raise NotFoundError(f"network {net.name} declared as external, but could not be found",
+                            hint=f"create it first: docker network create {net.name}")
+    labels = L.network_labels(project, net.key, network_hash(net), net.labels)
+    ops[f"network:{net.key}"] = Operation(f"network:{net.key}", Kind.CREATE_NETWORK, net.name,
+                                          network=net, labels=labels)
+
+
+def _plan_volume(vol: Volume, project: str, observed: ObservedState, ops: dict[str, Operation]) -> None:
+    if observed.volume_exists(vol.name):
+        return
+    if vol.external:
+        raise NotFoundError(f'external volume "{vol.name}" not found',
+                            hint=f"create it first: docker volume create {vol.name}")
+    labels = L.volume_labels(project, vol.key, volume_hash(vol), vol.labels)
+    ops[f"volume:{vol.key}"] = Operation(f"volume:{vol.key}", Kind.CREATE_VOLUME, vol.name, volume=vol,
+                                         labels=labels)
+
+
+def _plan_service(desired: Desired, svc: Service, observed: ObservedState, options: UpOptions,
+                  policy: Recreate, recreated: set[str], deps: graph.Deps,
+                  ops: dict[str, Operation]) -> list[str]:
+    project = desired.project
+    replicas = options.scale.get(svc.name, svc.replicas)
+    if svc.container_name and replicas > 1:
+        raise ConfigError(f"service {svc.name!r} has container_name {svc.container_name!r} and cannot be "
+                          f"scaled to {replicas}", path=f"services.{svc.name}.container_name")
+    fields = service_fields(svc)
+    config_hash = digest(fields)
+    existing = observed.of_service(svc.name)
+    out: list[str] = []
+    for number in range(1, replicas + 1):
+        name = svc.container_name or L.container_name(project.name, svc.name, number)
+        candidates = [c for c in existing if c.number == number]
+        spec = container_spec(desired, svc, number, name, config_hash, canonical_json(fields))
+        primary = _choose(candidates, config_hash, name)
+        op_id = f"container:{name}"
+        for dup in candidates:
+            if dup is not primary:
+                ops[f"remove:{dup.name}"] = Operation(
+                    f"remove:{dup.name}", Kind.REMOVE, dup.name, "duplicate left by an interrupted run",
+                    container=dup, stop_timeout=options.timeout)
+        dup_deps = frozenset(f"remove:{d.name}" for d in candidates if d is not primary)
+        if primary is None:
+            ops[op_id] = Operation(op_id, Kind.CREATE, name, "", dup_deps, svc.name, spec=spec,
+                                   start=options.start)
+        else:
+            ops[op_id] = _converge(primary, spec, svc, fields, config_hash, desired, options, policy,
+                                   recreated, dup_deps)
+        out.append(op_id)
+    for extra in existing:
+        if extra.number > replicas or extra.number < 1:
+            op_id = f"remove:{extra.name}"
+            ops[op_id] = Operation(op_id, Kind.REMOVE, extra.name, "scale down", container=extra,
+                                   stop_timeout=options.timeout)
+    return out
+
+
+def _choose(candidates: list[ObservedContainer], config_hash: str, name: str) -> ObservedContainer | None:
+    """The container to keep for one replica: up to date first, then running, then canonically named."""
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (c.labels.get(L.CONFIG_HASH) == config_hash, c.state == "running",
+                                          c.name == name, c.created))
+
+
+def _converge(c: ObservedContainer, spec: ContainerSpec, svc: Service, fields: dict[str, object],
+              config_hash: str, desired: Desired, options: UpOptions, policy: Recreate, recreated: set[str],
+              dup_deps: frozenset[str]) -> Operation:
+    op_id = f"container:{spec.name}"
+    rename = spec.name if c.name != spec.name else None
+    base = Operation(op_id, Kind.KEEP, spec.name, "", dup_deps, svc.name, container=c, rename_to=rename,
+                     stop_timeout=options.timeout, remove_volumes=options.renew_anon_volumes)
+    cause = _divergence(c, fields, config_hash, desired.image_ids.get(svc.name, ""))
+    refs = [r for r in svc.service_refs() if r in recreated]
+    if policy == Recreate.FORCE:
+        cause = "forced"
+    elif refs and policy != Recreate.NEVER:
+        cause = f"{refs[0]} was recreated and this container shares its namespace or volumes"
+    elif policy == Recreate.NEVER:
+        cause = ""
+    if cause:
+        replacement = replace(spec, name=f"{c.id[:12]}_{spec.name}",
+                              mounts=_carry_anonymous_volumes(spec.mounts, c, options.renew_anon_volumes))
+        return replace(base, kind=Kind.RECREATE, cause=cause, spec=replacement, rename_to=spec.name,
+                       start=options.start)
+    restart_for = [d.service for d in svc.depends_on if d.restart and d.service in recreated]
+    if restart_for and c.state == "running":
+        return replace(base, kind=Kind.RESTART, cause=f"dependency {restart_for[0]} was recreated")
+    if c.state != "running" and options.start:
+        return replace(base, kind=Kind.START, cause=f"was {c.state}")
+    return replace(base, cause="renamed from an interrupted recreate" if rename else "")
+
+
+def _divergence(c: ObservedContainer, fields: dict[str, object], config_hash: str, image_id: str) -> str:
+    if c.labels.get(L.CONFIG_HASH) != config_hash:
+        stored = c.labels.get(L.CONFIG)
+        if stored:
+            try:
+                paths = changed_paths(json.loads(stored), json.loads(canonical_json(fields)))
+            except ValueError:
+                paths = []
+            if paths:
+                more = f" (+{len(paths) - 3} more)" if len(paths) > 3 else ""
+                return ", ".join(paths[:3]) + more + " changed"
+        return "configuration changed"
+    if image_id and c.labels.get(L.IMAGE) not in (None, "", image_id):
+        return "image changed"
+    return ""
+
+
+def _carry_anonymous_volumes(mounts: tuple[Mount, ...], old: ObservedContainer,
+                             renew: bool) -> tuple[Mount, ...]:
+    """Anonymous volumes keep their data across a recreate (unless -V): reuse the old volume by name."""
+    if renew:
+        return mounts
+    old_by_target = {m.destination: m.name for m in old.mounts if m.type == "volume" and m.name}
+    return tuple(replace(m, source=old_by_target.get(m.target))
+                 if m.type == "volume" and m.source is None and old_by_target.get(m.target) else m
+                 for m in mounts)
+
+
+def _wire_dependencies(project: Project, selected: list[str], service_ops: dict[str, list[str]],
+                       options: UpOptions, ops: dict[str, Operation]) -> None:
+    """Each container op waits for its networks, volumes and dependencies' conditions."""
+    for name in selected:
+        svc = project.services[name]
+        needs: set[str] = set()
+        needs |= {f"network:{n.key}" for n in svc.networks if f"network:{n.key}" in ops}
+        needs |= {f"volume:{m.source}" for m in svc.mounts if f"volume:{m.source}" in ops}
+        conditions = [(d.service, d.condition, d.required) for d in svc.depends_on]
+        conditions += [(r, Condition.STARTED, True) for r in svc.service_refs()]
+        for dep, condition, required in conditions:
+            if dep not in service_ops:
+                continue
+            if not options.start:
+                needs |= set(service_ops[dep])
+                continue
+            await_id = f"await:{dep}:{condition.value}"
+            prior = ops.get(await_id)
+            ops[await_id] = Operation(await_id, Kind.AWAIT, dep, condition.value, frozenset(service_ops[dep]),
+                                      dep, condition=condition,
+                                      required=required or (prior is not None and prior.required))
+            needs.add(await_id)
+        for op_id in service_ops[name]:
+            ops[op_id] = replace(ops[op_id], deps=ops[op_id].deps | needs)
+
+
+def _plan_ready(project: Project, selected: list[str], service_ops: dict[str, list[str]],
+                ops: dict[str, Operation]) -> None:
+    jobs = {d.service for s in project.services.values() for d in s.depends_on
+            if d.condition == Condition.COMPLETED}
+    for name in selected:
+        svc = project.services[name]
+        has_health = svc.healthcheck is not None and not svc.healthcheck.disabled
+        for op_id in service_ops[name]:
+            target = ops[op_id].target
+            ops[f"ready:{target}"] = Operation(f"ready:{target}", Kind.READY, target, "", frozenset({op_id}),
+                                               name, healthcheck=has_health, expect_exit=name in jobs)
+
+
+@dataclass(frozen=True)
+class DownOptions:
+    remove_orphans: bool = False
+    volumes: bool = False
+    images: Mapping[str, str] = field(default_factory=dict)  # service → image to remove (--rmi)
+    timeout: int | None = None
+
+
+def plan_down(project: Project, observed: ObservedState, options: DownOptions) -> Plan:
+    """Stop and remove dependents before their dependencies, then networks, volumes (-v), images."""
+    known = set(project.services) | set(project.disabled_services)
+    deps = graph.dependencies(project)
+    ops: dict[str, Operation] = {}
+    warnings: list[str] = []
+    by_service: dict[str, list[str]] = {}
+    orphans: list[ObservedContainer] = []
+    for c in sorted(observed.containers, key=lambda c: c.name):
+        if c.service not in known and not c.oneoff:
+            orphans.append(c)
+            if not options.remove_orphans:
+                continue
+        op_id = f"remove:{c.name}"
+        ops[op_id] = Operation(op_id, Kind.REMOVE, c.name, "orphan" if c in orphans else "",
+                               service=c.service, container=c, remove_volumes=options.volumes,
+                               stop_timeout=options.timeout)
+        by_service.setdefault(c.service, []).append(op_id)
+    for name, op_ids in by_service.items():
+        users = graph.dependents(deps, name) if name in deps else set()
+        after = {i for other in users for i in by_service.get(other, [])}
+        for op_id in op_ids:
+            ops[op_id] = replace(ops[op_id], deps=frozenset(after))
+    if orphans and not options.remove_orphans:
+        names = ", ".join(c.name for c in orphans)
+        warnings.append(f"Found orphan containers ({names}) for this project. If you removed or renamed this "
+                        "service in your compose file, you can run this command with the --remove-orphans "
+                        "flag to clean it up.")
+    all_containers = frozenset(ops)
+    for net in project.networks.values():
+        if not net.external and net.name in observed.networks:
+            ops[f"rmnet:{net.key}"] = Operation(f"rmnet:{net.key}", Kind.REMOVE_NETWORK, net.name,
+                                                deps=all_containers, network=net)
+    if options.volumes:
+        for vol in project.volumes.values():
+            if not vol.external and vol.name in observed.volumes:
+                ops[f"rmvol:{vol.key}"] = Operation(f"rmvol:{vol.key}", Kind.REMOVE_VOLUME, vol.name,
+                                                    deps=all_containers, volume=vol)
+    for ref in sorted(set(options.images.values())):
+        ops[f"rmi:{ref}"] = Operation(f"rmi:{ref}", Kind.REMOVE_IMAGE, ref, deps=all_containers)
+    return Plan(_ordered(ops), tuple(warnings))
+
+
+def _ordered(ops: dict[str, Operation]) -> dict[str, Operation]:
+    """Dependencies first; otherwise the order operations were planned in."""
+    import graphlib
+
+    sorter = graphlib.TopologicalSorter({k: [d for d in op.deps if d in ops] for k, op in ops.items()})
+    sorter.prepare()
+    position = {k: i for i, k in enumerate(ops)}
+    out: dict[str, Operation] = {}
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready(), key=position.__getitem__)
+        for k in ready:
+            out[k] = ops[k]
+        sorter.done(*ready)
+    return out
+
+
+def container_spec(desired: Desired, svc: Service, number: int, name: str, config_hash: str,
+                   config_json: str) -> ContainerSpec:
+    """The fully resolved creation request for one replica of a service."""
+    project = desired.project
+    labels = L.container_labels(
+        project=project.name, service=svc.name, number=number, working_dir=project.working_dir,
+        real_dir=desired.real_dir, config_files=project.config_files, config_hash=config_hash,
+        config_json=config_json, image_id=desired.image_ids.get(svc.name, ""), depends_on=svc.depends_on,
+        user_labels=svc.labels)
+    networks = tuple(NetworkAttachment(
+        name=project.networks[n.key].name, aliases=(name, svc.name, *n.aliases), ipv4_address=n.ipv4_address,
+        ipv6_address=n.ipv6_address, mac_address=n.mac_address) for n in svc.networks)
+    mounts = tuple(replace(m, source=project.volumes[m.source].name)
+                   if m.type == "volume" and m.source else m for m in svc.mounts)
+    files: list[FileCopy] = []
+    uses = (("secret", svc.secrets, project.secrets), ("config", svc.configs, project.configs))
+    for kind, refs, table in uses:
+        for ref in refs:
+            mount, copy = _file_ref(kind, ref, table[ref.source], project.environment, svc.name)
+            mounts += (mount,) if mount else ()
+            files += [copy] if copy else []
+    return ContainerSpec(
+        name=name, service=svc, number=number, image=desired.images[svc.name], labels=labels,
+        networks=networks, network_mode=_resolve_mode(svc.network_mode, project.name),
+        ipc=_resolve_mode(svc.ipc, project.name), pid=_resolve_mode(svc.pid, project.name),
+        volumes_from=tuple(_volumes_from(v, project.name) for v in svc.volumes_from),
+        mounts=mounts, files=tuple(files))
+
+
+def _resolve_mode(mode: str | None, project: str) -> str | None:
+    """``service:db`` → ``container:<project>-db-1`` (the engine resolves the name at start)."""
+    if mode and mode.startswith("service:"):
+        return f"container:{L.container_name(project, mode.split(':', 1)[1], 1)}"
+    return mode
+
+
+def _volumes_from(source: str, project: str) -> str:
+    if source.startswith("container:"):
+        return source.split(":", 1)[1]
+    service, _, mode = source.partition(":")
+    return L.container_name(project, service, 1) + (f":{mode}" if mode else "")
+
+
+def _file_ref(kind: str, ref: FileRef, obj: FileObject, environment: Mapping[str, str],
+              service: str) -> tuple[Mount | None, FileCopy | None]:
+    if obj.external:
+        raise ConfigError(f"service {service!r} uses external {kind} {obj.key!r}: external {kind}s need "
+                          "Swarm, which compose-lite does not drive", path=f"{kind}s.{obj.key}",
+                          hint=f"use 'file:', 'environment:' or 'content:' for the {kind}")
+    if obj.file is not None:
+        return Mount(type="bind", source=obj.file, target=ref.target, read_only=True), None
+    if obj.environment is not None:
+        content = environment.get(obj.environment)
+        if content is None:
+            raise ConfigError(f"{kind} {obj.key!r} reads environment variable {obj.environment!r}, which is "
+                              "not set", path=f"{kind}s.{obj.key}.environment")
+    else:
+        content = obj.content or ""
+    return None, FileCopy(target=ref.target, content=content.encode(), mode=ref.mode or 0o444,
+                          uid=int(ref.uid or 0), gid=int(ref.gid or 0))

@@ -56,7 +56,7 @@ def test_continuous_burst_is_cut_at_max_wait() -> None:
         batch = b.poll()
         if batch:
             batches.append(batch)
-    clock.advance(0.05)
+    clock.advance(0.15)  # the rest is still a burst: it waits the longer burst quiet window
     last = b.poll()
     assert last is not None
     batches.append(last)
@@ -71,10 +71,43 @@ def test_fast_burst_is_one_batch() -> None:
     for i in range(1000):
         b.add(f"/p/f{i}", C)
         clock.advance(0.0001)
-    assert b.poll() is None
     clock.advance(0.05)
+    assert b.poll() is None  # a burst waits for 150 ms of quiet, not 50
+    clock.advance(0.1)
     batch = b.poll()
     assert batch is not None and len(batch.changes) == 1000 and batch.events == 1000
+
+
+def test_burst_survives_pauses_longer_than_the_edit_quiet_window() -> None:
+    clock, b = make()
+    # Like a git checkout: hundreds of events, then a 100 ms pause (index write), then more.
+    for i in range(300):
+        b.add(f"/p/a{i}", C)
+    clock.advance(0.1)
+    assert b.poll() is None
+    for i in range(300):
+        b.add(f"/p/b{i}", C)
+    clock.advance(0.15)
+    batch = b.poll()
+    assert batch is not None and len(batch.changes) == 600
+
+
+def test_small_batches_keep_the_short_quiet_window() -> None:
+    clock, b = make()
+    for i in range(199):
+        b.add(f"/p/a{i}", M)
+    clock.advance(0.05)
+    batch = b.poll()
+    assert batch is not None and batch.events == 199
+
+
+def test_burst_detection_can_be_turned_off() -> None:
+    clock = FakeClock(start=0.0)
+    b = Batcher(clock, burst_quiet=None)
+    for i in range(1000):
+        b.add(f"/p/a{i}", M)
+    clock.advance(0.05)
+    assert b.poll() is not None
 
 
 @pytest.mark.parametrize(

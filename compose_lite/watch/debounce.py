@@ -1,6 +1,6 @@
 """Batching of file-system events: a batch closes after a quiet window or a maximum wait.
 
-Why these defaults (measured with watchdog's inotify observer on Linux, see the report in git log):
+Why these defaults (measured with watchdog's inotify observer on Linux):
 a vim ``:w`` produces its ~35 events (swap file, ``4913`` probe, backup, write) within 0.5–4 ms, so
 50 ms of quiet safely ends a save while keeping latency low (Compose waits a fixed 500 ms).  A
 ``git checkout`` rewriting 1,000 files produced ~14,000 events over 200–300 ms with pauses of up

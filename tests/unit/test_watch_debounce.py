@@ -3,6 +3,8 @@ from __future__ import annotations
 import threading
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from compose_lite.clock import FakeClock
 from compose_lite.errors import ConfigError
@@ -240,3 +242,25 @@ def test_invalid_windows_are_config_errors(quiet: float, max_wait: float, messag
         Batcher(FakeClock(), quiet=quiet, max_wait=max_wait)
     assert info.value.message == message
     assert info.value.hint == "the quiet window must be above 0 and not longer than the maximum wait"
+
+
+@given(st.lists(st.tuples(st.sampled_from(["/p/a", "/p/b"]), st.sampled_from(list(ChangeKind))), max_size=12))
+def test_coalescing_matches_existence_before_and_after(events: list[tuple[str, ChangeKind]]) -> None:
+    clock, b = make()
+    for path, kind in events:
+        b.add(path, kind)
+    if not events:
+        assert b.poll() is None
+        return
+    result = {c.path: c.kind for c in closed(clock, b).changes}
+    for path in {p for p, _ in events}:
+        kinds = [k for p, k in events if p == path]
+        existed, exists = kinds[0] is not C, kinds[-1] is not D
+        if not existed and not exists:
+            assert path not in result
+        elif not exists:
+            assert result[path] is D
+        elif existed or M in kinds:
+            assert result[path] is M
+        else:
+            assert result[path] is C

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from compose_lite import app
+from compose_lite.engine.fake import FakeEngine
+from compose_lite.errors import EngineError, NotFoundError, OperationFailedError
+from compose_lite.model import Network, Project, Service, ServiceNetwork
+from compose_lite.output import QuietReporter
+
+
+class Null:
+    def write(self, _: str) -> int:
+        return 0
+
+
+def project(working_dir: str = "/w", image: str = "img", unsupported: tuple[str, ...] = ()) -> Project:
+    return Project("p", working_dir, services={"a": Service(
+        "a", image=image, networks=(ServiceNetwork("default"),), unsupported=unsupported)},
+        networks={"default": Network("default", "p_default")})
+
+
+def up(engine: FakeEngine, proj: Project, **kw: object) -> app.UpOutcome:
+    return app.up(proj, engine, app.UpRequest(**kw), QuietReporter(Null()), environ={})  # type: ignore[arg-type]
+
+
+def test_same_name_from_another_directory_is_refused(tmp_path: os.PathLike[str]) -> None:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    up(engine, project(str(tmp_path)))
+    with pytest.raises(OperationFailedError) as info:
+        up(engine, project("/somewhere/else"))
+    assert info.value.message == (f"project 'p' already exists for directory {os.path.realpath(tmp_path)} "
+                                  "(container p-a-1); refusing to take over its containers")
+
+
+def test_missing_image_with_pull_never() -> None:
+    with pytest.raises(NotFoundError) as info:
+        up(FakeEngine(), project(), pull="never")
+    assert info.value.message == ("image img for service 'a' is not present locally and --pull never "
+                                  "forbids getting it")
+
+
+def test_missing_image_that_cannot_be_pulled() -> None:
+    with pytest.raises(EngineError) as info:
+        up(FakeEngine(), project())
+    assert info.value.message == ("image img for service 'a' is not present locally and could not be pulled: "
+                                  "pull img: pull access denied for img, repository does not exist")
+
+
+def test_unsupported_keys_become_warnings() -> None:
+    assert app.unsupported_warnings(project(unsupported=("post_start",))) == [
+        "service 'a': 'post_start' is not supported by compose-lite and is ignored"]
+
+
+def test_down_removes_containers_and_network_but_keeps_volumes() -> None:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    up(engine, project())
+    app.down(project(), engine, app.DownRequest(), QuietReporter(Null()), environ={})
+    assert engine.containers == {} and engine.networks == {}
+
+
+def test_ps_lists_running_then_all() -> None:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    up(engine, project())
+    assert [c.name for c in app.ps(project(), engine)] == ["p-a-1"]
+    engine.set_state("p-a-1", state="exited")
+    assert app.ps(project(), engine) == []
+    assert [c.name for c in app.ps(project(), engine, all_states=True)] == ["p-a-1"]
+
+
+def test_unreachable_engine_is_one_clear_line(tmp_path: os.PathLike[str]) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  a:\n    image: img\n")  # type: ignore[operator]
+    env = {**os.environ, "DOCKER_HOST": "unix:///nonexistent.sock"}
+    done = subprocess.run([sys.executable, "-m", "compose_lite", "ps"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "error: cannot reach the Docker Engine at unix:///nonexistent.sock (DOCKER_HOST): no such socket",
+        "hint: start the engine (scripts/engine.sh, or `sudo dockerd`), or point -H / DOCKER_HOST at one",
+    ]

@@ -1,0 +1,132 @@
+"""The executor on the fake engine: ordering, health gating, injected faults, timeouts."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import pytest
+
+from compose_lite import app, executor
+from compose_lite.engine.base import ContainerState
+from compose_lite.engine.fake import FakeEngine
+from compose_lite.errors import EngineError, OperationFailedError
+from compose_lite.model import Condition, DependsOn, Healthcheck, Network, Project, Service, ServiceNetwork
+from compose_lite.output import QuietReporter
+
+NET = (ServiceNetwork("default"),)
+HEALTH = Healthcheck(("CMD", "true"))
+
+
+class Null:
+    def write(self, _: str) -> int:
+        return 0
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def project(condition: Condition = Condition.HEALTHY, required: bool = True) -> Project:
+    return Project("p", "/w", services={
+        "db": Service("db", image="img", healthcheck=HEALTH, networks=NET),
+        "web": Service("web", image="img", networks=NET,
+                       depends_on=(DependsOn("db", condition, required=required),)),
+    }, networks={"default": Network("default", "p_default")})
+
+
+def up(engine: FakeEngine, proj: Project, clock: FakeClock | None = None, **kw: object) -> app.UpOutcome:
+    return app.up(proj, engine, app.UpRequest(**kw), QuietReporter(Null()),  # type: ignore[arg-type]
+                  environ={}, clock=clock or FakeClock())
+
+
+def test_dependency_order_is_respected() -> None:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    up(engine, project())
+    assert engine.calls == ["create_network p_default", "create_container p-db-1", "start_container p-db-1",
+                            "create_container p-web-1", "start_container p-web-1"]
+
+
+def test_unhealthy_dependency_fails_with_its_health_output_and_dependent_is_not_created() -> None:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    engine.states["p-db-1"] = [ContainerState("running", "starting"),
+                               ContainerState("running", "unhealthy", health_log="connection refused")]
+    with pytest.raises(OperationFailedError) as info:
+        up(engine, project())
+    assert str(info.value) == ("dependency db failed: container p-db-1 is unhealthy\n"
+                               "last health check output: connection refused")
+    assert "create_container p-web-1" not in engine.calls
+
+
+def test_exited_dependency_fails() -> None:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    engine.states["p-db-1"] = [ContainerState("exited", None, exit_code=3)]
+    with pytest.raises(OperationFailedError) as info:
+        up(engine, project())
+    assert info.value.message == "dependency db failed: container p-db-1 exited (3)"
+
+
+def test_completed_successfully_gates_the_dependent() -> None:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    engine.states["p-db-1"] = [ContainerState("running"), ContainerState("running"),
+                               ContainerState("exited", exit_code=0)]
+    up(engine, project(Condition.COMPLETED))
+    assert engine.calls[-1] == "start_container p-web-1"
+
+
+def test_optional_dependency_failure_is_a_warning() -> None:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    engine.states["p-db-1"] = [ContainerState("running", "unhealthy")]
+    outcome = up(engine, project(required=False))
+    assert "p-web-1" in {c.name for c in engine.containers.values()}
+    assert outcome.containers["web"]
+
+
+def test_engine_fault_stops_new_work_and_is_raised() -> None:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    engine.fail[("create_container", "p-db-1")] = EngineError("create container p-db-1: disk full")
+    with pytest.raises(EngineError) as info:
+        up(engine, project())
+    assert info.value.message == "create container p-db-1: disk full"
+    assert not any("p-web-1" in call for call in engine.calls)
+
+
+def test_wait_timeout_uses_the_clock() -> None:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    engine.states["p-db-1"] = [ContainerState("running", "starting")]
+    clock = FakeClock()
+    proj = replace(project(), services={"db": project().services["db"]})
+    with pytest.raises(OperationFailedError) as info:
+        up(engine, proj, clock, wait=True, wait_timeout=3)
+    assert info.value.message == "timed out waiting for container p-db-1 (service db)"
+    assert 3.0 <= clock.now < 3.2
+
+
+def test_independent_operations_overlap() -> None:
+    """Two independent services are created concurrently (not one after the other)."""
+    engine = FakeEngine(images={"img": "sha256:1"})
+    both = threading.Barrier(2, timeout=5)
+    original = engine.create_container
+
+    def create(spec):  # type: ignore[no-untyped-def]
+        both.wait()  # deadlocks (BrokenBarrierError) if the executor ran them one by one
+        return original(spec)
+
+    engine.create_container = create  # type: ignore[method-assign]
+    proj = Project("p", "/w", services={"a": Service("a", image="img", networks=NET),
+                                        "b": Service("b", image="img", networks=NET)},
+                   networks={"default": Network("default", "p_default")})
+    up(engine, proj)
+    assert {c.name for c in engine.containers.values()} == {"p-a-1", "p-b-1"}
+
+
+def test_parallel_limit_from_environment() -> None:
+    assert executor.parallel_limit({"COMPOSE_PARALLEL_LIMIT": "4"}) == 4
+    assert executor.parallel_limit({"COMPOSE_PARALLEL_LIMIT": "zero"}) == executor.DEFAULT_LIMIT

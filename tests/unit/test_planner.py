@@ -169,7 +169,8 @@ def test_anonymous_volumes_are_carried_over(engine: FakeEngine) -> None:
 
 
 def test_no_deps_and_selection(engine: FakeEngine) -> None:
-    assert dry(engine, stack(), services=("front",), no_deps=True) == "create network p_default\ncreate p-front-1"
+    plan = dry(engine, stack(), services=("front",), no_deps=True)
+    assert plan == "create network p_default\ncreate p-front-1"
 
 
 def test_external_network_missing_is_an_error(engine: FakeEngine) -> None:

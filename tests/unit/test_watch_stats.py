@@ -60,9 +60,12 @@ def test_render_without_samples() -> None:
 
 def test_record_is_thread_safe() -> None:
     stats = LatencyStats()
-    threads = [
-        threading.Thread(target=lambda: [stats.record("sync", 0.001) for _ in range(1000)]) for _ in range(4)
-    ]
+
+    def record_many() -> None:
+        for _ in range(1000):
+            stats.record("sync", 0.001)
+
+    threads = [threading.Thread(target=record_many) for _ in range(4)]
     for t in threads:
         t.start()
     for t in threads:

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from compose_lite.errors import ConfigError, ConfigErrors, Position
-from compose_lite.loader import canonical, merge
+from compose_lite.loader import canonical, merge, schema_cache
 from compose_lite.loader.discover import DiscoverRequest, discover, resolve_project_name
 from compose_lite.loader.dotenv import read_dotenv, read_env_file_raw
 from compose_lite.loader.extends import apply_extends
 from compose_lite.loader.include import IncludeEntry, apply_include
-from compose_lite.loader.parse import parse_yaml_all
+from compose_lite.loader.parse import Document, parse_yaml_all
 from compose_lite.loader.profiles import split_by_profiles
 from compose_lite.loader.suggest import did_you_mean
 
@@ -139,13 +139,25 @@ def _read_source(file: str) -> bytes:
         raise ConfigError(f"cannot read {file}: {err.strerror}") from None
 
 
+def _validate(session: _Session, plain: Any, doc: Document) -> list[ConfigError]:
+    """Schema errors of one document; trees that passed before skip jsonschema (see schema_cache)."""
+    cache = schema_cache.cache_dir(session.request.environ)
+    if schema_cache.is_known_valid(cache, plain):
+        return []
+    from compose_lite.loader.schema import validate  # lazy: jsonschema costs ~100 ms to import
+
+    errors = validate(plain, file=doc.file, positions=doc.positions, key_positions=doc.key_positions)
+    if not errors:
+        schema_cache.remember_valid(cache, plain)
+    return errors
+
+
 def _load_file(
     session: _Session, file: str, *, base_dir: str, chain: tuple[str, ...],
     content: str | bytes | None = None, positions: dict[tuple[str | int, ...], Position] | None = None,
 ) -> dict[str, Any]:
     """One file as a canonical tree: interpolated, validated, paths resolved, extends and include applied."""
     from compose_lite.loader.interpolate import interpolate
-    from compose_lite.loader.schema import validate  # lazy: jsonschema costs ~100 ms to import
 
     request = session.request
     data: dict[str, Any] = {}
@@ -160,7 +172,7 @@ def _load_file(
             tree = result.data
             session.warnings.extend(result.warnings)
         plain = _empty_services_as_mappings(merge.strip_tags(tree))
-        errors.extend(validate(plain, file=file, positions=doc.positions, key_positions=doc.key_positions))
+        errors.extend(_validate(session, plain, doc))
         data = tree if not data else merge.merge(data, tree)
     if errors:
         raise ConfigErrors(errors)

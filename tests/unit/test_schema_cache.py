@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from compose_lite.loader import schema_cache
+
+TREE = {"services": {"web": {"image": "cl-busybox"}}}
+
+
+def test_remembers_only_what_it_was_told(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert not schema_cache.is_known_valid(cache, TREE)
+    schema_cache.remember_valid(cache, TREE)
+    assert schema_cache.is_known_valid(cache, TREE)
+    assert not schema_cache.is_known_valid(cache, {"services": {"web": {"image": "other"}}})
+
+
+def test_disabled_or_homeless_means_no_cache(tmp_path: Path) -> None:
+    assert schema_cache.cache_dir({"CL_NO_CACHE": "1", "HOME": str(tmp_path)}) is None
+    assert schema_cache.cache_dir({"HOME": str(tmp_path / "missing")}) is None
+    assert schema_cache.cache_dir({}) is None
+    expected = tmp_path / ".cache" / "compose-lite" / "schema-valid"
+    assert schema_cache.cache_dir({"HOME": str(tmp_path)}) == expected
+
+
+def test_unwritable_cache_is_ignored(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    schema_cache.remember_valid(blocker / "sub", TREE)  # must not raise
+    assert not schema_cache.is_known_valid(blocker / "sub", TREE)
+
+
+def test_second_config_run_skips_jsonschema_but_errors_are_always_reported(tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    project.mkdir()
+    compose = project / "compose.yaml"
+    compose.write_text("services:\n  web:\n    image: cl-busybox\n")
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['cl', 'config', '-q']\n"
+        "try:\n    runpy.run_module('compose_lite', run_name='__main__')\n"
+        "except SystemExit as e:\n    code = e.code\n"
+        "print('jsonschema' in sys.modules, code)\n"
+    )
+
+    def run() -> list[str]:
+        out = subprocess.run([sys.executable, "-c", probe], cwd=project, env=env,
+                             capture_output=True, text=True)
+        return out.stdout.split()
+
+    assert run() == ["True", "0"]
+    assert run() == ["False", "0"]
+    compose.write_text("services:\n  web:\n    image: cl-busybox\n    enviroment: {}\n")
+    assert run() == ["True", "15"]
+    assert run() == ["True", "15"]

@@ -3,6 +3,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -269,3 +271,13 @@ def test_burst_of_files_arrives_complete(project: Path, batcher: Batcher) -> Non
             (burst / f"f{i:03}.txt").write_text(str(i))
         seen = collector.until(lambda c: all(str(burst / f"f{i:03}.txt") in c for i in range(300)))
     assert {seen[str(burst / f"f{i:03}.txt")].kind for i in range(300)} <= {C, M}
+
+
+def test_importing_the_watch_modules_loads_no_heavy_library() -> None:
+    code = (
+        "import sys, compose_lite.clock, compose_lite.watch.observer, compose_lite.watch.rules, "
+        "compose_lite.watch.syncplan, compose_lite.watch.stats; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('watchdog', 'docker')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out == "[]\n"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import errno
 import io
 import os
 import tarfile
@@ -149,11 +150,18 @@ def test_special_files_are_skipped_with_a_note(tree: Path) -> None:
     assert plan.skipped == (f"{fifo}: not a regular file, directory or symlink",)
 
 
-def test_unreadable_file_is_skipped_with_a_note(tree: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root reads everything")
-    (tree / "app.py").chmod(0)
-    plan = plan_sync([Change(str(tree / "app.py"), M)], rule(tree))
+def test_unreadable_file_is_skipped_with_a_note(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_open = os.open
+
+    def deny(path: str, flags: int, *args: int) -> int:
+        if path == str(tree / "app.py"):
+            raise PermissionError(errno.EACCES, "Permission denied", path)
+        return real_open(path, flags, *args)
+
+    # Simulated because the tests may run as root, who reads everything.
+    monkeypatch.setattr(os, "open", deny)
+    plan = plan_sync([Change(str(tree / "app.py"), M), Change(str(tree / "pkg" / "mod.py"), M)], rule(tree))
+    assert plan.copied == ("/app/pkg/mod.py",)
     assert plan.skipped == (f"{tree / 'app.py'}: Permission denied",)
 
 
@@ -189,3 +197,24 @@ def test_thousand_files_round_trip(tree: Path, tmp_path: Path) -> None:
         tar.extractall(out, filter="data")
     assert len(list((out / "app" / "burst").iterdir())) == 1000
     assert (out / "app" / "burst" / "f0999.txt").read_text() == "file 999\n"
+
+
+def test_file_swapped_for_a_symlink_after_the_type_check_is_stored_as_a_link(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET")
+    victim = tree / "app.py"
+    real_open = os.open
+
+    def swap_then_open(path: str, flags: int, *args: int) -> int:
+        if path == str(victim) and not victim.is_symlink():
+            victim.unlink()
+            os.symlink(secret, victim)  # the race an attacker would need
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", swap_then_open)
+    plan = plan_sync([Change(str(victim), M)], rule(tree))
+    info = members(plan)
+    assert info["app/app.py"].issym() and info["app/app.py"].linkname == str(secret)
+    assert b"TOP SECRET" not in plan.archive

@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -80,26 +81,19 @@ class PatternSet:
         if not rel:
             return False
         # The SDK's stubs say PathLike, but its matching code works on (and needs) str.
-        return bool(_matcher(self.patterns).matches(rel))  # type: ignore[arg-type]
+        return bool(self._matcher.matches(rel))  # type: ignore[arg-type]
 
-
-_MATCHERS: dict[tuple[str, ...], PatternMatcher] = {}
-
-
-def _matcher(patterns: tuple[str, ...]) -> PatternMatcher:
-    # Compiled matchers are pure functions of the pattern tuple, so caching them is safe.
-    matcher = _MATCHERS.get(patterns)
-    if matcher is None:
+    @cached_property
+    def _matcher(self) -> PatternMatcher:
         from docker.utils.build import PatternMatcher
 
-        matcher = PatternMatcher(list(patterns))
+        matcher = PatternMatcher(list(self.patterns))
         # The SDK appends "!.dockerignore" (docker build always sends that file); for watch rules
         # the file is an ordinary file, so drop that build-only exception.
         last = matcher.patterns[-1]
         if last.exclusion and last.cleaned_pattern == ".dockerignore":
             matcher.patterns.pop()
-        _MATCHERS[patterns] = matcher
-    return matcher
+        return matcher
 
 
 def parse_ignore_file(text: str) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ import shlex
 from collections.abc import Callable
 from typing import Any
 
-from compose_lite.errors import ConfigError
+from compose_lite.errors import ConfigError, ConfigErrors, Position
 from compose_lite.loader.parse import Override, Reset
 from compose_lite.loader.units import normalize_duration, parse_bytes
 
@@ -141,13 +141,19 @@ def _ports(value: Any) -> Any:
             if "published" in port and port["published"] is not None:
                 port["published"] = scalar_text(port["published"])
             if isinstance(port.get("target"), str):
-                port["target"] = int(port["target"])
+                port["target"] = _port_number(port["target"])
             out.append(port)
         elif isinstance(entry, int) and not isinstance(entry, bool):
             out.append({"target": entry})
         else:
             out.extend(parse_port(str(entry)))
     return out
+
+
+def _port_number(text: str) -> int:
+    if not text.strip().isdigit():
+        raise ValueError(f"invalid port target {text!r}: expected a container port number")
+    return int(text)
 
 
 def _port_range(text: str, spec: str) -> tuple[int, int]:
@@ -428,34 +434,58 @@ def _dotted(path: tuple[str, ...]) -> str:
     return out
 
 
-def canonicalize(data: dict[str, Any]) -> dict[str, Any]:
+PositionLookup = Callable[[tuple[str | int, ...]], Position | None]
+
+
+def canonicalize(data: dict[str, Any], position_of: PositionLookup | None = None) -> dict[str, Any]:
     """Return a copy of a Compose tree with every field in long syntax.
 
     ``!override`` values are converted inside their wrapper; ``!reset`` ones are
-    left for the merge.  Raises ConfigError (first problem) with the dotted path.
+    left for the merge.  Raises ConfigErrors with every malformed field, each with its
+    dotted path and, when ``position_of`` knows it, its file:line:col.
     """
-    result = _walk(data, ())
+    errors: list[ConfigError] = []
+    result = _walk(data, (), errors, position_of or (lambda _path: None))
+    if errors:
+        raise ConfigErrors(errors)
     assert isinstance(result, dict)
     return result
 
 
-def _walk(node: Any, path: tuple[str, ...]) -> Any:
+def _walk(node: Any, path: tuple[str, ...], errors: list[ConfigError], position_of: PositionLookup) -> Any:
     if (path and path[-1].startswith("x-")) or isinstance(node, Reset):
         return node
     if isinstance(node, Override):
-        return Override(_walk(node.value, path))
+        return Override(_walk(node.value, path, errors, position_of))
     for pattern, fn in _TABLE:
         if _match(pattern, path):
             try:
                 node = fn(node)
             except (ValueError, TypeError, AttributeError) as err:
-                raise ConfigError(str(err), path=_dotted(path)) from None
+                source = tuple(int(p) if p.isdigit() else p for p in path)
+                errors.append(
+                    ConfigError(_reason(err, node), path=_dotted(path), position=position_of(source))
+                )
+                return node
             break
     if isinstance(node, dict):
-        return {k: _walk(v, (*path, str(k))) for k, v in node.items()}
+        return {k: _walk(v, (*path, str(k)), errors, position_of) for k, v in node.items()}
     if isinstance(node, list):
-        return [_walk(v, (*path, str(i))) for i, v in enumerate(node)]
+        return [_walk(v, (*path, str(i)), errors, position_of) for i, v in enumerate(node)]
     return node
+
+
+def _reason(err: Exception, value: Any) -> str:
+    """Our converters word their ValueErrors for users; Python's own messages are not shown."""
+    text = str(err)
+    if isinstance(err, ValueError) and text.startswith("invalid ") and "literal for" not in text:
+        return text
+    return f"invalid value {_show(value)}"
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 # --------------------------------------------------------------------------- relative paths

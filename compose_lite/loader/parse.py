@@ -114,11 +114,16 @@ class Document:
 
     def position_of(self, path: Path) -> Position | None:
         """Position of the value at ``path``, else of its nearest recorded ancestor."""
-        for n in range(len(path), -1, -1):
-            pos = self.positions.get(path[:n])
-            if pos is not None:
-                return pos
-        return None
+        return nearest_position(self.positions, path)
+
+
+def nearest_position(positions: Mapping[Path, Position], path: Path) -> Position | None:
+    """Where ``path`` starts, else where its nearest recorded ancestor starts."""
+    for n in range(len(path), -1, -1):
+        pos = positions.get(path[:n])
+        if pos is not None:
+            return pos
+    return None
 
 
 def parse_yaml(text: str | bytes, file: str) -> Document:

@@ -22,7 +22,7 @@ from compose_lite.loader.discover import DiscoverRequest, discover, resolve_proj
 from compose_lite.loader.dotenv import read_dotenv, read_env_file_raw
 from compose_lite.loader.extends import apply_extends
 from compose_lite.loader.include import IncludeEntry, apply_include
-from compose_lite.loader.parse import Document, parse_yaml_all
+from compose_lite.loader.parse import Document, nearest_position, parse_yaml_all
 from compose_lite.loader.profiles import split_by_profiles
 from compose_lite.loader.suggest import did_you_mean
 
@@ -163,10 +163,10 @@ def _load_file(
     data: dict[str, Any] = {}
     errors: list[ConfigError] = []
     text = _read_source(file) if content is None else content
+    file_positions: dict[tuple[str | int, ...], Position] = {}
     for doc in parse_yaml_all(text, file):
         tree = doc.data
-        if positions is not None:
-            positions.update(doc.positions)
+        file_positions.update(doc.positions)
         if request.interpolate:
             result = interpolate(tree, session.lookup, positions=doc.positions, file=file)
             tree = result.data
@@ -176,7 +176,9 @@ def _load_file(
         data = tree if not data else merge.merge(data, tree)
     if errors:
         raise ConfigErrors(errors)
-    data = canonical.canonicalize(data)
+    if positions is not None:
+        positions.update(file_positions)
+    data = canonical.canonicalize(data, lambda path: nearest_position(file_positions, path))
     if request.resolve_paths:
         data = canonical.resolve_paths(data, base_dir=base_dir, home=session.environment.get("HOME"))
     data = apply_extends(

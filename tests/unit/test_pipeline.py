@@ -104,3 +104,16 @@ def test_unused_resources_are_dropped(tmp_path: Path) -> None:
                                      "volumes:\n  unused: {}\nnetworks:\n  lonely: {}\n")
     model = _load(tmp_path, project_name="p")
     assert set(model) == {"name", "services"}
+
+
+def test_malformed_fields_are_all_reported_with_positions(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: x\n    ports: [{target: abc}]\n    mem_limit: 12zb\n"
+    )
+    with pytest.raises(ConfigErrors) as info:
+        load(LoadRequest(cwd=str(tmp_path), environ={}, project_name="p"))
+    file = str(tmp_path / "compose.yaml")
+    assert [str(e) for e in info.value.errors] == [
+        f"{file}:4:12: services.web.ports: invalid port target 'abc': expected a container port number",
+        f"{file}:5:16: services.web.mem_limit: invalid size: '12zb'",
+    ]

@@ -305,7 +305,7 @@ def create_arguments(spec: ContainerSpec, api: Any) -> dict[str, Any]:
         "labels": dict(spec.labels), "hostname": svc.hostname, "domainname": svc.domainname, "user": svc.user,
         "working_dir": svc.working_dir, "tty": svc.tty, "stdin_open": svc.stdin_open,
         "stop_signal": svc.stop_signal, "stop_timeout": _seconds(svc.stop_grace_period_ns),
-        "mac_address": svc.mac_address, "ports": sorted(set(exposed)) or None,
+        "mac_address": svc.mac_address, "ports": list(dict.fromkeys(exposed)) or None,
         "healthcheck": _healthcheck(svc), "host_config": host_config, "networking_config": networking_config,
         "platform": svc.platform, "use_config_proxy": False, "detach": True,
     }

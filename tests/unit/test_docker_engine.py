@@ -1,0 +1,69 @@
+"""The Docker adapter's pure parts: request mapping, host resolution, error wording (no engine needed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import docker
+import pytest
+
+from compose_lite.engine.base import ContainerSpec, NetworkAttachment
+from compose_lite.engine.docker_engine import DockerEngine, create_arguments, resolve_host
+from compose_lite.errors import EngineUnavailableError
+from compose_lite.model import Healthcheck, Mount, Port, Resources, Service, Ulimit
+
+
+@pytest.fixture(scope="module")
+def api() -> Any:
+    return docker.APIClient(base_url="unix:///nonexistent.sock", version="1.41")  # never connects
+
+
+def test_create_arguments_map_the_service(api: Any) -> None:
+    svc = Service(
+        "web", image="img", command=("sh", "-c", "x"), environment={"A": "1", "UNSET": None},
+        ports=(Port(80, "8080", "127.0.0.1"), Port(53, None, None, "udp")), expose=("9000",),
+        mounts=(Mount("volume", "/data", "p_data"), Mount("bind", "/src", "/host/src", read_only=True),
+                Mount("volume", "/anon"), Mount("tmpfs", "/run", tmpfs_size=1024)),
+        healthcheck=Healthcheck(("CMD", "true"), interval_ns=500_000_000, retries=3),
+        restart="on-failure:3", init=True, stop_grace_period_ns=20_000_000_000, cap_add=("NET_ADMIN",),
+        resources=Resources(cpus=0.5, memory=64 << 20, pids=100), ulimits=(Ulimit("nofile", 10, 20),),
+        extra_hosts=("h:1.2.3.4",))
+    spec = ContainerSpec("p-web-1", svc, 1, "img", {"k": "v"}, networks=(
+        NetworkAttachment("p_default", ("p-web-1", "web")), NetworkAttachment("p_other")), mounts=svc.mounts)
+    args = create_arguments(spec, api)
+    host = args["host_config"]
+    assert args["environment"] == ["A=1"]
+    assert args["stop_timeout"] == 20
+    assert args["healthcheck"] == {"test": ["CMD", "true"], "interval": 500_000_000, "retries": 3}
+    assert sorted(map(str, args["ports"])) == ["(53, 'udp')", "80", "9000"]
+    assert host["PortBindings"] == {"80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8080"}],
+                                    "53/udp": [{"HostIp": "", "HostPort": ""}]}
+    assert host["Binds"] == ["p_data:/data:rw", "/host/src:/src:ro"]
+    assert [(m["Type"], m["Target"]) for m in host["Mounts"]] == [("volume", "/anon"), ("tmpfs", "/run")]
+    assert host["RestartPolicy"] == {"Name": "on-failure", "MaximumRetryCount": 3}
+    limits = (host["NanoCpus"], host["Memory"], host["PidsLimit"], host["Init"])
+    assert limits == (500_000_000, 64 << 20, 100, True)
+    assert host["NetworkMode"] == "p_default"
+    assert args["networking_config"] == {"EndpointsConfig": {"p_default": {"Aliases": ["p-web-1", "web"]}}}
+
+
+def test_network_mode_container_has_no_endpoints(api: Any) -> None:
+    spec = ContainerSpec("p-side-1", Service("side"), 1, "img", {}, network_mode="container:p-web-1")
+    args = create_arguments(spec, api)
+    assert args["host_config"]["NetworkMode"] == "container:p-web-1"
+    assert args["networking_config"] is None
+
+
+def test_host_resolution() -> None:
+    assert resolve_host("tcp://h:2375", {}) == ("tcp://h:2375", "-H")
+    env = {"DOCKER_HOST": "unix:///x.sock"}
+    assert resolve_host("unix:///x.sock", env) == ("unix:///x.sock", "DOCKER_HOST")
+    assert resolve_host(None, {}) == ("unix:///var/run/docker.sock", "default socket")
+
+
+def test_unreachable_engine_names_what_was_tried() -> None:
+    engine = DockerEngine("unix:///nonexistent.sock", environ={})
+    with pytest.raises(EngineUnavailableError) as info:
+        engine.list_containers("p")
+    assert info.value.message == ("cannot reach the Docker Engine at unix:///nonexistent.sock (-H): "
+                                  "no such socket")

@@ -6,7 +6,7 @@ observed objects carry what one list call returns, so a snapshot needs no inspec
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -109,6 +109,12 @@ class ContainerState:
 
 
 @dataclass(frozen=True)
+class ExecResult:
+    exit_code: int
+    output: bytes = b""  # stdout and stderr interleaved, as the engine returns them
+
+
+@dataclass(frozen=True)
 class ObservedNetwork:
     id: str
     name: str
@@ -165,3 +171,15 @@ class Engine(Protocol):
     def inspect_container(self, container_id: str) -> ContainerState: ...
 
     def follow_logs(self, container_id: str) -> Iterator[bytes]: ...
+
+    def restart_container(self, container_id: str, timeout: int | None) -> None: ...
+
+    def put_archive(self, container_id: str, path: str, archive: bytes) -> None:
+        """Extract a tar archive at ``path`` inside the container (it need not be running)."""
+        ...
+
+    def exec_run(self, container_id: str, command: Sequence[str], *, user: str | None = None,
+                 workdir: str | None = None, environment: Mapping[str, str] | None = None,
+                 privileged: bool = False) -> ExecResult:
+        """Run a command in a running container and wait for it; output is collected."""
+        ...

@@ -13,13 +13,14 @@ import logging
 import os
 import tarfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from compose_lite import labels as L
 from compose_lite.engine.base import (
     ContainerSpec,
     ContainerState,
+    ExecResult,
     ObservedContainer,
     ObservedMount,
     ObservedNetwork,
@@ -252,6 +253,27 @@ class DockerEngine:
         stream = self._call(f"logs of {container_id[:12]}", lambda: self.api.logs(
             container_id, stream=True, follow=True, stdout=True, stderr=True, tail=0))
         yield from stream
+
+    def restart_container(self, container_id: str, timeout: int | None) -> None:
+        kwargs = {} if timeout is None else {"timeout": timeout}
+        self._call(f"restart container {container_id[:12]}", lambda: self.api.restart(container_id, **kwargs))
+
+    def put_archive(self, container_id: str, path: str, archive: bytes) -> None:
+        ok = self._call(f"copy files into {container_id[:12]}:{path}",
+                        lambda: self.api.put_archive(container_id, path, archive))
+        if not ok:
+            raise EngineError(f"copy files into {container_id[:12]}:{path}: the engine refused the archive")
+
+    def exec_run(self, container_id: str, command: Sequence[str], *, user: str | None = None,
+                 workdir: str | None = None, environment: Mapping[str, str] | None = None,
+                 privileged: bool = False) -> ExecResult:
+        what = f"exec in {container_id[:12]}"
+        exec_id = self._call(what, lambda: self.api.exec_create(
+            container_id, list(command), user=user or "", workdir=workdir,
+            environment=dict(environment) if environment else None, privileged=privileged))["Id"]
+        output = self._call(what, lambda: self.api.exec_start(exec_id))
+        code = self._call(what, lambda: self.api.exec_inspect(exec_id)).get("ExitCode")
+        return ExecResult(exit_code=int(code or 0), output=output or b"")
 
 
 def create_arguments(spec: ContainerSpec, api: Any) -> dict[str, Any]:

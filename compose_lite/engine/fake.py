@@ -7,15 +7,19 @@ list of ContainerState returned by successive inspects (the last one repeats).
 
 from __future__ import annotations
 
+import io
 import itertools
+import posixpath
+import tarfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from compose_lite import labels as L
 from compose_lite.engine.base import (
     ContainerSpec,
     ContainerState,
+    ExecResult,
     ObservedContainer,
     ObservedMount,
     ObservedNetwork,
@@ -33,6 +37,7 @@ class FakeContainer:
     state: str = "created"
     exit_code: int = 0
     mounts: tuple[ObservedMount, ...] = ()
+    files: dict[str, bytes] = field(default_factory=dict)  # what put_archive wrote, by container path
 
 
 @dataclass
@@ -46,6 +51,7 @@ class FakeEngine:
     fail: dict[tuple[str, str], ComposeLiteError] = field(default_factory=dict)
     states: dict[str, list[ContainerState]] = field(default_factory=dict)
     logs: dict[str, list[bytes]] = field(default_factory=dict)
+    exec_results: dict[str, ExecResult] = field(default_factory=dict)  # container name → result
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -181,6 +187,30 @@ class FakeEngine:
 
     def follow_logs(self, container_id: str) -> Iterator[bytes]:
         yield from self.logs.get(self._get(container_id).name, [])
+
+    def restart_container(self, container_id: str, timeout: int | None) -> None:
+        c = self._get(container_id)
+        self._record("restart_container", c.name)
+        c.state = "running"
+
+    def put_archive(self, container_id: str, path: str, archive: bytes) -> None:
+        c = self._get(container_id)
+        self._record("put_archive", f"{c.name}:{path}")
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            for member in tar.getmembers():
+                data = tar.extractfile(member) if member.isfile() else None
+                c.files[posixpath.join(path, member.name)] = data.read() if data else member.linkname.encode()
+
+    def exec_run(self, container_id: str, command: Sequence[str], *, user: str | None = None,
+                 workdir: str | None = None, environment: Mapping[str, str] | None = None,
+                 privileged: bool = False) -> ExecResult:
+        c = self._get(container_id)
+        self._record("exec_run", f"{c.name}: {' '.join(command)}")
+        if list(command[:2]) == ["rm", "-rf"]:
+            for path in command[2:]:
+                for name in [f for f in c.files if f == path or f.startswith(path.rstrip("/") + "/")]:
+                    del c.files[name]
+        return self.exec_results.get(c.name, ExecResult(0))
 
     def set_state(self, name: str, **changes: object) -> None:
         """Test helper: change a container's simulated state (e.g. ``state="exited"``)."""

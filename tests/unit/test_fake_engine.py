@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import io
+import tarfile
+
 import pytest
 
-from compose_lite.engine.base import ContainerSpec, ContainerState
+from compose_lite.engine.base import ContainerSpec, ContainerState, ExecResult
 from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import EngineError, NotFoundError
 from compose_lite.model import Service
@@ -49,3 +52,22 @@ def test_pull_only_what_is_pullable() -> None:
     assert engine.pull_image("nginx") == "sha256:nginx"
     with pytest.raises(EngineError, match="pull access denied"):
         engine.pull_image("private")
+
+
+
+def test_put_archive_and_rm_exec_track_files() -> None:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    cid = engine.create_container(SPEC)
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        info = tarfile.TarInfo("app/a.txt")
+        info.size = 1
+        tar.addfile(info, io.BytesIO(b"x"))
+    engine.put_archive(cid, "/", buf.getvalue())
+    assert engine.containers[cid].files == {"/app/a.txt": b"x"}
+    assert engine.exec_run(cid, ["rm", "-rf", "/app"]) == ExecResult(0)
+    assert engine.containers[cid].files == {}
+    engine.restart_container(cid, timeout=1)
+    assert engine.calls[-3:] == [
+        "put_archive p-a-1:/", "exec_run p-a-1: rm -rf /app", "restart_container p-a-1",
+    ]

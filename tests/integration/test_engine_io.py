@@ -1,0 +1,42 @@
+"""Engine operations the watch loop and commands rely on: archive upload, exec, restart."""
+
+from __future__ import annotations
+
+import io
+import os
+import tarfile
+from typing import Any
+
+from compose_lite.engine.docker_engine import DockerEngine
+from tests.integration.conftest import BUSYBOX, PROJECT_LABEL
+
+
+def _tar(files: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def test_put_archive_exec_and_restart(docker_client: Any, project_name: str) -> None:
+    container = docker_client.containers.run(
+        BUSYBOX, ["sh", "-c", "trap 'exit 0' TERM; sleep 300 & wait"], detach=True,
+        labels={PROJECT_LABEL: project_name},
+    )
+    engine = DockerEngine(environ=dict(os.environ))
+
+    engine.put_archive(container.id, "/", _tar({"srv/app/hello.txt": b"hi there\n"}))
+    result = engine.exec_run(container.id, ["cat", "/srv/app/hello.txt"])
+    assert (result.exit_code, result.output) == (0, b"hi there\n")
+
+    failing = engine.exec_run(container.id, ["sh", "-c", "echo oops >&2; exit 3"], workdir="/srv")
+    assert (failing.exit_code, failing.output) == (3, b"oops\n")
+
+    started_before = docker_client.api.inspect_container(container.id)["State"]["StartedAt"]
+    engine.restart_container(container.id, timeout=2)
+    state = docker_client.api.inspect_container(container.id)["State"]
+    assert state["Running"] is True
+    assert state["StartedAt"] != started_before

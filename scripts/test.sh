@@ -5,7 +5,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export DOCKER_HOST="${DOCKER_HOST:-unix:///var/run/docker.sock}"
-scripts/engine.sh --python
+scripts/engine.sh --postgres
 scripts/install.sh
 .venv/bin/ruff check compose_lite tests
 .venv/bin/mypy

@@ -146,12 +146,25 @@ class FileRef:
 
 
 @dataclass(frozen=True)
+class WatchExec:
+    """The command a ``sync+exec`` watch rule runs in the container after syncing."""
+
+    command: tuple[str, ...]
+    user: str | None = None
+    privileged: bool = False
+    working_dir: str | None = None
+    environment: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class WatchRule:
     path: str
     action: str  # sync | rebuild | restart | sync+restart | sync+exec
     target: str | None = None
     ignore: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
     initial_sync: bool = False
+    exec: WatchExec | None = None
 
 
 @dataclass(frozen=True)
@@ -212,6 +225,7 @@ class Service:
     scale: int | None = None  # deploy.replicas or scale; None = 1
     profiles: tuple[str, ...] = ()
     watch: tuple[WatchRule, ...] = ()
+    watch_bind_mounts: bool = True  # `x-cl-watch: false` opts the service out of bind-mount restarts
     unsupported: tuple[str, ...] = ()  # model keys present but not applied by compose-lite
 
     @property

@@ -33,6 +33,7 @@ from compose_lite.model import (
     ServiceNetwork,
     Ulimit,
     Volume,
+    WatchExec,
     WatchRule,
 )
 
@@ -48,7 +49,7 @@ _HANDLED_KEYS = frozenset({
     "ipc", "uts", "userns_mode", "cgroup_parent", "runtime", "platform", "secrets", "configs",
     "scale", "profiles", "develop", "mem_limit", "mem_reservation", "memswap_limit", "cpus",
     "cpu_shares", "cpu_quota", "cpu_period", "cpuset", "pids_limit", "oom_kill_disable",
-    "oom_score_adj", "mem_swappiness", "blkio_config", "attach", "extends",
+    "oom_score_adj", "mem_swappiness", "blkio_config", "attach", "extends", "x-cl-watch",
 })
 _DEPLOY_HANDLED = frozenset({"replicas", "resources", "restart_policy", "mode", "placement", "labels"})
 
@@ -178,6 +179,7 @@ def _service(name: str, raw: Mapping[str, Any], wd: str) -> Service:
         scale=None if scale is None else int(scale),
         profiles=tuple(_str_list(raw.get("profiles"))),
         watch=tuple(_watch(w, wd) for w in (raw.get("develop") or {}).get("watch") or ()),
+        watch_bind_mounts=raw.get("x-cl-watch") is not False,
         unsupported=tuple(unsupported),
     )
 
@@ -422,9 +424,19 @@ def _build(raw: Any, wd: str) -> Build:
 
 
 def _watch(raw: Mapping[str, Any], wd: str) -> WatchRule:
+    hook = raw.get("exec")
     return WatchRule(path=_abs(str(raw["path"]), wd), action=str(raw["action"]),
                      target=_opt_str(raw.get("target")), ignore=tuple(_str_list(raw.get("ignore"))),
-                     initial_sync=bool(raw.get("initial_sync", False)))
+                     include=tuple(_str_list(raw.get("include"))),
+                     initial_sync=bool(raw.get("initial_sync", False)),
+                     exec=_watch_exec(hook) if isinstance(hook, Mapping) else None)
+
+
+def _watch_exec(raw: Mapping[str, Any]) -> WatchExec:
+    return WatchExec(command=_argv(raw.get("command")) or (), user=_opt_str(raw.get("user")),
+                     privileged=bool(raw.get("privileged", False)),
+                     working_dir=_opt_str(raw.get("working_dir")),
+                     environment=_str_map(raw.get("environment")))
 
 
 def _network(project: str, key: str, raw: Mapping[str, Any]) -> Network:

@@ -243,7 +243,7 @@ def _converge(c: ObservedContainer, spec: ContainerSpec, svc: Service, fields: d
     restart_for = [d.service for d in svc.depends_on if d.restart and d.service in recreated]
     if restart_for and c.state == "running":
         return replace(base, kind=Kind.RESTART, cause=f"dependency {restart_for[0]} was recreated")
-    if c.state != "running" and options.start:
+    if c.state not in ("running", "restarting") and options.start:
         return replace(base, kind=Kind.START, cause=f"was {c.state}")
     return replace(base, cause="renamed from an interrupted recreate" if rename else "")
 
@@ -292,6 +292,8 @@ def _wire_dependencies(project: Project, selected: list[str], service_ops: dict[
             if not options.start:
                 needs |= set(service_ops[dep])
                 continue
+            if all(_holds(ops[i], condition) for i in service_ops[dep]):
+                continue  # observed just now: nothing to wait for
             await_id = f"await:{dep}:{condition.value}"
             prior = ops.get(await_id)
             ops[await_id] = Operation(await_id, Kind.AWAIT, dep, condition.value, frozenset(service_ops[dep]),
@@ -300,6 +302,14 @@ def _wire_dependencies(project: Project, selected: list[str], service_ops: dict[
             needs.add(await_id)
         for op_id in service_ops[name]:
             ops[op_id] = replace(ops[op_id], deps=ops[op_id].deps | needs)
+
+
+def _holds(op: Operation, condition: Condition) -> bool:
+    """A kept container whose snapshot already satisfies the condition (no engine call needed)."""
+    c = op.container
+    if op.kind != Kind.KEEP or c is None or c.state != "running" or condition == Condition.COMPLETED:
+        return False
+    return condition == Condition.STARTED or c.health == "healthy"
 
 
 def _plan_ready(project: Project, selected: list[str], service_ops: dict[str, list[str]],
@@ -311,6 +321,9 @@ def _plan_ready(project: Project, selected: list[str], service_ops: dict[str, li
         has_health = svc.healthcheck is not None and not svc.healthcheck.disabled
         for op_id in service_ops[name]:
             target = ops[op_id].target
+            wanted = Condition.HEALTHY if has_health else Condition.STARTED
+            if name not in jobs and _holds(ops[op_id], wanted):
+                continue
             ops[f"ready:{target}"] = Operation(f"ready:{target}", Kind.READY, target, "", frozenset({op_id}),
                                                name, healthcheck=has_health, expect_exit=name in jobs)
 

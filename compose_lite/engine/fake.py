@@ -77,8 +77,10 @@ class FakeEngine:
         return [self._observe(c) for c in found]
 
     def _observe(self, c: FakeContainer) -> ObservedContainer:
-        statuses = {"running": "Up 1 second", "exited": f"Exited ({c.exit_code}) 1 second ago"}
         spec = c.spec
+        health = spec.service.healthcheck
+        running = "Up 1 second (healthy)" if health and not health.disabled else "Up 1 second"
+        statuses = {"running": running, "exited": f"Exited ({c.exit_code}) 1 second ago"}
         return ObservedContainer(
             id=c.id, name=c.name, project=spec.labels.get(L.PROJECT, ""), service=spec.service.name,
             number=spec.number, state=c.state, status=statuses.get(c.state, c.state),

@@ -41,10 +41,11 @@ def cl(*args: str, cwd: Path, env: Mapping[str, str] | None = None, timeout: flo
     return proc
 
 
-def http(method: str, url: str, body: bytes | None = None, timeout: float = 5) -> tuple[int, bytes]:
+def http(method: str, url: str, body: bytes | None = None, timeout: float = 5,
+         headers: Mapping[str, str] | None = None) -> tuple[int, bytes]:
     """One request to a 127.0.0.1 URL; HTTP errors are returned, not raised."""
     assert url.startswith("http://127.0.0.1:"), "tests talk to published loopback ports only"
-    request = urllib.request.Request(url, data=body, method=method)
+    request = urllib.request.Request(url, data=body, method=method, headers=dict(headers or {}))
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.read()

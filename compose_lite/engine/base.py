@@ -6,7 +6,7 @@ observed objects carry what one list call returns, so a snapshot needs no inspec
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -183,3 +183,116 @@ class Engine(Protocol):
                  privileged: bool = False) -> ExecResult:
         """Run a command in a running container and wait for it; output is collected."""
         ...
+
+    # -- the everyday commands (logs, exec/run attach, lifecycle, info, cp, images) -----------------
+
+    def container_logs(self, container_id: str, *, follow: bool = False, tail: int | None = None,
+                       since: float | None = None, until: float | None = None,
+                       timestamps: bool = False) -> Iterator[bytes]:
+        """stdout and stderr interleaved as the engine stored them; ``tail`` None = everything."""
+        ...
+
+    def kill_container(self, container_id: str, signal: str | None = None) -> None: ...
+
+    def pause_container(self, container_id: str) -> None: ...
+
+    def unpause_container(self, container_id: str) -> None: ...
+
+    def wait_container(self, container_id: str) -> int:
+        """Block until the container stops; its exit code."""
+        ...
+
+    def top(self, container_id: str) -> ProcessTable: ...
+
+    def container_stats(self, container_id: str) -> ContainerStats:
+        """One sample (the engine measures CPU over about a second)."""
+        ...
+
+    def get_archive(self, container_id: str, path: str) -> bytes:
+        """A tar archive of ``path`` inside the container (its root entry is the path's basename)."""
+        ...
+
+    def path_stat(self, container_id: str, path: str) -> PathStat | None:
+        """What is at ``path`` inside the container; None when nothing is."""
+        ...
+
+    def list_all_containers(self) -> list[ObservedContainer]:
+        """Every container carrying a Compose project label, whatever the project."""
+        ...
+
+    def events(self, project: str, *, since: float | None = None,
+               until: float | None = None) -> Iterator[EngineEvent]:
+        """The project's container events as they happen (ends at ``until``, else never)."""
+        ...
+
+    def image_info(self, ref: str) -> ImageInfo | None: ...
+
+    def push_image(self, ref: str) -> None: ...
+
+    def build_image_streamed(self, tag: str, build: Build, labels: Mapping[str, str],
+                             output: Callable[[str], None]) -> str:
+        """Like ``build_image``, handing each line of the builder's output to ``output``."""
+        ...
+
+    def exec_attached(self, container_id: str, command: Sequence[str], session: Session, *,
+                      user: str | None = None, workdir: str | None = None,
+                      environment: Mapping[str, str] | None = None, privileged: bool = False) -> int:
+        """Run a command wired to this process's stdin/stdout/stderr (or detached); its exit code."""
+        ...
+
+    def run_attached(self, container_id: str, session: Session) -> int:
+        """Start a created container wired to this process's streams, wait for it; its exit code."""
+        ...
+
+
+@dataclass(frozen=True)
+class Session:
+    """How a command's streams are wired: a TTY (raw terminal) or separate stdout/stderr, stdin or not."""
+
+    tty: bool = False
+    stdin: bool = True
+    detach: bool = False
+
+
+@dataclass(frozen=True)
+class ProcessTable:
+    titles: tuple[str, ...]
+    processes: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class ContainerStats:
+    cpu_percent: float
+    mem_usage: int
+    mem_limit: int
+    net_rx: int
+    net_tx: int
+    block_read: int
+    block_write: int
+    pids: int
+
+
+@dataclass(frozen=True)
+class PathStat:
+    name: str
+    size: int
+    is_dir: bool
+
+
+@dataclass(frozen=True)
+class EngineEvent:
+    time_nano: int
+    type: str  # container | network | volume | image
+    action: str  # create | start | die | stop | kill | pause | …
+    id: str
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    id: str
+    repo_tags: tuple[str, ...]
+    size: int
+    created: str  # RFC 3339, as the engine returns it
+    platform: str  # os/architecture
+    last_tag_time: str = ""

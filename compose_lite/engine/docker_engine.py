@@ -20,11 +20,17 @@ from compose_lite import labels as L
 from compose_lite.engine.base import (
     ContainerSpec,
     ContainerState,
+    ContainerStats,
+    EngineEvent,
     ExecResult,
+    ImageInfo,
     ObservedContainer,
     ObservedMount,
     ObservedNetwork,
     ObservedVolume,
+    PathStat,
+    ProcessTable,
+    Session,
 )
 from compose_lite.errors import EngineError, EngineUnavailableError, NotFoundError
 from compose_lite.model import Build, Mount, Network, Service, Volume
@@ -275,6 +281,176 @@ class DockerEngine:
         code = self._call(what, lambda: self.api.exec_inspect(exec_id)).get("ExitCode")
         return ExecResult(exit_code=int(code or 0), output=output or b"")
 
+    # -- the everyday commands -----------------------------------------------------------------
+
+    def container_logs(self, container_id: str, *, follow: bool = False, tail: int | None = None,
+                       since: float | None = None, until: float | None = None,
+                       timestamps: bool = False) -> Iterator[bytes]:
+        what = f"logs of {container_id[:12]}"
+        stream = self._call(what, lambda: self.api.logs(
+            container_id, stream=True, follow=follow, stdout=True, stderr=True, timestamps=timestamps,
+            tail="all" if tail is None else tail, since=since, until=until))
+        yield from self._stream(what, stream)
+
+    def _stream(self, what: str, stream: Iterator[T]) -> Iterator[T]:
+        """Iterate an SDK stream with its failures mapped too (they surface while reading)."""
+        while True:
+            try:
+                item = self._call(what, lambda: next(stream, None))
+            except EngineError:
+                return  # the connection ended with the container (removed while streaming)
+            if item is None:
+                return
+            yield item
+
+    def kill_container(self, container_id: str, signal: str | None = None) -> None:
+        self._call(f"kill container {container_id[:12]}", lambda: self.api.kill(container_id, signal=signal))
+
+    def pause_container(self, container_id: str) -> None:
+        self._call(f"pause container {container_id[:12]}", lambda: self.api.pause(container_id))
+
+    def unpause_container(self, container_id: str) -> None:
+        self._call(f"unpause container {container_id[:12]}", lambda: self.api.unpause(container_id))
+
+    def wait_container(self, container_id: str) -> int:
+        def wait() -> int:
+            # The client's read timeout would cut a long wait short: one call without it.
+            return int(self.api.wait(container_id, timeout=None).get("StatusCode", 0))
+
+        return self._call(f"wait for container {container_id[:12]}", wait)
+
+    def top(self, container_id: str) -> ProcessTable:
+        raw = self._call(f"top of {container_id[:12]}", lambda: self.api.top(container_id))
+        return ProcessTable(tuple(raw.get("Titles") or ()),
+                            tuple(tuple(str(x) for x in p) for p in raw.get("Processes") or ()))
+
+    def container_stats(self, container_id: str) -> ContainerStats:
+        raw = self._call(f"stats of {container_id[:12]}", lambda: self.api.stats(container_id, stream=False))
+        return _stats(raw)
+
+    def get_archive(self, container_id: str, path: str) -> bytes:
+        def fetch() -> bytes:
+            chunks, _ = self.api.get_archive(container_id, path)
+            return b"".join(chunks)
+
+        return self._call(f"copy {container_id[:12]}:{path}", fetch)
+
+    def path_stat(self, container_id: str, path: str) -> PathStat | None:
+        import base64
+
+        def head() -> Any:
+            url = self.api._url("/containers/{0}/archive", container_id)
+            return self.api._head(url, params={"path": path})
+
+        res = self._call(f"stat {container_id[:12]}:{path}", head)
+        if res.status_code == 404:
+            return None
+        if res.status_code >= 400:
+            raise EngineError(f"stat {container_id[:12]}:{path}: {res.reason}")
+        stat = json.loads(base64.b64decode(res.headers.get("X-Docker-Container-Path-Stat", "e30=")))
+        # Go's os.FileMode keeps the directory flag in the top bit.
+        return PathStat(str(stat.get("name", "")), int(stat.get("size", 0)),
+                        bool(int(stat.get("mode", 0)) & (1 << 31)))
+
+    def list_all_containers(self) -> list[ObservedContainer]:
+        raw = self._call("list containers",
+                         lambda: self.api.containers(all=True, filters={"label": L.PROJECT}))
+        return [_observed_container(c) for c in raw]
+
+    def events(self, project: str, *, since: float | None = None,
+               until: float | None = None) -> Iterator[EngineEvent]:
+        flt = {"label": L.project_filter(project), "type": "container"}
+        stream = self._call("events", lambda: self.api.events(since=since, until=until, filters=flt,
+                                                               decode=True))
+        for raw in self._stream("events", stream):
+            actor = raw.get("Actor") or {}
+            yield EngineEvent(int(raw.get("timeNano") or 0), str(raw.get("Type", "")),
+                              str(raw.get("Action", "")), str(actor.get("ID", "")),
+                              {str(k): str(v) for k, v in (actor.get("Attributes") or {}).items()})
+
+    def image_info(self, ref: str) -> ImageInfo | None:
+        try:
+            raw = self._call(f"inspect image {ref}", lambda: self.api.inspect_image(ref))
+        except NotFoundError:
+            return None
+        return ImageInfo(str(raw["Id"]), tuple(raw.get("RepoTags") or ()), int(raw.get("Size") or 0),
+                         str(raw.get("Created", "")), f"{raw.get('Os', '')}/{raw.get('Architecture', '')}",
+                         str((raw.get("Metadata") or {}).get("LastTagTime", "")))
+
+    def push_image(self, ref: str) -> None:
+        repo, tag = _split_ref(ref)
+
+        def push() -> None:
+            for event in self.api.push(repo, tag=tag, stream=True, decode=True):
+                if "error" in event:
+                    raise EngineError(f"push {ref}: {event['error']}")
+
+        self._call(f"push {ref}", push)
+
+    def build_image_streamed(self, tag: str, build: Build, labels: Mapping[str, str],
+                             output: Callable[[str], None]) -> str:
+        def run() -> str:
+            kwargs: dict[str, Any] = {
+                "path": build.context, "tag": tag, "rm": True, "decode": True, "buildargs": dict(build.args),
+                "target": build.target, "labels": {**build.labels, **labels}, "network_mode": build.network,
+                "shm_size": build.shm_size, "nocache": build.no_cache, "pull": build.pull,
+                "extra_hosts": dict(h.split(":", 1) for h in build.extra_hosts) or None,
+            }
+            if build.dockerfile_inline is not None:
+                kwargs["fileobj"], kwargs["custom_context"] = _inline_context(build), True
+                del kwargs["path"]
+            elif build.dockerfile:
+                kwargs["dockerfile"] = build.dockerfile
+            image = ""
+            for event in self.api.build(**kwargs):
+                if "error" in event:
+                    raise EngineError(f"build {tag}: {str(event['error']).strip()}")
+                if event.get("stream"):
+                    output(str(event["stream"]))
+                image = str((event.get("aux") or {}).get("ID") or image)
+            return image or str(self.api.inspect_image(tag)["Id"])
+
+        return self._call(f"build {tag}", run)
+
+    def exec_attached(self, container_id: str, command: Sequence[str], session: Session, *,
+                      user: str | None = None, workdir: str | None = None,
+                      environment: Mapping[str, str] | None = None, privileged: bool = False) -> int:
+        what = f"exec in {container_id[:12]}"
+        exec_id = self._call(what, lambda: self.api.exec_create(
+            container_id, list(command), stdin=session.stdin and not session.detach, tty=session.tty,
+            user=user or "", workdir=workdir, environment=dict(environment) if environment else None,
+            privileged=privileged))["Id"]
+        if session.detach:
+            self._call(what, lambda: self.api.exec_start(exec_id, detach=True))
+            return 0
+        sock = self._call(what, lambda: self.api.exec_start(exec_id, tty=session.tty, socket=True))
+        if session.tty:
+            self._resize(lambda h, w: self.api.exec_resize(exec_id, height=h, width=w))
+        _pump(sock, session)
+        for _ in range(50):  # the stream can end a moment before the engine records the exit
+            info = self._call(what, lambda: self.api.exec_inspect(exec_id))
+            if not info.get("Running"):
+                return int(info.get("ExitCode") or 0)
+            time.sleep(0.02)
+        return int(info.get("ExitCode") or 0)
+
+    def run_attached(self, container_id: str, session: Session) -> int:
+        what = f"attach to {container_id[:12]}"
+        params = {"stdin": 1 if session.stdin else 0, "stdout": 1, "stderr": 1, "stream": 1, "logs": 0}
+        sock = self._call(what, lambda: self.api.attach_socket(container_id, params=params))
+        self.start_container(container_id)
+        if session.tty:
+            self._resize(lambda h, w: self.api.resize(container_id, height=h, width=w))
+        _pump(sock, session)
+        return self.wait_container(container_id)
+
+    def _resize(self, resize: Callable[[int, int], None]) -> None:
+        try:
+            size = os.get_terminal_size(0)
+            resize(size.lines, size.columns)
+        except Exception as err:  # a terminal of unknown size keeps the engine's default
+            log.debug("could not resize the TTY: %s", err)
+
 
 def create_arguments(spec: ContainerSpec, api: Any) -> dict[str, Any]:
     """The ``APIClient.create_container`` keyword arguments for a spec (host config included)."""
@@ -471,3 +647,81 @@ def _reason(err: BaseException) -> str:
         if needle in text:
             return reason
     return text.splitlines()[0] if text else type(err).__name__
+
+
+def _pump(sock: Any, session: Session) -> None:
+    """Copy stdin into a hijacked connection and its output to stdout/stderr until the output ends."""
+    import sys
+    import threading
+
+    from docker.utils.socket import frames_iter
+
+    if session.stdin:
+        threading.Thread(target=_feed, args=(getattr(sock, "_sock", sock),), daemon=True,
+                         name="cl-stdin").start()
+    try:
+        with _RawTerminal(session.tty):
+            for stream_id, data in frames_iter(sock, session.tty):
+                out = sys.stderr.buffer if stream_id == 2 else sys.stdout.buffer
+                out.write(data)
+                out.flush()
+    finally:
+        sock.close()
+
+
+def _feed(raw: Any) -> None:
+    """stdin → container; end of input half-closes the connection so the process sees EOF."""
+    import socket
+
+    try:
+        while data := os.read(0, 4096):
+            raw.sendall(data)
+        raw.shutdown(socket.SHUT_WR)
+    except OSError as err:  # the container ended first, or stdin is closed
+        log.debug("stdin copy ended: %s", err)
+
+
+class _RawTerminal:
+    """Puts a terminal stdin in raw mode for a TTY session (keys go to the container) and restores it."""
+
+    def __init__(self, enabled: bool) -> None:
+        self._saved: Any = None
+        self._enabled = enabled
+
+    def __enter__(self) -> None:
+        import sys
+
+        if self._enabled and sys.stdin.isatty():
+            import termios
+            import tty
+
+            self._saved = termios.tcgetattr(0)
+            tty.setraw(0)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._saved is not None:
+            import termios
+
+            termios.tcsetattr(0, termios.TCSADRAIN, self._saved)
+
+
+def _stats(raw: Mapping[str, Any]) -> ContainerStats:
+    """The numbers ``docker stats`` shows, computed as the Docker CLI computes them."""
+    cpu, pre = raw.get("cpu_stats") or {}, raw.get("precpu_stats") or {}
+    cpu_delta = (cpu.get("cpu_usage") or {}).get("total_usage", 0) - (pre.get("cpu_usage") or {}).get(
+        "total_usage", 0)
+    system_delta = cpu.get("system_cpu_usage", 0) - pre.get("system_cpu_usage", 0)
+    online = cpu.get("online_cpus") or len((cpu.get("cpu_usage") or {}).get("percpu_usage") or ()) or 1
+    percent = cpu_delta / system_delta * online * 100.0 if system_delta > 0 and cpu_delta > 0 else 0.0
+    mem = raw.get("memory_stats") or {}
+    detail = mem.get("stats") or {}
+    cache = detail.get("inactive_file", detail.get("total_inactive_file", 0))
+    nets = (raw.get("networks") or {}).values()
+    blkio = (raw.get("blkio_stats") or {}).get("io_service_bytes_recursive") or ()
+    return ContainerStats(
+        cpu_percent=percent, mem_usage=max(0, int(mem.get("usage", 0)) - int(cache)),
+        mem_limit=int(mem.get("limit", 0)), net_rx=sum(int(n.get("rx_bytes", 0)) for n in nets),
+        net_tx=sum(int(n.get("tx_bytes", 0)) for n in nets),
+        block_read=sum(int(b.get("value", 0)) for b in blkio if str(b.get("op", "")).lower() == "read"),
+        block_write=sum(int(b.get("value", 0)) for b in blkio if str(b.get("op", "")).lower() == "write"),
+        pids=int((raw.get("pids_stats") or {}).get("current", 0)))

@@ -12,18 +12,24 @@ import itertools
 import posixpath
 import tarfile
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from compose_lite import labels as L
 from compose_lite.engine.base import (
     ContainerSpec,
     ContainerState,
+    ContainerStats,
+    EngineEvent,
     ExecResult,
+    ImageInfo,
     ObservedContainer,
     ObservedMount,
     ObservedNetwork,
     ObservedVolume,
+    PathStat,
+    ProcessTable,
+    Session,
 )
 from compose_lite.errors import ComposeLiteError, EngineError, NotFoundError
 from compose_lite.model import Build, Network, Volume
@@ -224,3 +230,108 @@ class FakeEngine:
         """Test helper: rewrite some labels of an existing container."""
         c = self._get(name)
         c.spec = replace(c.spec, labels={**c.spec.labels, **labels})
+
+    # -- the everyday commands -----------------------------------------------------------------
+    event_feed: list[EngineEvent] = field(default_factory=list)  # what events() yields
+
+    def container_logs(self, container_id: str, *, follow: bool = False, tail: int | None = None,
+                       since: float | None = None, until: float | None = None,
+                       timestamps: bool = False) -> Iterator[bytes]:
+        lines = b"".join(self.logs.get(self._get(container_id).name, [])).splitlines(keepends=True)
+        yield from lines if tail is None else lines[len(lines) - tail:] if tail else []
+
+    def kill_container(self, container_id: str, signal: str | None = None) -> None:
+        c = self._get(container_id)
+        self._record("kill_container", f"{c.name} {signal or 'SIGKILL'}")
+        c.state, c.exit_code = "exited", 137
+
+    def pause_container(self, container_id: str) -> None:
+        c = self._get(container_id)
+        self._record("pause_container", c.name)
+        c.state = "paused"
+
+    def unpause_container(self, container_id: str) -> None:
+        c = self._get(container_id)
+        self._record("unpause_container", c.name)
+        c.state = "running"
+
+    def wait_container(self, container_id: str) -> int:
+        c = self._get(container_id)
+        self._record("wait_container", c.name)
+        c.state = "exited"
+        return c.exit_code
+
+    def top(self, container_id: str) -> ProcessTable:
+        c = self._get(container_id)
+        return ProcessTable(("PID", "CMD"), (("1", " ".join(c.spec.service.command or ())),))
+
+    def container_stats(self, container_id: str) -> ContainerStats:
+        self._get(container_id)
+        return ContainerStats(1.5, 1024 * 1024, 1024 ** 3, 100, 200, 0, 0, 1)
+
+    def get_archive(self, container_id: str, path: str) -> bytes:
+        c = self._get(container_id)
+        self._record("get_archive", f"{c.name}:{path}")
+        found = {p: data for p, data in c.files.items() if p == path or p.startswith(path.rstrip("/") + "/")}
+        if not found:
+            raise NotFoundError(f"copy {c.name}:{path}: Could not find the file {path} in container {c.name}")
+        root = posixpath.dirname(path.rstrip("/"))
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as tar:
+            for p, data in sorted(found.items()):
+                info = tarfile.TarInfo(posixpath.relpath(p, root))
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+        return buf.getvalue()
+
+    def path_stat(self, container_id: str, path: str) -> PathStat | None:
+        c = self._get(container_id)
+        clean = path.rstrip("/") or "/"
+        if clean in c.files:
+            return PathStat(posixpath.basename(clean), len(c.files[clean]), False)
+        if clean == "/" or any(p.startswith(clean + "/") for p in c.files):
+            return PathStat(posixpath.basename(clean), 0, True)
+        return None
+
+    def list_all_containers(self) -> list[ObservedContainer]:
+        with self._lock:
+            found = [c for c in self.containers.values() if L.PROJECT in c.spec.labels]
+        return [self._observe(c) for c in found]
+
+    def events(self, project: str, *, since: float | None = None,
+               until: float | None = None) -> Iterator[EngineEvent]:
+        yield from (e for e in self.event_feed if e.attributes.get(L.PROJECT) == project)
+
+    def image_info(self, ref: str) -> ImageInfo | None:
+        image = self.images.get(ref) or next((i for i in self.images.values() if i == ref), None)
+        if image is None:
+            return None
+        tags = tuple(r for r, i in self.images.items() if i == image and not r.startswith("sha256:"))
+        return ImageInfo(image, tags, 1_985_472, "2024-01-01T00:00:00Z", "linux/amd64")
+
+    def push_image(self, ref: str) -> None:
+        self._record("push_image", ref)
+        raise EngineError(f"push {ref}: dial tcp: lookup registry: no such host")
+
+    def build_image_streamed(self, tag: str, build: Build, labels: Mapping[str, str],
+                             output: Callable[[str], None]) -> str:
+        output(f"Step 1/1 : FROM {tag}-base\n")
+        self.built[tag] = build
+        return self.build_image(tag, build, labels)
+
+    built: dict[str, Build] = field(default_factory=dict)  # what build_image_streamed was asked to build
+
+    def exec_attached(self, container_id: str, command: Sequence[str], session: Session, *,
+                      user: str | None = None, workdir: str | None = None,
+                      environment: Mapping[str, str] | None = None, privileged: bool = False) -> int:
+        c = self._get(container_id)
+        env = ",".join(f"{k}={v}" for k, v in (environment or {}).items())
+        self._record("exec_attached", f"{c.name}: {' '.join(command)} tty={session.tty} user={user} "
+                     f"workdir={workdir} env={env} privileged={privileged} detach={session.detach}")
+        return self.exec_results.get(c.name, ExecResult(0)).exit_code
+
+    def run_attached(self, container_id: str, session: Session) -> int:
+        c = self._get(container_id)
+        self._record("run_attached", f"{c.name} tty={session.tty}")
+        c.state = "exited"
+        return c.exit_code

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.integration.samples import cl, copy_sample, free_port, http
+from tests.integration.samples import cl, copy_sample, free_port, http, wait_for_json
 from tests.integration.sshd import running_sshd
 
 
@@ -40,7 +40,7 @@ def test_single_server_deploy_heals_itself(tmp_path: Path, project_name: str, do
     docker_client.api.exec_start(docker_client.api.exec_create(
         name, ["python3", "-c", "import os, signal; os.kill(1, signal.SIGTERM)"]))
     _restarted(docker_client, name)
-    visits = json.loads(_get_when_up(f"http://127.0.0.1:{port}/"))
+    visits = wait_for_json(f"http://127.0.0.1:{port}/", lambda answer: True)
     assert visits == {"visits": 2}  # the count lives on the named volume
 
 

@@ -209,11 +209,16 @@ class _Runner:
         self.engine.start_container(cid)
         self.progress.event("Container", name, "Started", done=True)
 
+    def _stop(self, op: Operation) -> None:
+        assert op.container is not None
+        if op.container.state in ("running", "restarting", "paused"):
+            self.progress.event("Container", op.target, "Stopping")
+            self.engine.stop_container(op.container.id, op.stop_timeout)
+            self.progress.event("Container", op.target, "Stopped", done=True)
+
     def _remove(self, op: Operation) -> None:
         assert op.container is not None
-        self.progress.event("Container", op.target, "Stopping")
-        if op.container.state in ("running", "restarting", "paused"):
-            self.engine.stop_container(op.container.id, op.stop_timeout)
+        self._stop(op)
         self.progress.event("Container", op.target, "Removing")
         self.engine.remove_container(op.container.id, volumes=op.remove_volumes)
         self.progress.event("Container", op.target, "Removed", done=True)

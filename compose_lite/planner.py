@@ -37,6 +37,7 @@ class Kind(StrEnum):
     START = "start"
     RESTART = "restart"
     KEEP = "keep"
+    STOP = "stop"
     REMOVE = "remove"
     AWAIT = "wait for"  # a dependency condition, before dependents are created/started
     READY = "wait until ready"  # --wait
@@ -87,7 +88,8 @@ class Plan:
 
     def changes(self) -> list[Operation]:
         """Operations that alter something (everything but keep and the waits)."""
-        return [op for op in self.operations.values() if op.kind not in (Kind.KEEP, Kind.AWAIT, Kind.READY)]
+        quiet = (Kind.KEEP, Kind.AWAIT, Kind.READY, Kind.STOP)
+        return [op for op in self.operations.values() if op.kind not in quiet]
 
 
 @dataclass(frozen=True)
@@ -354,11 +356,20 @@ def plan_down(project: Project, observed: ObservedState, options: DownOptions) -
                                service=c.service, container=c, remove_volumes=options.volumes,
                                stop_timeout=options.timeout)
         by_service.setdefault(c.service, []).append(op_id)
+    # Dependents are *stopped* before their dependencies; removals then run as soon as each stop is done.
+    stops: dict[str, Operation] = {}
     for name, op_ids in by_service.items():
         users = graph.dependents(deps, name) if name in deps else set()
-        after = {i for other in users for i in by_service.get(other, [])}
+        after = frozenset(f"stop:{i}" for other in users for i in by_service.get(other, []))
         for op_id in op_ids:
-            ops[op_id] = replace(ops[op_id], deps=frozenset(after))
+            victim = ops[op_id].container
+            assert victim is not None
+            stops[f"stop:{op_id}"] = Operation(f"stop:{op_id}", Kind.STOP, victim.name, deps=after,
+                                               container=victim, stop_timeout=options.timeout)
+            # The removal runs after its stop op: it sees the container as already stopped.
+            ops[op_id] = replace(ops[op_id], deps=frozenset({f"stop:{op_id}"}),
+                                 container=replace(victim, state="exited"))
+    ops = {**stops, **ops}
     if orphans and not options.remove_orphans:
         names = ", ".join(c.name for c in orphans)
         warnings.append(f"Found orphan containers ({names}) for this project. If you removed or renamed this "

@@ -49,11 +49,13 @@ def _scale(values: tuple[str, ...]) -> dict[str, int]:
 @click.option("-V", "--renew-anon-volumes", is_flag=True,
               help="Recreate anonymous volumes instead of retrieving data from the previous containers.")
 @click.option("-t", "--timeout", type=int, help="Shutdown timeout in seconds for stopped containers.")
+@click.option("-w", "--watch", "watch", is_flag=True,
+              help="Watch source code and sync/restart/rebuild services when files are updated.")
 @click.pass_obj
 def up(opts: GlobalOptions, services: tuple[str, ...], detach: bool, wait: bool, wait_timeout: float | None,
        dry_run: bool, force_recreate: bool, no_recreate: bool, always_recreate_deps: bool, no_deps: bool,
        no_start: bool, scale: tuple[str, ...], remove_orphans: bool, build: bool | None, pull: str | None,
-       quiet_pull: bool, renew_anon_volumes: bool, timeout: int | None) -> None:
+       quiet_pull: bool, renew_anon_volumes: bool, timeout: int | None, watch: bool) -> None:
     """Create and start containers."""
     from compose_lite import app
     from compose_lite.cli.project import load_project, open_engine, reporter
@@ -79,6 +81,13 @@ def up(opts: GlobalOptions, services: tuple[str, ...], detach: bool, wait: bool,
         return
     if not outcome.plan.changes():
         click.echo("Nothing to do: every container is up to date.", err=True)
+    if watch:
+        from compose_lite.cli.watch_cmd import watch_alongside
+
+        attached = not (detach or wait or no_start)
+        watch_alongside(opts, project, engine, services,
+                        (lambda: _attach(engine, outcome.containers, timeout)) if attached else None)
+        return
     if detach or wait or no_start:
         return
     _attach(engine, outcome.containers, timeout)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
@@ -63,6 +64,27 @@ def watched_summary(loop: WatchLoop) -> str:
 
 def print_stats(stats: LatencyStats) -> None:
     click.echo(stats.render(), err=True)
+
+
+def watch_alongside(opts: GlobalOptions, project: Project, engine: Engine, services: tuple[str, ...],
+                    attach: Callable[[], None] | None) -> None:
+    """`cl up --watch`: the loop in the foreground (detached), or next to the attached log view,
+    which owns Ctrl-C (it stops the stack as `up` does) and after which the loop stops too."""
+    loop = make_loop(opts, project, engine, services)
+    click.echo(watched_summary(loop), err=True)
+    if attach is None:
+        try:
+            loop.run()
+        except KeyboardInterrupt:
+            click.echo("watch stopped; the services keep running (`cl down` removes them)", err=True)
+        return
+    thread = threading.Thread(target=loop.run, name="cl-watch-loop", daemon=True)
+    thread.start()
+    try:
+        attach()
+    finally:
+        loop.stop()
+        thread.join(timeout=5)
 
 
 @click.command("watch")

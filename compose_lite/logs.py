@@ -1,0 +1,221 @@
+"""Container output, multiplexed: one reader thread per container, lines handed to one sink.
+
+Used by `cl logs` and by attached `cl up` (through compose_lite.attach).  While following, the
+project's container list is polled (bounded, every ``poll`` seconds) so containers created
+meanwhile (a recreate, a scale-up, a restart) join the stream.  Reader threads are daemons: a
+blocked HTTP read must never keep the process alive after the user pressed Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from compose_lite.engine.base import Engine, ObservedContainer
+from compose_lite.errors import ComposeLiteError, ConfigError
+from compose_lite.logfmt import LogLine
+
+POLL_S = 0.5
+LIVE_STATES = ("running", "restarting", "paused")
+
+
+@dataclass(frozen=True)
+class LogOptions:
+    follow: bool = False
+    tail: int | None = None  # None = all lines
+    since: float | None = None  # unix seconds
+    until: float | None = None
+    timestamps: bool = False
+
+
+def display_name(c: ObservedContainer) -> str:
+    """``web-1`` as Compose prefixes lines; one-off containers keep their container name."""
+    return c.name if c.oneoff or not c.service else f"{c.service}-{c.number}"
+
+
+_RELATIVE = re.compile(r"^(?:(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h))+$")
+_UNIT_S = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def parse_time(value: str, *, now: float, option: str) -> float:
+    """``--since``/``--until``: a unix timestamp, RFC 3339 time/date, or a Go duration ago (``42m``)."""
+    text = value.strip()
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    if _RELATIVE.match(text):
+        return now - sum(float(n) * _UNIT_S[u] for n, u in re.findall(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)",
+                                                                       text))
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(f"invalid {option} value {value!r}",
+                          hint="use a timestamp (2024-01-02T13:23:37Z), unix seconds or a duration "
+                               "like 42m") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.timestamp()
+
+
+def split_lines(pending: bytes, chunk: bytes) -> tuple[list[str], bytes]:
+    """Complete lines in ``pending + chunk`` (newline and a trailing CR removed) and the rest."""
+    data = pending + chunk
+    *complete, rest = data.split(b"\n")
+    return [line.rstrip(b"\r").decode(errors="replace") for line in complete], rest
+
+
+def to_log_line(c: ObservedContainer, text: str, *, timestamps: bool) -> LogLine:
+    """With timestamps, the engine puts one RFC 3339 stamp and a space before each line."""
+    stamp = None
+    if timestamps and " " in text:
+        stamp, text = text.split(" ", 1)
+    return LogLine(display_name(c), c.service, text, stamp)
+
+
+class Multiplexer:
+    """Reads many containers' output at once; each complete line goes to ``emit`` (serialised).
+
+    ``ended(container)`` is called once a reader's stream is over (the container stopped, or
+    the whole output was read when not following).
+    """
+
+    def __init__(self, engine: Engine, options: LogOptions, emit: Callable[[LogLine], None],
+                 ended: Callable[[ObservedContainer], None] | None = None) -> None:
+        self._engine = engine
+        self._options = options
+        self._emit = emit
+        self._ended = ended
+        self._lock = threading.Lock()
+        self._active: dict[str, threading.Thread] = {}
+        self._ended_at: dict[str, float] = {}  # container id → when its last reader ended
+        self.errors: list[ComposeLiteError] = []
+
+    def add(self, c: ObservedContainer) -> bool:
+        """Start reading ``c`` unless a reader already runs; a container read before resumes."""
+        with self._lock:
+            if c.id in self._active:
+                return False
+            since = self._ended_at.get(c.id)
+            thread = threading.Thread(target=self._read, args=(c, since), daemon=True,
+                                      name=f"cl-logs-{display_name(c)}")
+            self._active[c.id] = thread
+        thread.start()
+        return True
+
+    def reading(self, container_id: str) -> bool:
+        with self._lock:
+            return container_id in self._active
+
+    def ended_before(self, container_id: str, when: float) -> bool:
+        """Never read, or its last reader ended before ``when``."""
+        with self._lock:
+            return self._ended_at.get(container_id, when - 1) < when
+
+    def active(self) -> int:
+        with self._lock:
+            return len(self._active)
+
+    def wait(self, timeout: float) -> None:
+        """Wait up to ``timeout`` for every reader to end (in short slices: Ctrl-C stays prompt)."""
+        deadline = time.monotonic() + timeout
+        while self.active() and time.monotonic() < deadline:
+            time.sleep(min(0.05, max(0.0, deadline - time.monotonic())))
+
+    def _read(self, c: ObservedContainer, resumed_since: float | None) -> None:
+        """``resumed_since``: the container was read before (it restarted): only what came after."""
+        opts = self._options
+        pending = b""
+        try:
+            stream = self._engine.container_logs(
+                c.id, follow=opts.follow, tail=opts.tail if resumed_since is None else None,
+                since=opts.since if resumed_since is None else resumed_since, until=opts.until,
+                timestamps=opts.timestamps)
+            for chunk in stream:
+                lines, pending = split_lines(pending, chunk)
+                self._send(c, lines)
+            if pending:
+                self._send(c, [pending.rstrip(b"\r").decode(errors="replace")])
+        except ComposeLiteError as err:
+            with self._lock:
+                self.errors.append(err)
+        finally:
+            with self._lock:
+                self._active.pop(c.id, None)
+                self._ended_at[c.id] = time.time()
+            if self._ended is not None:
+                self._ended(c)
+
+    def _send(self, c: ObservedContainer, lines: Iterable[str]) -> None:
+        with self._lock:
+            for text in lines:
+                self._emit(to_log_line(c, text, timestamps=self._options.timestamps))
+
+
+def follow(mux: Multiplexer, list_containers: Callable[[], list[ObservedContainer]], *,
+           stop: threading.Event | None = None, poll: float = POLL_S) -> None:
+    """Keep ``mux`` reading every running container ``list_containers`` returns until none is left.
+
+    A container created while following (e.g. by a recreate) is picked up on the next poll; one
+    that restarts is resumed where it stopped.  Ends when no reader is active and no container is
+    live (running, restarting, paused, or created since we began), or when ``stop`` is set.
+    """
+    initially_created: set[str] | None = None
+    while stop is None or not stop.is_set():
+        listed_at = time.time()
+        current = list_containers()
+        if initially_created is None:
+            initially_created = {c.id for c in current if c.state == "created"}
+        for c in current:
+            # A container read before is resumed only if the list postdates its stream's end:
+            # otherwise "running" may be the state it had just before it stopped.
+            if c.state == "running" and not mux.reading(c.id) and mux.ended_before(c.id, listed_at):
+                mux.add(c)
+        live = [c for c in current
+                if c.state in LIVE_STATES or (c.state == "created" and c.id not in initially_created)]
+        if not mux.active() and not live:
+            return
+        mux.wait(poll)
+
+
+def show(engine: Engine, project: str, services: Iterable[str], options: LogOptions,
+         emit: Callable[[LogLine], None], exited: Callable[[ObservedContainer, int], None] | None = None,
+         *, index: int | None = None, poll: float = POLL_S,
+         stop: threading.Event | None = None) -> list[ComposeLiteError]:
+    """`cl logs`: the project's (selected services') output; following, until no container is live.
+
+    ``exited(container, code)`` reports, while following, each container whose output ended because
+    it stopped.  ``index`` keeps one replica per service.  Returns the errors readers met (a
+    container removed meanwhile is not one).
+    """
+    wanted = set(services)
+
+    def containers() -> list[ObservedContainer]:
+        found = [c for c in engine.list_containers(project) if not c.oneoff]
+        return sorted((c for c in found if (not wanted or c.service in wanted)
+                       and (index is None or c.number == index)),
+                      key=lambda c: (c.service, c.number))
+
+    def ended(c: ObservedContainer) -> None:
+        if exited is None or not options.follow:
+            return
+        try:
+            state = engine.inspect_container(c.id)
+        except ComposeLiteError:
+            return  # removed (e.g. replaced by a recreate)
+        if state.status in ("exited", "dead"):
+            exited(c, state.exit_code)
+
+    mux = Multiplexer(engine, options, emit, ended)
+    if options.follow:
+        follow(mux, containers, stop=stop, poll=poll)
+    else:
+        for c in containers():
+            mux.add(c)
+        while mux.active():
+            mux.wait(poll)
+    return mux.errors

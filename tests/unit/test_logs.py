@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import pytest
+
+from compose_lite import app, logs
+from compose_lite.engine.fake import FakeEngine
+from compose_lite.errors import ConfigError
+from compose_lite.logfmt import LogLine
+from compose_lite.model import Project, Service
+from compose_lite.output import QuietReporter
+
+
+class Null:
+    def write(self, _: str) -> int:
+        return 0
+
+
+def started(*services: str, scale: int = 1) -> FakeEngine:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    proj = Project("p", "/w", services={s: Service(s, image="img") for s in services})
+    app.up(proj, engine, app.UpRequest(scale={s: scale for s in services}), QuietReporter(Null()), environ={})
+    return engine
+
+
+def collect(engine: FakeEngine, options: logs.LogOptions, services: tuple[str, ...] = (),
+            index: int | None = None) -> list[LogLine]:
+    out: list[LogLine] = []
+    assert logs.show(engine, "p", services, options, out.append, index=index, poll=0.01) == []
+    return out
+
+
+def test_lines_are_split_across_chunks_and_both_streams_shown() -> None:
+    engine = started("web")
+    engine.logs["p-web-1"] = [b"hel", b"lo\r\nwor", b"ld\n", b"no newline"]
+    assert [(e.name, e.text) for e in collect(engine, logs.LogOptions())] == [
+        ("web-1", "hello"), ("web-1", "world"), ("web-1", "no newline")]
+
+
+def test_tail_service_and_index_selection() -> None:
+    engine = started("web", "db", scale=2)
+    for name in ("p-web-1", "p-web-2", "p-db-1"):
+        engine.logs[name] = [f"{name} a\n{name} b\n".encode()]
+    lines = collect(engine, logs.LogOptions(tail=1), services=("web",), index=2)
+    assert [(e.name, e.service, e.text) for e in lines] == [("web-2", "web", "p-web-2 b")]
+
+
+def test_timestamps_are_split_from_the_text() -> None:
+    engine = started("web")
+    engine.logs["p-web-1"] = [b"2024-01-02T03:04:05.000000000Z hello world\n"]
+    (entry,) = collect(engine, logs.LogOptions(timestamps=True))
+    assert (entry.timestamp, entry.text) == ("2024-01-02T03:04:05.000000000Z", "hello world")
+
+
+def test_follow_reports_exits_and_ends_when_nothing_is_live() -> None:
+    engine = started("web")
+    engine.logs["p-web-1"] = [b"bye\n"]
+    exits: list[tuple[str, int]] = []
+
+    def stop_after_read(line: LogLine) -> None:
+        engine.set_state("p-web-1", state="exited", exit_code=3)
+
+    assert logs.show(engine, "p", (), logs.LogOptions(follow=True), stop_after_read,
+                     lambda c, code: exits.append((c.name, code)), poll=0.01) == []
+    assert exits == [("p-web-1", 3)]
+
+
+def test_follow_picks_up_a_container_created_meanwhile() -> None:
+    engine = started("web")
+    engine.logs["p-web-1"] = [b"old\n"]
+    seen: list[str] = []
+    calls = {"n": 0}
+    real_list = engine.list_containers
+
+    def listing(project: str) -> list:  # type: ignore[type-arg]
+        calls["n"] += 1
+        if calls["n"] == 2:  # the old container stops, a new one takes over (a recreate)
+            engine.set_state("p-web-1", state="exited")
+            proj = Project("p", "/w", services={"web": Service("web", image="img", command=("new",))})
+            app.up(proj, engine, app.UpRequest(), QuietReporter(Null()), environ={})
+            engine.logs["p-web-1"] = [b"new\n"]
+        if calls["n"] == 4:
+            engine.set_state("p-web-1", state="exited")
+        return real_list(project)
+
+    engine.list_containers = listing  # type: ignore[method-assign]
+    logs.show(engine, "p", (), logs.LogOptions(follow=True), lambda e: seen.append(e.text), poll=0.01)
+    assert seen == ["old", "new"]
+
+
+def test_parse_time_forms() -> None:
+    assert logs.parse_time("1700000000", now=0, option="--since") == 1700000000
+    assert logs.parse_time("1h30m", now=10_000, option="--since") == 10_000 - 5400
+    assert logs.parse_time("2024-01-02T13:23:37Z", now=0, option="--since") == 1704201817
+    with pytest.raises(ConfigError) as info:
+        logs.parse_time("yesterday", now=0, option="--until")
+    assert info.value.message == "invalid --until value 'yesterday'"
+
+
+def test_split_lines_keeps_the_unfinished_rest() -> None:
+    assert logs.split_lines(b"ab", b"c\nde") == (["abc"], b"de")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from compose_lite.clock import Clock, SystemClock
 from compose_lite.engine.base import Engine
-from compose_lite.errors import ComposeLiteError
+from compose_lite.errors import ComposeLiteError, ConfigErrors
 from compose_lite.model import Project
 from compose_lite.watch import adapter
 from compose_lite.watch.actions import ActionRunner, Outcome, SilentReporter
@@ -154,7 +154,7 @@ class WatchLoop:
             assert batch is not None
             warning = self.guard.started(action.service, self.clock.monotonic(), batch.opened_at)
             if warning is not None:
-                self.problem(warning)
+                self.problem(f"warning: {warning}")
                 self._set_triggers()
         outcome = self.runner.run(action, self.project, cause="initial sync" if batch is None else None)
         now = self.clock.monotonic()
@@ -168,7 +168,7 @@ class WatchLoop:
         line = outcome.line(self._width)
         (self.problem if outcome.error is not None else self.emit)(line)
         for note in outcome.notes:
-            self.problem(f"{outcome.service}: {note}")
+            self.problem(f"warning: {outcome.service}: {note}")
 
     # -- configuration reload ------------------------------------------------------------------
 
@@ -199,7 +199,7 @@ class WatchLoop:
         summary = "; ".join(changes) if changes else "no container changed"
         self.emit(f"{lead} → reloaded → {summary} ({took})")
         for note in notes:
-            self.problem(note)
+            self.problem(f"warning: {note}")
         self.stats.record("reload", self.clock.monotonic() - batch.opened_at)
 
     # -- state -----------------------------------------------------------------------------------
@@ -219,7 +219,7 @@ class WatchLoop:
 
     def _start_observer(self) -> None:
         self._observer = ChangeObserver(self.triggers.watched_roots(), self.batcher, poll=self.options.poll,
-                                        on_warning=self.problem)
+                                        on_warning=lambda message: self.problem(f"warning: {message}"))
         self._observer.start()
 
     def _restart_observer_if_needed(self) -> None:
@@ -240,7 +240,10 @@ def _depth(action: ServiceAction, by_name: Mapping[str, ServiceAction]) -> int:
 
 
 def _indent(err: ComposeLiteError) -> str:
-    lines = str(err).splitlines()
-    if err.hint:
-        lines.append(f"hint: {err.hint}")
+    """Every error (a ConfigErrors holds several, each with its position) and its hint, indented."""
+    lines: list[str] = []
+    for one in err.errors if isinstance(err, ConfigErrors) else [err]:
+        lines.extend(str(one).splitlines())
+        if one.hint:
+            lines.append(f"hint: {one.hint}")
     return "\n".join(f"  {line}" for line in lines)

@@ -1,0 +1,164 @@
+"""`cl start|stop|restart|kill|rm|pause|unpause|create`: thin wrappers over compose_lite.control."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import click
+
+from compose_lite.cli.completion import complete_services
+from compose_lite.cli.context import GlobalOptions
+
+if TYPE_CHECKING:
+    from compose_lite.engine.base import Engine
+    from compose_lite.model import Project
+    from compose_lite.output import Reporter
+
+
+
+services_argument = click.argument("services", nargs=-1, shell_complete=complete_services)
+timeout_option = click.option("-t", "--timeout", type=int, help="Specify a shutdown timeout in seconds.")
+
+
+def _with_project(opts: GlobalOptions, action: Callable[[Project, Engine, Reporter], None]) -> None:
+    from compose_lite.cli.project import load_project, open_engine, reporter
+
+    project = load_project(opts)
+    report = reporter(opts)
+    try:
+        action(project, open_engine(opts), report)
+    finally:
+        report.close()
+
+
+@click.command("start")
+@services_argument
+@click.pass_obj
+def start(opts: GlobalOptions, services: tuple[str, ...]) -> None:
+    """Start services."""
+    from compose_lite import control
+
+    _with_project(opts, lambda p, e, r: control.start(p, e, services, r))
+
+
+@click.command("stop")
+@services_argument
+@timeout_option
+@click.pass_obj
+def stop(opts: GlobalOptions, services: tuple[str, ...], timeout: int | None) -> None:
+    """Stop services (dependents before their dependencies)."""
+    from compose_lite import control
+
+    _with_project(opts, lambda p, e, r: control.stop(p, e, services, timeout, r))
+
+
+@click.command("restart")
+@services_argument
+@timeout_option
+@click.option("--no-deps", is_flag=True, help="Don't restart dependent services.")
+@click.pass_obj
+def restart(opts: GlobalOptions, services: tuple[str, ...], timeout: int | None, no_deps: bool) -> None:
+    """Restart service containers."""
+    from compose_lite import control
+
+    _with_project(opts, lambda p, e, r: control.restart(p, e, services, timeout, r,
+                                                        with_dependents=not no_deps))
+
+
+@click.command("kill")
+@services_argument
+@click.option("-s", "--signal", default="SIGKILL", show_default=True, help="SIGNAL to send to the container.")
+@click.pass_obj
+def kill(opts: GlobalOptions, services: tuple[str, ...], signal: str) -> None:
+    """Force stop service containers."""
+    from compose_lite import control
+
+    _with_project(opts, lambda p, e, r: control.kill(p, e, services, signal, r))
+
+
+@click.command("pause")
+@services_argument
+@click.pass_obj
+def pause(opts: GlobalOptions, services: tuple[str, ...]) -> None:
+    """Pause services."""
+    from compose_lite import control
+
+    _with_project(opts, lambda p, e, r: control.pause(p, e, services, r))
+
+
+@click.command("unpause")
+@services_argument
+@click.pass_obj
+def unpause(opts: GlobalOptions, services: tuple[str, ...]) -> None:
+    """Unpause services."""
+    from compose_lite import control
+
+    _with_project(opts, lambda p, e, r: control.unpause(p, e, services, r))
+
+
+@click.command("rm")
+@services_argument
+@click.option("-f", "--force", is_flag=True, help="Don't ask to confirm removal.")
+@click.option("-s", "--stop", "stop_first", is_flag=True, help="Stop the containers, if required, before "
+              "removing.")
+@click.option("-v", "--volumes", is_flag=True, help="Remove any anonymous volumes attached to containers.")
+@click.pass_obj
+def rm(opts: GlobalOptions, services: tuple[str, ...], force: bool, stop_first: bool, volumes: bool) -> None:
+    """Removes stopped service containers."""
+    from compose_lite import control
+
+    def action(project: Project, engine: Engine, report: Reporter) -> None:
+        targets = control.removable(project, engine, services, stopped_too=stop_first)
+        if not targets:
+            click.echo("No stopped containers", err=True)
+            return
+        if not force:
+            click.echo("Going to remove " + ", ".join(c.name for c in targets), err=True)
+            if not click.confirm("Are you sure?", default=False, err=True):
+                return
+        control.remove(project, engine, targets, stop_first=stop_first, volumes=volumes, timeout=None,
+                       reporter=report)
+
+    _with_project(opts, action)
+
+
+@click.command("create")
+@services_argument
+@click.option("--build", "build", flag_value=True, default=None, help="Build images before starting "
+              "containers.")
+@click.option("--no-build", "build", flag_value=False, help="Don't build an image, even if it's missing.")
+@click.option("--force-recreate", is_flag=True, help="Recreate containers even if nothing changed.")
+@click.option("--no-recreate", is_flag=True, help="Don't recreate containers that already exist.")
+@click.option("--pull", type=click.Choice(["always", "missing", "never", "build"]),
+              help="Pull image before running.")
+@click.option("--remove-orphans", is_flag=True, help="Remove containers for services not defined in the "
+              "Compose file.")
+@click.option("--scale", "scale", multiple=True, metavar="SERVICE=NUM",
+              help="Scale SERVICE to NUM instances.")
+@click.pass_obj
+def create(opts: GlobalOptions, services: tuple[str, ...], build: bool | None, force_recreate: bool,
+           no_recreate: bool, pull: str | None, remove_orphans: bool, scale: tuple[str, ...]) -> None:
+    """Creates containers for a service (without starting them)."""
+    from compose_lite import app
+    from compose_lite.errors import ConfigError
+
+    if force_recreate and no_recreate:
+        raise ConfigError("--force-recreate and --no-recreate are incompatible")
+    counts: dict[str, int] = {}
+    for value in scale:
+        name, sep, count = value.partition("=")
+        if not sep or not count.isdigit():
+            raise ConfigError(f"invalid --scale {value!r}", hint="use --scale SERVICE=NUM")
+        counts[name] = int(count)
+    request = app.UpRequest(services=services, no_start=True, build=build, force_recreate=force_recreate,
+                            no_recreate=no_recreate, pull=pull, remove_orphans=remove_orphans, scale=counts)
+    _with_project(opts, lambda p, e, r: _create(p, e, r, request, opts))
+
+
+def _create(project: Project, engine: Engine, report: Reporter, request: object, opts: GlobalOptions) -> None:
+    from compose_lite import app
+
+    assert isinstance(request, app.UpRequest)
+    app.up(project, engine, request, report, environ=opts.environ)
+COMMANDS = (create, kill, pause, restart, rm, start, stop, unpause)

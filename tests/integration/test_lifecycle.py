@@ -1,0 +1,62 @@
+"""create/start/stop/restart/kill/pause/unpause/rm on the real engine, in dependency order."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.integration.cl_helpers import cl, containers, write
+
+STACK = """
+services:
+  db:
+    image: cl-busybox
+    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 300 & wait"]
+    volumes: ["/data"]
+  web:
+    image: cl-busybox
+    command: ["sh", "-c", "trap 'echo got-hup' HUP; trap 'exit 0' TERM; while true; do sleep 1; done"]
+    depends_on: [db]
+"""
+
+
+def states(client: Any, project: str) -> dict[str, str]:
+    return {name: c["State"] for name, c in containers(client, project).items()}
+
+
+def test_lifecycle_commands(tmp_path: Path, project_name: str, docker_client: Any) -> None:
+    d = write(tmp_path, STACK)
+    web, db = f"{project_name}-web-1", f"{project_name}-db-1"
+    err = cl(project_name, d, "create").stderr
+    assert states(docker_client, project_name) == {web: "created", db: "created"}, err
+    err = cl(project_name, d, "start").stderr
+    assert err.index(f"Container {db}  Started") < err.index(f"Container {web}  Starting")
+    assert states(docker_client, project_name) == {web: "running", db: "running"}
+
+    err = cl(project_name, d, "stop", "-t", "5").stderr
+    assert err.index(f"Container {web}  Stopped") < err.index(f"Container {db}  Stopping")
+    assert states(docker_client, project_name) == {web: "exited", db: "exited"}
+
+    cl(project_name, d, "restart", "db")  # web depends on db: restarted too
+    assert states(docker_client, project_name) == {web: "running", db: "running"}
+
+    cl(project_name, d, "kill", "-s", "SIGHUP", "web")
+    time.sleep(1.2)
+    assert "got-hup" in docker_client.api.logs(web).decode()
+    cl(project_name, d, "pause", "db")
+    assert states(docker_client, project_name)[db] == "paused"
+    cl(project_name, d, "unpause", "db")
+    assert states(docker_client, project_name)[db] == "running"
+
+    assert cl(project_name, d, "rm", "-f").stderr == "No stopped containers\n"
+    cl(project_name, d, "kill", "web")
+    assert states(docker_client, project_name)[web] == "exited"
+    anon = [m["Name"] for m in docker_client.api.inspect_container(db)["Mounts"]]
+    cl(project_name, d, "rm", "-f", "-s", "-v", "db")
+    assert states(docker_client, project_name) == {web: "exited"}
+    assert anon and not docker_client.api.volumes(filters={"name": anon[0]}).get("Volumes")
+    cl(project_name, d, "rm", "-f")
+    assert states(docker_client, project_name) == {}
+    missing = cl(project_name, d, "start", check=False)
+    assert missing.returncode == 1 and missing.stderr.startswith("error: no container found for project")

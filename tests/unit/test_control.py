@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import pytest
+
+from compose_lite import app, control
+from compose_lite.engine.fake import FakeEngine
+from compose_lite.errors import NotFoundError
+from compose_lite.model import DependsOn, Project, Service
+from compose_lite.output import PlainReporter, QuietReporter
+
+
+class Lines:
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, s: str) -> int:
+        self.text += s
+        return len(s)
+
+    def flush(self) -> None:
+        return None
+
+
+def stack() -> Project:
+    return Project("p", "/w", services={
+        "db": Service("db", image="img"),
+        "api": Service("api", image="img", depends_on=(DependsOn("db"),)),
+        "web": Service("web", image="img", depends_on=(DependsOn("api"),)),
+        "tool": Service("tool", image="img")})
+
+
+def up(engine: FakeEngine, proj: Project) -> None:
+    app.up(proj, engine, app.UpRequest(), QuietReporter(Lines()), environ={})  # type: ignore[arg-type]
+    engine.calls.clear()
+
+
+def test_levels_follow_dependencies_both_ways() -> None:
+    proj = stack()
+    assert control.levels(proj, proj.services) == [["db", "tool"], ["api"], ["web"]]
+    assert control.levels(proj, ["web", "db"], reverse=True) == [["web"], ["db"]]
+
+
+def test_stop_goes_dependents_first_and_reports_each_container() -> None:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    up(engine, stack())
+    out = Lines()
+    control.stop(stack(), engine, (), None, PlainReporter(out))  # type: ignore[arg-type]
+    order = [c.split()[1] for c in engine.calls]
+    assert order.index("p-web-1") < order.index("p-api-1") < order.index("p-db-1")
+    assert " Container p-web-1  Stopping\n" in out.text
+    assert all(c.state == "exited" for c in engine.containers.values())
+
+
+def test_start_goes_dependencies_first_and_skips_running_ones() -> None:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    up(engine, stack())
+    for name in ("p-db-1", "p-api-1", "p-web-1"):
+        engine.set_state(name, state="exited")
+    control.start(stack(), engine, (), QuietReporter(Lines()))  # type: ignore[arg-type]
+    assert engine.calls == ["start_container p-db-1", "start_container p-api-1", "start_container p-web-1"]
+
+
+def test_start_without_containers_is_an_error() -> None:
+    with pytest.raises(NotFoundError) as info:
+        control.start(stack(), FakeEngine(), ("web",), QuietReporter(Lines()))  # type: ignore[arg-type]
+    assert info.value.message == "no container found for project 'p' (services web)"
+
+
+def test_restart_takes_dependents_unless_no_deps() -> None:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    up(engine, stack())
+    control.restart(stack(), engine, ("api",), None, QuietReporter(Lines()))  # type: ignore[arg-type]
+    assert engine.calls == ["restart_container p-api-1", "restart_container p-web-1"]
+    engine.calls.clear()
+    control.restart(stack(), engine, ("api",), None, QuietReporter(Lines()),  # type: ignore[arg-type]
+                    with_dependents=False)
+    assert engine.calls == ["restart_container p-api-1"]
+
+
+def test_kill_pause_unpause_and_rm() -> None:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    up(engine, stack())
+    quiet = QuietReporter(Lines())  # type: ignore[arg-type]
+    control.pause(stack(), engine, ("db",), quiet)
+    control.unpause(stack(), engine, ("db",), quiet)
+    control.kill(stack(), engine, ("tool",), "SIGTERM", quiet)
+    assert engine.calls == ["pause_container p-db-1", "unpause_container p-db-1",
+                            "kill_container p-tool-1 SIGTERM"]
+    assert [c.name for c in control.removable(stack(), engine, (), stopped_too=False)] == ["p-tool-1"]
+    targets = control.removable(stack(), engine, ("web", "db"), stopped_too=True)
+    engine.calls.clear()
+    control.remove(stack(), engine, targets, stop_first=True, volumes=True, timeout=1, reporter=quiet)
+    assert engine.calls == ["stop_container p-web-1", "stop_container p-db-1", "remove_container p-web-1",
+                            "remove_container p-db-1"]
+
+
+def test_unknown_service_is_an_error() -> None:
+    with pytest.raises(NotFoundError):
+        control.stop(stack(), FakeEngine(), ("nope",), None, QuietReporter(Lines()))  # type: ignore[arg-type]

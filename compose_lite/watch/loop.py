@@ -78,6 +78,7 @@ class WatchLoop:
         self._stop = threading.Event()
         self._observer: ChangeObserver | None = None
         self.batches = 0  # batches that led to any action (tests and --stats read it)
+        self.ready = threading.Event()  # set once watching (and the initial sync) has begun
         self._set_project(project)
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -88,6 +89,7 @@ class WatchLoop:
         try:
             if self.options.initial_sync:
                 self._run_actions(initial_sync(self.triggers), None)
+            self.ready.set()
             while not self._stop.is_set():
                 batch = self.batcher.next_batch(idle_timeout=IDLE_SLICE)
                 if batch is not None and not self._stop.is_set():

@@ -1,0 +1,285 @@
+"""The watch loop on the real engine: each test a small project serving a watched file on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.integration.watch_support import HTTPD, WatchedStack, fetch, free_port, wait_until
+
+
+def sync_project(tmp_path: Path, port: int, action: str = "sync") -> Path:
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "index.html").write_text("v1")
+    (tmp_path / "compose.yaml").write_text(f"""
+services:
+  web:
+    image: cl-busybox
+    init: true
+    command: {HTTPD.format(prep="")}
+    ports: ["127.0.0.1:{port}:80"]
+    develop:
+      watch:
+        - path: ./www
+          action: {action}
+          target: /www
+          initial_sync: true
+""")
+    return tmp_path
+
+
+def test_sync_serves_new_content_without_restart(docker_client: Any, project_name: str,
+                                                 tmp_path: Path) -> None:
+    port = free_port()
+    wd = sync_project(tmp_path, port)
+    with WatchedStack(docker_client, wd, project_name) as stack:
+        stack.wait_served(port, "v1")  # the initial sync
+        before = stack.started_at("web")
+        (wd / "www" / "index.html").write_text("v2")
+        stack.wait_served(port, "v2")
+        assert stack.started_at("web") == before
+        stack.wait_lines(2)
+        assert stack.lines[-1].startswith("web     1 file changed → synced 1 (")
+        assert stack.problems == []
+
+
+def test_atomic_save_counts_as_one_change(docker_client: Any, project_name: str, tmp_path: Path) -> None:
+    port = free_port()
+    wd = sync_project(tmp_path, port)
+    with WatchedStack(docker_client, wd, project_name) as stack:
+        stack.wait_served(port, "v1")
+        # What vim (backupcopy=no) and many IDEs do: write a temp file, rename it over the original.
+        temp = wd / "www" / ".index.html.tmp"
+        temp.write_text("atomic")
+        os.replace(temp, wd / "www" / "index.html")
+        stack.wait_served(port, "atomic")
+        stack.wait_lines(2)
+        time.sleep(0.3)
+        assert stack.lines[1:] == [stack.lines[1]] and stack.lines[1].startswith("web     1 file changed")
+        assert stack.exec("web", "ls", "-a", "/www")[1].split() == [".", "..", "index.html"]
+
+
+def test_thousand_file_burst(docker_client: Any, project_name: str, tmp_path: Path) -> None:
+    port = free_port()
+    wd = sync_project(tmp_path, port)
+    with WatchedStack(docker_client, wd, project_name) as stack:
+        stack.wait_served(port, "v1")
+        assert stack.loop is not None
+        batches_before = stack.loop.batches
+        for i in range(1000):
+            sub = wd / "www" / f"d{i % 10}"
+            sub.mkdir(exist_ok=True)
+            (sub / f"f{i}.txt").write_text(f"{i}\n")
+        count = "find /www -name 'f*.txt' | wc -l"
+        wait_until(lambda: stack.exec("web", "sh", "-c", count)[1].strip() == "1000",
+                   "1,000 files in the container")
+        time.sleep(0.7)  # a third batch, if any, would be done by now
+        assert 1 <= stack.loop.batches - batches_before <= 2, stack.lines
+        assert stack.exec("web", "cat", "/www/d7/f537.txt")[1] == "537\n"
+        assert fetch(port, "/d3/f993.txt") == "993\n"
+
+
+def test_directory_delete_and_recreate(docker_client: Any, project_name: str, tmp_path: Path) -> None:
+    port = free_port()
+    wd = sync_project(tmp_path, port)
+    sub = wd / "www" / "sub"
+    sub.mkdir()
+    (sub / "old.txt").write_text("old")
+    with WatchedStack(docker_client, wd, project_name) as stack:
+        stack.wait_served(port, "old", "/sub/old.txt")
+        for f in sub.iterdir():
+            f.unlink()
+        sub.rmdir()
+        wait_until(lambda: stack.exec("web", "test", "-e", "/www/sub")[0] != 0,
+                   "sub removed in the container")
+        sub.mkdir()
+        (sub / "new.txt").write_text("new")
+        stack.wait_served(port, "new", "/sub/new.txt")
+        (sub / "later.txt").write_text("still watched")  # the re-created directory is watched too
+        stack.wait_served(port, "still watched", "/sub/later.txt")
+        assert stack.exec("web", "ls", "/www/sub")[1].split() == ["later.txt", "new.txt"]
+
+
+def test_symlink_outside_the_tree_is_never_followed(docker_client: Any, project_name: str,
+                                                     tmp_path: Path) -> None:
+    port = free_port()
+    wd = sync_project(tmp_path, port)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET")
+    with WatchedStack(docker_client, wd, project_name) as stack:
+        stack.wait_served(port, "v1")
+        os.symlink(secret, wd / "www" / "leak.txt")
+        os.symlink("index.html", wd / "www" / "alias.html")  # a link inside the tree works
+        stack.wait_served(port, "v1", "/alias.html")
+        assert stack.exec("web", "readlink", "/www/leak.txt")[1].strip() == str(secret)
+        code, out = stack.exec("web", "cat", "/www/leak.txt")
+        assert code != 0 and "TOP SECRET" not in out
+        assert "TOP SECRET" not in stack.exec("web", "sh", "-c", "grep -r SECRET /www || true")[1]
+
+
+def test_git_churn_does_nothing(docker_client: Any, project_name: str, tmp_path: Path) -> None:
+    port = free_port()
+    wd = sync_project(tmp_path, port)
+    (wd / "www" / ".git").mkdir()
+    with WatchedStack(docker_client, wd, project_name) as stack:
+        stack.wait_served(port, "v1")
+        lines = len(stack.lines)
+        for i in range(50):
+            (wd / "www" / ".git" / "index").write_text(str(i))
+            (wd / "www" / ".git" / f"obj{i}").write_text(str(i))
+            (wd / "www" / f".index.html.sw{'pox'[i % 3]}").write_text("vim")
+            (wd / "www" / "4913").write_text("")
+            (wd / "www" / "4913").unlink()
+        time.sleep(1.0)
+        assert stack.lines[lines:] == [] and stack.problems == []
+        assert stack.exec("web", "test", "-e", "/www/.git")[0] != 0
+
+
+RESTARTS = """
+services:
+  web:
+    image: cl-busybox
+    init: true
+    command: {sync_restart_cmd}
+    ports: ["127.0.0.1:{port}:80"]
+    develop:
+      watch:
+        - path: ./src
+          action: sync+restart
+          target: /src
+  api:
+    image: cl-busybox
+    init: true
+    command: {bind_cmd}
+    ports: ["127.0.0.1:{api_port}:80"]
+    volumes: [./conf:/conf:ro]
+  worker:
+    image: cl-busybox
+    init: true
+    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+    depends_on:
+      api: {{condition: service_started, restart: true}}
+  other:
+    image: cl-busybox
+    init: true
+    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+    volumes: [./other:/other]
+    x-cl-watch: false
+"""
+
+
+def restarts_project(tmp_path: Path, port: int, api_port: int) -> Path:
+    for d in ("src", "conf", "other"):
+        (tmp_path / d).mkdir()
+    (tmp_path / "src" / "index.html").write_text("s1")
+    (tmp_path / "conf" / "token").write_text("c1")
+    # Both servers read their content only at start: only a restart shows a change.
+    (tmp_path / "compose.yaml").write_text(RESTARTS.format(
+        port=port, api_port=api_port,
+        sync_restart_cmd=HTTPD.format(prep="cp /src/index.html /www/ 2>/dev/null;"),
+        bind_cmd=HTTPD.format(prep="cp /conf/token /www/index.html;")))
+    return tmp_path
+
+
+def test_sync_restart_and_bind_mount_restart_with_dependents(docker_client: Any, project_name: str,
+                                                             tmp_path: Path) -> None:
+    port, api_port = free_port(), free_port()
+    wd = restarts_project(tmp_path, port, api_port)
+    with WatchedStack(docker_client, wd, project_name) as stack:
+        stack.wait_served(api_port, "c1")
+        started = {s: stack.started_at(s) for s in ("web", "api", "worker", "other")}
+
+        (wd / "src" / "index.html").write_text("s2")  # sync+restart
+        stack.wait_served(port, "s2")
+        assert stack.started_at("web") != started["web"]
+        stack.wait_lines(1)
+        assert stack.lines[0].startswith("web     1 file changed → synced 1 (")
+        assert "→ restarted (" in stack.lines[0]
+
+        (wd / "conf" / "token").write_text("c2")  # bind mount: api restarts, worker (restart: true) too
+        stack.wait_served(api_port, "c2")
+        stack.wait_lines(3)
+        assert stack.lines[1].startswith("api     1 file changed → restarted (")
+        assert stack.lines[2].startswith("worker  dependency api restarted → restarted (")
+        assert stack.started_at("worker") != started["worker"]
+
+        (wd / "other" / "data").write_text("opted out")  # x-cl-watch: false
+        time.sleep(0.8)
+        assert stack.started_at("other") == started["other"]
+        assert len(stack.lines) == 3 and stack.problems == []
+        assert stack.started_at("web") != started["web"]
+
+
+def test_rebuild(docker_client: Any, project_name: str, tmp_path: Path) -> None:
+    port = free_port()
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    (ctx / "Dockerfile").write_text("FROM cl-busybox\nCOPY index.html /www/index.html\n")
+    (ctx / "index.html").write_text("built 1")
+    (tmp_path / "compose.yaml").write_text(f"""
+services:
+  web:
+    build: ./ctx
+    init: true
+    command: ["httpd", "-f", "-p", "80", "-h", "/www"]
+    ports: ["127.0.0.1:{port}:80"]
+    develop:
+      watch:
+        - {{path: ./ctx, action: rebuild}}
+  bystander:
+    image: cl-busybox
+    init: true
+    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+""")
+    with WatchedStack(docker_client, tmp_path, project_name) as stack:
+        stack.wait_served(port, "built 1")
+        old_id = stack.container("web")["Id"]
+        bystander = stack.container("bystander")["Id"]
+        (ctx / "index.html").write_text("built 2")
+        stack.wait_served(port, "built 2")
+        stack.wait_lines(1)
+        assert stack.lines[0].startswith("web        1 file changed → rebuilt and recreated (")
+        assert stack.container("web")["Id"] != old_id
+        assert stack.container("bystander")["Id"] == bystander
+
+
+def test_compose_edit_then_broken_edit(docker_client: Any, project_name: str, tmp_path: Path) -> None:
+    port = free_port()
+    compose = tmp_path / "compose.yaml"
+    template = """
+services:
+  web:
+    image: cl-busybox
+    init: true
+    command: {cmd}
+    environment: {{TOKEN: "{token}"}}
+    ports: ["127.0.0.1:{port}:80"]
+  bystander:
+    image: cl-busybox
+    init: true
+    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+"""
+    cmd = HTTPD.format(prep="echo -n $$TOKEN > /www/index.html;")
+    compose.write_text(template.format(cmd=cmd, token="t1", port=port))
+    with WatchedStack(docker_client, tmp_path, project_name) as stack:
+        stack.wait_served(port, "t1")
+        bystander = stack.container("bystander")["Id"]
+        compose.write_text(template.format(cmd=cmd, token="t2", port=port))
+        stack.wait_served(port, "t2")
+        stack.wait_lines(1)
+        assert stack.lines[0].startswith("config     compose.yaml changed → reloaded → recreate "
+                                         f"{project_name}-web-1: environment.TOKEN changed (")
+
+        broken = template.format(cmd=cmd, token="t3", port=port).replace("init: true", "init: [", 1)
+        compose.write_text(broken)
+        wait_until(lambda: bool(stack.problems), "the broken edit reported")
+        first, *rest = stack.problems[0].splitlines()
+        assert first == "config     compose.yaml changed → not applied, keeping the last good configuration:"
+        assert rest[0].startswith(f"  {compose}:")  # file:line:col of the loader's error
+        assert fetch(port) == "t2"
+
+        compose.write_text(template.format(cmd=cmd, token="t4", port=port))  # fixed: the loop went on
+        stack.wait_served(port, "t4")
+        assert stack.container("bystander")["Id"] == bystander

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from compose_lite.cli import lifecycle_cmds
+from compose_lite.cli import exec_cmd, lifecycle_cmds
 from compose_lite.cli.completion import completion
 from compose_lite.cli.config_cmd import config
 from compose_lite.cli.down_cmd import down
@@ -14,4 +14,6 @@ from compose_lite.cli.up_cmd import up
 from compose_lite.cli.version_cmd import version
 from compose_lite.cli.watch_cmd import watch
 
-ALL: list[click.Command] = [config, down, ps, up, version, watch, completion, logs, *lifecycle_cmds.COMMANDS]
+ALL: list[click.Command] = [
+    config, down, ps, up, version, watch, completion, logs, *lifecycle_cmds.COMMANDS, *exec_cmd.COMMANDS,
+]

@@ -1,0 +1,94 @@
+"""`cl exec` and `cl run`: a command in a running container, or in a new one-off container."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+
+import click
+
+from compose_lite.cli.completion import complete_services
+from compose_lite.cli.context import GlobalOptions
+
+PASS_THROUGH = {"ignore_unknown_options": True, "allow_interspersed_args": False}
+
+
+def _tty(no_tty: bool) -> bool:
+    """A TTY unless -T, and only when we have a terminal to connect it to."""
+    return not no_tty and sys.stdin.isatty()
+
+
+@click.command("exec", context_settings=PASS_THROUGH)
+@click.argument("service", shell_complete=complete_services)
+@click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
+@click.option("-d", "--detach", is_flag=True, help="Detached mode: run the command in the background.")
+@click.option("-e", "--env", "env", multiple=True, help="Set environment variables.")
+@click.option("--index", type=int, default=1, show_default=True,
+              help="Index of the container if the service has multiple replicas.")
+@click.option("--privileged", is_flag=True, help="Give extended privileges to the process.")
+@click.option("-T", "--no-TTY", "no_tty", is_flag=True,
+              help="Disable pseudo-TTY allocation (default: a TTY when stdin is a terminal).")
+@click.option("-u", "--user", help="Run the command as this user.")
+@click.option("-w", "--workdir", help="Path to workdir directory for this command.")
+@click.pass_obj
+def exec_(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: bool, env: tuple[str, ...],
+          index: int, privileged: bool, no_tty: bool, user: str | None, workdir: str | None) -> None:
+    """Execute a command in a running container (its exit code is ours)."""
+    from compose_lite import oneoff
+    from compose_lite.cli.project import load_project, open_engine
+    from compose_lite.engine.base import Session
+
+    project = load_project(opts)
+    engine = open_engine(opts)
+    target = oneoff.exec_target(engine, project, service, index)
+    code = engine.exec_attached(target.id, command, Session(tty=_tty(no_tty), detach=detach), user=user,
+                                workdir=workdir, environment=oneoff.parse_env(env, opts.environ),
+                                privileged=privileged)
+    raise click.exceptions.Exit(code)
+
+
+@click.command("run", context_settings=PASS_THROUGH)
+@click.argument("service", shell_complete=complete_services)
+@click.argument("command", nargs=-1, type=click.UNPROCESSED)
+@click.option("-d", "--detach", is_flag=True, help="Run container in background and print container ID.")
+@click.option("--entrypoint", help="Override the entrypoint of the image.")
+@click.option("-e", "--env", "env", multiple=True, help="Set environment variables.")
+@click.option("-l", "--label", "labels", multiple=True, help="Add or override a label.")
+@click.option("--name", help="Assign a name to the container.")
+@click.option("--no-deps", is_flag=True, help="Don't start linked services.")
+@click.option("-p", "--publish", multiple=True, help="Publish a container's port(s) to the host.")
+@click.option("--rm", "remove", is_flag=True, help="Automatically remove the container when it exits.")
+@click.option("--service-ports", is_flag=True,
+              help="Run command with all service's ports enabled and mapped to the host.")
+@click.option("-T", "--no-TTY", "no_tty", is_flag=True,
+              help="Disable pseudo-TTY allocation (default: a TTY when stdin is a terminal).")
+@click.option("-u", "--user", help="Run as specified username or uid.")
+@click.option("-v", "--volume", "volumes", multiple=True, help="Bind mount a volume.")
+@click.option("-w", "--workdir", help="Working directory inside the container.")
+@click.pass_obj
+def run(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: bool, entrypoint: str | None,
+        env: tuple[str, ...], labels: tuple[str, ...], name: str | None, no_deps: bool,
+        publish: tuple[str, ...], remove: bool, service_ports: bool, no_tty: bool, user: str | None,
+        volumes: tuple[str, ...], workdir: str | None) -> None:
+    """Run a one-off command on a service (its exit code is ours)."""
+    from compose_lite import oneoff
+    from compose_lite.cli.project import load_project, open_engine, reporter
+    from compose_lite.engine.base import Session
+
+    request = oneoff.RunRequest(
+        service=service, command=command, entrypoint=tuple(shlex.split(entrypoint)) if entrypoint else None,
+        environment=oneoff.parse_env(env, opts.environ), volumes=volumes, publish=publish,
+        service_ports=service_ports, no_deps=no_deps, remove=remove and not detach, name=name,
+        workdir=workdir, user=user, labels=dict(label.partition("=")[::2] for label in labels))
+    session = Session(tty=_tty(no_tty) and not detach, stdin=not detach, detach=detach)
+    project = load_project(opts)
+    report = reporter(opts)
+    try:
+        code = oneoff.run(project, open_engine(opts), request, session, report, environ=opts.environ,
+                          created=lambda n: click.echo(n) if detach else None)
+    finally:
+        report.close()
+    raise click.exceptions.Exit(code)
+
+
+COMMANDS = (exec_, run)

@@ -160,9 +160,10 @@ def follow(mux: Multiplexer, list_containers: Callable[[], list[ObservedContaine
            stop: threading.Event | None = None, poll: float = POLL_S) -> None:
     """Keep ``mux`` reading every running container ``list_containers`` returns until none is left.
 
-    A container created while following (e.g. by a recreate) is picked up on the next poll; one
-    that restarts is resumed where it stopped.  Ends when no reader is active and no container is
-    live (running, restarting, paused, or created since we began), or when ``stop`` is set.
+    The first list is read whatever the containers' states (a container that already stopped
+    still shows its output).  A container created while following (e.g. by a recreate) is picked
+    up on the next poll; one that restarts is resumed where it stopped.  Ends when no reader is
+    active and no container is live (running, restarting, paused, or created since we began), or when ``stop`` is set.
     """
     initially_created: set[str] | None = None
     while stop is None or not stop.is_set():
@@ -170,6 +171,9 @@ def follow(mux: Multiplexer, list_containers: Callable[[], list[ObservedContaine
         current = list_containers()
         if initially_created is None:
             initially_created = {c.id for c in current if c.state == "created"}
+            for c in current:  # stopped ones too: their output, then their exit
+                if c.state != "created":
+                    mux.add(c)
         for c in current:
             # A container read before is resumed only if the list postdates its stream's end:
             # otherwise "running" may be the state it had just before it stopped.

@@ -1,0 +1,206 @@
+"""The attached `cl up` session: the services' output until they stop, abort flags, Ctrl-C.
+
+The output comes from a compose_lite.logs.Multiplexer that keeps following (a container that
+restarts under its restart policy is resumed and does not end the session).  The session ends
+when no container of the session is live any more, when an abort flag fires (then the others are
+stopped gracefully), or on Ctrl-C / SIGTERM: a graceful stop of what this `up` started, each
+service's stop reported; a second Ctrl-C kills them at once.
+
+Exit code: the ``--exit-code-from`` service's code; else, after an abort, the code of the
+container that caused it; else 0 — and 130 when interrupted (the convention for SIGINT, which
+Docker Compose's code also returns).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Protocol
+
+from compose_lite import control
+from compose_lite.engine.base import Engine, ObservedContainer
+from compose_lite.errors import ComposeLiteError, ConfigError, InterruptedByUser
+from compose_lite.logfmt import LogLine
+from compose_lite.logs import POLL_S, LogOptions, Multiplexer, display_name, follow
+from compose_lite.model import Project, Service
+from compose_lite.output import Reporter
+
+INTERRUPTED = InterruptedByUser.exit_code  # 130
+KILL_WAIT_S = 5.0
+
+
+@dataclass(frozen=True)
+class AttachOptions:
+    abort_on_exit: bool = False
+    abort_on_failure: bool = False
+    exit_code_from: str | None = None
+    attach: tuple[str, ...] = ()  # services whose output is shown; empty = all
+    no_attach: tuple[str, ...] = ()
+    timestamps: bool = False
+    timeout: int | None = None  # stop timeout (-t); None = each service's stop_grace_period
+    since: float | None = None  # show output from this time on (when `up` began)
+
+
+class View(Protocol):
+    """Where the session's text goes: log lines and lifecycle lines (stdout), notices (stderr)."""
+
+    def line(self, entry: LogLine) -> None: ...
+
+    def event(self, name: str, service: str, message: str) -> None: ...
+
+    def notice(self, message: str) -> None: ...
+
+
+def check(project: Project, services: list[str], options: AttachOptions) -> None:
+    """Flag combinations Compose refuses, and unknown service names."""
+    if options.abort_on_exit and options.abort_on_failure:
+        raise ConfigError("--abort-on-container-exit and --abort-on-container-failure are incompatible")
+    for flag, names in (("--exit-code-from", (options.exit_code_from,) if options.exit_code_from else ()),
+                        ("--attach", options.attach), ("--no-attach", options.no_attach)):
+        for name in names:
+            if name not in project.services:
+                raise ConfigError(f"{flag}: no such service: {name}")
+            if flag == "--exit-code-from" and name not in services:
+                raise ConfigError(f"--exit-code-from: service {name!r} is not part of this `up`")
+
+
+def will_restart(service: Service, exit_code: int) -> bool:
+    """Whether the engine restarts a container of ``service`` that exited with ``exit_code``."""
+    policy = (service.restart or "no").split(":", 1)[0]
+    return policy in ("always", "unless-stopped") or (policy == "on-failure" and exit_code != 0)
+
+
+class _Session:
+    def __init__(self, project: Project, engine: Engine, services: list[str], options: AttachOptions,
+                 view: View) -> None:
+        self.project = project
+        self.engine = engine
+        self.services = services
+        self.options = options
+        self.view = view
+        shown = set(options.attach or services) - set(options.no_attach)
+        self.shown = shown
+        self.abort = threading.Event()
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+        self.abort_code: int | None = None
+        self.codes: dict[str, int] = {}  # service → last exit code
+
+    def containers(self) -> list[ObservedContainer]:
+        found = [c for c in self.engine.list_containers(self.project.name)
+                 if not c.oneoff and c.service in self.services]
+        return sorted(found, key=lambda c: (c.service, c.number))
+
+    def emit(self, entry: LogLine) -> None:
+        if entry.service in self.shown:
+            self.view.line(entry)
+
+    def ended(self, c: ObservedContainer) -> None:
+        try:
+            state = self.engine.inspect_container(c.id)
+        except ComposeLiteError:
+            return  # removed meanwhile (a recreate by another command)
+        if state.status not in ("exited", "dead"):
+            return
+        if c.service in self.shown:
+            self.view.event(display_name(c), c.service, f"exited with code {state.exit_code}")
+        with self.lock:
+            self.codes[c.service] = state.exit_code
+        if self.stopping.is_set() or will_restart(self.project.services[c.service], state.exit_code):
+            return
+        opts = self.options
+        if (opts.abort_on_exit or opts.exit_code_from
+                or (opts.abort_on_failure and state.exit_code != 0)):
+            with self.lock:
+                if self.abort_code is None:
+                    self.abort_code = state.exit_code
+            self.abort.set()
+
+    def exit_code(self, interrupted: bool) -> int:
+        if interrupted:
+            return INTERRUPTED
+        with self.lock:
+            if self.options.exit_code_from:
+                return self.codes.get(self.options.exit_code_from, 0)
+            return self.abort_code or 0
+
+
+def run(project: Project, engine: Engine, services: list[str], options: AttachOptions, view: View,
+        reporter: Reporter, *, poll: float = POLL_S) -> int:
+    """Follow ``services``' containers until the session ends; the exit code (see the module doc)."""
+    check(project, services, options)
+    session = _Session(project, engine, services, options, view)
+    mux = Multiplexer(engine, LogOptions(follow=True, since=options.since, timestamps=options.timestamps),
+                      session.emit, session.ended)
+    names = [display_name(c) for c in session.containers() if c.service in session.shown]
+    view.notice("Attaching to " + ", ".join(names))
+    with _sigterm_as_interrupt():
+        try:
+            follow(mux, session.containers, stop=session.abort, poll=poll)
+            if session.abort.is_set():
+                view.notice("Aborting on container exit...")
+                session.stopping.set()
+                _stop(project, engine, services, options.timeout, reporter)
+                mux.wait(2.0)  # the stopped containers' last lines and exit lines
+            return session.exit_code(interrupted=False)
+        except KeyboardInterrupt:
+            session.stopping.set()
+            _interrupted(project, engine, services, options.timeout, view, reporter, mux)
+            return session.exit_code(interrupted=True)
+
+
+def _stop(project: Project, engine: Engine, services: list[str], timeout: int | None,
+          reporter: Reporter) -> None:
+    control.stop(project, engine, tuple(services), timeout, reporter)
+
+
+def _interrupted(project: Project, engine: Engine, services: list[str], timeout: int | None, view: View,
+                 reporter: Reporter, mux: Multiplexer) -> None:
+    """First Ctrl-C: graceful stop in the background while we wait; a second one: kill at once."""
+    view.notice("Gracefully stopping... (press Ctrl+C again to force)")
+    errors: list[ComposeLiteError] = []
+    graceful = _background(lambda: _stop(project, engine, services, timeout, reporter), errors)
+    try:
+        while graceful.is_alive():
+            graceful.join(0.1)
+        mux.wait(1.0)
+    except KeyboardInterrupt:
+        view.notice("Killing...")
+        killer = _background(lambda: control.kill(project, engine, tuple(services), "SIGKILL", reporter),
+                             errors)
+        killer.join(KILL_WAIT_S)
+    if errors:
+        view.notice(f"warning: {errors[0]}")
+
+
+def _background(action: Callable[[], None], errors: list[ComposeLiteError]) -> threading.Thread:
+    """A daemon thread: if the user insists on leaving, nothing it waits on can hold the exit."""
+    def body() -> None:
+        try:
+            action()
+        except ComposeLiteError as err:
+            errors.append(err)
+
+    thread = threading.Thread(target=body, daemon=True, name="cl-attach-stop")
+    thread.start()
+    return thread
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM ends the session like Ctrl-C (a graceful stop), as `docker compose up` does."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

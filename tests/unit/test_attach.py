@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from compose_lite import app, attach
+from compose_lite.engine.fake import FakeEngine
+from compose_lite.errors import ConfigError
+from compose_lite.logfmt import LogLine
+from compose_lite.model import DependsOn, Project, Service
+from compose_lite.output import PlainReporter, QuietReporter
+
+
+class Lines:
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, s: str) -> int:
+        self.text += s
+        return len(s)
+
+    def flush(self) -> None:
+        return None
+
+
+class View:
+    def __init__(self) -> None:
+        self.out: list[str] = []
+
+    def line(self, entry: LogLine) -> None:
+        self.out.append(f"{entry.name} | {entry.text}")
+
+    def event(self, name: str, service: str, message: str) -> None:
+        self.out.append(f"{name} {message}")
+
+    def notice(self, message: str) -> None:
+        self.out.append(f"! {message}")
+
+
+def stack(restart: str | None = None) -> Project:
+    return Project("p", "/w", services={
+        "db": Service("db", image="img"),
+        "job": Service("job", image="img", depends_on=(DependsOn("db"),), restart=restart)})
+
+
+def started(proj: Project) -> FakeEngine:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    app.up(proj, engine, app.UpRequest(), QuietReporter(Lines()), environ={})  # type: ignore[arg-type]
+    engine.calls.clear()
+    return engine
+
+
+def run(proj: Project, engine: FakeEngine, view: View, **kw: Any) -> int:
+    return attach.run(proj, engine, ["db", "job"], attach.AttachOptions(**kw), view,
+                      QuietReporter(Lines()), poll=0.01)  # type: ignore[arg-type]
+
+
+def test_exit_code_from_stops_the_others_and_returns_that_code() -> None:
+    proj = stack()
+    engine = started(proj)
+    engine.logs["p-job-1"] = [b"working\n"]
+    engine.set_state("p-job-1", state="exited", exit_code=4)
+    view = View()
+    assert run(proj, engine, view, exit_code_from="job") == 4
+    assert view.out[0] == "! Attaching to db-1, job-1"
+    assert "job-1 | working" in view.out and "job-1 exited with code 4" in view.out
+    assert "! Aborting on container exit..." in view.out
+    assert "stop_container p-db-1" in engine.calls
+
+
+def test_all_exited_ends_the_session_with_0() -> None:
+    proj = stack()
+    engine = started(proj)
+    for name in ("p-db-1", "p-job-1"):
+        engine.set_state(name, state="exited", exit_code=2)
+    view = View()
+    assert run(proj, engine, view, abort_on_failure=False) == 0
+    assert sorted(v for v in view.out if "exited" in v) == ["db-1 exited with code 2",
+                                                             "job-1 exited with code 2"]
+
+
+def test_a_crash_under_a_restart_policy_does_not_abort() -> None:
+    proj = stack(restart="on-failure")
+    engine = started(proj)
+    engine.set_state("p-job-1", state="exited", exit_code=1)
+    listed = {"n": 0}
+    real = engine.list_containers
+
+    def listing(project: str) -> Any:
+        listed["n"] += 1
+        if listed["n"] == 3:  # it came back, then everything stops
+            engine.set_state("p-db-1", state="exited", exit_code=0)
+        return real(project)
+
+    engine.list_containers = listing  # type: ignore[method-assign]
+    view = View()
+    assert run(proj, engine, view, abort_on_failure=True) == 0
+    assert "job-1 exited with code 1" in view.out
+    assert "! Aborting on container exit..." not in view.out
+    assert not any(c.startswith("stop_container") for c in engine.calls)
+    assert attach.will_restart(proj.services["job"], 1) and not attach.will_restart(proj.services["job"], 0)
+
+
+def test_ctrl_c_stops_gracefully_and_returns_130() -> None:
+    proj = stack()
+    engine = started(proj)
+    calls = {"n": 0}
+    real = engine.list_containers
+
+    def listing(project: str) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return real(project)
+
+    engine.list_containers = listing  # type: ignore[method-assign]
+    view, progress = View(), Lines()
+    code = attach.run(proj, engine, ["db", "job"], attach.AttachOptions(), view,
+                      PlainReporter(progress), poll=0.01)  # type: ignore[arg-type]
+    assert code == 130
+    assert "! Gracefully stopping... (press Ctrl+C again to force)" in view.out
+    assert [c for c in engine.calls if c.startswith("stop")] == ["stop_container p-job-1",
+                                                                "stop_container p-db-1"]
+    assert " Container p-job-1  Stopped" in progress.text
+
+
+def test_incompatible_flags_and_unknown_services() -> None:
+    proj = stack()
+    with pytest.raises(ConfigError) as info:
+        attach.check(proj, ["db"], attach.AttachOptions(abort_on_exit=True, abort_on_failure=True))
+    assert info.value.message == ("--abort-on-container-exit and --abort-on-container-failure are "
+                                  "incompatible")
+    with pytest.raises(ConfigError) as info:
+        attach.check(proj, ["db"], attach.AttachOptions(exit_code_from="job"))
+    assert info.value.message == "--exit-code-from: service 'job' is not part of this `up`"
+    with pytest.raises(ConfigError) as info:
+        attach.check(proj, ["db"], attach.AttachOptions(no_attach=("nope",)))
+    assert info.value.message == "--no-attach: no such service: nope"

@@ -163,7 +163,8 @@ def follow(mux: Multiplexer, list_containers: Callable[[], list[ObservedContaine
     The first list is read whatever the containers' states (a container that already stopped
     still shows its output).  A container created while following (e.g. by a recreate) is picked
     up on the next poll; one that restarts is resumed where it stopped.  Ends when no reader is
-    active and no container is live (running, restarting, paused, or created since we began), or when ``stop`` is set.
+    active and no container is live (running, restarting, paused, or created since we began), or
+    when ``stop`` is set.
     """
     initially_created: set[str] | None = None
     while stop is None or not stop.is_set():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from compose_lite.cli import exec_cmd, lifecycle_cmds
-from compose_lite.cli import exec_cmd, lifecycle_cmds
 from compose_lite.cli.completion import completion
 from compose_lite.cli.config_cmd import config
 from compose_lite.cli.down_cmd import down

@@ -103,13 +103,14 @@ class _Session:
             state = self.engine.inspect_container(c.id)
         except ComposeLiteError:
             return  # removed meanwhile (a recreate by another command)
-        if state.status not in ("exited", "dead"):
-            return
+        if state.status not in ("exited", "dead", "restarting"):
+            return  # running again already: its stream ended for another reason
         if c.service in self.shown:
             self.view.event(display_name(c), c.service, f"exited with code {state.exit_code}")
         with self.lock:
             self.codes[c.service] = state.exit_code
-        if self.stopping.is_set() or will_restart(self.project.services[c.service], state.exit_code):
+        if (self.stopping.is_set() or state.status == "restarting"
+                or will_restart(self.project.services[c.service], state.exit_code)):
             return
         opts = self.options
         if (opts.abort_on_exit or opts.exit_code_from

@@ -51,7 +51,7 @@ class _View:
         click.echo(message, err=True)
 
 
-def attached(opts: GlobalOptions, project: Project, engine: Engine, containers: Mapping[str, list[str]],
+def run_attached(opts: GlobalOptions, project: Project, engine: Engine, containers: Mapping[str, list[str]],
              timeout: int | None, since: float, flags: Mapping[str, Any]) -> None:
     """Run the attached session for the services `up` started; exits with the session's code."""
     from compose_lite import attach

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-from typing import TYPE_CHECKING
+import time
+from typing import Any
 
 import click
 
+from compose_lite.cli.attach_cmd import attach_options, run_attached
 from compose_lite.cli.context import GlobalOptions
 from compose_lite.errors import ConfigError
-
-if TYPE_CHECKING:
-    from compose_lite.engine.base import Engine
 
 
 def _scale(values: tuple[str, ...]) -> dict[str, int]:
@@ -51,11 +49,13 @@ def _scale(values: tuple[str, ...]) -> dict[str, int]:
 @click.option("-t", "--timeout", type=int, help="Shutdown timeout in seconds for stopped containers.")
 @click.option("-w", "--watch", "watch", is_flag=True,
               help="Watch source code and sync/restart/rebuild services when files are updated.")
+@attach_options
 @click.pass_obj
 def up(opts: GlobalOptions, services: tuple[str, ...], detach: bool, wait: bool, wait_timeout: float | None,
        dry_run: bool, force_recreate: bool, no_recreate: bool, always_recreate_deps: bool, no_deps: bool,
        no_start: bool, scale: tuple[str, ...], remove_orphans: bool, build: bool | None, pull: str | None,
-       quiet_pull: bool, renew_anon_volumes: bool, timeout: int | None, watch: bool) -> None:
+       quiet_pull: bool, renew_anon_volumes: bool, timeout: int | None, watch: bool,
+       **attach_flags: Any) -> None:
     """Create and start containers."""
     from compose_lite import app
     from compose_lite.cli.project import load_project, open_engine, reporter
@@ -72,6 +72,7 @@ def up(opts: GlobalOptions, services: tuple[str, ...], detach: bool, wait: bool,
     project = load_project(opts)
     engine = open_engine(opts)
     report = reporter(opts)
+    since = time.time()  # the attached view shows what the containers print from now on
     try:
         outcome = app.up(project, engine, request, report, environ=opts.environ)
     finally:
@@ -86,29 +87,10 @@ def up(opts: GlobalOptions, services: tuple[str, ...], detach: bool, wait: bool,
 
         attached = not (detach or wait or no_start)
         watch_alongside(opts, project, engine, services,
-                        (lambda: _attach(engine, outcome.containers, timeout)) if attached else None)
+                        (lambda: run_attached(opts, project, engine, outcome.containers, timeout, since,
+                                              attach_flags)) if attached else None)
         return
     if detach or wait or no_start:
         return
-    _attach(engine, outcome.containers, timeout)
+    run_attached(opts, project, engine, outcome.containers, timeout, since, attach_flags)
 
-
-def _attach(engine: Engine, containers: dict[str, list[str]], timeout: int | None) -> None:
-    """Follow the containers' output until they all stop or Ctrl-C, then stop them."""
-    from compose_lite import app
-
-    names = {cid: f"{service}-{i + 1}" for service, ids in containers.items() for i, cid in enumerate(ids)}
-    width = max((len(n) for n in names.values()), default=0)
-
-    def write(name: str, chunk: bytes) -> None:
-        for line in chunk.decode(errors="replace").splitlines():
-            sys.stdout.write(f"{name:<{width}} | {line}\n")
-        sys.stdout.flush()
-
-    ids = [cid for group in containers.values() for cid in group]
-    try:
-        app.follow(engine, [(names[cid], cid) for cid in ids], write)
-    except KeyboardInterrupt:
-        click.echo("Gracefully stopping... (press Ctrl+C again to force)", err=True)
-        app.stop(engine, ids, timeout)
-        raise

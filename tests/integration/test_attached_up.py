@@ -1,0 +1,165 @@
+"""Attached `cl up` on the real engine: output, exit codes, abort flags, restart policies, Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.integration.cl_helpers import cl, containers, spawn, write
+
+SERVER = ('["sh", "-c", "trap \'exit 0\' TERM; echo {name} ready; while true; do sleep 0.2; done"]')
+
+
+def wait_for(proc: subprocess.Popen[str], client: Any, project: str, count: int, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = containers(client, project)
+        if len(found) == count and all(c["State"] == "running" for c in found.values()):
+            time.sleep(0.5)  # let the session attach its readers
+            return
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.1)
+    raise AssertionError("containers did not start")
+
+
+def test_exit_code_from_and_aligned_plain_output(tmp_path: Path, project_name: str,
+                                                  docker_client: Any) -> None:
+    d = write(tmp_path, f"""
+services:
+  server-long:
+    image: cl-busybox
+    command: {SERVER.format(name="server")}
+  job:
+    image: cl-busybox
+    command: ["sh", "-c", "sleep 1; echo job says hi; echo to stderr >&2; exit 5"]
+""")
+    done = cl(project_name, d, "up", "--exit-code-from", "job", check=False, timeout=60)
+    assert done.returncode == 5, done.stderr
+    lines = done.stdout.splitlines()
+    assert "job-1         | job says hi" in lines and "job-1         | to stderr" in lines
+    assert "server-long-1 | server ready" in lines
+    assert "job-1 exited with code 5" in lines
+    assert "\x1b[" not in done.stdout
+    assert "Aborting on container exit..." in done.stderr
+    assert f"Container {project_name}-server-long-1  Stopped" in done.stderr
+    assert {c["State"] for c in containers(docker_client, project_name).values()} == {"exited"}
+
+
+def test_abort_on_failure_but_not_for_a_crash_under_a_restart_policy(tmp_path: Path, project_name: str,
+                                                                    docker_client: Any) -> None:
+    d = write(tmp_path, f"""
+services:
+  server:
+    image: cl-busybox
+    command: {SERVER.format(name="server")}
+  flaky:
+    image: cl-busybox
+    restart: always
+    command: ["sh", "-c", "echo crashing; sleep 0.3; exit 1"]
+""")
+    proc = spawn(project_name, d, "up", "--abort-on-container-failure")
+    try:
+        time.sleep(5)  # the flaky service crashes and is restarted several times meanwhile
+        assert proc.poll() is None, proc.communicate()
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert out.count("flaky-1 exited with code 1") >= 2, out
+    assert out.count("flaky-1  | crashing") >= 2, out
+
+
+def test_abort_on_container_exit_returns_that_code(tmp_path: Path, project_name: str) -> None:
+    d = write(tmp_path, f"""
+services:
+  server:
+    image: cl-busybox
+    command: {SERVER.format(name="server")}
+  once:
+    image: cl-busybox
+    command: ["sh", "-c", "sleep 1; exit 0"]
+""")
+    done = cl(project_name, d, "up", "--abort-on-container-exit", "--no-attach", "server", check=False)
+    assert done.returncode == 0, done.stderr
+    assert "server ready" not in done.stdout and "once-1 exited with code 0" in done.stdout
+    assert "Attaching to once-1" in done.stderr
+
+
+def test_sigint_to_the_process_group_stops_everything(tmp_path: Path, project_name: str,
+                                                       docker_client: Any) -> None:
+    d = write(tmp_path, f"""
+services:
+  db:
+    image: cl-busybox
+    command: {SERVER.format(name="db")}
+  web:
+    image: cl-busybox
+    command: {SERVER.format(name="web")}
+    depends_on: [db]
+""")
+    proc = spawn(project_name, d, "up")
+    try:
+        wait_for(proc, docker_client, project_name, 2)
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert "Gracefully stopping... (press Ctrl+C again to force)" in err
+    assert err.index(f"Container {project_name}-web-1  Stopped") < err.index(
+        f"Container {project_name}-db-1  Stopping")
+    assert "db-1  | db ready" in out and "web-1 exited with code 0" in out
+    assert {c["State"] for c in containers(docker_client, project_name).values()} == {"exited"}
+
+
+def test_second_sigint_kills_at_once(tmp_path: Path, project_name: str, docker_client: Any) -> None:
+    d = write(tmp_path, """
+services:
+  stubborn:
+    image: cl-busybox
+    command: ["sleep", "300"]   # PID 1 without a TERM handler: SIGTERM is ignored
+    stop_grace_period: 60s
+""")
+    proc = spawn(project_name, d, "up")
+    try:
+        wait_for(proc, docker_client, project_name, 1)
+        os.killpg(proc.pid, signal.SIGINT)
+        time.sleep(1.0)
+        assert proc.poll() is None  # still waiting for the graceful stop
+        began = time.monotonic()
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        took = time.monotonic() - began
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert took < 5, took
+    assert "Killing..." in err
+    assert {c["State"] for c in containers(docker_client, project_name).values()} == {"exited"}
+
+
+def test_sigterm_stops_gracefully(tmp_path: Path, project_name: str, docker_client: Any) -> None:
+    d = write(tmp_path, f"""
+services:
+  web:
+    image: cl-busybox
+    command: {SERVER.format(name="web")}
+""")
+    proc = spawn(project_name, d, "up")
+    try:
+        wait_for(proc, docker_client, project_name, 1)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert {c["State"] for c in containers(docker_client, project_name).values()} == {"exited"}

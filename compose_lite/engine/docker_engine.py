@@ -393,7 +393,7 @@ class DockerEngine:
             kwargs: dict[str, Any] = {
                 "path": build.context, "tag": tag, "rm": True, "decode": True, "buildargs": dict(build.args),
                 "target": build.target, "labels": {**build.labels, **labels}, "network_mode": build.network,
-                "shm_size": build.shm_size, "nocache": build.no_cache, "pull": build.pull,
+                "shmsize": build.shm_size, "nocache": build.no_cache, "pull": build.pull,
                 "extra_hosts": dict(h.split(":", 1) for h in build.extra_hosts) or None,
             }
             if build.dockerfile_inline is not None:

@@ -1,0 +1,87 @@
+"""`cl build`, `cl pull`, `cl push` (compose_lite.images) — build output streamed to stderr."""
+
+from __future__ import annotations
+
+import click
+
+from compose_lite.cli.completion import complete_services
+from compose_lite.cli.context import GlobalOptions
+
+services_argument = click.argument("services", nargs=-1, shell_complete=complete_services)
+
+
+@click.command("build")
+@services_argument
+@click.option("--no-cache", is_flag=True, help="Do not use cache when building the image.")
+@click.option("--pull", is_flag=True, help="Always attempt to pull a newer version of the image.")
+@click.option("--build-arg", "build_args", multiple=True, metavar="KEY[=VALUE]",
+              help="Set build-time variables.")
+@click.option("-q", "--quiet", is_flag=True, help="Don't print anything to stdout/stderr but errors.")
+@click.pass_obj
+def build(opts: GlobalOptions, services: tuple[str, ...], no_cache: bool, pull: bool,
+          build_args: tuple[str, ...], quiet: bool) -> None:
+    """Build or rebuild services."""
+    from compose_lite import images
+    from compose_lite.cli.project import load_project, open_engine, reporter
+
+    request = images.BuildRequest(services=services, no_cache=no_cache, pull=pull,
+                                  build_args=images.parse_build_args(build_args, opts.environ))
+    project = load_project(opts)
+    report = reporter(opts, quiet=quiet)
+
+    def output(text: str) -> None:
+        if not quiet:
+            click.echo(text, nl=False, err=True)
+
+    try:
+        images.build(project, open_engine(opts), request, output, report)
+    finally:
+        report.close()
+
+
+@click.command("pull")
+@services_argument
+@click.option("--ignore-pull-failures", is_flag=True, help="Pull what it can and ignores images with pull "
+              "failures.")
+@click.option("--ignore-buildable", is_flag=True, help="Ignore images that can be built.")
+@click.option("--include-deps", is_flag=True, help="Also pull services declared as dependencies.")
+@click.option("--policy", type=click.Choice(["missing", "always"]), default="always", show_default=True,
+              help="Apply pull policy.")
+@click.option("-q", "--quiet", is_flag=True, help="Pull without printing progress information.")
+@click.pass_obj
+def pull(opts: GlobalOptions, services: tuple[str, ...], ignore_pull_failures: bool, ignore_buildable: bool,
+         include_deps: bool, policy: str, quiet: bool) -> None:
+    """Pull service images."""
+    from compose_lite import images
+    from compose_lite.cli.project import load_project, open_engine, reporter
+
+    project = load_project(opts)
+    report = reporter(opts, quiet=quiet)
+    try:
+        images.pull(project, open_engine(opts), services, report, ignore_failures=ignore_pull_failures,
+                    ignore_buildable=ignore_buildable, include_deps=include_deps,
+                    missing_only=policy == "missing")
+    finally:
+        report.close()
+
+
+@click.command("push")
+@services_argument
+@click.option("--ignore-push-failures", is_flag=True, help="Push what it can and ignores images with push "
+              "failures.")
+@click.option("-q", "--quiet", is_flag=True, help="Push without printing progress information.")
+@click.pass_obj
+def push(opts: GlobalOptions, services: tuple[str, ...], ignore_push_failures: bool, quiet: bool) -> None:
+    """Push service images."""
+    from compose_lite import images
+    from compose_lite.cli.project import load_project, open_engine, reporter
+
+    project = load_project(opts)
+    report = reporter(opts, quiet=quiet)
+    try:
+        images.push(project, open_engine(opts), services, report, ignore_failures=ignore_push_failures)
+    finally:
+        report.close()
+
+
+COMMANDS = (build, pull, push)

@@ -1,0 +1,121 @@
+"""`cl build`, `cl pull`, `cl push`: the services' images, named as Compose names them.
+
+A service's image is its ``image:`` or, when it only has ``build:``, ``<project>-<service>``.
+Registry failures become one line that says what happened (this engine may have no registry).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+
+from compose_lite import app
+from compose_lite import labels as L
+from compose_lite.engine.base import Engine
+from compose_lite.errors import ComposeLiteError, EngineError
+from compose_lite.model import Project
+from compose_lite.output import Reporter
+
+_UNREACHABLE = ("no such host", "connection refused", "i/o timeout", "dial tcp", "network is unreachable",
+                "TLS handshake timeout", "server misbehaving")
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    services: tuple[str, ...] = ()
+    no_cache: bool = False
+    pull: bool = False
+    build_args: Mapping[str, str] = field(default_factory=dict)  # --build-arg overrides
+
+
+def parse_build_args(values: tuple[str, ...], environ: Mapping[str, str]) -> dict[str, str]:
+    """``--build-arg KEY=VALUE`` or ``--build-arg KEY`` (from our environment; skipped when unset)."""
+    out: dict[str, str] = {}
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if sep:
+            out[key] = rest
+        elif key in environ:
+            out[key] = environ[key]
+    return out
+
+
+def build(project: Project, engine: Engine, request: BuildRequest, output: Callable[[str], None],
+          reporter: Reporter) -> list[str]:
+    """Build the selected services that have ``build:``; the image references built, in order."""
+    built: list[str] = []
+    for name in sorted(app.select_services(project, request.services, with_deps=False)):
+        svc = project.services[name]
+        if svc.build is None:
+            continue
+        spec = replace(svc.build, no_cache=svc.build.no_cache or request.no_cache,
+                       pull=svc.build.pull or request.pull, args={**svc.build.args, **request.build_args})
+        ref = app.image_ref(project, svc)
+        reporter.event("Image", ref, "Building")
+        engine.build_image_streamed(ref, spec, {L.PROJECT: project.name, L.SERVICE: name}, output)
+        reporter.event("Image", ref, "Built", done=True)
+        built.append(ref)
+    return built
+
+
+def registry_error(action: str, ref: str, service: str, err: ComposeLiteError, *, local: bool) -> EngineError:
+    """One line: which image, for which service, and whether a registry could be reached at all."""
+    reason = err.message.split(": ", 1)[1] if err.message.startswith(f"{action} ") else err.message
+    if any(word.lower() in reason.lower() for word in _UNREACHABLE):
+        reason = f"no registry reachable ({reason})"
+    message = f"cannot {action} {ref} for service {service!r}: {reason}"
+    if local:
+        message += "; the image exists locally and is used as it is"
+    hint = ("`cl up` uses the local image; use --ignore-pull-failures to make this a warning" if local
+            else "build or load the image locally (cl build / docker load)")
+    return EngineError(message, hint=hint if action == "pull" else "push needs a reachable registry")
+
+
+def pull(project: Project, engine: Engine, services: tuple[str, ...], reporter: Reporter, *,
+         ignore_failures: bool = False, ignore_buildable: bool = False, include_deps: bool = False,
+         missing_only: bool = False) -> list[str]:
+    """Pull the selected services' images; the references pulled."""
+    pulled: list[str] = []
+    for name in sorted(app.select_services(project, services, with_deps=include_deps)):
+        svc = project.services[name]
+        if svc.image is None or (svc.build is not None and ignore_buildable):
+            reporter.event("Image", name, "Skipped - No image to be pulled", done=True)
+            continue
+        local = engine.image_id(svc.image) is not None
+        if missing_only and local:
+            reporter.event("Image", svc.image, "Skipped - Image is already present locally", done=True)
+            continue
+        reporter.event("Image", svc.image, "Pulling")
+        try:
+            engine.pull_image(svc.image)
+        except ComposeLiteError as err:
+            failure = registry_error("pull", svc.image, name, err, local=local)
+            if not ignore_failures and svc.build is None:
+                raise failure from None
+            reporter.warning(failure.message)
+            continue
+        reporter.event("Image", svc.image, "Pulled", done=True)
+        pulled.append(svc.image)
+    return pulled
+
+
+def push(project: Project, engine: Engine, services: tuple[str, ...], reporter: Reporter, *,
+         ignore_failures: bool = False) -> list[str]:
+    """Push the selected services' images (those with an ``image:`` name); the references pushed."""
+    pushed: list[str] = []
+    for name in sorted(app.select_services(project, services, with_deps=False)):
+        svc = project.services[name]
+        if svc.image is None:
+            continue
+        reporter.event("Image", svc.image, "Pushing")
+        try:
+            engine.push_image(svc.image)
+        except ComposeLiteError as err:
+            failure = registry_error("push", svc.image, name, err, local=False)
+            if not ignore_failures:
+                raise failure from None
+            reporter.warning(failure.message)
+            continue
+        reporter.event("Image", svc.image, "Pushed", done=True)
+        pushed.append(svc.image)
+    return pushed

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+
+from compose_lite import images
+from compose_lite.engine.fake import FakeEngine
+from compose_lite.errors import EngineError
+from compose_lite.model import Build, Project, Service
+from compose_lite.output import QuietReporter
+
+
+class Null:
+    def write(self, _: str) -> int:
+        return 0
+
+
+def proj() -> Project:
+    return Project("p", "/w", services={
+        "app": Service("app", build=Build("/w/app", args={"A": "file", "B": "file"})),
+        "named": Service("named", image="reg/x:1", build=Build("/w/x")),
+        "tool": Service("tool", image="cl-busybox")})
+
+
+def test_build_names_images_like_compose_and_applies_overrides() -> None:
+    engine = FakeEngine()
+    out: list[str] = []
+    request = images.BuildRequest(no_cache=True, build_args={"B": "cli"})
+    assert images.build(proj(), engine, request, out.append, QuietReporter(Null())) == ["p-app", "reg/x:1"]  # type: ignore[arg-type]
+    assert engine.built["p-app"] == Build("/w/app", args={"A": "file", "B": "cli"}, no_cache=True)
+    assert out == ["Step 1/1 : FROM p-app-base\n", "Step 1/1 : FROM reg/x:1-base\n"]
+
+
+def test_parse_build_args() -> None:
+    assert images.parse_build_args(("A=1", "B", "C"), {"B": "env"}) == {"A": "1", "B": "env"}
+
+
+def test_pull_without_registry_is_one_line_saying_the_local_image_is_used() -> None:
+    engine = FakeEngine(images={"cl-busybox": "sha256:1"})
+    engine.fail[("pull_image", "cl-busybox")] = EngineError(
+        'pull cl-busybox: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: '
+        "no such host")
+    with pytest.raises(EngineError) as info:
+        images.pull(proj(), engine, ("tool",), QuietReporter(Null()))  # type: ignore[arg-type]
+    assert info.value.message == (
+        "cannot pull cl-busybox for service 'tool': no registry reachable (Get \"https://registry-1.docker.io"
+        "/v2/\": dial tcp: lookup registry-1.docker.io: no such host); the image exists locally and is used "
+        "as it is")
+    assert images.pull(proj(), engine, ("tool",), QuietReporter(Null()), missing_only=True) == []  # type: ignore[arg-type]
+
+
+def test_push_failure_and_ignore() -> None:
+    engine = FakeEngine()
+    with pytest.raises(EngineError) as info:
+        images.push(proj(), engine, ("tool",), QuietReporter(Null()))  # type: ignore[arg-type]
+    assert info.value.message == ("cannot push cl-busybox for service 'tool': no registry reachable (dial "
+                                  "tcp: lookup registry: no such host)")
+    assert images.push(proj(), engine, (), QuietReporter(Null()), ignore_failures=True) == []  # type: ignore[arg-type]
+    assert engine.calls == ["push_image cl-busybox", "push_image reg/x:1", "push_image cl-busybox"]

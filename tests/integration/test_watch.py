@@ -283,3 +283,34 @@ services:
         compose.write_text(template.format(cmd=cmd, token="t4", port=port))  # fixed: the loop went on
         stack.wait_served(port, "t4")
         assert stack.container("bystander")["Id"] == bystander
+
+
+def test_restart_storm_guard(docker_client: Any, project_name: str, tmp_path: Path) -> None:
+    """Containers writing into their own bind mount: at start-up (ignored as the restart's own echo)
+    and shortly after start (chained restarts, then the mount is no longer watched)."""
+    for d in ("early", "late"):
+        (tmp_path / d).mkdir()
+    (tmp_path / "compose.yaml").write_text("""
+services:
+  early:
+    image: cl-busybox
+    init: true
+    command: ["sh", "-c", "trap 'exit 0' TERM; date >> /data/log; sleep 3600 & wait"]
+    volumes: [./early:/data]
+  late:
+    image: cl-busybox
+    init: true
+    command: ["sh", "-c", "trap 'exit 0' TERM; (sleep 0.5; date >> /data/log) & sleep 3600 & wait"]
+    volumes: [./late:/data]
+""")
+    with WatchedStack(docker_client, tmp_path, project_name) as stack:
+        (tmp_path / "early" / "edit").write_text("by the user")
+        (tmp_path / "late" / "edit").write_text("by the user")
+        wait_until(lambda: bool(stack.problems), "the storm warning", timeout=40)
+        assert stack.problems[0].startswith("warning: service late was restarted 5 times in a row")
+        time.sleep(1.5)
+        late = [line for line in stack.lines if line.startswith("late")]
+        early = [line for line in stack.lines if line.startswith("early")]
+        assert len(late) == 5, stack.lines
+        assert len(early) == 1, stack.lines
+        assert len(stack.problems) == 1

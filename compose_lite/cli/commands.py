@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from compose_lite.cli import exec_cmd, image_cmds, lifecycle_cmds
+from compose_lite.cli import exec_cmd, image_cmds, info_cmds, lifecycle_cmds
 from compose_lite.cli.completion import completion
 from compose_lite.cli.config_cmd import config
 from compose_lite.cli.down_cmd import down
@@ -16,5 +16,5 @@ from compose_lite.cli.watch_cmd import watch
 
 ALL: list[click.Command] = [
     config, down, ps, up, version, watch, completion, logs, *lifecycle_cmds.COMMANDS, *exec_cmd.COMMANDS,
-    *image_cmds.COMMANDS,
+    *image_cmds.COMMANDS, *info_cmds.COMMANDS,
 ]

@@ -340,7 +340,7 @@ class DockerEngine:
 
         def head() -> Any:
             url = self.api._url("/containers/{0}/archive", container_id)
-            return self.api._head(url, params={"path": path})
+            return self.api.head(url, params={"path": path})
 
         res = self._call(f"stat {container_id[:12]}:{path}", head)
         if res.status_code == 404:

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import io
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from compose_lite import app, copy
+from compose_lite.cli.info_cmds import human_size, table
+from compose_lite.engine.fake import FakeEngine
+from compose_lite.errors import ConfigError, NotFoundError
+from compose_lite.model import Project, Service
+from compose_lite.output import QuietReporter
+
+
+class Null:
+    def write(self, _: str) -> int:
+        return 0
+
+
+def running() -> tuple[FakeEngine, object]:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    proj = Project("p", "/w", services={"web": Service("web", image="img")})
+    app.up(proj, engine, app.UpRequest(), QuietReporter(Null()), environ={})  # type: ignore[arg-type]
+    return engine, engine.list_containers("p")[0]
+
+
+def test_parse_endpoint() -> None:
+    assert copy.parse_endpoint("web:/etc/hosts") == copy.Endpoint("/etc/hosts", "web")
+    assert copy.parse_endpoint("./a:b") == copy.Endpoint("./a:b")
+    assert copy.parse_endpoint("/abs/path") == copy.Endpoint("/abs/path")
+    with pytest.raises(ConfigError) as info:
+        copy.parse_endpoint("web:")
+    assert info.value.message == "invalid copy endpoint 'web:': no path after the service"
+    with pytest.raises(ConfigError):
+        copy.check_pair(copy.Endpoint("a", "web"), copy.Endpoint("b", "db"))
+
+
+def test_into_a_directory_keeps_the_name_otherwise_the_destination_names_it(tmp_path: Path) -> None:
+    engine, c = running()
+    src = tmp_path / "conf.txt"
+    src.write_text("x")
+    engine.containers[c.id].files["/etc/app/existing"] = b""  # type: ignore[attr-defined]
+    copy.to_container(engine, c, str(src), "/etc/app")  # type: ignore[arg-type]
+    copy.to_container(engine, c, str(src), "/etc/app/renamed.txt")  # type: ignore[arg-type]
+    files = engine.containers[c.id].files  # type: ignore[attr-defined]
+    assert files["/etc/app/conf.txt"] == b"x" and files["/etc/app/renamed.txt"] == b"x"
+    with pytest.raises(NotFoundError) as info:
+        copy.to_container(engine, c, str(src), "/missing/")  # type: ignore[arg-type]
+    assert info.value.message == "directory /missing/ does not exist in container p-web-1"
+
+
+def test_out_of_the_container(tmp_path: Path) -> None:
+    engine, c = running()
+    files = engine.containers[c.id].files  # type: ignore[attr-defined]
+    files["/srv/dir/a"] = b"deep"
+    files["/srv/f"] = b"flat"
+    copy.from_container(engine, c, "/srv/f", str(tmp_path / "g"))  # type: ignore[arg-type]
+    copy.from_container(engine, c, "/srv/dir", str(tmp_path))  # type: ignore[arg-type]
+    copy.from_container(engine, c, "/srv/dir", str(tmp_path / "renamed"))  # type: ignore[arg-type]
+    assert (tmp_path / "g").read_bytes() == b"flat"
+    assert (tmp_path / "dir" / "a").read_bytes() == b"deep"
+    assert (tmp_path / "renamed" / "a").read_bytes() == b"deep"
+    with pytest.raises(NotFoundError):
+        copy.from_container(engine, c, "/srv/f", str(tmp_path / "nope" / "x"))  # type: ignore[arg-type]
+
+
+def test_host_archive_root_entry_is_renamed(tmp_path: Path) -> None:
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "x").write_text("1")
+    with tarfile.open(fileobj=io.BytesIO(copy.host_archive(str(tmp_path / "d"), "new"))) as tar:
+        assert sorted(tar.getnames()) == ["new", "new/x"]
+
+
+def test_sizes_and_tables_as_docker_prints_them() -> None:
+    assert [human_size(n) for n in (0, 999, 1985472, 1170)] == ["0B", "999B", "1.99MB", "1.17kB"]
+    assert human_size(460 * 1024, binary=True) == "460KiB"
+    assert human_size(23.59 * 1024 ** 3, binary=True) == "23.59GiB"
+    assert table([("NAME", "STATUS"), ("p", "running(1)")]) == (
+        "NAME                STATUS\np                   running(1)\n")

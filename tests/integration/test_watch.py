@@ -314,3 +314,25 @@ services:
         assert len(late) == 5, stack.lines
         assert len(early) == 1, stack.lines
         assert len(stack.problems) == 1
+
+
+def test_sync_into_a_target_that_is_a_symlink_in_the_container(docker_client: Any, project_name: str,
+                                                                tmp_path: Path) -> None:
+    port = free_port()
+    (tmp_path / "www").mkdir()
+    (tmp_path / "compose.yaml").write_text(f"""
+services:
+  web:
+    image: cl-busybox
+    init: true
+    command: ["sh", "-c", "mkdir -p /srv/site; ln -s /srv/site /www; exec httpd -f -p 80 -h /www"]
+    ports: ["127.0.0.1:{port}:80"]
+    develop:
+      watch:
+        - {{path: ./www, action: sync, target: /www}}
+""")
+    with WatchedStack(docker_client, tmp_path, project_name) as stack:
+        (tmp_path / "www" / "index.html").write_text("through the link")
+        stack.wait_served(port, "through the link")
+        assert stack.exec("web", "readlink", "/www")[1].strip() == "/srv/site"
+        assert stack.exec("web", "cat", "/srv/site/index.html")[1] == "through the link"

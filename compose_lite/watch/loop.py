@@ -72,6 +72,7 @@ class WatchLoop:
         self.environ = dict(environ or {})
         self.stats = stats or LatencyStats()
         self.guard = guard or StormGuard()
+        self._guard_lock = threading.Lock()  # a wave's services act in parallel threads
         self.runner = ActionRunner(engine, self.clock, environ=self.environ)
         self.batcher = Batcher(self.clock, quiet=options.quiet, max_wait=options.max_wait,
                                burst_quiet=options.burst_quiet)
@@ -154,14 +155,17 @@ class WatchLoop:
         bind_restart = batch is not None and self._is_bind_restart(action)
         if bind_restart:
             assert batch is not None
-            warning = self.guard.started(action.service, self.clock.monotonic(), batch.opened_at)
+            with self._guard_lock:
+                warning = self.guard.started(action.service, self.clock.monotonic(), batch.opened_at)
+                if warning is not None:
+                    self._set_triggers()
             if warning is not None:
                 self.problem(f"warning: {warning}")
-                self._set_triggers()
         outcome = self.runner.run(action, self.project, cause="initial sync" if batch is None else None)
         now = self.clock.monotonic()
         if bind_restart:
-            self.guard.finished(action.service, now)
+            with self._guard_lock:
+                self.guard.finished(action.service, now)
         if batch is not None and outcome.error is None:
             self.stats.record(action.action.value, now - batch.opened_at)
         return outcome

@@ -83,9 +83,15 @@ def run(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: boo
     session = Session(tty=_tty(no_tty) and not detach, stdin=not detach, detach=detach)
     project = load_project(opts)
     report = reporter(opts)
+
+    def created(name: str) -> None:
+        report.close()  # a live progress display must not draw over the container's terminal
+        if detach:
+            click.echo(name)
+
     try:
         code = oneoff.run(project, open_engine(opts), request, session, report, environ=opts.environ,
-                          created=lambda n: click.echo(n) if detach else None)
+                          created=created)
     finally:
         report.close()
     raise click.exceptions.Exit(code)

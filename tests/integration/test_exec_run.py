@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import time
 from pathlib import Path
 from typing import Any
 
-from tests.integration.cl_helpers import cl, containers, write
+from tests.integration.cl_helpers import CL, cl, containers, write
 
 STACK = """
 services:
@@ -73,3 +74,41 @@ def test_run_one_off_containers(tmp_path: Path, project_name: str, docker_client
     assert name.startswith(f"{project_name}-app-run-")
     ports = containers(docker_client, project_name)[name]["Ports"]
     assert [(p["PrivatePort"], p.get("PublicPort")) for p in ports] == [(80, port)]
+
+
+def run_in_pty(argv: list[str], cwd: Path, answer: bytes, timeout: float = 30) -> tuple[int, bytes]:
+    """Run ``argv`` on a pseudo-terminal, typing ``answer`` once it prints READY."""
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: becomes `cl` with the terminal as stdin/stdout/stderr
+        os.chdir(cwd)
+        os.execvp(argv[0], argv)
+    out, sent = b"", False
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if select.select([fd], [], [], 0.1)[0]:
+            try:
+                data = os.read(fd, 4096)
+            except OSError:  # the terminal closed with the child
+                break
+            if not data:
+                break
+            out += data
+        if not sent and b"READY" in out:
+            os.write(fd, answer)
+            sent = True
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), out
+
+
+def test_exec_and_run_on_a_terminal_get_a_tty(tmp_path: Path, project_name: str) -> None:
+    d = write(tmp_path, STACK.replace("{port}", str(free_port())))
+    cl(project_name, d, "up", "-d", "db")
+    script = "tty; echo READY; read x; echo got-$x; exit 3"
+    for argv in (["exec", "db"], ["run", "--rm", "--no-deps", "db"]):
+        code, out = run_in_pty([*CL, "-p", project_name, *argv, "sh", "-c", script], d, b"hello\r")
+        assert code == 3, out
+        assert b"/dev/pts/" in out and b"got-hello" in out
+        assert b"\x1b" not in out.split(b"/dev/pts/", 1)[1]  # no progress display drawn over the session

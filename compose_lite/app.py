@@ -66,11 +66,14 @@ def ensure_images(project: Project, services: frozenset[str], engine: Engine, re
     """Build or pull what is needed; return (service → image ref, service → image id)."""
     refs: dict[str, str] = {}
     ids: dict[str, str] = {}
+    looked_up: dict[str, str | None] = {}  # services often share an image: one inspect each
     for name in sorted(services):
         svc = project.services[name]
         ref = refs[name] = image_ref(project, svc)
         policy = request.pull or svc.pull_policy or "missing"
-        current = engine.image_id(ref)
+        if ref not in looked_up:
+            looked_up[ref] = engine.image_id(ref)
+        current = looked_up[ref]
         if svc.build is not None and (request.build or policy == "build" or
                                       (current is None and request.build is not False)):
             if request.dry_run:

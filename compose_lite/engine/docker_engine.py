@@ -68,6 +68,9 @@ class DockerEngine:
         self._timeout = timeout
         self._client: Any = None
         self._where = ""
+        if not (host or self._environ.get("DOCKER_HOST", "")).startswith("ssh://") \
+                and not self._environ.get("DOCKER_CONTEXT"):
+            _skip_paramiko_unless_ssh()
 
     def describe(self) -> str:
         base_url, how = resolve_host(self._host_arg, self._environ)
@@ -77,7 +80,6 @@ class DockerEngine:
     def api(self) -> Any:
         if self._client is None:
             base_url, how = resolve_host(self._host_arg, self._environ)
-            _skip_paramiko_unless_ssh(base_url)
             import docker
 
             self._where = f"{base_url} ({how})"
@@ -577,15 +579,15 @@ def _mounts(mounts: tuple[Mount, ...]) -> tuple[list[str], list[Any]]:
     return binds, out
 
 
-def _skip_paramiko_unless_ssh(base_url: str) -> None:
-    """Keep the SDK from importing paramiko (~90 ms) when the host is not ssh://.
+def _skip_paramiko_unless_ssh() -> None:
+    """Keep the SDK from importing paramiko (~90 ms): called only for hosts that are not ssh://.
 
     docker.transport imports its ssh adapter, and with it paramiko, whenever paramiko can be
     imported, although only ssh:// hosts use it.  A ``None`` entry in sys.modules makes that
     import fail fast, which the SDK handles by leaving the ssh adapter out.  One process talks to
     one host, so nothing else in it needs paramiko.
     """
-    if not base_url.startswith("ssh://") and "docker" not in sys.modules:
+    if "docker" not in sys.modules:
         sys.modules.setdefault("paramiko", None)  # type: ignore[arg-type]
 
 

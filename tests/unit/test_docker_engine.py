@@ -67,3 +67,18 @@ def test_unreachable_engine_names_what_was_tried() -> None:
         engine.list_containers("p")
     assert info.value.message == ("cannot reach the Docker Engine at unix:///nonexistent.sock (-H): "
                                   "no such socket")
+
+
+def test_paramiko_is_not_imported_for_a_unix_socket_engine() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from compose_lite.engine.docker_engine import DockerEngine\n"
+        "engine = DockerEngine(environ={'DOCKER_HOST': 'unix:///nonexistent.sock'})\n"
+        "import docker\n"
+        "print(sys.modules.get('paramiko') is None, 'docker.transport.sshconn' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"]

@@ -112,6 +112,8 @@ class _Session:
         if (self.stopping.is_set() or state.status == "restarting"
                 or will_restart(self.project.services[c.service], state.exit_code)):
             return
+        if c.service not in self.shown and c.service != self.options.exit_code_from:
+            return  # only attached containers end the session, as in Compose
         opts = self.options
         if (opts.abort_on_exit or opts.exit_code_from
                 or (opts.abort_on_failure and state.exit_code != 0)):

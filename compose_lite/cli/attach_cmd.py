@@ -26,12 +26,14 @@ _OPTIONS = (
                  help="Restrict attaching to the specified services."),
     click.option("--no-attach", "no_attach_services", multiple=True, metavar="SERVICE",
                  help="Do not attach (stream logs) to the specified services."),
+    click.option("--attach-dependencies", is_flag=True,
+                 help="Automatically attach to log output of dependent services."),
     click.option("--no-log-prefix", is_flag=True, help="Don't print prefix in logs."),
     click.option("--timestamps", is_flag=True, help="Show timestamps."),
     click.option("--no-color", is_flag=True, help="Produce monochrome output."),
 )
 FLAGS = ("abort_on_container_exit", "abort_on_container_failure", "exit_code_from", "attach_services",
-         "no_attach_services", "no_log_prefix", "timestamps", "no_color")
+         "no_attach_services", "attach_dependencies", "no_log_prefix", "timestamps", "no_color")
 
 
 def attach_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -60,10 +62,15 @@ def run_attached(opts: GlobalOptions, project: Project, engine: Engine, containe
     from compose_lite.output import make_reporter
 
     services = sorted(containers)
+    shown = tuple(flags.get("attach_services") or ())
+    ctx = click.get_current_context(silent=True)
+    requested = tuple(ctx.params.get("services") or ()) if ctx is not None else ()
+    if not shown and requested and not flags.get("attach_dependencies"):
+        shown = requested  # as Compose: `up web` shows web's output, not its dependencies'
     options = attach.AttachOptions(
         abort_on_exit=bool(flags.get("abort_on_container_exit")),
         abort_on_failure=bool(flags.get("abort_on_container_failure")),
-        exit_code_from=flags.get("exit_code_from"), attach=tuple(flags.get("attach_services") or ()),
+        exit_code_from=flags.get("exit_code_from"), attach=shown,
         no_attach=tuple(flags.get("no_attach_services") or ()), timestamps=bool(flags.get("timestamps")),
         timeout=timeout, since=since)
     names = [display_name(c) for c in engine.list_containers(project.name)

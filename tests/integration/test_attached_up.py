@@ -163,3 +163,23 @@ services:
             os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 130, err
     assert {c["State"] for c in containers(docker_client, project_name).values()} == {"exited"}
+
+
+def test_named_services_show_only_their_output_unless_attach_dependencies(tmp_path: Path, project_name: str,
+                                                                          docker_client: Any) -> None:
+    d = write(tmp_path, """
+services:
+  db:
+    image: cl-busybox
+    command: ["sh", "-c", "echo db says hi; sleep 0.5; exit 2"]
+  web:
+    image: cl-busybox
+    command: ["sh", "-c", "sleep 1.5; echo web says hi"]
+    depends_on: [db]
+""")
+    done = cl(project_name, d, "up", "--abort-on-container-exit", "web", check=False)
+    assert done.returncode == 0, done.stderr  # db's exit did not abort: only web is attached
+    assert "web-1 | web says hi" in done.stdout.splitlines() and "db says hi" not in done.stdout
+    done = cl(project_name, d, "up", "--attach-dependencies", "--no-log-prefix", "web", check=False)
+    assert done.returncode == 0, done.stderr
+    assert {"db says hi", "web says hi"} <= set(done.stdout.splitlines())

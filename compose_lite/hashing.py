@@ -1,7 +1,7 @@
 """The config hash: which fields shape a container, hashed deterministically; and what changed.
 
 Excluded on purpose: depends_on (ordering only), scale (replica count), profiles (selection),
-build (the resulting image id is compared instead), develop.watch and pull_policy (tooling).
+build (the resulting image id is compared instead), develop.watch, x-cl-watch and pull_policy (tooling).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any
 
 from compose_lite.model import Network, Service, Volume
 
-_EXCLUDED = frozenset({"depends_on", "scale", "profiles", "build", "watch", "pull_policy", "unsupported"})
+_EXCLUDED = frozenset({"depends_on", "scale", "profiles", "build", "watch", "pull_policy", "unsupported",
+                       "watch_bind_mounts"})
 
 
 def service_fields(service: Service) -> dict[str, Any]:

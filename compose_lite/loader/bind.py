@@ -117,8 +117,10 @@ def _check_references(project: Project) -> None:
 def _service(name: str, raw: Mapping[str, Any], wd: str) -> Service:
     path = f"services.{name}"
     deploy = raw.get("deploy") or {}
-    unsupported = [k for k in raw if k not in _HANDLED_KEYS]
+    unsupported = [k for k in raw if k not in _HANDLED_KEYS and not k.startswith("x-")]
     unsupported += [f"deploy.{k}" for k in deploy if k not in _DEPLOY_HANDLED]
+    if (raw.get("healthcheck") or {}).get("start_interval") is not None:
+        unsupported.append("healthcheck.start_interval")  # Engine API 1.44+; the SDK can't send it
     scale = deploy.get("replicas", raw.get("scale"))
     return Service(
         name=name,

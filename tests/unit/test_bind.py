@@ -109,3 +109,13 @@ def test_bad_duration_is_a_config_error() -> None:
     with pytest.raises(ConfigError) as info:
         bind(model, working_dir="/w")
     assert info.value.path == "services.a.stop_grace_period"
+
+
+def test_extension_keys_are_not_unsupported_but_start_interval_is() -> None:
+    model = {"name": "p", "services": {"web": {
+        "image": "x", "x-team": "core", "x-cl-watch": False,
+        "healthcheck": {"test": ["CMD", "true"], "interval": "1s", "start_interval": "200ms"},
+    }}}
+    web = bind(model, working_dir="/proj", config_files=("/proj/compose.yaml",)).services["web"]
+    assert web.unsupported == ("healthcheck.start_interval",)
+    assert web.watch_bind_mounts is False

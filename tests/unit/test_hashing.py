@@ -13,7 +13,7 @@ def test_hash_ignores_key_order() -> None:
 def test_hash_ignores_non_container_fields() -> None:
     base = Service("web", image="x")
     other = Service("web", image="x", depends_on=(DependsOn("db"),), scale=3, profiles=("dev",),
-                    build=Build(context="/c"), pull_policy="always")
+                    build=Build(context="/c"), pull_policy="always", watch_bind_mounts=False)
     assert service_hash(base) == service_hash(other)
 
 

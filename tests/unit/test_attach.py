@@ -137,3 +137,13 @@ def test_incompatible_flags_and_unknown_services() -> None:
     with pytest.raises(ConfigError) as info:
         attach.check(proj, ["db"], attach.AttachOptions(no_attach=("nope",)))
     assert info.value.message == "--no-attach: no such service: nope"
+
+
+def test_abort_flags_are_refused_with_detach() -> None:
+    from click.testing import CliRunner
+
+    from compose_lite.cli import cli
+
+    result = CliRunner().invoke(cli, ["up", "-d", "--abort-on-container-exit"])
+    assert (result.exit_code, result.output) == (
+        15, "error: --abort-on-container-exit and --detach are incompatible\n")

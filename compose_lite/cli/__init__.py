@@ -6,6 +6,7 @@ watchdog) only inside their functions, so `cl --help` stays fast.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -42,10 +43,16 @@ def render_error(err: ComposeLiteError) -> int:
         return err.exit_code
     errors = err.errors if isinstance(err, ConfigErrors) else [err]
     for one in errors:
-        click.echo(f"error: {one}", err=True)
+        click.echo(f"error: {_relative_to_cwd(str(one))}", err=True)
         if one.hint:
             click.echo(f"hint: {one.hint}", err=True)
     return err.exit_code
+
+
+def _relative_to_cwd(text: str) -> str:
+    """Files under the working directory are shown as editors and terminals link them: relative."""
+    cwd = os.getcwd().rstrip("/") + "/"
+    return text[len(cwd):] if cwd != "/" and text.startswith(cwd) else text
 
 
 @click.group(cls=ErrorBoundaryGroup, context_settings=CONTEXT_SETTINGS)

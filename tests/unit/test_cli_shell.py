@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from compose_lite import __version__
@@ -71,3 +73,14 @@ def test_render_error_prints_location_and_hint(capsys: object) -> None:
     )
     assert "Traceback" not in result.output
     assert render_error(ConfigError("x")) == 15
+
+
+
+def test_error_positions_under_the_working_directory_are_shown_relative(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: x\n    enviroment: {}\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["config", "-q"], env={"HOME": str(tmp_path)})
+    assert result.exit_code == 15
+    assert result.stderr.splitlines()[0] == (
+        "error: compose.yaml:4:5: services.web: additional property 'enviroment' is not allowed")

@@ -291,10 +291,31 @@ class DockerEngine:
                        since: float | None = None, until: float | None = None,
                        timestamps: bool = False) -> Iterator[bytes]:
         what = f"logs of {container_id[:12]}"
-        stream = self._call(what, lambda: self.api.logs(
+        api = self.stream_api if follow else self.api
+        stream = self._call(what, lambda: api.logs(
             container_id, stream=True, follow=follow, stdout=True, stderr=True, timestamps=timestamps,
             tail="all" if tail is None else tail, since=since, until=until))
         yield from self._stream(what, stream)
+
+    @property
+    def stream_api(self) -> Any:
+        """A second client with no read timeout, for streams that may stay quiet for long (logs -f,
+        events): the first client's timeout would cut them after that many idle seconds."""
+        client = getattr(self, "_stream_client", None)
+        if client is None:
+            import docker
+
+            base_url, _ = resolve_host(self._host_arg, self._environ)
+            version = self.api.api_version  # negotiated once, by the first client
+            try:
+                # timeout=None means no read timeout (the stubs only know int)
+                client = docker.APIClient(base_url=base_url, version=version,
+                                          timeout=None,  # type: ignore[arg-type]
+                                          use_ssh_client=base_url.startswith("ssh://"))
+            except Exception as err:  # as for the first client
+                raise self._unavailable(err) from None
+            self._stream_client = client
+        return client
 
     def _stream(self, what: str, stream: Iterator[T]) -> Iterator[T]:
         """Iterate an SDK stream with its failures mapped too (they surface while reading)."""
@@ -364,8 +385,8 @@ class DockerEngine:
     def events(self, project: str, *, since: float | None = None,
                until: float | None = None) -> Iterator[EngineEvent]:
         flt = {"label": L.project_filter(project), "type": "container"}
-        stream = self._call("events", lambda: self.api.events(since=since, until=until, filters=flt,
-                                                               decode=True))
+        stream = self._call("events", lambda: self.stream_api.events(since=since, until=until, filters=flt,
+                                                                      decode=True))
         for raw in self._stream("events", stream):
             actor = raw.get("Actor") or {}
             yield EngineEvent(int(raw.get("timeNano") or 0), str(raw.get("Type", "")),

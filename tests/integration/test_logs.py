@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
@@ -71,3 +72,27 @@ def test_logs_follow_picks_up_a_recreated_container(tmp_path: Path, project_name
 def _containers_output(client: Any, project: str) -> str:
     return "".join(client.api.logs(c["Id"]).decode() for c in client.api.containers(
         filters={"label": f"com.docker.compose.project={project}"}))
+
+
+def test_a_quiet_followed_stream_outlives_the_client_timeout(docker_client: Any, project_name: str) -> None:
+    import threading
+
+    from compose_lite.engine.docker_engine import DockerEngine
+
+    api = docker_client.api
+    cid = api.create_container("cl-busybox", ["sh", "-c", "echo one; sleep 2.5; echo two; sleep 30"],
+                               labels={"com.docker.compose.project": project_name},
+                               host_config=api.create_host_config(init=True))["Id"]
+    api.start(cid)
+    engine = DockerEngine(os.environ["DOCKER_HOST"], environ={}, timeout=1)  # requests time out after 1 s
+    got: list[object] = []
+
+    def read() -> None:
+        try:
+            got.extend(engine.container_logs(cid, follow=True))
+        except Exception as err:  # recorded: the assertion below shows it
+            got.append(err)
+
+    threading.Thread(target=read, daemon=True).start()
+    time.sleep(4)
+    assert got == [b"one\n", b"two\n"]

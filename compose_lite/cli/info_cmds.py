@@ -7,6 +7,7 @@ prints what `docker compose` prints (arrays for images/ls, one object per line f
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -287,6 +288,8 @@ def stats(opts: GlobalOptions, services: tuple[str, ...], all_states: bool, fmt:
         samples.clear()
         executor.each(sample, [c.id for c in found if c.state == "running"])
         records = [_stats_record(c, samples.get(c.id), no_trunc) for c in found]
+        if not no_stream and fmt == "table" and sys.stdout.isatty():
+            click.echo("\x1b[2J\x1b[H", nl=False)  # redraw in place, as `docker stats` does
         if fmt == "json":
             click.echo("".join(compact(r) + "\n" for r in records), nl=False)
         else:

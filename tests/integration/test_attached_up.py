@@ -183,3 +183,17 @@ services:
     done = cl(project_name, d, "up", "--attach-dependencies", "--no-log-prefix", "web", check=False)
     assert done.returncode == 0, done.stderr
     assert {"db says hi", "web says hi"} <= set(done.stdout.splitlines())
+
+
+def test_colours_on_request_and_timestamps(tmp_path: Path, project_name: str) -> None:
+    d = write(tmp_path, """
+services:
+  job:
+    image: cl-busybox
+    command: ["sh", "-c", "echo painted"]
+""")
+    coloured = cl(project_name, d, "--ansi", "always", "up", check=False).stdout
+    assert "\x1b[36mjob-1 | \x1b[0mpainted" in coloured.splitlines()
+    plain = cl(project_name, d, "--ansi", "always", "up", "--no-color", "--timestamps", check=False).stdout
+    stamped = [ln for ln in plain.splitlines() if ln.endswith(" painted")]
+    assert "\x1b" not in plain and stamped and stamped[-1].startswith("job-1 | 20")

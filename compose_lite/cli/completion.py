@@ -44,7 +44,10 @@ def _service_names(opts: object) -> list[str]:
 @click.argument("shell", type=click.Choice(SHELLS))
 @click.pass_context
 def completion(ctx: click.Context, shell: str) -> None:
-    """Print the shell completion script (e.g. `eval "$(cl completion bash)"`)."""
+    """Print the shell completion script for bash, zsh or fish.
+
+    Load it with `eval "$(cl completion bash)"` (or `_CL_COMPLETE=bash_source cl`).
+    """
     from click.shell_completion import get_completion_class
 
     cls = get_completion_class(shell)

@@ -33,7 +33,10 @@ def _tty(no_tty: bool) -> bool:
 @click.pass_obj
 def exec_(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: bool, env: tuple[str, ...],
           index: int, privileged: bool, no_tty: bool, user: str | None, workdir: str | None) -> None:
-    """Execute a command in a running container (its exit code is ours)."""
+    """Execute a command in a running container.
+
+    The command's exit code is cl's.
+    """
     from compose_lite import oneoff
     from compose_lite.cli.project import load_project, open_engine
     from compose_lite.engine.base import Session
@@ -70,7 +73,10 @@ def run(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: boo
         env: tuple[str, ...], labels: tuple[str, ...], name: str | None, no_deps: bool,
         publish: tuple[str, ...], remove: bool, service_ports: bool, no_tty: bool, user: str | None,
         volumes: tuple[str, ...], workdir: str | None) -> None:
-    """Run a one-off command on a service (its exit code is ours)."""
+    """Run a one-off command on a service.
+
+    The command's exit code is cl's.
+    """
     from compose_lite import oneoff
     from compose_lite.cli.project import load_project, open_engine, reporter
     from compose_lite.engine.base import Session

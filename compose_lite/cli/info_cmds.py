@@ -159,7 +159,10 @@ def port(opts: GlobalOptions, service: str, private_port: int, protocol: str, in
 @click.option("--filter", "filters", multiple=True, metavar="name=VALUE", help="Filter output (name=...).")
 @click.pass_obj
 def ls(opts: GlobalOptions, all_states: bool, fmt: str, quiet: bool, filters: tuple[str, ...]) -> None:
-    """List running compose projects (every project on the engine, found by label)."""
+    """List running compose projects.
+
+    Every project on the engine, found by its containers' labels.
+    """
     from compose_lite import labels as L
     from compose_lite.cli.project import open_engine
 
@@ -230,7 +233,10 @@ def _nano_text(nanos: int) -> str:
 @click.option("--down-project", is_flag=True, help="Drops project when the first container stops.")
 @click.pass_obj
 def wait(opts: GlobalOptions, services: tuple[str, ...], down_project: bool) -> None:
-    """Block until containers of all (or specified) services stop; the last one's exit code is ours."""
+    """Block until containers of all (or specified) services stop.
+
+    The exit code of the last one to stop is cl's.
+    """
     import threading
 
     from compose_lite import app

@@ -68,3 +68,14 @@ def wait_for_json(url: str, predicate: object, timeout: float = 30) -> object:
             pass
         time.sleep(0.1)
     raise AssertionError(f"{url} never satisfied the condition within {timeout}s; last answer: {last!r}")
+
+
+def wait_for_line(log: Path, needle: str, timeout: float = 30) -> str:
+    """The first line of a log file holding needle (bounded wait)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for line in log.read_text().splitlines():
+            if needle in line:
+                return line
+        time.sleep(0.1)
+    raise AssertionError(f"{needle!r} never appeared in {log}:\n{log.read_text()}")

@@ -7,10 +7,9 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from tests.integration.samples import cl, copy_sample, free_port, http, wait_for_json
+from tests.integration.samples import cl, copy_sample, free_port, http, wait_for_json, wait_for_line
 
 
 def test_webapp_up_writes_and_reads_the_database_and_keeps_data(tmp_path: Path, project_name: str) -> None:
@@ -48,23 +47,13 @@ def test_webapp_backend_edit_is_served_by_the_watch_loop(tmp_path: Path, project
                                    cwd=app, env=env, stdout=sink, stderr=subprocess.STDOUT)
     try:
         assert wait_for_json(hello, lambda body: True) == {"message": "hello from the backend"}
-        _wait_for_text(log, "Watching")
+        wait_for_line(log, "Watching")
         server = app / "backend" / "app" / "server.py"
         server.write_text(server.read_text().replace("hello from the backend", "hello, edited"))
         assert wait_for_json(hello, lambda body: body == {"message": "hello, edited"}, timeout=60)
-        line = _wait_for_text(log, "restarted")
+        line = wait_for_line(log, "restarted")
     finally:
         watcher.send_signal(signal.SIGINT)
         watcher.wait(timeout=30)
     assert line.startswith("backend") and "1 file changed" in line and "synced 1" in line, line
 
-
-def _wait_for_text(log: Path, needle: str, timeout: float = 30) -> str:
-    """The first line of the log holding needle (bounded wait)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for line in log.read_text().splitlines():
-            if needle in line:
-                return line
-        time.sleep(0.1)
-    raise AssertionError(f"{needle!r} never appeared in the watch output:\n{log.read_text()}")

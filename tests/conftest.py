@@ -6,6 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI runs the same examples every time (a failure there is reproducible, never a dice roll);
+# locally hypothesis keeps exploring new ones.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 # The SDK would otherwise follow a Docker CLI context to some other engine.
 os.environ.setdefault("DOCKER_HOST", "unix:///var/run/docker.sock")

@@ -6,7 +6,7 @@ No click and no docker here: the CLI passes a bound project, an Engine and a Rep
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from compose_lite import executor, graph
@@ -196,12 +196,3 @@ def ps(project: Project, engine: Engine, *, all_states: bool = False, services: 
         found = [c for c in found if c.state in status]
     return sorted(found, key=lambda c: (c.service, c.number, c.name))
 
-
-def stop(engine: Engine, container_ids: list[str], timeout: int | None) -> None:
-    """Stop containers (attached ``up`` after Ctrl-C), in parallel."""
-    executor.each(lambda cid: engine.stop_container(cid, timeout), container_ids)
-
-
-def follow(engine: Engine, targets: list[tuple[str, str]], write: Callable[[str, bytes], None]) -> None:
-    """Attached ``up``: stream each (name, id)'s output until every stream ends (Ctrl-C interrupts)."""
-    executor.follow_logs(engine, targets, write)

@@ -290,21 +290,3 @@ def each(action: Callable[[str], None], items: list[str], limit: int = DEFAULT_L
     for future in futures:
         future.result()
 
-
-def follow_logs(engine: Engine, targets: list[tuple[str, str]], write: Callable[[str, bytes], None]) -> None:
-    """Stream each (name, container id)'s output to ``write`` until every stream has ended.
-
-    The main thread only waits (in short slices, so Ctrl-C is delivered promptly).
-    """
-    def pump(name: str, cid: str) -> None:
-        for chunk in engine.follow_logs(cid):
-            write(name, chunk)
-
-    pool = ThreadPoolExecutor(max_workers=max(1, len(targets)), thread_name_prefix="cl-logs")
-    futures = [pool.submit(pump, name, cid) for name, cid in targets]
-    try:
-        while futures:
-            _, pending = wait(futures, timeout=0.2)
-            futures = list(pending)
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)

@@ -259,11 +259,6 @@ class DockerEngine:
                               health_log=str(probes[-1].get("Output", "")).strip() if probes else "",
                               error=str(state.get("Error") or ""))
 
-    def follow_logs(self, container_id: str) -> Iterator[bytes]:
-        stream = self._call(f"logs of {container_id[:12]}", lambda: self.api.logs(
-            container_id, stream=True, follow=True, stdout=True, stderr=True, tail=0))
-        yield from stream
-
     def restart_container(self, container_id: str, timeout: int | None) -> None:
         kwargs = {} if timeout is None else {"timeout": timeout}
         self._call(f"restart container {container_id[:12]}", lambda: self.api.restart(container_id, **kwargs))

@@ -193,9 +193,6 @@ class FakeEngine:
         return ContainerState(status=c.state, health=health if c.state == "running" else None,
                               exit_code=c.exit_code)
 
-    def follow_logs(self, container_id: str) -> Iterator[bytes]:
-        yield from self.logs.get(self._get(container_id).name, [])
-
     def restart_container(self, container_id: str, timeout: int | None) -> None:
         c = self._get(container_id)
         self._record("restart_container", c.name)

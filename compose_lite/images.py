@@ -52,7 +52,7 @@ def build(project: Project, engine: Engine, request: BuildRequest, output: Calla
                        pull=svc.build.pull or request.pull, args={**svc.build.args, **request.build_args})
         ref = app.image_ref(project, svc)
         reporter.event("Image", ref, "Building")
-        engine.build_image_streamed(ref, spec, {L.PROJECT: project.name, L.SERVICE: name}, output)
+        engine.build_image(ref, spec, {L.PROJECT: project.name, L.SERVICE: name}, output)
         reporter.event("Image", ref, "Built", done=True)
         built.append(ref)
     return built

@@ -93,6 +93,7 @@ class Build:
     extra_hosts: tuple[str, ...] = ()
     no_cache: bool = False
     pull: bool = False
+    tags: tuple[str, ...] = ()  # more names for the built image
 
 
 @dataclass(frozen=True)

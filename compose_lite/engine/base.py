@@ -154,7 +154,10 @@ class Engine(Protocol):
 
     def pull_image(self, ref: str) -> str: ...
 
-    def build_image(self, tag: str, build: Build, labels: Mapping[str, str]) -> str: ...
+    def build_image(self, tag: str, build: Build, labels: Mapping[str, str],
+                    output: Callable[[str], None] | None = None) -> str:
+        """Build ``tag`` (and the build's extra ``tags``); each builder output line goes to ``output``."""
+        ...
 
     def remove_image(self, ref: str) -> None: ...
 
@@ -226,11 +229,6 @@ class Engine(Protocol):
     def image_info(self, ref: str) -> ImageInfo | None: ...
 
     def push_image(self, ref: str) -> None: ...
-
-    def build_image_streamed(self, tag: str, build: Build, labels: Mapping[str, str],
-                             output: Callable[[str], None]) -> str:
-        """Like ``build_image``, handing each line of the builder's output to ``output``."""
-        ...
 
     def exec_attached(self, container_id: str, command: Sequence[str], session: Session, *,
                       user: str | None = None, workdir: str | None = None,

@@ -187,7 +187,8 @@ class DockerEngine:
             raise EngineError(f"pull {ref}: the engine reports success but the image is missing")
         return image
 
-    def build_image(self, tag: str, build: Build, labels: Mapping[str, str]) -> str:
+    def build_image(self, tag: str, build: Build, labels: Mapping[str, str],
+                    output: Callable[[str], None] | None = None) -> str:
         def run() -> str:
             kwargs: dict[str, Any] = {
                 "path": build.context, "tag": tag, "rm": True, "decode": True, "buildargs": dict(build.args),
@@ -201,15 +202,23 @@ class DockerEngine:
             elif build.dockerfile:
                 kwargs["dockerfile"] = build.dockerfile
             image = ""
-            output: list[str] = []
+            recent: list[str] = []  # the last lines, shown with an error
             for event in self.api.build(**kwargs):
                 if "error" in event:
-                    tail = "".join(output[-5:]).strip()
-                    detail = f"\n{tail}" if tail else ""
-                    raise EngineError(f"build {tag}: {event['error'].strip()}{detail}")
-                output.append(str(event.get("stream", "")))
+                    tail = "".join(recent[-5:]).strip()
+                    detail = f"\n{tail}" if tail and output is None else ""
+                    raise EngineError(f"build {tag}: {str(event['error']).strip()}{detail}")
+                line = str(event.get("stream") or "")
+                if line:
+                    recent.append(line)
+                    if output is not None:
+                        output(line)
                 image = str((event.get("aux") or {}).get("ID") or image)
-            return image or str(self.api.inspect_image(tag)["Id"])
+            image = image or str(self.api.inspect_image(tag)["Id"])
+            for extra in build.tags:
+                repo, extra_tag = _split_ref(extra)
+                self.api.tag(image, repo, extra_tag)
+            return image
 
         return self._call(f"build {tag}", run)
 
@@ -406,31 +415,6 @@ class DockerEngine:
                     raise EngineError(f"push {ref}: {event['error']}")
 
         self._call(f"push {ref}", push)
-
-    def build_image_streamed(self, tag: str, build: Build, labels: Mapping[str, str],
-                             output: Callable[[str], None]) -> str:
-        def run() -> str:
-            kwargs: dict[str, Any] = {
-                "path": build.context, "tag": tag, "rm": True, "decode": True, "buildargs": dict(build.args),
-                "target": build.target, "labels": {**build.labels, **labels}, "network_mode": build.network,
-                "shmsize": build.shm_size, "nocache": build.no_cache, "pull": build.pull,
-                "extra_hosts": dict(h.split(":", 1) for h in build.extra_hosts) or None,
-            }
-            if build.dockerfile_inline is not None:
-                kwargs["fileobj"], kwargs["custom_context"] = _inline_context(build), True
-                del kwargs["path"]
-            elif build.dockerfile:
-                kwargs["dockerfile"] = build.dockerfile
-            image = ""
-            for event in self.api.build(**kwargs):
-                if "error" in event:
-                    raise EngineError(f"build {tag}: {str(event['error']).strip()}")
-                if event.get("stream"):
-                    output(str(event["stream"]))
-                image = str((event.get("aux") or {}).get("ID") or image)
-            return image or str(self.api.inspect_image(tag)["Id"])
-
-        return self._call(f"build {tag}", run)
 
     def exec_attached(self, container_id: str, command: Sequence[str], session: Session, *,
                       user: str | None = None, workdir: str | None = None,

@@ -58,6 +58,7 @@ class FakeEngine:
     states: dict[str, list[ContainerState]] = field(default_factory=dict)
     logs: dict[str, list[bytes]] = field(default_factory=dict)
     exec_results: dict[str, ExecResult] = field(default_factory=dict)  # container name → result
+    built: dict[str, Build] = field(default_factory=dict)  # what build_image was asked to build
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -136,10 +137,16 @@ class FakeEngine:
         self.images[ref] = f"sha256:{ref}"
         return self.images[ref]
 
-    def build_image(self, tag: str, build: Build, labels: Mapping[str, str]) -> str:
+    def build_image(self, tag: str, build: Build, labels: Mapping[str, str],
+                    output: Callable[[str], None] | None = None) -> str:
         self._record("build_image", tag)
-        self.images[tag] = f"sha256:built-{tag}-{next(self._ids)}"
-        return self.images[tag]
+        if output is not None:
+            output(f"Step 1/1 : FROM {tag}-base\n")
+        self.built[tag] = build
+        image = self.images[tag] = f"sha256:built-{tag}-{next(self._ids)}"
+        for extra in build.tags:
+            self.images[extra] = image
+        return image
 
     def remove_image(self, ref: str) -> None:
         self._record("remove_image", ref)
@@ -309,14 +316,6 @@ class FakeEngine:
     def push_image(self, ref: str) -> None:
         self._record("push_image", ref)
         raise EngineError(f"push {ref}: dial tcp: lookup registry: no such host")
-
-    def build_image_streamed(self, tag: str, build: Build, labels: Mapping[str, str],
-                             output: Callable[[str], None]) -> str:
-        output(f"Step 1/1 : FROM {tag}-base\n")
-        self.built[tag] = build
-        return self.build_image(tag, build, labels)
-
-    built: dict[str, Build] = field(default_factory=dict)  # what build_image_streamed was asked to build
 
     def exec_attached(self, container_id: str, command: Sequence[str], session: Session, *,
                       user: str | None = None, workdir: str | None = None,

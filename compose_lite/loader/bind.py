@@ -422,7 +422,7 @@ def _build(raw: Any, wd: str) -> Build:
         target=_opt_str(raw.get("target")), labels=_str_map(raw.get("labels")),
         network=_opt_str(raw.get("network")), shm_size=_bytes(raw.get("shm_size"), "build.shm_size"),
         extra_hosts=_extra_hosts(raw.get("extra_hosts")), no_cache=bool(raw.get("no_cache", False)),
-        pull=bool(raw.get("pull", False)))
+        pull=bool(raw.get("pull", False)), tags=tuple(_str_list(raw.get("tags"))))
 
 
 def _watch(raw: Mapping[str, Any], wd: str) -> WatchRule:

@@ -16,12 +16,13 @@ CMD ["cat", "/greeting"]
 
 def test_build_then_up_uses_the_built_image(tmp_path: Path, project_name: str, docker_client: Any) -> None:
     (tmp_path / "Dockerfile").write_text(DOCKERFILE)
-    d = write(tmp_path, """
+    d = write(tmp_path, f"""
 services:
   app:
     build:
       context: .
-      args: {GREETING: from-file}
+      args: {{GREETING: from-file}}
+      tags: ["{project_name}-extra:v1"]
   inline:
     build:
       context: .
@@ -33,6 +34,8 @@ services:
     assert "Step 1/" in done.stderr and f"Successfully tagged {project_name}-app:latest" in done.stderr
     assert done.stdout == ""
     labels = docker_client.api.inspect_image(f"{project_name}-app")["Config"]["Labels"]
+    extra = docker_client.api.inspect_image(f"{project_name}-extra:v1")
+    assert extra["Id"] == docker_client.api.inspect_image(f"{project_name}-app")["Id"]
     assert labels["com.docker.compose.project"] == project_name
     quiet = cl(project_name, d, "build", "-q", "--no-cache")
     assert (quiet.stdout, quiet.stderr) == ("", "")

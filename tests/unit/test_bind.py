@@ -119,3 +119,9 @@ def test_extension_keys_are_not_unsupported_but_start_interval_is() -> None:
     web = bind(model, working_dir="/proj", config_files=("/proj/compose.yaml",)).services["web"]
     assert web.unsupported == ("healthcheck.start_interval",)
     assert web.watch_bind_mounts is False
+
+
+def test_build_tags_are_bound() -> None:
+    model = {"name": "p", "services": {"web": {"build": {"context": ".", "tags": ["web:1", "web:latest"]}}}}
+    web = bind(model, working_dir="/proj", config_files=("/proj/compose.yaml",)).services["web"]
+    assert web.build is not None and web.build.tags == ("web:1", "web:latest")

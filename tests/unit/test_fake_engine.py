@@ -71,3 +71,13 @@ def test_put_archive_and_rm_exec_track_files() -> None:
     assert engine.calls[-3:] == [
         "put_archive p-a-1:/", "exec_run p-a-1: rm -rf /app", "restart_container p-a-1",
     ]
+
+
+def test_build_streams_output_and_applies_extra_tags() -> None:
+    from compose_lite.model import Build
+
+    engine = FakeEngine()
+    lines: list[str] = []
+    image = engine.build_image("p-app", Build("/ctx", tags=("p-app:v1", "mirror/app:1")), {}, lines.append)
+    assert lines == ["Step 1/1 : FROM p-app-base\n"]
+    assert engine.images["p-app:v1"] == engine.images["mirror/app:1"] == image

@@ -60,6 +60,10 @@ class ConfigError(ComposeLiteError):
     exit_code = 15  # same as Docker Compose v2 for invalid configuration
 
 
+class NoConfigFileError(ConfigError):
+    """No Compose file was given or found (some commands can then work from labels alone)."""
+
+
 class ConfigErrors(ConfigError):
     """Several configuration errors found in one run, best first."""
 

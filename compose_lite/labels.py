@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 
 from compose_lite import __version__
-from compose_lite.model import DependsOn
+from compose_lite.model import Condition, DependsOn
 
 PREFIX = "com.docker.compose."
 PROJECT = PREFIX + "project"
@@ -54,6 +54,20 @@ def depends_on_value(deps: tuple[DependsOn, ...]) -> str:
     """``db:service_healthy:false,cache:service_started:true`` — Compose's format, sorted by service."""
     return ",".join(f"{d.service}:{d.condition.value}:{str(d.restart).lower()}"
                     for d in sorted(deps, key=lambda d: d.service))
+
+
+def parse_depends_on(value: str) -> tuple[DependsOn, ...]:
+    """``db:service_healthy:false,cache:service_started:true`` → DependsOn entries."""
+    found = []
+    for item in filter(None, value.split(",")):
+        service, _, rest = item.partition(":")
+        condition, _, restart = rest.partition(":")
+        try:
+            cond = Condition(condition)
+        except ValueError:
+            cond = Condition.STARTED
+        found.append(DependsOn(service, cond, restart=restart == "true"))
+    return tuple(found)
 
 
 def container_labels(*, project: str, service: str, number: int, working_dir: str, real_dir: str,

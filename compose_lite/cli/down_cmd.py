@@ -22,10 +22,11 @@ def down(opts: GlobalOptions, volumes: bool, rmi: str | None, remove_orphans: bo
     from compose_lite import app
     from compose_lite.cli.project import load_project, open_engine, reporter
 
-    project = load_project(opts)
+    engine = open_engine(opts)
+    project = load_project(opts, engine=engine)
     report = reporter(opts)
     try:
-        app.down(project, open_engine(opts), app.DownRequest(remove_orphans, volumes, rmi, timeout), report,
+        app.down(project, engine, app.DownRequest(remove_orphans, volumes, rmi, timeout), report,
                  environ=opts.environ)
     finally:
         report.close()

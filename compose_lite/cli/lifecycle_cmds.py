@@ -21,13 +21,16 @@ services_argument = click.argument("services", nargs=-1, shell_complete=complete
 timeout_option = click.option("-t", "--timeout", type=int, help="Specify a shutdown timeout in seconds.")
 
 
-def _with_project(opts: GlobalOptions, action: Callable[[Project, Engine, Reporter], None]) -> None:
+def _with_project(opts: GlobalOptions, action: Callable[[Project, Engine, Reporter], None], *,
+                  from_labels: bool = True) -> None:
+    """Load the project (or, for commands on existing containers, rebuild it from labels) and act."""
     from compose_lite.cli.project import load_project, open_engine, reporter
 
-    project = load_project(opts)
+    engine = open_engine(opts)
+    project = load_project(opts, engine=engine if from_labels else None)
     report = reporter(opts)
     try:
-        action(project, open_engine(opts), report)
+        action(project, engine, report)
     finally:
         report.close()
 
@@ -153,7 +156,7 @@ def create(opts: GlobalOptions, services: tuple[str, ...], build: bool | None, f
         counts[name] = int(count)
     request = app.UpRequest(services=services, no_start=True, build=build, force_recreate=force_recreate,
                             no_recreate=no_recreate, pull=pull, remove_orphans=remove_orphans, scale=counts)
-    _with_project(opts, lambda p, e, r: _create(p, e, r, request, opts))
+    _with_project(opts, lambda p, e, r: _create(p, e, r, request, opts), from_labels=False)
 
 
 def _create(project: Project, engine: Engine, report: Reporter, request: object, opts: GlobalOptions) -> None:

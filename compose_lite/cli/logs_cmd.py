@@ -77,10 +77,10 @@ def logs(opts: GlobalOptions, services: tuple[str, ...], follow: bool, tail: str
         follow=follow, tail=None if tail in ("all", "-1") else int(tail), timestamps=timestamps,
         since=logs_.parse_time(since, now=now, option="--since") if since else None,
         until=logs_.parse_time(until, now=now, option="--until") if until else None)
-    project = load_project(opts)
+    engine = open_engine(opts)
+    project = load_project(opts, engine=engine)
     if services:
         app.select_services(project, services, with_deps=False)  # unknown names are errors
-    engine = open_engine(opts)
     names = [logs_.display_name(c) for c in engine.list_containers(project.name)
              if not c.oneoff and (not services or c.service in services)]
     printer = LogPrinter(project.services, colour=use_colour(opts, no_color, sys.stdout),

@@ -9,22 +9,39 @@ from typing import TYPE_CHECKING
 import click
 
 from compose_lite.cli.context import GlobalOptions
+from compose_lite.errors import NoConfigFileError
 
 if TYPE_CHECKING:
+    from compose_lite.engine.base import Engine
     from compose_lite.engine.docker_engine import DockerEngine
     from compose_lite.model import Project
     from compose_lite.output import Reporter
 
 
-def load_project(opts: GlobalOptions) -> Project:
-    """The bound project; loader warnings are printed here (stderr), errors raised."""
+def load_project(opts: GlobalOptions, *, engine: Engine | None = None) -> Project:
+    """The bound project; loader warnings are printed here (stderr), errors raised.
+
+    Given an ``engine``, a project named by -p / COMPOSE_PROJECT_NAME with no Compose file around
+    is rebuilt from its labels, as Docker Compose does for down, ps, logs, stop and friends.
+    """
     from compose_lite.loader.bind import bind
     from compose_lite.loader.pipeline import LoadRequest, load
 
-    loaded = load(LoadRequest(
-        files=opts.files, project_name=opts.project_name, project_directory=opts.project_directory,
-        env_files=opts.env_files, profiles=opts.profiles, environ=dict(opts.environ), cwd=os.getcwd(),
-        stdin=sys.stdin.read))
+    try:
+        loaded = load(LoadRequest(
+            files=opts.files, project_name=opts.project_name, project_directory=opts.project_directory,
+            env_files=opts.env_files, profiles=opts.profiles, environ=dict(opts.environ), cwd=os.getcwd(),
+            stdin=sys.stdin.read))
+    except NoConfigFileError:
+        name = opts.project_name or opts.environ.get("COMPOSE_PROJECT_NAME")
+        if engine is None or not name or opts.files:
+            raise
+        from compose_lite.labelled_project import project_from_labels
+
+        found = project_from_labels(name, engine)
+        if found is None:
+            raise
+        return found
     for warning in loaded.warnings:
         click.echo(f"warning: {warning}", err=True)
     return bind(loaded.model, working_dir=loaded.working_dir, config_files=tuple(loaded.config_files),

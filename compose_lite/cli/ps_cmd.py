@@ -32,8 +32,9 @@ def ps(opts: GlobalOptions, services: tuple[str, ...], all_states: bool, only_se
     from compose_lite import app
     from compose_lite.cli.project import load_project, open_engine
 
-    project = load_project(opts)
-    found = app.ps(project, open_engine(opts), all_states=all_states, services=services, status=status)
+    engine = open_engine(opts)
+    project = load_project(opts, engine=engine)
+    found = app.ps(project, engine, all_states=all_states, services=services, status=status)
     if quiet:
         click.echo("".join(f"{c.id}\n" for c in found), nl=False)
     elif only_services:

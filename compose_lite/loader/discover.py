@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from compose_lite.errors import ConfigError
+from compose_lite.errors import ConfigError, NoConfigFileError
 from compose_lite.loader.dotenv import read_dotenv
 
 DEFAULT_FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
@@ -187,7 +187,7 @@ def _config_paths(
             return [main] if override is None else [main, override]
         parent = os.path.dirname(directory)
         if parent == directory:
-            raise ConfigError(
+            raise NoConfigFileError(
                 "no configuration file provided: not found",
                 hint=f"run from a directory with one of {', '.join(DEFAULT_FILE_NAMES)}, or pass -f FILE",
             )

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from compose_lite import labels as L
+from compose_lite.engine.base import ContainerSpec
+from compose_lite.engine.fake import FakeEngine
+from compose_lite.labelled_project import project_from_labels
+from compose_lite.model import Condition, DependsOn, Network, Service, Volume
+
+
+def _container(engine: FakeEngine, service: str, number: int, depends_on: str = "") -> None:
+    labels = {L.PROJECT: "shop", L.SERVICE: service, L.NUMBER: str(number), L.ONEOFF: "False",
+              L.IMAGE: f"img-{service}", L.DEPENDS_ON: depends_on, L.WORKING_DIR: "/srv/shop"}
+    engine.create_container(ContainerSpec(f"shop-{service}-{number}", Service(service), number,
+                                          f"img-{service}", labels))
+
+
+def test_services_dependencies_networks_and_volumes_come_from_labels() -> None:
+    engine = FakeEngine(images={"img-web": "sha256:1", "img-db": "sha256:2"})
+    _container(engine, "db", 1)
+    _container(engine, "web", 1, "db:service_healthy:true,gone:service_started:false")
+    _container(engine, "web", 2, "db:service_healthy:true")
+    engine.networks["shop_back"] = {L.PROJECT: "shop", L.NETWORK: "back"}
+    engine.volumes["shop_data"] = {L.PROJECT: "shop", L.VOLUME: "data"}
+
+    project = project_from_labels("shop", engine)
+
+    assert project is not None
+    assert project.working_dir == "/srv/shop"
+    assert sorted(project.services) == ["db", "web"]
+    assert project.services["web"].image == "img-web"
+    # the dependency on a service with no containers left is dropped: nothing to order against
+    assert project.services["web"].depends_on == (DependsOn("db", Condition.HEALTHY, restart=True),)
+    assert project.networks == {"back": Network("back", "shop_back")}
+    assert project.volumes == {"data": Volume("data", "shop_data")}
+
+
+def test_nothing_labelled_means_no_project() -> None:
+    assert project_from_labels("absent", FakeEngine()) is None
+
+
+def test_depends_on_label_round_trip() -> None:
+    deps = (DependsOn("a", Condition.COMPLETED, restart=False), DependsOn("b", Condition.STARTED, restart=True))
+    assert L.parse_depends_on(L.depends_on_value(deps)) == deps

@@ -39,5 +39,6 @@ def test_nothing_labelled_means_no_project() -> None:
 
 
 def test_depends_on_label_round_trip() -> None:
-    deps = (DependsOn("a", Condition.COMPLETED, restart=False), DependsOn("b", Condition.STARTED, restart=True))
+    deps = (DependsOn("a", Condition.COMPLETED, restart=False),
+            DependsOn("b", Condition.STARTED, restart=True))
     assert L.parse_depends_on(L.depends_on_value(deps)) == deps

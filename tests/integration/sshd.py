@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.integration.cl_helpers import free_port, wait_until
 
 
 @dataclass(frozen=True)
@@ -22,20 +23,9 @@ class SshEndpoint:
     env: dict[str, str]  # environment with the ssh wrapper first on PATH
 
 
-def _free_port() -> int:
+def _listening(port: int) -> bool:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_for_port(port: int, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise TimeoutError(f"sshd did not listen on 127.0.0.1:{port} within {timeout}s")
+        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 @contextmanager
@@ -46,7 +36,7 @@ def running_sshd(workdir: Path) -> Iterator[SshEndpoint]:
     for path in (key, host_key):
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(path)], check=True)
     (workdir / "authorized_keys").write_text(Path(f"{key}.pub").read_text())
-    port = _free_port()
+    port = free_port()
     sshd_config = workdir / "sshd_config"
     sshd_config.write_text(
         f"ListenAddress 127.0.0.1\nPort {port}\nHostKey {host_key}\n"
@@ -68,7 +58,7 @@ def running_sshd(workdir: Path) -> Iterator[SshEndpoint]:
     proc = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", str(sshd_config)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        _wait_for_port(port, timeout=10)
+        wait_until(lambda: _listening(port), f"sshd listening on 127.0.0.1:{port}", timeout=10)
         env = dict(os.environ)
         env["PATH"] = f"{bin_dir}:{env.get('PATH', '/usr/bin:/bin')}"
         yield SshEndpoint(host_url=f"ssh://root@127.0.0.1:{port}", env=env)

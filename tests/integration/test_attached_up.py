@@ -9,21 +9,21 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.integration.cl_helpers import cl, containers, spawn, write
+from tests.integration.cl_helpers import cl, containers, spawned, wait_until, write
 
 SERVER = ('["sh", "-c", "trap \'exit 0\' TERM; echo {name} ready; while true; do sleep 0.2; done"]')
 
 
 def wait_for(proc: subprocess.Popen[str], client: Any, project: str, count: int, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def started() -> bool:
         found = containers(client, project)
         if len(found) == count and all(c["State"] == "running" for c in found.values()):
-            time.sleep(0.5)  # let the session attach its readers
-            return
+            return True
         assert proc.poll() is None, proc.communicate()
-        time.sleep(0.1)
-    raise AssertionError("containers did not start")
+        return False
+
+    wait_until(started, f"{count} running containers", timeout, interval=0.1)
+    time.sleep(0.5)  # let the session attach its readers
 
 
 def test_exit_code_from_and_aligned_plain_output(tmp_path: Path, project_name: str,
@@ -61,15 +61,11 @@ services:
     restart: always
     command: ["sh", "-c", "echo crashing; sleep 0.3; exit 1"]
 """)
-    proc = spawn(project_name, d, "up", "--abort-on-container-failure")
-    try:
+    with spawned(project_name, d, "up", "--abort-on-container-failure") as proc:
         time.sleep(5)  # the flaky service crashes and is restarted several times meanwhile
         assert proc.poll() is None, proc.communicate()
         os.killpg(proc.pid, signal.SIGINT)
         out, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 130, err
     assert out.count("flaky-1 exited with code 1") >= 2, out
     assert out.count("flaky-1  | crashing") >= 2, out
@@ -103,14 +99,10 @@ services:
     command: {SERVER.format(name="web")}
     depends_on: [db]
 """)
-    proc = spawn(project_name, d, "up")
-    try:
+    with spawned(project_name, d, "up") as proc:
         wait_for(proc, docker_client, project_name, 2)
         os.killpg(proc.pid, signal.SIGINT)
         out, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 130, err
     assert "Gracefully stopping... (press Ctrl+C again to force)" in err
     assert err.index(f"Container {project_name}-web-1  Stopped") < err.index(
@@ -127,8 +119,7 @@ services:
     command: ["sleep", "300"]   # PID 1 without a TERM handler: SIGTERM is ignored
     stop_grace_period: 60s
 """)
-    proc = spawn(project_name, d, "up")
-    try:
+    with spawned(project_name, d, "up") as proc:
         wait_for(proc, docker_client, project_name, 1)
         os.killpg(proc.pid, signal.SIGINT)
         time.sleep(1.0)
@@ -137,9 +128,6 @@ services:
         os.killpg(proc.pid, signal.SIGINT)
         _, err = proc.communicate(timeout=30)
         took = time.monotonic() - began
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 130, err
     assert took < 5, took
     assert "Killing..." in err
@@ -153,14 +141,10 @@ services:
     image: cl-busybox
     command: {SERVER.format(name="web")}
 """)
-    proc = spawn(project_name, d, "up")
-    try:
+    with spawned(project_name, d, "up") as proc:
         wait_for(proc, docker_client, project_name, 1)
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 130, err
     assert {c["State"] for c in containers(docker_client, project_name).values()} == {"exited"}
 

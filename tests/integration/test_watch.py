@@ -7,27 +7,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.integration.watch_support import HTTPD, WatchedStack, fetch, free_port, wait_until
-
-
-def sync_project(tmp_path: Path, port: int, action: str = "sync") -> Path:
-    (tmp_path / "www").mkdir()
-    (tmp_path / "www" / "index.html").write_text("v1")
-    (tmp_path / "compose.yaml").write_text(f"""
-services:
-  web:
-    image: cl-busybox
-    init: true
-    command: {HTTPD.format(prep="")}
-    ports: ["127.0.0.1:{port}:80"]
-    develop:
-      watch:
-        - path: ./www
-          action: {action}
-          target: /www
-          initial_sync: true
-""")
-    return tmp_path
+from tests.integration.cl_helpers import fetch, free_port, wait_until
+from tests.integration.watch_support import HTTPD, WatchedStack, sync_project
 
 
 def test_sync_serves_new_content_without_restart(docker_client: Any, project_name: str,

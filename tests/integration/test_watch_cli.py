@@ -2,39 +2,27 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from tests.integration.watch_support import HTTPD, fetch, free_port, wait_until
+from tests.integration.cl_helpers import fetch, free_port, spawn, wait_until
+from tests.integration.watch_support import sync_project
 
 
 def project(tmp_path: Path, port: int) -> Path:
-    (tmp_path / "www").mkdir()
-    (tmp_path / "www" / "index.html").write_text("v1")
-    (tmp_path / "api").mkdir()
-    (tmp_path / "compose.yaml").write_text(f"""
-services:
-  web:
-    image: cl-busybox
-    init: true
-    command: {HTTPD.format(prep="")}
-    ports: ["127.0.0.1:{port}:80"]
-    develop:
-      watch:
-        - {{path: ./www, action: sync, target: /www, initial_sync: true}}
-""")
-    return tmp_path
+    wd = sync_project(tmp_path, port)
+    (wd / "api").mkdir()
+    return wd
 
 
-def start(project_name: str, wd: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "compose_lite", "-p", project_name, "--progress", "plain", *args],
-        cwd=wd, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def initial_sync_then_an_edit_served(port: int, wd: Path) -> None:
+    wait_until(lambda: fetch(port) == "v1", "the initial sync served", timeout=30)
+    time.sleep(0.2)
+    (wd / "www" / "index.html").write_text("v2")
+    wait_until(lambda: fetch(port) == "v2", "the change served")
 
 
 def interrupt(proc: subprocess.Popen[str]) -> tuple[int, str]:
@@ -51,12 +39,9 @@ def interrupt(proc: subprocess.Popen[str]) -> tuple[int, str]:
 def test_cl_watch_until_ctrl_c(docker_client: Any, project_name: str, tmp_path: Path) -> None:
     port = free_port()
     wd = project(tmp_path, port)
-    proc = start(project_name, wd, "watch", "--stats", "--debounce", "30ms")
+    proc = spawn(project_name, wd, "watch", "--stats", "--debounce", "30ms")
     try:
-        wait_until(lambda: fetch(port) == "v1", "the initial sync served", timeout=30)
-        time.sleep(0.2)
-        (wd / "www" / "index.html").write_text("v2")
-        wait_until(lambda: fetch(port) == "v2", "the change served")
+        initial_sync_then_an_edit_served(port, wd)
     finally:
         code, err = interrupt(proc)
     assert code == 0, err
@@ -75,12 +60,9 @@ def test_up_watch_attached_ctrl_c_stops_the_stack(docker_client: Any, project_na
                                                    tmp_path: Path) -> None:
     port = free_port()
     wd = project(tmp_path, port)
-    proc = start(project_name, wd, "up", "--watch")
+    proc = spawn(project_name, wd, "up", "--watch")
     try:
-        wait_until(lambda: fetch(port) == "v1", "the initial sync served", timeout=30)
-        time.sleep(0.2)
-        (wd / "www" / "index.html").write_text("v2")
-        wait_until(lambda: fetch(port) == "v2", "the change served")
+        initial_sync_then_an_edit_served(port, wd)
     finally:
         code, err = interrupt(proc)
     assert code == 130, err

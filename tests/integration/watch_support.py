@@ -1,15 +1,10 @@
 """Helpers for the watch integration tests: a project in a temp dir, `up` and the loop in-process,
-HTTP probes on 127.0.0.1 only, and bounded waits everywhere."""
+probed over HTTP on 127.0.0.1 with the bounded waits of cl_helpers."""
 
 from __future__ import annotations
 
 import os
-import socket
 import threading
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +15,7 @@ from compose_lite.loader.pipeline import LoadRequest, load
 from compose_lite.model import Project
 from compose_lite.watch.actions import SilentReporter
 from compose_lite.watch.loop import LoopOptions, WatchLoop
+from tests.integration.cl_helpers import fetch, wait_until, write
 
 WAIT = 20.0  # upper bound of every wait; the expected cases take well under a second or two
 
@@ -27,33 +23,30 @@ WAIT = 20.0  # upper bound of every wait; the expected cases take well under a s
 HTTPD = '["sh", "-c", "mkdir -p /www; {prep} exec httpd -f -p 80 -h /www"]'
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def fetch(port: int, path: str = "/index.html") -> str | None:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=0.5) as r:
-            return str(r.read().decode())
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return None
-
-
-def wait_until(check: Callable[[], bool], what: str, timeout: float = WAIT) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
-
-
 def load_project(workdir: Path, name: str) -> Project:
     loaded = load(LoadRequest(cwd=str(workdir), project_name=name, environ=dict(os.environ)))
     return bind(loaded.model, working_dir=loaded.working_dir, config_files=tuple(loaded.config_files),
                 environment=loaded.environment)
+
+
+def sync_project(tmp_path: Path, port: int, action: str = "sync") -> Path:
+    """web serving ./www (index.html: "v1") on the port, ./www watched with action (initial sync on)."""
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "index.html").write_text("v1")
+    return write(tmp_path, f"""
+services:
+  web:
+    image: cl-busybox
+    init: true
+    command: {HTTPD.format(prep="")}
+    ports: ["127.0.0.1:{port}:80"]
+    develop:
+      watch:
+        - path: ./www
+          action: {action}
+          target: /www
+          initial_sync: true
+""")
 
 
 class WatchedStack:
@@ -99,8 +92,8 @@ class WatchedStack:
 
     def wait_served(self, port: int, text: str, path: str = "/index.html") -> None:
         wait_until(lambda: fetch(port, path) == text,
-                   f"{text!r} served at {path} (problems: {self.problems})")
+                   lambda: f"{text!r} served at {path} (problems: {self.problems})", timeout=WAIT)
 
     def wait_lines(self, count: int) -> None:
         wait_until(lambda: len(self.lines) + len(self.problems) >= count,
-                   f"{count} watch lines (have {self.lines}, problems {self.problems})")
+                   lambda: f"{count} watch lines (have {self.lines}, problems {self.problems})", timeout=WAIT)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import socket
 import time
 from pathlib import Path
 from typing import Any
 
-from tests.integration.cl_helpers import CL, cl, containers, write
+from tests.integration.cl_helpers import cl, cl_argv, containers, free_port, write
 
 STACK = """
 services:
@@ -24,12 +23,6 @@ services:
     depends_on: [db]
     ports: ["127.0.0.1:{port}:80"]
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_exec_exit_code_and_options(tmp_path: Path, project_name: str) -> None:
@@ -108,7 +101,8 @@ def test_exec_and_run_on_a_terminal_get_a_tty(tmp_path: Path, project_name: str)
     cl(project_name, d, "up", "-d", "db")
     script = "tty; echo READY; read x; echo got-$x; exit 3"
     for argv in (["exec", "db"], ["run", "--rm", "--no-deps", "db"]):
-        code, out = run_in_pty([*CL, "-p", project_name, *argv, "sh", "-c", script], d, b"hello\r")
+        code, out = run_in_pty(cl_argv(project_name, *argv, "sh", "-c", script, progress=None), d,
+                               b"hello\r")
         assert code == 3, out
         assert b"/dev/pts/" in out and b"got-hello" in out
         assert b"\x1b" not in out.split(b"/dev/pts/", 1)[1]  # no progress display drawn over the session

@@ -5,18 +5,10 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import time
 from pathlib import Path
 
-from tests.integration.cl_helpers import cl, spawn, write
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
+from tests.integration.cl_helpers import cl, free_port, spawned, write
 
 STACK = """
 services:
@@ -78,16 +70,12 @@ def test_info_commands(tmp_path: Path, project_name: str) -> None:
 def test_events_json(tmp_path: Path, project_name: str) -> None:
     d = write(tmp_path, STACK.replace("{port}", str(free_port())))
     cl(project_name, d, "up", "-d", "web")
-    watcher = spawn(project_name, d, "events", "--json")
-    try:
+    with spawned(project_name, d, "events", "--json") as watcher:
         time.sleep(1.0)
         cl(project_name, d, "restart", "-t", "1", "web")
         time.sleep(0.5)
         os.killpg(watcher.pid, signal.SIGINT)
         out, _ = watcher.communicate(timeout=10)
-    finally:
-        if watcher.poll() is None:
-            watcher.kill()
     events = [json.loads(ln) for ln in out.splitlines()]
     assert {"kill", "die", "stop", "start"} <= {e["action"] for e in events}, out
     first = events[0]

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.integration.cl_helpers import cl, spawn, write
+from tests.integration.cl_helpers import cl, containers, spawned, wait_until, write
 
 STACK = """
 services:
@@ -49,20 +49,15 @@ def test_logs_follow_picks_up_a_recreated_container(tmp_path: Path, project_name
     d = write(tmp_path, STACK.replace("longer-name", "other").replace('"echo first; echo second; echo third"',
                                                                        '"echo done"'))
     cl(project_name, d, "up", "-d", "web")
-    follower = spawn(project_name, d, "logs", "-f", "web")
-    try:
+    with spawned(project_name, d, "logs", "-f", "web") as follower:
         time.sleep(1.0)
         (d / ".env").write_text("MARK=two\n")  # a changed environment: web is recreated
         cl(project_name, d, "up", "-d", "web")
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and "two" not in _containers_output(docker_client, project_name):
-            time.sleep(0.2)
+        wait_until(lambda: "two" in _containers_output(docker_client, project_name),
+                   "the recreated web's output", timeout=15, interval=0.2)
         time.sleep(1.5)  # at least two polls of the follower
         docker_client.api.stop(f"{project_name}-web-1", timeout=2)
         out, err = follower.communicate(timeout=20)
-    finally:
-        if follower.poll() is None:
-            follower.kill()
     assert follower.returncode == 0, err
     lines = out.splitlines()
     assert "web-1 | out-one" in lines and "web-1 | out-two" in lines, out
@@ -70,8 +65,8 @@ def test_logs_follow_picks_up_a_recreated_container(tmp_path: Path, project_name
 
 
 def _containers_output(client: Any, project: str) -> str:
-    return "".join(client.api.logs(c["Id"]).decode() for c in client.api.containers(
-        filters={"label": f"com.docker.compose.project={project}"}))
+    running = containers(client, project, include_stopped=False).values()
+    return "".join(client.api.logs(c["Id"]).decode() for c in running)
 
 
 def test_a_quiet_followed_stream_outlives_the_client_timeout(docker_client: Any, project_name: str) -> None:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.integration.cl_helpers import cl, containers, spawn, write
 
 STACK = """
 services:
@@ -38,13 +38,8 @@ volumes:
 EXPECTED = {"db-1", "api-1", "api-2", "web-1"}
 
 
-def command(project: str, *args: str) -> list[str]:
-    return [sys.executable, "-m", "compose_lite", "-p", project, "--progress", "quiet", *args]
-
-
 def state(client: Any, project: str) -> dict[str, dict[str, Any]]:
-    found = client.api.containers(all=True, filters={"label": f"com.docker.compose.project={project}"})
-    return {c["Names"][0].lstrip("/").removeprefix(f"{project}-"): c for c in found}
+    return {name.removeprefix(f"{project}-"): c for name, c in containers(client, project).items()}
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
@@ -52,21 +47,19 @@ def test_killed_up_converges_on_the_next_run(docker_client: Any, project_name: s
                                              seed: int) -> None:
     rng = random.Random(seed)
     p = project_name
-    compose = tmp_path / "compose.yaml"
-    compose.write_text(STACK.replace("GENERATION", "0"))
-    subprocess.run(command(p, "up", "-d", "--wait"), cwd=tmp_path, check=True, timeout=120)
+    write(tmp_path, STACK.replace("GENERATION", "0"))
+    cl(p, tmp_path, "up", "-d", "--wait", progress="quiet")
     exec_id = docker_client.api.exec_create(f"{p}-db-1", ["sh", "-c", "echo precious > /data/f"])
     docker_client.api.exec_start(exec_id)
     for generation in (1, 2):
         # A config change forces recreates, so the kill can land between create, stop, remove and rename.
-        compose.write_text(STACK.replace("GENERATION", str(generation)))
-        victim = subprocess.Popen(command(p, "up", "-d"), cwd=tmp_path, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL, env=dict(os.environ))
+        write(tmp_path, STACK.replace("GENERATION", str(generation)))
+        victim = spawn(p, tmp_path, "up", "-d", progress="quiet", stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.3, 1.6))
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=30)
-    done = subprocess.run(command(p, "up", "-d", "--wait"), cwd=tmp_path, capture_output=True, text=True,
-                          timeout=120)
+    done = cl(p, tmp_path, "up", "-d", "--wait", progress="quiet", check=False)
     assert done.returncode == 0, done.stderr
     now = state(docker_client, p)
     assert set(now) == EXPECTED
@@ -76,6 +69,5 @@ def test_killed_up_converges_on_the_next_run(docker_client: Any, project_name: s
         assert "GEN=2" in env
     exec_id = docker_client.api.exec_create(f"{p}-db-1", ["cat", "/data/f"])
     assert docker_client.api.exec_start(exec_id).decode().strip() == "precious"
-    again = subprocess.run(command(p, "up", "-d", "--dry-run"), cwd=tmp_path, capture_output=True, text=True,
-                           timeout=60)
+    again = cl(p, tmp_path, "up", "-d", "--dry-run", progress="quiet", timeout=60, check=False)
     assert [line for line in again.stdout.splitlines() if not line.startswith(("keep", "wait"))] == []

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
+
+from tests.integration.cl_helpers import cl, write
 
 STACK = """
 services:
@@ -24,13 +23,6 @@ volumes:
 """
 
 
-def cl(project: str, workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([sys.executable, "-m", "compose_lite", "-p", project, "--progress", "plain", *args],
-                          cwd=workdir, env=dict(os.environ), capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done
-
-
 def test_down_keeps_named_and_external_volumes_until_v(docker_client: Any, project_name: str,
                                                         tmp_path: Path) -> None:
     p = project_name
@@ -38,7 +30,7 @@ def test_down_keeps_named_and_external_volumes_until_v(docker_client: Any, proje
     docker_client.api.create_network(ext_net)
     docker_client.api.create_volume(ext_vol)
     try:
-        (tmp_path / "compose.yaml").write_text(STACK.replace("EXTNET", ext_net).replace("EXTVOL", ext_vol))
+        write(tmp_path, STACK.replace("EXTNET", ext_net).replace("EXTVOL", ext_vol))
         cl(p, tmp_path, "up", "-d")
         cl(p, tmp_path, "down", "-t", "1")
         flt = {"label": f"com.docker.compose.project={p}"}

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from tests.integration.cl_helpers import cl, containers, write
 
 STACK = """
 services:
@@ -39,32 +39,12 @@ volumes:
 """
 
 
-def cl(project: str, workdir: Path, *args: str, env: dict[str, str] | None = None,
-       check: bool = True) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([sys.executable, "-m", "compose_lite", "-p", project, "--progress", "plain", *args],
-                          cwd=workdir, env={**os.environ, **(env or {})}, capture_output=True, text=True,
-                          timeout=120)
-    if check and done.returncode != 0:
-        raise AssertionError(f"cl {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
-    return done
-
-
-def write(tmp_path: Path, text: str = STACK) -> Path:
-    (tmp_path / "compose.yaml").write_text(text)
-    return tmp_path
-
-
-def containers(client: Any, project: str) -> dict[str, Any]:
-    found = client.api.containers(all=True, filters={"label": f"com.docker.compose.project={project}"})
-    return {c["Names"][0].lstrip("/"): c for c in found}
-
-
 def started_at(client: Any, name: str) -> str:
     return str(client.api.inspect_container(name)["State"]["StartedAt"])
 
 
 def test_health_gated_stack_comes_up_in_order(docker_client: Any, project_name: str, tmp_path: Path) -> None:
-    wd = write(tmp_path)
+    wd = write(tmp_path, STACK)
     cl(project_name, wd, "up", "-d", "--wait")
     p = project_name
     assert set(containers(docker_client, p)) == {f"{p}-db-1", f"{p}-migrate-1", f"{p}-backend-1",
@@ -111,7 +91,7 @@ def test_second_up_changes_nothing(docker_client: Any, project_name: str, tmp_pa
 
 def test_env_change_recreates_only_that_service_and_data_survives(
         docker_client: Any, project_name: str, tmp_path: Path) -> None:
-    wd = write(tmp_path)
+    wd = write(tmp_path, STACK)
     p = project_name
     cl(p, wd, "up", "-d", "--wait")
     exec_id = docker_client.api.exec_create(f"{p}-db-1", ["sh", "-c", "echo keep > /data/f"])
@@ -180,7 +160,7 @@ def test_wait_timeout_returns_after_about_that_long(project_name: str, tmp_path:
 
 
 def test_docker_compose_sees_our_containers(project_name: str, tmp_path: Path) -> None:
-    wd = write(tmp_path)
+    wd = write(tmp_path, STACK)
     cl(project_name, wd, "up", "-d", "--wait")
     listed = subprocess.run(["docker", "compose", "-p", project_name, "ps", "-a", "--format", "json"],
                             capture_output=True, text=True, timeout=60, check=True)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
-from tests.integration.samples import cl, copy_sample, free_port, http, wait_for_line
+from tests.integration.cl_helpers import cl, fetch, free_port, spawn, wait_for_line, wait_until
+from tests.integration.samples import copy_sample
 
 SERVICES = {  # service → (port variable, file edited)
     "sync": ("SYNC_PORT", "sync/html/index.html"),
@@ -21,17 +19,9 @@ SERVICES = {  # service → (port variable, file edited)
 
 
 def _served(port: int, text: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    body = b""
-    while time.monotonic() < deadline:
-        try:
-            status, body = http("GET", f"http://127.0.0.1:{port}/", timeout=2)
-            if status == 200 and text.encode() in body:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"port {port} never served {text!r}; last body {body!r}")
+    wait_until(lambda: text in (fetch(port, "/", timeout=2) or ""),
+               lambda: f"port {port} to serve {text!r}; it serves {fetch(port, '/', timeout=2)!r}", timeout,
+               interval=0.1)
 
 
 def _container(docker_client: Any, project: str, service: str) -> dict[str, Any]:
@@ -42,13 +32,13 @@ def _container(docker_client: Any, project: str, service: str) -> dict[str, Any]
 def test_every_watch_action_of_the_sample(tmp_path: Path, project_name: str, docker_client: Any) -> None:
     app = copy_sample("hot-reload", tmp_path)
     ports = {svc: free_port() for svc in SERVICES}
-    env = {**os.environ, **{SERVICES[svc][0]: str(port) for svc, port in ports.items()}}
-    cl("-p", project_name, "up", "-d", "--wait", "--build", cwd=app, env=env)
+    env = {SERVICES[svc][0]: str(port) for svc, port in ports.items()}
+    cl(project_name, app, "up", "-d", "--wait", "--build", env=env, timeout=180, progress=None)
     before = {svc: _container(docker_client, project_name, svc) for svc in SERVICES}
     log = tmp_path / "watch.log"
     with log.open("w") as sink:
-        watcher = subprocess.Popen([sys.executable, "-m", "compose_lite", "-p", project_name, "watch"],
-                                   cwd=app, env=env, stdout=sink, stderr=subprocess.STDOUT)
+        watcher = spawn(project_name, app, "watch", env=env, progress=None, stdout=sink,
+                        stderr=subprocess.STDOUT)
     try:
         wait_for_line(log, "Watching")
         for svc, (_, rel) in SERVICES.items():

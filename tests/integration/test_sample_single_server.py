@@ -3,29 +3,27 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
-from tests.integration.samples import cl, copy_sample, free_port, http, wait_for_json
+from tests.integration.cl_helpers import cl, free_port, http, wait_for_json, wait_until
+from tests.integration.samples import copy_sample
 from tests.integration.sshd import running_sshd
 
 
-def _restarted(docker_client: Any, name: str, timeout: float = 20) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        info: dict[str, Any] = docker_client.api.inspect_container(name)
-        if info["RestartCount"] >= 1 and info["State"]["Running"]:
-            return info
-        time.sleep(0.2)
-    raise AssertionError(f"{name} was not restarted by its restart policy within {timeout}s")
+def _restarted(docker_client: Any, name: str, timeout: float = 20) -> None:
+    def restarted() -> bool:
+        info = docker_client.api.inspect_container(name)
+        return bool(info["RestartCount"] >= 1 and info["State"]["Running"])
+
+    wait_until(restarted, f"{name} restarted by its restart policy", timeout, interval=0.2)
 
 
 def test_single_server_deploy_heals_itself(tmp_path: Path, project_name: str, docker_client: Any) -> None:
     app = copy_sample("single-server", tmp_path)
     port = free_port()
     env = {"APP_PORT": str(port)}
-    cl("-p", project_name, "up", "-d", "--wait", "--build", cwd=app, env=env)
+    cl(project_name, app, "up", "-d", "--wait", "--build", env=env, timeout=180, progress=None)
 
     assert json.loads(http("GET", f"http://127.0.0.1:{port}/")[1]) == {"visits": 1}
     assert http("GET", f"http://127.0.0.1:{port}/admin")[0] == 401
@@ -49,12 +47,14 @@ def test_single_server_deploy_through_ssh(tmp_path: Path, project_name: str) -> 
     port = free_port()
     with running_sshd(tmp_path / "ssh") as endpoint:
         env = {**endpoint.env, "APP_PORT": str(port)}
-        host = ["-H", endpoint.host_url, "-p", project_name]
-        cl(*host, "up", "-d", "--wait", "--build", cwd=app, env=env)
+        host = ("-H", endpoint.host_url)
+        cl(project_name, app, *host, "up", "-d", "--wait", "--build", env=env, timeout=180, progress=None)
         rows = [json.loads(line) for line in
-                cl(*host, "ps", "--format", "json", cwd=app, env=env).stdout.splitlines()]
+                cl(project_name, app, *host, "ps", "--format", "json", env=env, timeout=180,
+                   progress=None).stdout.splitlines()]
         services = sorted((r["Service"], r["State"]) for r in rows)
         assert services == [("app", "running"), ("heartbeat", "running")]
         assert json.loads(http("GET", f"http://127.0.0.1:{port}/")[1]) == {"visits": 1}
-        cl(*host, "down", "-v", cwd=app, env=env)
-        assert cl(*host, "ps", "-a", "-q", cwd=app, env=env).stdout.strip() == ""
+        cl(project_name, app, *host, "down", "-v", env=env, timeout=180, progress=None)
+        assert cl(project_name, app, *host, "ps", "-a", "-q", env=env, timeout=180,
+                  progress=None).stdout.strip() == ""

@@ -181,7 +181,12 @@ class _Runner:
             self._start_id(op.rename_to, cid)
 
     def _start(self, op: Operation) -> None:
-        assert op.container is not None
+        if op.container is None:  # created earlier in this run, ahead of its dependencies' conditions
+            assert op.service is not None
+            with self._lock:
+                cid = self._ids[op.service][op.target]
+            self._start_id(op.target, cid)
+            return
         self._rename(op)
         self._record(op, op.container.id)
         self._start_id(op.target, op.container.id)

@@ -58,10 +58,12 @@ def test_cold_plan(engine: FakeEngine) -> None:
 create network p_default
 create volume p_data
 create p-db-1
-wait for db: service_healthy
 create p-back-1
+create p-front-1
+wait for db: service_healthy
+start p-back-1
 wait for back: service_started
-create p-front-1"""
+start p-front-1"""
 
 
 def test_no_change_keeps_everything(engine: FakeEngine) -> None:

@@ -20,7 +20,20 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 
 class ErrorBoundaryGroup(click.Group):
-    """Renders library errors as ``error:``/``hint:`` lines; tracebacks only with --debug."""
+    """Renders library errors as ``error:``/``hint:`` lines; tracebacks only with --debug.
+
+    Commands are loaded lazily from ``commands.COMMANDS``: a run imports only its own command.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from compose_lite.cli import commands
+
+        return sorted(set(self.commands) | set(commands.COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from compose_lite.cli import commands
+
+        return self.commands.get(cmd_name) or commands.load(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -89,17 +102,6 @@ def cli(ctx: click.Context, files: tuple[str, ...], project_name: str | None, pr
         env_files=env_files, profiles=profiles, ansi=ansi, progress=progress, host=host,
         debug=debug, verbose=verbose,
     )
-
-
-def _register_commands() -> None:
-    # Imported here, after `cli` exists: command modules import helpers from this package.
-    from compose_lite.cli import commands
-
-    for command in commands.ALL:
-        cli.add_command(command)
-
-
-_register_commands()
 
 
 def main() -> None:

@@ -84,3 +84,26 @@ def test_error_positions_under_the_working_directory_are_shown_relative(
     assert result.exit_code == 15
     assert result.stderr.splitlines()[0] == (
         "error: compose.yaml:4:5: services.web: additional property 'enviroment' is not allowed")
+
+
+def test_every_registered_command_loads_under_its_name() -> None:
+    from compose_lite.cli import commands
+
+    for name in commands.COMMANDS:
+        command = commands.load(name)
+        assert command is not None and command.name == name
+    assert commands.load("frobnicate") is None
+
+
+def test_a_command_run_imports_only_its_own_module(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: x\n")
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['cl', 'config', '-q']\n"
+        "try:\n    runpy.run_module('compose_lite', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('compose_lite.cli.') and m.endswith('_cmd')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True,
+                         env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}, check=True)
+    assert out.stdout.strip() == "['compose_lite.cli.config_cmd']"

@@ -420,11 +420,31 @@ TRANSFORMS: dict[str, Converter] = {
     "secrets.*": _maybe_external,
     "configs.*": _maybe_external,
 }
-_TABLE = [(tuple(p.split(".")), fn) for p, fn in TRANSFORMS.items()]
+
+_Entry = tuple[int, tuple[str, ...], Converter]  # (table order, pattern, converter)
 
 
-def _match(pattern: tuple[str, ...], path: tuple[str, ...]) -> bool:
-    return len(pattern) == len(path) and all(p in ("*", k) for p, k in zip(pattern, path, strict=True))
+def _index(table: dict[str, Converter]) -> dict[tuple[int, str], list[_Entry]]:
+    """Patterns bucketed by (length, last part): each node is checked against a handful, not all."""
+    buckets: dict[tuple[int, str], list[_Entry]] = {}
+    for order, (text, fn) in enumerate(table.items()):
+        pattern = tuple(text.split("."))
+        buckets.setdefault((len(pattern), pattern[-1]), []).append((order, pattern, fn))
+    return buckets
+
+
+_BUCKETS = _index(TRANSFORMS)
+
+
+def _converter(path: tuple[str, ...]) -> Converter | None:
+    """The first TRANSFORMS entry (in table order) whose pattern matches ``path``."""
+    if not path:
+        return None
+    candidates = _BUCKETS.get((len(path), path[-1]), []) + _BUCKETS.get((len(path), "*"), [])
+    for _, pattern, fn in sorted(candidates, key=lambda entry: entry[0]):
+        if all(p in ("*", k) for p, k in zip(pattern, path, strict=True)):
+            return fn
+    return None
 
 
 def _dotted(path: tuple[str, ...]) -> str:
@@ -457,17 +477,14 @@ def _walk(node: Any, path: tuple[str, ...], errors: list[ConfigError], position_
         return node
     if isinstance(node, Override):
         return Override(_walk(node.value, path, errors, position_of))
-    for pattern, fn in _TABLE:
-        if _match(pattern, path):
-            try:
-                node = fn(node)
-            except (ValueError, TypeError, AttributeError) as err:
-                source = tuple(int(p) if p.isdigit() else p for p in path)
-                errors.append(
-                    ConfigError(_reason(err, node), path=_dotted(path), position=position_of(source))
-                )
-                return node
-            break
+    fn = _converter(path)
+    if fn is not None:
+        try:
+            node = fn(node)
+        except (ValueError, TypeError, AttributeError) as err:
+            source = tuple(int(p) if p.isdigit() else p for p in path)
+            errors.append(ConfigError(_reason(err, node), path=_dotted(path), position=position_of(source)))
+            return node
     if isinstance(node, dict):
         return {k: _walk(v, (*path, str(k)), errors, position_of) for k, v in node.items()}
     if isinstance(node, list):

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from compose_lite.errors import ConfigError, Position
@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from jsonschema import Draft7Validator
     from jsonschema.exceptions import ValidationError
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "compose.schema.json"
+SCHEMA_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "schemas",
+                           "compose.schema.json")
 
 PathKey = tuple[str | int, ...]
 
@@ -50,7 +51,8 @@ def _validator() -> Draft7Validator:
     # compiled once per process, on the first validation (never for `cl --help`).
     from jsonschema import Draft7Validator
 
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    with open(SCHEMA_PATH, encoding="utf-8") as handle:
+        schema = json.load(handle)
     return Draft7Validator(_inline_refs(schema))
 
 

@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from compose_lite import __version__
@@ -22,7 +21,7 @@ from compose_lite.loader.schema import SCHEMA_PATH
 MAX_ENTRIES = 1024
 
 
-def cache_dir(environ: Mapping[str, str]) -> Path | None:
+def cache_dir(environ: Mapping[str, str]) -> str | None:
     """Where entries live; None (no caching) when disabled or no usable home exists."""
     if environ.get("CL_NO_CACHE"):
         return None
@@ -31,35 +30,37 @@ def cache_dir(environ: Mapping[str, str]) -> Path | None:
     )
     if not base or not os.path.isdir(os.path.dirname(base.rstrip("/")) or "/"):
         return None
-    return Path(base) / "compose-lite" / "schema-valid"
+    return os.path.join(base, "compose-lite", "schema-valid")
 
 
 def _key(tree: Any) -> str:
     digest = hashlib.sha256(__version__.encode())
-    digest.update(SCHEMA_PATH.read_bytes())
+    with open(SCHEMA_PATH, "rb") as schema:
+        digest.update(schema.read())
     digest.update(json.dumps(tree, sort_keys=True, default=repr, ensure_ascii=False).encode())
     return digest.hexdigest()
 
 
-def is_known_valid(directory: Path | None, tree: Any) -> bool:
+def is_known_valid(directory: str | os.PathLike[str] | None, tree: Any) -> bool:
     if directory is None:
         return False
     try:
-        return (directory / _key(tree)).exists()
+        return os.path.exists(os.path.join(directory, _key(tree)))
     except OSError:
         return False
 
 
-def remember_valid(directory: Path | None, tree: Any) -> None:
+def remember_valid(directory: str | os.PathLike[str] | None, tree: Any) -> None:
     if directory is None:
         return
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        (directory / _key(tree)).touch()
-        entries = list(directory.iterdir())
+        os.makedirs(directory, exist_ok=True)
+        with open(os.path.join(directory, _key(tree)), "w"):
+            pass
+        entries = [os.path.join(directory, name) for name in os.listdir(directory)]
         if len(entries) > MAX_ENTRIES:  # keep the newest half
-            entries.sort(key=lambda p: p.stat().st_mtime)
+            entries.sort(key=os.path.getmtime)
             for old in entries[: len(entries) // 2]:
-                old.unlink(missing_ok=True)
+                os.remove(old)
     except OSError:
         return

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -35,12 +36,12 @@ def service(**keys: Any) -> dict[str, Any]:
 
 
 def test_schema_is_valid_draft7() -> None:
-    schema = json.loads(SCHEMA_PATH.read_text())
+    schema = json.loads(Path(SCHEMA_PATH).read_text())
     jsonschema.Draft7Validator.check_schema(schema)
 
 
 def test_every_ref_points_at_a_definition() -> None:
-    text = SCHEMA_PATH.read_text()
+    text = Path(SCHEMA_PATH).read_text()
     schema = json.loads(text)
     refs = {part.split('"')[0] for part in text.split('"$ref": "#/definitions/')[1:]}
     assert refs <= set(schema["definitions"])
@@ -169,7 +170,7 @@ SPEC_BUILD_KEYS = [
 
 
 def test_schema_knows_every_compose_service_and_build_key() -> None:
-    definitions = json.loads(SCHEMA_PATH.read_text())["definitions"]
+    definitions = json.loads(Path(SCHEMA_PATH).read_text())["definitions"]
     assert set(SPEC_SERVICE_KEYS) <= set(definitions["service"]["properties"])
     assert set(SPEC_BUILD_KEYS) <= set(definitions["build"]["anyOf"][1]["properties"])
 

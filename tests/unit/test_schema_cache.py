@@ -21,7 +21,7 @@ def test_disabled_or_homeless_means_no_cache(tmp_path: Path) -> None:
     assert schema_cache.cache_dir({"CL_NO_CACHE": "1", "HOME": str(tmp_path)}) is None
     assert schema_cache.cache_dir({"HOME": str(tmp_path / "missing")}) is None
     assert schema_cache.cache_dir({}) is None
-    expected = tmp_path / ".cache" / "compose-lite" / "schema-valid"
+    expected = str(tmp_path / ".cache" / "compose-lite" / "schema-valid")
     assert schema_cache.cache_dir({"HOME": str(tmp_path)}) == expected
 
 

@@ -56,7 +56,7 @@ def scenario_config(orch: str, env: dict[str, str]) -> dict[str, float]:
 
 def scenario_up(orch: str, env: dict[str, str]) -> dict[str, float]:
     out: dict[str, float] = {}
-    tag = "cl" if orch.split()[-1] == "cl" else "ref"
+    tag = "cl" if os.path.basename(shlex.split(orch)[-1]) == "cl" else "ref"
     for wl in ("web3", "fan30"):
         project = f"clbench-{tag}-{wl}"
         timed(compose_argv(orch, project, wl, "down", "-v", "-t", "2"), env, check=False)
@@ -71,7 +71,8 @@ SCENARIOS: dict[str, Scenario] = {"cli": scenario_cli, "config": scenario_config
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("scenario", choices=sorted(SCENARIOS))
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--orch", action="append", help="orchestrator command (repeatable); last = reference")

@@ -71,14 +71,18 @@ def watch_alongside(opts: GlobalOptions, project: Project, engine: Engine, servi
     """`cl up --watch`: the loop in the foreground (detached), or next to the attached log view,
     which owns Ctrl-C (it stops the stack as `up` does) and after which the loop stops too."""
     loop = make_loop(opts, project, engine, services)
-    click.echo(watched_summary(loop), err=True)
+
+    def announce() -> None:
+        click.echo(watched_summary(loop), err=True)
+
     if attach is None:
         try:
-            loop.run()
+            loop.run(on_ready=announce)
         except KeyboardInterrupt:
             click.echo("watch stopped; the services keep running (`cl down` removes them)", err=True)
         return
-    thread = threading.Thread(target=loop.run, name="cl-watch-loop", daemon=True)
+    thread = threading.Thread(target=loop.run, kwargs={"on_ready": announce}, name="cl-watch-loop",
+                              daemon=True)
     thread.start()
     try:
         attach()
@@ -114,10 +118,8 @@ def watch(opts: GlobalOptions, services: tuple[str, ...], no_up: bool, poll: boo
             app.up(project, engine, app.UpRequest(services=services), report, environ=opts.environ)
         finally:
             report.close()
-    if not quiet:
-        click.echo(watched_summary(loop), err=True)
     try:
-        loop.run()
+        loop.run(on_ready=None if quiet else lambda: click.echo(watched_summary(loop), err=True))
     except KeyboardInterrupt:
         click.echo("watch stopped; the services keep running (`cl down` removes them)", err=True)
     finally:

@@ -84,13 +84,18 @@ class WatchLoop:
 
     # -- lifecycle -------------------------------------------------------------------------------
 
-    def run(self) -> None:
-        """Watch until ``stop()``; the observer is stopped on the way out, whatever the reason."""
+    def run(self, on_ready: Callable[[], None] | None = None) -> None:
+        """Watch until ``stop()``; the observer is stopped on the way out, whatever the reason.
+
+        ``on_ready`` runs once the file-system watches are in place: a change made after it is seen.
+        """
         self._start_observer()
         try:
             if self.options.initial_sync:
                 self._run_actions(initial_sync(self.triggers), None)
             self.ready.set()
+            if on_ready is not None:
+                on_ready()
             while not self._stop.is_set():
                 batch = self.batcher.next_batch(idle_timeout=IDLE_SLICE)
                 if batch is not None and not self._stop.is_set():

@@ -183,3 +183,28 @@ def test_run_in_a_thread_until_stopped(tmp_path: Path) -> None:
         loop.stop()
         thread.join(timeout=5)
     assert not thread.is_alive()
+
+
+def test_a_change_made_as_soon_as_ready_is_announced_is_seen(tmp_path: Path) -> None:
+    """on_ready (the CLI prints "Watching …" there) runs only once the watches are in place."""
+    engine = FakeEngine(images={"img": "sha256:img"})
+    project = stack(tmp_path)
+    (tmp_path / "www").mkdir()
+    app.up(project, engine, app.UpRequest(), SilentReporter([]), environ={})
+    lines: list[str] = []
+    loop = WatchLoop(project, engine, load=lambda: project, emit=lines.append, problem=lines.append,
+                     options=LoopOptions(poll=False))
+
+    def edit_once() -> None:
+        (tmp_path / "www" / "index.html").write_text("edited the moment watching was announced")
+
+    thread = threading.Thread(target=loop.run, kwargs={"on_ready": edit_once}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not lines and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert lines and lines[0].startswith("web     1 file changed → synced 1")
+    finally:
+        loop.stop()
+        thread.join(timeout=5)

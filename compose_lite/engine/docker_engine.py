@@ -84,8 +84,11 @@ class DockerEngine:
 
             self._where = f"{base_url} ({how})"
             try:
+                # One pooled connection per parallel operation: the SDK keeps 10, and the executor runs
+                # up to COMPOSE_PARALLEL_LIMIT calls at once (30 stops for a 30-service `down`).
                 self._client = docker.APIClient(base_url=base_url, version="auto", timeout=self._timeout,
-                                                use_ssh_client=base_url.startswith("ssh://"))
+                                                use_ssh_client=base_url.startswith("ssh://"),
+                                                max_pool_size=_pool_size(self._environ))
             except Exception as err:  # the SDK raises DockerException or raw requests errors here
                 raise self._unavailable(err) from None
         return self._client
@@ -577,6 +580,12 @@ def _mounts(mounts: tuple[Mount, ...]) -> tuple[list[str], list[Any]]:
         else:
             raise EngineError(f"mount type {m.type!r} at {m.target} is not supported by compose-lite")
     return binds, out
+
+
+def _pool_size(environ: Mapping[str, str]) -> int:
+    from compose_lite.executor import parallel_limit
+
+    return parallel_limit(environ)
 
 
 def _skip_paramiko_unless_ssh() -> None:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from compose_lite import app
@@ -162,49 +164,45 @@ def test_broken_compose_edit_keeps_the_last_good_model(tmp_path: Path) -> None:
     assert h.lines == ["web     1 file changed → synced 0, removed 1 (0.0 ms)"]
 
 
-def test_run_in_a_thread_until_stopped(tmp_path: Path) -> None:
-    """The real observer and batcher (system clock) on a temp dir; every wait bounded."""
+@contextlib.contextmanager
+def _running_loop(tmp_path: Path, lines: list[str],
+                  on_ready: Callable[[], None] | None = None) -> Iterator[WatchLoop]:
+    """The real observer and batcher (system clock) on a temp dir, in a thread; stopped afterwards."""
     engine = FakeEngine(images={"img": "sha256:img"})
     project = stack(tmp_path)
     (tmp_path / "www").mkdir()
     app.up(project, engine, app.UpRequest(), SilentReporter([]), environ={})
-    lines: list[str] = []
     loop = WatchLoop(project, engine, load=lambda: project, emit=lines.append, problem=lines.append,
                      options=LoopOptions(poll=False))
-    thread = threading.Thread(target=loop.run, daemon=True)
+    thread = threading.Thread(target=loop.run, kwargs={"on_ready": on_ready}, daemon=True)
     thread.start()
     try:
-        deadline = time.monotonic() + 10
-        while not lines and time.monotonic() < deadline:
-            (tmp_path / "www" / "index.html").write_text(f"{time.monotonic()}")
-            time.sleep(0.2)
-        assert lines and lines[0].startswith("web     1 file changed → synced 1")
+        yield loop
     finally:
         loop.stop()
         thread.join(timeout=5)
     assert not thread.is_alive()
 
 
+def test_run_in_a_thread_until_stopped(tmp_path: Path) -> None:
+    lines: list[str] = []
+    with _running_loop(tmp_path, lines):
+        deadline = time.monotonic() + 10
+        while not lines and time.monotonic() < deadline:
+            (tmp_path / "www" / "index.html").write_text(f"{time.monotonic()}")
+            time.sleep(0.2)
+    assert lines and lines[0].startswith("web     1 file changed → synced 1")
+
+
 def test_a_change_made_as_soon_as_ready_is_announced_is_seen(tmp_path: Path) -> None:
     """on_ready (the CLI prints "Watching …" there) runs only once the watches are in place."""
-    engine = FakeEngine(images={"img": "sha256:img"})
-    project = stack(tmp_path)
-    (tmp_path / "www").mkdir()
-    app.up(project, engine, app.UpRequest(), SilentReporter([]), environ={})
     lines: list[str] = []
-    loop = WatchLoop(project, engine, load=lambda: project, emit=lines.append, problem=lines.append,
-                     options=LoopOptions(poll=False))
 
     def edit_once() -> None:
         (tmp_path / "www" / "index.html").write_text("edited the moment watching was announced")
 
-    thread = threading.Thread(target=loop.run, kwargs={"on_ready": edit_once}, daemon=True)
-    thread.start()
-    try:
+    with _running_loop(tmp_path, lines, on_ready=edit_once):
         deadline = time.monotonic() + 10
         while not lines and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert lines and lines[0].startswith("web     1 file changed → synced 1")
-    finally:
-        loop.stop()
-        thread.join(timeout=5)
+    assert lines and lines[0].startswith("web     1 file changed → synced 1")

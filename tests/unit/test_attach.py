@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -10,18 +11,6 @@ from compose_lite.errors import ConfigError
 from compose_lite.logfmt import LogLine
 from compose_lite.model import DependsOn, Project, Service
 from compose_lite.output import PlainReporter, QuietReporter
-
-
-class Lines:
-    def __init__(self) -> None:
-        self.text = ""
-
-    def write(self, s: str) -> int:
-        self.text += s
-        return len(s)
-
-    def flush(self) -> None:
-        return None
 
 
 class View:
@@ -46,14 +35,14 @@ def stack(restart: str | None = None) -> Project:
 
 def started(proj: Project) -> FakeEngine:
     engine = FakeEngine(images={"img": "sha256:1"})
-    app.up(proj, engine, app.UpRequest(), QuietReporter(Lines()), environ={})  # type: ignore[arg-type]
+    app.up(proj, engine, app.UpRequest(), QuietReporter(io.StringIO()), environ={})
     engine.calls.clear()
     return engine
 
 
 def run(proj: Project, engine: FakeEngine, view: View, **kw: Any) -> int:
     return attach.run(proj, engine, ["db", "job"], attach.AttachOptions(**kw), view,
-                      QuietReporter(Lines()), poll=0.01)  # type: ignore[arg-type]
+                      QuietReporter(io.StringIO()), poll=0.01)
 
 
 def test_exit_code_from_stops_the_others_and_returns_that_code() -> None:
@@ -115,14 +104,14 @@ def test_ctrl_c_stops_gracefully_and_returns_130() -> None:
         return real(project)
 
     engine.list_containers = listing  # type: ignore[method-assign]
-    view, progress = View(), Lines()
+    view, progress = View(), io.StringIO()
     code = attach.run(proj, engine, ["db", "job"], attach.AttachOptions(), view,
-                      PlainReporter(progress), poll=0.01)  # type: ignore[arg-type]
+                      PlainReporter(progress), poll=0.01)
     assert code == 130
     assert "! Gracefully stopping... (press Ctrl+C again to force)" in view.out
     assert [c for c in engine.calls if c.startswith("stop")] == ["stop_container p-job-1",
                                                                 "stop_container p-db-1"]
-    assert " Container p-job-1  Stopped" in progress.text
+    assert " Container p-job-1  Stopped" in progress.getvalue()
 
 
 def test_incompatible_flags_and_unknown_services() -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from compose_lite import app, control
@@ -7,18 +9,6 @@ from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import NotFoundError
 from compose_lite.model import DependsOn, Project, Service
 from compose_lite.output import PlainReporter, QuietReporter
-
-
-class Lines:
-    def __init__(self) -> None:
-        self.text = ""
-
-    def write(self, s: str) -> int:
-        self.text += s
-        return len(s)
-
-    def flush(self) -> None:
-        return None
 
 
 def stack() -> Project:
@@ -30,7 +20,7 @@ def stack() -> Project:
 
 
 def up(engine: FakeEngine, proj: Project) -> None:
-    app.up(proj, engine, app.UpRequest(), QuietReporter(Lines()), environ={})  # type: ignore[arg-type]
+    app.up(proj, engine, app.UpRequest(), QuietReporter(io.StringIO()), environ={})
     engine.calls.clear()
 
 
@@ -43,11 +33,11 @@ def test_levels_follow_dependencies_both_ways() -> None:
 def test_stop_goes_dependents_first_and_reports_each_container() -> None:
     engine = FakeEngine(images={"img": "sha256:1"})
     up(engine, stack())
-    out = Lines()
-    control.stop(stack(), engine, (), None, PlainReporter(out))  # type: ignore[arg-type]
+    out = io.StringIO()
+    control.stop(stack(), engine, (), None, PlainReporter(out))
     order = [c.split()[1] for c in engine.calls]
     assert order.index("p-web-1") < order.index("p-api-1") < order.index("p-db-1")
-    assert " Container p-web-1  Stopping\n" in out.text
+    assert " Container p-web-1  Stopping\n" in out.getvalue()
     assert all(c.state == "exited" for c in engine.containers.values())
 
 
@@ -56,23 +46,23 @@ def test_start_goes_dependencies_first_and_skips_running_ones() -> None:
     up(engine, stack())
     for name in ("p-db-1", "p-api-1", "p-web-1"):
         engine.set_state(name, state="exited")
-    control.start(stack(), engine, (), QuietReporter(Lines()))  # type: ignore[arg-type]
+    control.start(stack(), engine, (), QuietReporter(io.StringIO()))
     assert engine.calls == ["start_container p-db-1", "start_container p-api-1", "start_container p-web-1"]
 
 
 def test_start_without_containers_is_an_error() -> None:
     with pytest.raises(NotFoundError) as info:
-        control.start(stack(), FakeEngine(), ("web",), QuietReporter(Lines()))  # type: ignore[arg-type]
+        control.start(stack(), FakeEngine(), ("web",), QuietReporter(io.StringIO()))
     assert info.value.message == "no container found for project 'p' (services web)"
 
 
 def test_restart_takes_dependents_unless_no_deps() -> None:
     engine = FakeEngine(images={"img": "sha256:1"})
     up(engine, stack())
-    control.restart(stack(), engine, ("api",), None, QuietReporter(Lines()))  # type: ignore[arg-type]
+    control.restart(stack(), engine, ("api",), None, QuietReporter(io.StringIO()))
     assert engine.calls == ["restart_container p-api-1", "restart_container p-web-1"]
     engine.calls.clear()
-    control.restart(stack(), engine, ("api",), None, QuietReporter(Lines()),  # type: ignore[arg-type]
+    control.restart(stack(), engine, ("api",), None, QuietReporter(io.StringIO()),
                     with_dependents=False)
     assert engine.calls == ["restart_container p-api-1"]
 
@@ -80,7 +70,7 @@ def test_restart_takes_dependents_unless_no_deps() -> None:
 def test_kill_pause_unpause_and_rm() -> None:
     engine = FakeEngine(images={"img": "sha256:1"})
     up(engine, stack())
-    quiet = QuietReporter(Lines())  # type: ignore[arg-type]
+    quiet = QuietReporter(io.StringIO())
     control.pause(stack(), engine, ("db",), quiet)
     control.unpause(stack(), engine, ("db",), quiet)
     control.kill(stack(), engine, ("tool",), "SIGTERM", quiet)
@@ -96,4 +86,4 @@ def test_kill_pause_unpause_and_rm() -> None:
 
 def test_unknown_service_is_an_error() -> None:
     with pytest.raises(NotFoundError):
-        control.stop(stack(), FakeEngine(), ("nope",), None, QuietReporter(Lines()))  # type: ignore[arg-type]
+        control.stop(stack(), FakeEngine(), ("nope",), None, QuietReporter(io.StringIO()))

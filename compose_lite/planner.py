@@ -286,6 +286,7 @@ def _wire_dependencies(project: Project, selected: list[str], service_ops: dict[
     its *start* waits: creating takes the engine ~100 ms a container, time that then overlaps
     with the dependencies' health checks instead of adding to the critical path.
     """
+    creates = {name: list(ids) for name, ids in service_ops.items()}  # before any start is split off
     for name in selected:
         svc = project.services[name]
         resources: set[str] = set()
@@ -312,7 +313,10 @@ def _wire_dependencies(project: Project, selected: list[str], service_ops: dict[
         for index, op_id in enumerate(service_ops[name]):
             op = ops[op_id]
             if split and op.kind == Kind.CREATE and op.start:
-                ops[op_id] = replace(op, deps=op.deps | resources, start=False)
+                # Still created after its dependencies' containers (a shared empty volume is filled
+                # from the first container's image), only no longer after their conditions.
+                dep_creates = {i for d in svc.depends_on for i in creates.get(d.service, [])}
+                ops[op_id] = replace(op, deps=op.deps | resources | dep_creates, start=False)
                 start_id = f"start:{op.target}"
                 ops[start_id] = Operation(start_id, Kind.START, op.target, deps=frozenset({op_id}) | waits,
                                           service=name)

@@ -59,11 +59,23 @@ create network p_default
 create volume p_data
 create p-db-1
 create p-back-1
-create p-front-1
 wait for db: service_healthy
+create p-front-1
 start p-back-1
 wait for back: service_started
 start p-front-1"""
+
+
+def test_new_containers_start_after_conditions_but_are_created_after_their_dependencies() -> None:
+    from compose_lite.observe import ObservedState
+    from compose_lite.planner import Desired, UpOptions, plan_up
+
+    project = stack()
+    desired = Desired(project, {s: project.services[s].image or "" for s in project.services}, {}, "/w")
+    ops = plan_up(desired, ObservedState(), UpOptions(frozenset(project.services))).operations
+    assert ops["container:p-back-1"].deps == {"container:p-db-1"}
+    assert ops["start:p-back-1"].deps == {"container:p-back-1", "await:db:service_healthy"}
+    assert ops["container:p-back-1"].start is False and ops["container:p-db-1"].start is True
 
 
 def test_no_change_keeps_everything(engine: FakeEngine) -> None:

@@ -23,8 +23,11 @@ def project_from_labels(name: str, engine: Engine) -> Project | None:
         return None
     services: dict[str, Service] = {}
     for c in sorted(containers, key=lambda c: c.number):
+        # The list call's image is the name the container was created from; a built image is named
+        # <project>-<service> and stands for `build:` (so `down --rmi local` removes it).
+        built = c.image == f"{name}-{c.service}" or c.image.startswith(f"{name}-{c.service}:")
         services.setdefault(c.service, Service(
-            c.service, image=c.labels.get(L.IMAGE) or c.image,
+            c.service, image=None if built else c.image,
             depends_on=L.parse_depends_on(c.labels.get(L.DEPENDS_ON, ""))))
     working_dir = next((c.labels[L.WORKING_DIR] for c in containers if L.WORKING_DIR in c.labels), "")
     return Project(

@@ -7,18 +7,19 @@ from compose_lite.labelled_project import project_from_labels
 from compose_lite.model import Condition, DependsOn, Network, Service, Volume
 
 
-def _container(engine: FakeEngine, service: str, number: int, depends_on: str = "") -> None:
+def _container(engine: FakeEngine, service: str, number: int, image: str, depends_on: str = "") -> None:
+    # As Compose does, the image label holds the image id; the container is created from the name.
     labels = {L.PROJECT: "shop", L.SERVICE: service, L.NUMBER: str(number), L.ONEOFF: "False",
-              L.IMAGE: f"img-{service}", L.DEPENDS_ON: depends_on, L.WORKING_DIR: "/srv/shop"}
-    engine.create_container(ContainerSpec(f"shop-{service}-{number}", Service(service), number,
-                                          f"img-{service}", labels))
+              L.IMAGE: engine.images[image], L.DEPENDS_ON: depends_on, L.WORKING_DIR: "/srv/shop"}
+    spec = ContainerSpec(f"shop-{service}-{number}", Service(service), number, image, labels)
+    engine.create_container(spec)
 
 
 def test_services_dependencies_networks_and_volumes_come_from_labels() -> None:
-    engine = FakeEngine(images={"img-web": "sha256:1", "img-db": "sha256:2"})
-    _container(engine, "db", 1)
-    _container(engine, "web", 1, "db:service_healthy:true,gone:service_started:false")
-    _container(engine, "web", 2, "db:service_healthy:true")
+    engine = FakeEngine(images={"img-web": "sha256:1", "shop-db": "sha256:2"})
+    _container(engine, "db", 1, "shop-db")
+    _container(engine, "web", 1, "img-web", "db:service_healthy:true,gone:service_started:false")
+    _container(engine, "web", 2, "img-web", "db:service_healthy:true")
     engine.networks["shop_back"] = {L.PROJECT: "shop", L.NETWORK: "back"}
     engine.volumes["shop_data"] = {L.PROJECT: "shop", L.VOLUME: "data"}
 
@@ -28,6 +29,7 @@ def test_services_dependencies_networks_and_volumes_come_from_labels() -> None:
     assert project.working_dir == "/srv/shop"
     assert sorted(project.services) == ["db", "web"]
     assert project.services["web"].image == "img-web"
+    assert project.services["db"].image is None  # built as shop-db: stands for `build:`
     # the dependency on a service with no containers left is dropped: nothing to order against
     assert project.services["web"].depends_on == (DependsOn("db", Condition.HEALTHY, restart=True),)
     assert project.networks == {"back": Network("back", "shop_back")}

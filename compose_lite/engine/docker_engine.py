@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 import tarfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
@@ -67,6 +68,8 @@ class DockerEngine:
         self._host_arg = host
         self._timeout = timeout
         self._client: Any = None
+        self._stream_client: Any = None
+        self._client_lock = threading.Lock()  # log readers may ask for a client from many threads
         self._where = ""
         if not (host or self._environ.get("DOCKER_HOST", "")).startswith("ssh://") \
                 and not self._environ.get("DOCKER_CONTEXT"):
@@ -78,20 +81,25 @@ class DockerEngine:
 
     @property
     def api(self) -> Any:
-        if self._client is None:
-            base_url, how = resolve_host(self._host_arg, self._environ)
-            import docker
-
-            self._where = f"{base_url} ({how})"
-            try:
-                # One pooled connection per parallel operation: the SDK keeps 10, and the executor runs
-                # up to COMPOSE_PARALLEL_LIMIT calls at once (30 stops for a 30-service `down`).
-                self._client = docker.APIClient(base_url=base_url, version="auto", timeout=self._timeout,
-                                                use_ssh_client=base_url.startswith("ssh://"),
-                                                max_pool_size=_pool_size(self._environ))
-            except Exception as err:  # the SDK raises DockerException or raw requests errors here
-                raise self._unavailable(err) from None
+        with self._client_lock:
+            if self._client is None:
+                self._client = self._new_client(version="auto", timeout=self._timeout)
         return self._client
+
+    def _new_client(self, *, version: str, timeout: int | None) -> Any:
+        base_url, how = resolve_host(self._host_arg, self._environ)
+        import docker
+
+        self._where = f"{base_url} ({how})"
+        try:
+            # One pooled connection per parallel operation: the SDK keeps 10, and the executor runs
+            # up to COMPOSE_PARALLEL_LIMIT calls at once (30 stops for a 30-service `down`).
+            return docker.APIClient(base_url=base_url, version=version,
+                                    timeout=timeout,  # type: ignore[arg-type]  # None: no read timeout
+                                    use_ssh_client=base_url.startswith("ssh://"),
+                                    max_pool_size=_pool_size(self._environ))
+        except Exception as err:  # the SDK raises DockerException or raw requests errors here
+            raise self._unavailable(err) from None
 
     def _call(self, what: str, fn: Callable[[], T]) -> T:
         import docker.errors
@@ -308,21 +316,11 @@ class DockerEngine:
     def stream_api(self) -> Any:
         """A second client with no read timeout, for streams that may stay quiet for long (logs -f,
         events): the first client's timeout would cut them after that many idle seconds."""
-        client = getattr(self, "_stream_client", None)
-        if client is None:
-            import docker
-
-            base_url, _ = resolve_host(self._host_arg, self._environ)
-            version = self.api.api_version  # negotiated once, by the first client
-            try:
-                # timeout=None means no read timeout (the stubs only know int)
-                client = docker.APIClient(base_url=base_url, version=version,
-                                          timeout=None,  # type: ignore[arg-type]
-                                          use_ssh_client=base_url.startswith("ssh://"))
-            except Exception as err:  # as for the first client
-                raise self._unavailable(err) from None
-            self._stream_client = client
-        return client
+        version = self.api.api_version  # negotiated once, by the first client
+        with self._client_lock:
+            if self._stream_client is None:
+                self._stream_client = self._new_client(version=version, timeout=None)
+        return self._stream_client
 
     def _stream(self, what: str, stream: Iterator[T]) -> Iterator[T]:
         """Iterate an SDK stream with its failures mapped too (they surface while reading)."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from compose_lite.engine.base import Engine, ObservedContainer
-from compose_lite.errors import ComposeLiteError, ConfigError
+from compose_lite.errors import ComposeLiteError, ConfigError, EngineError
 from compose_lite.logfmt import LogLine
 
 POLL_S = 0.5
@@ -143,6 +143,9 @@ class Multiplexer:
         except ComposeLiteError as err:
             with self._lock:
                 self.errors.append(err)
+        except Exception as err:  # a reader thread must report, never die with a raw traceback
+            with self._lock:
+                self.errors.append(EngineError(f"logs of {c.name}: {err}"))
         finally:
             with self._lock:
                 self._active.pop(c.id, None)

@@ -327,8 +327,9 @@ class DockerEngine:
         while True:
             try:
                 item = self._call(what, lambda: next(stream, None))
-            except EngineError:
-                return  # the connection ended with the container (removed while streaming)
+            except EngineError as err:
+                log.debug("%s ended: %s", what, err)  # the container went away while streaming
+                return
             if item is None:
                 return
             yield item

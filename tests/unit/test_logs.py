@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from compose_lite import app, logs
@@ -98,3 +100,17 @@ def test_parse_time_forms() -> None:
 
 def test_split_lines_keeps_the_unfinished_rest() -> None:
     assert logs.split_lines(b"ab", b"c\nde") == (["abc"], b"de")
+
+
+def test_an_unexpected_stream_failure_is_reported_not_raised_in_the_thread() -> None:
+    engine = started("web")
+
+    def broken(*_: object, **__: object) -> Iterator[bytes]:
+        yield b"first\n"
+        raise OSError("connection reset by peer")
+
+    engine.container_logs = broken  # type: ignore[method-assign]
+    out: list[LogLine] = []
+    errors = logs.show(engine, "p", (), logs.LogOptions(), out.append, poll=0.01)
+    assert [e.text for e in out] == ["first"]
+    assert [str(e) for e in errors] == ["logs of p-web-1: connection reset by peer"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ if os.environ.get("CI"):
 
 # The SDK would otherwise follow a Docker CLI context to some other engine.
 os.environ.setdefault("DOCKER_HOST", "unix:///var/run/docker.sock")
+# Caches compose-lite writes (the schema cache) go to a throwaway place, never the user's ~/.cache.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="cl-tests-cache-")
 
 INTEGRATION_DIR = Path(__file__).parent / "integration"
 

@@ -9,6 +9,7 @@ only: any I/O problem means "not cached", never an error.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -33,10 +34,16 @@ def cache_dir(environ: Mapping[str, str]) -> str | None:
     return os.path.join(base, "compose-lite", "schema-valid")
 
 
-def _key(tree: Any) -> str:
+@functools.cache
+def _schema_digest() -> bytes:
     digest = hashlib.sha256(__version__.encode())
     with open(SCHEMA_PATH, "rb") as schema:
         digest.update(schema.read())
+    return digest.digest()
+
+
+def _key(tree: Any) -> str:
+    digest = hashlib.sha256(_schema_digest())
     digest.update(json.dumps(tree, sort_keys=True, default=repr, ensure_ascii=False).encode())
     return digest.hexdigest()
 
@@ -45,7 +52,8 @@ def is_known_valid(directory: str | os.PathLike[str] | None, tree: Any) -> bool:
     if directory is None:
         return False
     try:
-        return os.path.exists(os.path.join(directory, _key(tree)))
+        os.utime(os.path.join(directory, _key(tree)))  # a hit counts as recent use (see pruning)
+        return True
     except OSError:
         return False
 

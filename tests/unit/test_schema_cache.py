@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from compose_lite.loader import schema_cache
 
@@ -56,3 +59,16 @@ def test_second_config_run_skips_jsonschema_but_errors_are_always_reported(tmp_p
     compose.write_text("services:\n  web:\n    image: cl-busybox\n    enviroment: {}\n")
     assert run() == ["True", "15"]
     assert run() == ["True", "15"]
+
+
+def test_pruning_keeps_entries_that_were_hit_recently(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(schema_cache, "MAX_ENTRIES", 4)
+    trees = [{"services": {f"s{i}": {"image": "x"}}} for i in range(5)]
+    for age, tree in enumerate(trees[:4]):
+        schema_cache.remember_valid(tmp_path, tree)
+        entry = tmp_path / schema_cache._key(tree)
+        os.utime(entry, (1_000_000 + age, 1_000_000 + age))  # t0 oldest … t3 newest
+    assert schema_cache.is_known_valid(tmp_path, trees[0])  # a hit makes t0 the most recent
+    schema_cache.remember_valid(tmp_path, trees[4])  # 5 > 4: the oldest half (2) goes
+    assert [schema_cache.is_known_valid(tmp_path, t) for t in trees] == [True, False, False, True, True]

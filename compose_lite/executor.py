@@ -12,12 +12,12 @@ from __future__ import annotations
 import graphlib
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from compose_lite.clock import Clock, SystemClock
 from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, EngineError, OperationFailedError
 from compose_lite.model import Condition
@@ -26,20 +26,6 @@ from compose_lite.planner import Operation, Plan
 log = logging.getLogger(__name__)
 DEFAULT_LIMIT = 64
 POLL_S = 0.05
-
-
-class Clock(Protocol):
-    def monotonic(self) -> float: ...
-
-    def sleep(self, seconds: float) -> None: ...
-
-
-class SystemClock:
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
 
 
 class Progress(Protocol):

@@ -6,7 +6,6 @@ Using Compose's names and ``com.docker.compose.*`` labels makes our projects vis
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from compose_lite import __version__
@@ -30,7 +29,6 @@ PROJECT_DIR = "io.compose-lite.project.dir"
 # Ours: the hashed configuration itself, so a recreate can say *what* changed.
 CONFIG = "io.compose-lite.config"
 
-_CANONICAL = re.compile(r"^(?P<project>.+)-(?P<service>.+)-(?P<number>\d+)$")
 
 
 def container_name(project: str, service: str, number: int) -> str:
@@ -99,7 +97,3 @@ def network_labels(project: str, key: str, config_hash: str,
 def volume_labels(project: str, key: str, config_hash: str,
                   user_labels: Mapping[str, str]) -> dict[str, str]:
     return {**user_labels, PROJECT: project, VOLUME: key, CONFIG_HASH: config_hash, VERSION: __version__}
-
-
-def is_canonical_name(name: str, project: str, service: str, number: int) -> bool:
-    return name.lstrip("/") == container_name(project, service, number)

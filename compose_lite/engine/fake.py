@@ -13,7 +13,7 @@ import posixpath
 import tarfile
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from compose_lite import labels as L
 from compose_lite.engine.base import (
@@ -229,11 +229,6 @@ class FakeEngine:
         c = self._get(name)
         for key, value in changes.items():
             setattr(c, key, value)
-
-    def relabel(self, name: str, **labels: str) -> None:
-        """Test helper: rewrite some labels of an existing container."""
-        c = self._get(name)
-        c.spec = replace(c.spec, labels={**c.spec.labels, **labels})
 
     # -- the everyday commands -----------------------------------------------------------------
     event_feed: list[EngineEvent] = field(default_factory=list)  # what events() yields

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from compose_lite import app, executor
+from compose_lite.clock import FakeClock
 from compose_lite.engine.base import ContainerState
 from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import EngineError, OperationFailedError
@@ -21,17 +22,6 @@ HEALTH = Healthcheck(("CMD", "true"))
 class Null:
     def write(self, _: str) -> int:
         return 0
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def project(condition: Condition = Condition.HEALTHY, required: bool = True) -> Project:
@@ -102,12 +92,12 @@ def test_engine_fault_stops_new_work_and_is_raised() -> None:
 def test_wait_timeout_uses_the_clock() -> None:
     engine = FakeEngine(images={"img": "sha256:1"})
     engine.states["p-db-1"] = [ContainerState("running", "starting")]
-    clock = FakeClock()
+    clock = FakeClock(start=0.0)
     proj = replace(project(), services={"db": project().services["db"]})
     with pytest.raises(OperationFailedError) as info:
         up(engine, proj, clock, wait=True, wait_timeout=3)
     assert info.value.message == "timed out waiting for container p-db-1 (service db)"
-    assert 3.0 <= clock.now < 3.2
+    assert 3.0 <= clock.monotonic() < 3.2
 
 
 def test_independent_operations_overlap() -> None:

@@ -84,7 +84,7 @@ def _mounts(specs: tuple[str, ...], working_dir: str) -> tuple[Mount, ...]:
     return tuple(out)
 
 
-def oneoff_service(svc: Service, request: RunRequest, session: Session, working_dir: str) -> Service:
+def oneoff_service(svc: Service, request: RunRequest, session: Session) -> Service:
     """The service as the one-off container runs it: overrides applied, no restart policy."""
     return replace(
         svc,
@@ -111,7 +111,7 @@ def run(project: Project, engine: Engine, request: RunRequest, session: Session,
         app.up(project, engine, app.UpRequest(services=tuple(sorted(deps))), reporter, environ=environ)
     _ensure_resources(project, svc, engine)
     refs, ids = app.ensure_images(project, frozenset({svc.name}), engine, app.UpRequest(), reporter)
-    one = oneoff_service(svc, request, session, project.working_dir)
+    one = oneoff_service(svc, request, session)
     fields = hashing.service_fields(one)
     name = request.name or f"{project.name}-{svc.name}-run-{secrets.token_hex(6)}"
     desired = planner.Desired(project, refs, ids, os.path.realpath(project.working_dir))

@@ -132,7 +132,7 @@ def plan_up(desired: Desired, observed: ObservedState, options: UpOptions) -> Pl
         svc = project.services[name]
         explicit = not options.requested or name in options.requested
         policy = options.recreate if explicit else options.recreate_deps
-        svc_ops = _plan_service(desired, svc, observed, options, policy, recreated, deps, ops)
+        svc_ops = _plan_service(desired, svc, observed, options, policy, recreated, ops)
         service_ops[name] = svc_ops
         if any(ops[i].kind == Kind.RECREATE for i in svc_ops):
             recreated.add(name)
@@ -176,8 +176,7 @@ def _plan_volume(vol: Volume, project: str, observed: ObservedState, ops: dict[s
 
 
 def _plan_service(desired: Desired, svc: Service, observed: ObservedState, options: UpOptions,
-                  policy: Recreate, recreated: set[str], deps: graph.Deps,
-                  ops: dict[str, Operation]) -> list[str]:
+                  policy: Recreate, recreated: set[str], ops: dict[str, Operation]) -> list[str]:
     project = desired.project
     replicas = options.scale.get(svc.name, svc.replicas)
     if svc.container_name and replicas > 1:

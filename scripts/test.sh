@@ -7,6 +7,6 @@ cd "$root"
 export DOCKER_HOST="${DOCKER_HOST:-unix:///var/run/docker.sock}"
 scripts/engine.sh --postgres
 scripts/install.sh
-.venv/bin/ruff check compose_lite tests bench
+.venv/bin/ruff check .
 .venv/bin/mypy
 .venv/bin/python -m pytest -p no:cacheprovider "$@"

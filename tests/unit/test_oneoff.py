@@ -54,7 +54,7 @@ def test_run_no_deps_rm_and_exit_code() -> None:
 def test_oneoff_service_overrides() -> None:
     svc = stack().services["app"]
     req = oneoff.RunRequest("app", publish=("127.0.0.1:9000:90",), service_ports=True, workdir="/x", user="1")
-    one = oneoff.oneoff_service(svc, req, Session(tty=True), "/w")
+    one = oneoff.oneoff_service(svc, req, Session(tty=True))
     assert one.ports == (Port(80, "8080"), Port(90, "9000", "127.0.0.1"))
     assert (one.working_dir, one.user, one.tty, one.stdin_open) == ("/x", "1", True, True)
 

@@ -81,11 +81,13 @@ class Collector:
                 self.changes.update((c.path, c) for c in batch.changes)
         return self.changes
 
-    def settle(self) -> dict[str, Change]:
-        """Collect whatever arrives until a quiet spell (for asserting absence)."""
+    def settle(self, timeout: float = 10.0) -> dict[str, Change]:
+        """Collect whatever arrives until a quiet spell (for asserting absence); bounded."""
+        deadline = time.monotonic() + timeout
         while (batch := self.batcher.next_batch(idle_timeout=0.3)) is not None:
             self.rescans += batch.rescan
             self.changes.update((c.path, c) for c in batch.changes)
+            assert time.monotonic() < deadline, "changes kept arriving: no quiet spell"
         return self.changes
 
 

@@ -46,6 +46,6 @@ class Handler(SimpleHTTPRequestHandler):
 
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print("frontend: serving http://127.0.0.1:8080 (proxying /api to %s)" % BACKEND_URL, flush=True)
+    print(f"frontend: serving http://127.0.0.1:8080 (proxying /api to {BACKEND_URL})", flush=True)
     handler = partial(Handler, directory="/srv/static")
     ThreadingHTTPServer(("0.0.0.0", 8080), handler).serve_forever()

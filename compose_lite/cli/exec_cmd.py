@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import shlex
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from compose_lite.cli.completion import complete_services
 from compose_lite.cli.context import GlobalOptions
+
+if TYPE_CHECKING:
+    from compose_lite.engine.base import Session
 
 PASS_THROUGH = {"ignore_unknown_options": True, "allow_interspersed_args": False}
 
@@ -16,6 +20,14 @@ PASS_THROUGH = {"ignore_unknown_options": True, "allow_interspersed_args": False
 def _tty(no_tty: bool) -> bool:
     """A TTY unless -T, and only when we have a terminal to connect it to."""
     return not no_tty and sys.stdin.isatty()
+
+
+def _session(*, tty: bool, detach: bool, stdin: bool = True) -> Session:
+    """This process's own streams, wired to the container's."""
+    from compose_lite.engine.base import Session
+
+    return Session(tty=tty, stdin=stdin, detach=detach, stdin_fd=sys.stdin.fileno(),
+                   stdout=sys.stdout.buffer, stderr=sys.stderr.buffer)
 
 
 @click.command("exec", context_settings=PASS_THROUGH)
@@ -39,12 +51,11 @@ def exec_(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: b
     """
     from compose_lite import oneoff
     from compose_lite.cli.project import load_project, open_engine
-    from compose_lite.engine.base import Session
 
     project = load_project(opts)
     engine = open_engine(opts)
     target = oneoff.exec_target(engine, project, service, index)
-    code = engine.exec_attached(target.id, command, Session(tty=_tty(no_tty), detach=detach), user=user,
+    code = engine.exec_attached(target.id, command, _session(tty=_tty(no_tty), detach=detach), user=user,
                                 workdir=workdir, environment=oneoff.parse_env(env, opts.environ),
                                 privileged=privileged)
     raise click.exceptions.Exit(code)
@@ -79,14 +90,13 @@ def run(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: boo
     """
     from compose_lite import oneoff
     from compose_lite.cli.project import load_project, open_engine, reporter
-    from compose_lite.engine.base import Session
 
     request = oneoff.RunRequest(
         service=service, command=command, entrypoint=tuple(shlex.split(entrypoint)) if entrypoint else None,
         environment=oneoff.parse_env(env, opts.environ), volumes=volumes, publish=publish,
         service_ports=service_ports, no_deps=no_deps, remove=remove and not detach, name=name,
         workdir=workdir, user=user, labels=dict(label.partition("=")[::2] for label in labels))
-    session = Session(tty=_tty(no_tty) and not detach, stdin=not detach, detach=detach)
+    session = _session(tty=_tty(no_tty) and not detach, stdin=not detach, detach=detach)
     project = load_project(opts)
     report = reporter(opts)
 

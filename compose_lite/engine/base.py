@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from compose_lite.model import Build, Mount, Network, Service, Volume
 
@@ -243,11 +243,17 @@ class Engine(Protocol):
 
 @dataclass(frozen=True)
 class Session:
-    """How a command's streams are wired: a TTY (raw terminal) or separate stdout/stderr, stdin or not."""
+    """How a command's streams are wired: a TTY (raw terminal) or separate stdout/stderr, stdin or not.
+
+    The caller (the CLI) hands in its own streams; the engine never reaches for the process's.
+    """
 
     tty: bool = False
     stdin: bool = True
     detach: bool = False
+    stdin_fd: int = 0  # read when ``stdin``; put in raw mode for a TTY session when it is a terminal
+    stdout: BinaryIO | None = None  # where the container's output goes (stdout, or everything on a TTY)
+    stderr: BinaryIO | None = None
 
 
 @dataclass(frozen=True)

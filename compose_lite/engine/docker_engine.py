@@ -674,31 +674,31 @@ def _reason(err: BaseException) -> str:
 
 
 def _pump(sock: Any, session: Session) -> None:
-    """Copy stdin into a hijacked connection and its output to stdout/stderr until the output ends."""
-    import sys
+    """Copy stdin into a hijacked connection and its output to the session's streams until it ends."""
     import threading
 
     from docker.utils.socket import frames_iter
 
     if session.stdin:
-        threading.Thread(target=_feed, args=(getattr(sock, "_sock", sock),), daemon=True,
+        threading.Thread(target=_feed, args=(getattr(sock, "_sock", sock), session.stdin_fd), daemon=True,
                          name="cl-stdin").start()
     try:
-        with _RawTerminal(session.tty):
+        with _RawTerminal(session.stdin_fd if session.tty else None):
             for stream_id, data in frames_iter(sock, session.tty):
-                out = sys.stderr.buffer if stream_id == 2 else sys.stdout.buffer
-                out.write(data)
-                out.flush()
+                out = session.stderr if stream_id == 2 else session.stdout
+                if out is not None:
+                    out.write(data)
+                    out.flush()
     finally:
         sock.close()
 
 
-def _feed(raw: Any) -> None:
+def _feed(raw: Any, fd: int) -> None:
     """stdin → container; end of input half-closes the connection so the process sees EOF."""
     import socket
 
     try:
-        while data := os.read(0, 4096):
+        while data := os.read(fd, 4096):
             raw.sendall(data)
         raw.shutdown(socket.SHUT_WR)
     except OSError as err:  # the container ended first, or stdin is closed
@@ -706,27 +706,25 @@ def _feed(raw: Any) -> None:
 
 
 class _RawTerminal:
-    """Puts a terminal stdin in raw mode for a TTY session (keys go to the container) and restores it."""
+    """Puts a terminal in raw mode for a TTY session (keys go to the container) and restores it."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, fd: int | None) -> None:
         self._saved: Any = None
-        self._enabled = enabled
+        self._fd = fd
 
     def __enter__(self) -> None:
-        import sys
-
-        if self._enabled and sys.stdin.isatty():
+        if self._fd is not None and os.isatty(self._fd):
             import termios
             import tty
 
-            self._saved = termios.tcgetattr(0)
-            tty.setraw(0)
+            self._saved = termios.tcgetattr(self._fd)
+            tty.setraw(self._fd)
 
     def __exit__(self, *exc: object) -> None:
-        if self._saved is not None:
+        if self._saved is not None and self._fd is not None:
             import termios
 
-            termios.tcsetattr(0, termios.TCSADRAIN, self._saved)
+            termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved)
 
 
 def _stats(raw: Mapping[str, Any]) -> ContainerStats:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import graphlib
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -80,6 +81,11 @@ def run(plan: Plan, engine: Engine, progress: Progress, *, limit: int = DEFAULT_
     return runner.result
 
 
+def _natural(name: str) -> list[int | str]:
+    """Sort key putting p-web-2 before p-web-10 (replica order)."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
 class _Runner:
     def __init__(self, engine: Engine, progress: Progress, clock: Clock, deadline: float | None,
                  poll: float) -> None:
@@ -103,7 +109,7 @@ class _Runner:
         with self._lock:
             self._ids.setdefault(op.service, {})[op.rename_to or op.target] = container_id
             self.result.container_ids[op.service] = [
-                cid for _, cid in sorted(self._ids[op.service].items())]
+                cid for _, cid in sorted(self._ids[op.service].items(), key=lambda item: _natural(item[0]))]
 
     def execute(self, op: Operation) -> None:
         log.debug("run %s", op.line())

@@ -80,6 +80,13 @@ def test_optional_dependency_failure_is_a_warning() -> None:
     assert outcome.containers["web"]
 
 
+def test_container_ids_are_in_replica_order() -> None:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    outcome = up(engine, project(), scale={"web": 11})
+    names = {c.id: c.name for c in engine.containers.values()}
+    assert [names[cid] for cid in outcome.containers["web"]] == [f"p-web-{n}" for n in range(1, 12)]
+
+
 def test_engine_fault_stops_new_work_and_is_raised() -> None:
     engine = FakeEngine(images={"img": "sha256:1"})
     engine.fail[("create_container", "p-db-1")] = EngineError("create container p-db-1: disk full")

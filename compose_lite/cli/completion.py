@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 from click.shell_completion import CompletionItem
 
@@ -29,14 +27,14 @@ def complete_services(ctx: click.Context, param: click.Parameter, incomplete: st
 
 
 def _service_names(opts: object) -> list[str]:
+    from dataclasses import replace
+
     from compose_lite.cli.context import GlobalOptions
-    from compose_lite.loader.pipeline import LoadRequest, load
+    from compose_lite.cli.project import load_request
+    from compose_lite.loader.pipeline import load
 
     assert isinstance(opts, GlobalOptions)
-    loaded = load(LoadRequest(
-        files=opts.files, project_name=opts.project_name, project_directory=opts.project_directory,
-        env_files=opts.env_files, profiles=opts.profiles, environ=dict(opts.environ), cwd=os.getcwd(),
-        stdin=lambda: ""))
+    loaded = load(replace(load_request(opts), stdin=lambda: ""))  # completing must never block on stdin
     return sorted((loaded.model.get("services") or {}).keys())
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import sys
 from typing import Any
 
 import click
@@ -33,15 +31,12 @@ def config(opts: GlobalOptions, fmt: str, quiet: bool, services: bool, volumes: 
            profiles: bool, images: bool, no_interpolate: bool, no_normalize: bool,
            no_path_resolution: bool, output: str | None) -> None:
     """Parse, resolve and render the Compose files in canonical format."""
-    from compose_lite.loader.pipeline import LoadRequest, load
+    from compose_lite.cli.project import load_request
+    from compose_lite.loader.pipeline import load
     from compose_lite.loader.profiles import all_profiles
 
-    request = LoadRequest(
-        files=opts.files, project_name=opts.project_name, project_directory=opts.project_directory,
-        env_files=opts.env_files, profiles=opts.profiles, environ=dict(opts.environ), cwd=os.getcwd(),
-        stdin=sys.stdin.read, interpolate=not no_interpolate, normalize=not no_normalize,
-        resolve_paths=not no_path_resolution,
-    )
+    request = load_request(opts, interpolate=not no_interpolate, normalize=not no_normalize,
+                           resolve_paths=not no_path_resolution)
     project = load(request)
     for warning in project.warnings:
         click.echo(f"warning: {warning}", err=True)

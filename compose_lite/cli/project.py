@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,8 +14,19 @@ from compose_lite.errors import NoConfigFileError
 if TYPE_CHECKING:
     from compose_lite.engine.base import Engine
     from compose_lite.engine.docker_engine import DockerEngine
+    from compose_lite.loader.pipeline import LoadRequest
     from compose_lite.model import Project
     from compose_lite.output import Reporter
+
+
+def load_request(opts: GlobalOptions, **flags: Any) -> LoadRequest:
+    """The loader request the global options describe (``flags``: interpolate, normalize, …)."""
+    from compose_lite.loader.pipeline import LoadRequest
+
+    return LoadRequest(
+        files=opts.files, project_name=opts.project_name, project_directory=opts.project_directory,
+        env_files=opts.env_files, profiles=opts.profiles, environ=dict(opts.environ), cwd=os.getcwd(),
+        stdin=sys.stdin.read, **flags)
 
 
 def load_project(opts: GlobalOptions, *, engine: Engine | None = None) -> Project:
@@ -25,13 +36,10 @@ def load_project(opts: GlobalOptions, *, engine: Engine | None = None) -> Projec
     is rebuilt from its labels, as Docker Compose does for down, ps, logs, stop and friends.
     """
     from compose_lite.loader.bind import bind
-    from compose_lite.loader.pipeline import LoadRequest, load
+    from compose_lite.loader.pipeline import load
 
     try:
-        loaded = load(LoadRequest(
-            files=opts.files, project_name=opts.project_name, project_directory=opts.project_directory,
-            env_files=opts.env_files, profiles=opts.profiles, environ=dict(opts.environ), cwd=os.getcwd(),
-            stdin=sys.stdin.read))
+        loaded = load(load_request(opts))
     except NoConfigFileError:
         name = opts.project_name or opts.environ.get("COMPOSE_PROJECT_NAME")
         if engine is None or not name or opts.files:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,18 +27,10 @@ from compose_lite.loader.profiles import split_by_profiles
 from compose_lite.loader.suggest import did_you_mean
 
 
-@dataclass(frozen=True)
-class LoadRequest:
-    """What the user asked for on the command line (global options), plus the process context."""
+@dataclass(frozen=True, kw_only=True)
+class LoadRequest(DiscoverRequest):
+    """What the user asked for (global options, process context) and how far to process the files."""
 
-    files: tuple[str, ...] = ()
-    project_name: str | None = None
-    project_directory: str | None = None
-    env_files: tuple[str, ...] = ()
-    profiles: tuple[str, ...] = ()
-    environ: Mapping[str, str] = field(default_factory=dict)
-    cwd: str = "."
-    stdin: Callable[[], str] | None = None
     interpolate: bool = True
     normalize: bool = True
     resolve_paths: bool = True
@@ -74,11 +66,7 @@ class _Session:
 
 def load(request: LoadRequest) -> LoadedProject:
     """Load, merge and normalize the project's Compose files. Raises ConfigError(s)."""
-    source = discover(DiscoverRequest(
-        cwd=request.cwd, files=request.files, project_name=request.project_name,
-        project_directory=request.project_directory, env_files=request.env_files,
-        profiles=request.profiles, environ=request.environ, stdin=request.stdin,
-    ))
+    source = discover(request)
     session = _Session(request, dict(source.environment), list(source.warnings))
     if source.project_name:
         session.environment.setdefault("COMPOSE_PROJECT_NAME", source.project_name)

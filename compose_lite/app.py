@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from compose_lite import executor, graph
 from compose_lite import labels as L
+from compose_lite.clock import Clock, SystemClock
 from compose_lite.engine.base import Engine, ObservedContainer
 from compose_lite.errors import EngineError, NotFoundError, OperationFailedError
 from compose_lite.model import Project, Service
@@ -128,8 +129,8 @@ def _realpath(path: str | None) -> str | None:
 
 
 def up(project: Project, engine: Engine, request: UpRequest, reporter: Reporter, *,
-       environ: Mapping[str, str], clock: executor.Clock | None = None) -> UpOutcome:
-    clock = clock or executor.SystemClock()
+       environ: Mapping[str, str], clock: Clock | None = None) -> UpOutcome:
+    clock = clock or SystemClock()
     started = clock.monotonic()
     for message in unsupported_warnings(project):
         reporter.warning(message)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from compose_lite.errors import ConfigError, ConfigErrors, Position
-from compose_lite.loader.parse import Override, Reset
+from compose_lite.loader.tags import Override, Reset
 from compose_lite.loader.units import normalize_duration, parse_bytes
 
 Converter = Callable[[Any], Any]

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from compose_lite.errors import ConfigError, Position
-from compose_lite.loader.parse import Override, Path, Reset
-from compose_lite.loader.paths import format_path
+from compose_lite.loader.paths import Path, format_path
+from compose_lite.loader.tags import Override, Reset
 
 Lookup = Callable[[str], str | None]
 

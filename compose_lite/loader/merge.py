@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from compose_lite.loader.parse import Override, Reset
+from compose_lite.loader.tags import Override, Reset
 
 Rule = Callable[[Any, Any, tuple[str, ...]], Any]
 Indexer = Callable[[Any], str]

@@ -29,9 +29,8 @@ import yaml
 import yaml.events as ev
 
 from compose_lite.errors import ConfigError, Position
-from compose_lite.loader.paths import format_path
-
-Path = tuple[str | int, ...]
+from compose_lite.loader.paths import Path, format_path
+from compose_lite.loader.tags import Override, Reset
 
 MAX_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 500
@@ -84,20 +83,6 @@ def resolve_plain(text: str) -> Any:
     return text
 _MAP_TAGS = frozenset({None, "!", "tag:yaml.org,2002:map"})
 _SEQ_TAGS = frozenset({None, "!", "tag:yaml.org,2002:seq"})
-
-
-@dataclass(frozen=True)
-class Reset:
-    """A value tagged ``!reset``: drop what earlier files set here (None = reset to empty)."""
-
-    value: Any
-
-
-@dataclass(frozen=True)
-class Override:
-    """A value tagged ``!override``: replace what earlier files set here instead of merging."""
-
-    value: Any
 
 
 _WRAPPERS: dict[str, type[Reset] | type[Override]] = {"!reset": Reset, "!override": Override}

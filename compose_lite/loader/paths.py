@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+# A place in the tree as keys and list indexes: ("services", "web", "ports", 0).
+Path = tuple[str | int, ...]
+
 
 def format_path(path: Sequence[str | int]) -> str:
     """``("services", "web", "ports", 0)`` → ``services.web.ports[0]``; ``()`` → ``""``."""

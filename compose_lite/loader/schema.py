@@ -17,9 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from compose_lite.errors import ConfigError, Position
-from compose_lite.loader.parse import Override, Reset
 from compose_lite.loader.paths import format_path
 from compose_lite.loader.suggest import did_you_mean
+from compose_lite.loader.tags import Override, Reset
 
 if TYPE_CHECKING:
     from jsonschema import Draft7Validator

@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 
 from compose_lite.errors import ConfigError, Position
 from compose_lite.loader.interpolate import interpolate, substitute
-from compose_lite.loader.parse import Override, Reset, parse_yaml
+from compose_lite.loader.parse import parse_yaml
+from compose_lite.loader.tags import Override, Reset
 
 ENV = {"A": "a", "EMPTY": "", "TAG": "1.2"}
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from compose_lite.loader.merge import enforce_unicity, merge, strip_tags
-from compose_lite.loader.parse import Override, Reset
+from compose_lite.loader.tags import Override, Reset
 
 
 def _web(**fields: object) -> dict[str, object]:

@@ -16,22 +16,14 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from compose_lite import __version__
+from compose_lite import __version__, cache
 from compose_lite.loader.schema import SCHEMA_PATH
 
 MAX_ENTRIES = 1024
 
 
 def cache_dir(environ: Mapping[str, str]) -> str | None:
-    """Where entries live; None (no caching) when disabled or no usable home exists."""
-    if environ.get("CL_NO_CACHE"):
-        return None
-    base = environ.get("XDG_CACHE_HOME") or (
-        os.path.join(environ["HOME"], ".cache") if environ.get("HOME") else ""
-    )
-    if not base or not os.path.isdir(os.path.dirname(base.rstrip("/")) or "/"):
-        return None
-    return os.path.join(base, "compose-lite", "schema-valid")
+    return cache.cache_dir(environ, "schema-valid")
 
 
 @functools.cache
@@ -49,26 +41,10 @@ def _key(tree: Any) -> str:
 
 
 def is_known_valid(directory: str | os.PathLike[str] | None, tree: Any) -> bool:
-    if directory is None:
-        return False
-    try:
-        os.utime(os.path.join(directory, _key(tree)))  # a hit counts as recent use (see pruning)
-        return True
-    except OSError:
-        return False
+    # A hit counts as recent use, which pruning keeps.
+    return directory is not None and cache.touch(os.path.join(directory, _key(tree)))
 
 
 def remember_valid(directory: str | os.PathLike[str] | None, tree: Any) -> None:
-    if directory is None:
-        return
-    try:
-        os.makedirs(directory, exist_ok=True)
-        with open(os.path.join(directory, _key(tree)), "w"):
-            pass
-        entries = [os.path.join(directory, name) for name in os.listdir(directory)]
-        if len(entries) > MAX_ENTRIES:  # keep the newest half
-            entries.sort(key=os.path.getmtime)
-            for old in entries[: len(entries) // 2]:
-                os.remove(old)
-    except OSError:
-        return
+    if directory is not None:
+        cache.write_entry(os.fspath(directory), _key(tree), b"", max_entries=MAX_ENTRIES)

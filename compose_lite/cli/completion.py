@@ -31,10 +31,11 @@ def _service_names(opts: object) -> list[str]:
 
     from compose_lite.cli.context import GlobalOptions
     from compose_lite.cli.project import load_request
-    from compose_lite.loader.pipeline import load
+    from compose_lite.loader.memo import LoadMemo
 
     assert isinstance(opts, GlobalOptions)
-    loaded = load(replace(load_request(opts), stdin=lambda: ""))  # completing must never block on stdin
+    # Completing must never block on stdin.
+    loaded = LoadMemo(replace(load_request(opts), stdin=lambda: "")).project()
     return sorted((loaded.model.get("services") or {}).keys())
 
 

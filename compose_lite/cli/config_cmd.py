@@ -32,12 +32,12 @@ def config(opts: GlobalOptions, fmt: str, quiet: bool, services: bool, volumes: 
            no_path_resolution: bool, output: str | None) -> None:
     """Parse, resolve and render the Compose files in canonical format."""
     from compose_lite.cli.project import load_request
-    from compose_lite.loader.pipeline import load
+    from compose_lite.loader.memo import LoadMemo
     from compose_lite.loader.profiles import all_profiles
 
-    request = load_request(opts, interpolate=not no_interpolate, normalize=not no_normalize,
-                           resolve_paths=not no_path_resolution)
-    project = load(request)
+    memo = LoadMemo(load_request(opts, interpolate=not no_interpolate, normalize=not no_normalize,
+                                 resolve_paths=not no_path_resolution))
+    project = memo.project()
     for warning in project.warnings:
         click.echo(f"warning: {warning}", err=True)
     if quiet:
@@ -55,7 +55,8 @@ def config(opts: GlobalOptions, fmt: str, quiet: bool, services: bool, volumes: 
     elif images:
         text = _lines(_image(name, svc, project.name) for name, svc in (model.get("services") or {}).items())
     else:
-        text = render(model, fmt, escape=not no_interpolate)
+        # Rendering YAML means importing PyYAML: the memo keeps the text for the next identical run.
+        text = memo.rendered(fmt, lambda loaded: render(loaded.model, fmt, escape=not no_interpolate))
     if output:
         with open(output, "w", encoding="utf-8") as handle:
             handle.write(text)

@@ -14,14 +14,14 @@ from compose_lite.errors import NoConfigFileError
 if TYPE_CHECKING:
     from compose_lite.engine.base import Engine
     from compose_lite.engine.docker_engine import DockerEngine
-    from compose_lite.loader.pipeline import LoadRequest
+    from compose_lite.loader.request import LoadRequest
     from compose_lite.model import Project
     from compose_lite.output import Reporter
 
 
 def load_request(opts: GlobalOptions, **flags: Any) -> LoadRequest:
     """The loader request the global options describe (``flags``: interpolate, normalize, …)."""
-    from compose_lite.loader.pipeline import LoadRequest
+    from compose_lite.loader.request import LoadRequest
 
     return LoadRequest(
         files=opts.files, project_name=opts.project_name, project_directory=opts.project_directory,
@@ -36,10 +36,10 @@ def load_project(opts: GlobalOptions, *, engine: Engine | None = None) -> Projec
     is rebuilt from its labels, as Docker Compose does for down, ps, logs, stop and friends.
     """
     from compose_lite.loader.bind import bind
-    from compose_lite.loader.pipeline import load
+    from compose_lite.loader.memo import LoadMemo
 
     try:
-        loaded = load(load_request(opts))
+        loaded = LoadMemo(load_request(opts)).project()
     except NoConfigFileError:
         name = opts.project_name or opts.environ.get("COMPOSE_PROJECT_NAME")
         if engine is None or not name or opts.files:

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from compose_lite.errors import ConfigError, NoConfigFileError
+from compose_lite.loader import inputs
 from compose_lite.loader.dotenv import read_dotenv
+from compose_lite.loader.request import STDIN, DiscoverRequest
 
 DEFAULT_FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 DEFAULT_OVERRIDE_NAMES = (
@@ -35,7 +37,6 @@ DEFAULT_OVERRIDE_NAMES = (
     "docker-compose.override.yml",
     "docker-compose.override.yaml",
 )
-STDIN = "-"
 
 _VALID_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _NAME_HINT = (
@@ -43,20 +44,6 @@ _NAME_HINT = (
     "and start with a letter or digit"
 )
 _TRUE = frozenset({"1", "true", "yes", "on"})
-
-
-@dataclass(frozen=True, kw_only=True)
-class DiscoverRequest:
-    """What the command line and the process tell us."""
-
-    cwd: str
-    files: tuple[str, ...] = ()
-    project_name: str | None = None
-    project_directory: str | None = None
-    env_files: tuple[str, ...] = ()
-    profiles: tuple[str, ...] = ()
-    environ: Mapping[str, str] = field(default_factory=dict)
-    stdin: Callable[[], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -142,7 +129,7 @@ def _env_files(request: DiscoverRequest, cwd: str, project_dir: str | None) -> t
     if request.env_files:
         files = tuple(_absolute(f, cwd) for f in request.env_files)
         for path in files:
-            if not os.path.isfile(path):
+            if not inputs.is_file(path):
                 raise ConfigError(f"couldn't find env file: {path}", hint="fix the --env-file path")
         return files
     if request.environ.get("COMPOSE_DISABLE_ENV_FILE", "").lower() in _TRUE:
@@ -152,7 +139,7 @@ def _env_files(request: DiscoverRequest, cwd: str, project_dir: str | None) -> t
         first = next((f for f in request.files if f != STDIN), None)
         base = os.path.dirname(_absolute(first, cwd)) if first else cwd
     dotenv = os.path.join(base, ".env")
-    return (dotenv,) if os.path.isfile(dotenv) else ()
+    return (dotenv,) if inputs.is_file(dotenv) else ()
 
 
 def _load_environment(env_files: tuple[str, ...], environ: Mapping[str, str]) -> dict[str, str]:
@@ -195,7 +182,7 @@ def _config_paths(
 
 
 def _first_existing(directory: str, names: tuple[str, ...], warnings: list[ConfigError]) -> str | None:
-    found = [os.path.join(directory, n) for n in names if os.path.isfile(os.path.join(directory, n))]
+    found = [os.path.join(directory, n) for n in names if inputs.is_file(os.path.join(directory, n))]
     if len(found) > 1:
         warnings.append(
             ConfigError(
@@ -212,8 +199,7 @@ def _read_config(path: str, request: DiscoverRequest) -> ConfigFile:
             raise ConfigError("cannot read the compose file from stdin here")
         return ConfigFile(STDIN, request.stdin())
     try:
-        with open(path, "rb") as handle:
-            return ConfigFile(path, handle.read())
+        return ConfigFile(path, inputs.read_bytes(path))
     except FileNotFoundError:
         raise ConfigError(f"compose file {path} not found", hint="check -f and COMPOSE_FILE") from None
     except IsADirectoryError:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 
 from compose_lite.errors import ConfigError, Position
+from compose_lite.loader import inputs
 from compose_lite.loader.interpolate import substitute
 
 Lookup = Callable[[str], str | None]
@@ -37,8 +38,7 @@ def read_env_file_raw(path: str) -> dict[str, str]:
 
 def _read(path: str) -> str:
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = inputs.read_bytes(path)
     except FileNotFoundError:
         raise ConfigError(f"env file {path} not found", hint="create it or fix the path") from None
     except OSError as exc:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from compose_lite.errors import ConfigError
+from compose_lite.loader import inputs
 from compose_lite.loader.merge import merge_values
 
 LoadFile = Callable[[str], dict[str, Any]]
@@ -54,7 +55,7 @@ class _Resolver:
         base_services = services
         if ext.get("file"):
             base_file = os.path.normpath(os.path.join(os.path.dirname(file), str(ext["file"])))
-            if not os.path.exists(base_file):
+            if not inputs.exists(base_file):
                 raise ConfigError(
                     f"extends file {base_file} not found", path=f"services.{name}.extends.file",
                 )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from compose_lite.errors import ConfigError
+from compose_lite.loader import inputs
 
 RESOURCES = ("services", "networks", "volumes", "secrets", "configs")
 
@@ -65,7 +66,7 @@ def apply_include(
             if path in chain:
                 cycle = " -> ".join((*chain, path))
                 raise ConfigError(f"include cycle detected: {cycle}", path="include")
-            if not os.path.exists(path):
+            if not inputs.exists(path):
                 raise ConfigError(f"included file {path} not found", path="include")
         imported = load_project(entry)
         for kind in RESOURCES:

@@ -17,37 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from compose_lite.errors import ConfigError, ConfigErrors, Position
-from compose_lite.loader import canonical, merge, schema_cache
-from compose_lite.loader.discover import DiscoverRequest, discover, resolve_project_name
+from compose_lite.loader import canonical, inputs, merge, schema_cache
+from compose_lite.loader.discover import discover, resolve_project_name
 from compose_lite.loader.dotenv import read_dotenv, read_env_file_raw
 from compose_lite.loader.extends import apply_extends
 from compose_lite.loader.include import IncludeEntry, apply_include
 from compose_lite.loader.parse import Document, nearest_position, parse_yaml_all
 from compose_lite.loader.profiles import split_by_profiles
+from compose_lite.loader.request import LoadedProject, LoadRequest
 from compose_lite.loader.suggest import did_you_mean
-
-
-@dataclass(frozen=True, kw_only=True)
-class LoadRequest(DiscoverRequest):
-    """What the user asked for (global options, process context) and how far to process the files."""
-
-    interpolate: bool = True
-    normalize: bool = True
-    resolve_paths: bool = True
-
-
-@dataclass
-class LoadedProject:
-    """A loaded project: the canonical model plus what produced it."""
-
-    name: str
-    working_dir: str
-    config_files: list[str]
-    environment: dict[str, str]
-    model: dict[str, Any]
-    warnings: list[ConfigError] = field(default_factory=list)
-    active_profiles: list[str] = field(default_factory=list)
-    disabled_services: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -119,8 +97,7 @@ def load(request: LoadRequest) -> LoadedProject:
 
 def _read_source(file: str) -> bytes:
     try:
-        with open(file, "rb") as handle:
-            return handle.read()
+        return inputs.read_bytes(file)
     except FileNotFoundError:
         raise ConfigError(f"open {file}: no such file or directory") from None
     except OSError as err:
@@ -192,7 +169,7 @@ def _empty_services_as_mappings(tree: dict[str, Any]) -> dict[str, Any]:
 def _load_included(session: _Session, entry: IncludeEntry, chain: tuple[str, ...]) -> dict[str, Any]:
     """An ``include`` entry loaded as its own project: own directory, own env files over ours."""
     env_files = entry.env_files or tuple(
-        p for p in (os.path.join(entry.project_directory, ".env"),) if os.path.isfile(p)
+        p for p in (os.path.join(entry.project_directory, ".env"),) if inputs.is_file(p)
     )
     environment = dict(session.environment)
     for env_file in env_files:
@@ -216,7 +193,7 @@ def _resolve_environment(
     if env_files:
         for index, entry in enumerate(env_files):
             path = str(entry["path"])
-            if not os.path.isfile(path):
+            if not inputs.is_file(path):
                 if entry.get("required", True):
                     errors.append(ConfigError(
                         f"env file {path} not found: stat {path}: no such file or directory",

@@ -11,7 +11,8 @@ from typing import Any
 from compose_lite import app
 from compose_lite.engine.docker_engine import DockerEngine
 from compose_lite.loader.bind import bind
-from compose_lite.loader.pipeline import LoadRequest, load
+from compose_lite.loader.pipeline import load
+from compose_lite.loader.request import LoadRequest
 from compose_lite.model import Project
 from compose_lite.watch.actions import SilentReporter
 from compose_lite.watch.loop import LoopOptions, WatchLoop

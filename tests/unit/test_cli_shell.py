@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import click
@@ -14,23 +12,15 @@ from click.testing import CliRunner
 from compose_lite import __version__
 from compose_lite.cli import cli, render_error
 from compose_lite.errors import ConfigError, ConfigErrors, Position
+from tests.unit.cl_process import run_cl
 
-HEAVY = ("docker", "jsonschema", "watchdog", "rich", "yaml")
+HEAVY = frozenset({"docker", "jsonschema", "watchdog", "rich", "yaml"})
 
 
 def test_help_imports_no_heavy_library() -> None:
-    code = (
-        "import sys, runpy\n"
-        "sys.argv = ['cl', '--help']\n"
-        "try:\n"
-        "    runpy.run_module('compose_lite', run_name='__main__')\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip().splitlines()[-1] == "[]"
-    assert "Usage: cl" in out.stdout
+    run = run_cl(["--help"])
+    assert "Usage: cl" in run.stdout
+    assert sorted(HEAVY & run.modules) == []
 
 
 def test_version_command_and_flag() -> None:
@@ -97,13 +87,7 @@ def test_every_registered_command_loads_under_its_name() -> None:
 
 def test_a_command_run_imports_only_its_own_module(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: x\n")
-    probe = (
-        "import sys, runpy\n"
-        "sys.argv = ['cl', 'config', '-q']\n"
-        "try:\n    runpy.run_module('compose_lite', run_name='__main__')\n"
-        "except SystemExit:\n    pass\n"
-        "print(sorted(m for m in sys.modules if m.startswith('compose_lite.cli.') and m.endswith('_cmd')))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True,
-                         env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}, check=True)
-    assert out.stdout.strip() == "['compose_lite.cli.config_cmd']"
+    run = run_cl(["config", "-q"], cwd=tmp_path, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert run.code == 0
+    assert sorted(m for m in run.modules if m.startswith("compose_lite.cli.") and m.endswith("_cmd")) \
+        == ["compose_lite.cli.config_cmd"]

@@ -7,13 +7,13 @@ import pytest
 from compose_lite.errors import ConfigError
 from compose_lite.loader.discover import (
     ConfigFile,
-    DiscoverRequest,
     ProjectSource,
     discover,
     normalize_project_name,
     resolve_project_name,
     validate_project_name,
 )
+from compose_lite.loader.request import DiscoverRequest
 
 
 def write(path: Path, text: str = "services: {}\n") -> Path:

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from compose_lite.errors import ConfigError, ConfigErrors
-from compose_lite.loader.pipeline import LoadRequest, load
+from compose_lite.loader.pipeline import load
+from compose_lite.loader.request import LoadRequest
 
 SERVICE_KEYS = ["image", "command", "ports", "volumes", "environment", "depends_on", "networks",
                 "healthcheck", "restart", "build", "deploy", "env_file", "profiles", "extends", "x-y",

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from compose_lite.errors import ConfigErrors
-from compose_lite.loader.pipeline import LoadRequest, load
+from compose_lite.loader.pipeline import load
+from compose_lite.loader.request import LoadRequest
 
 
 def _write(root: Path, name: str, text: str) -> Path:

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from compose_lite.loader import schema_cache
+from tests.unit.cl_process import run_cl
 
 TREE = {"services": {"web": {"image": "cl-busybox"}}}
 
@@ -41,24 +40,16 @@ def test_second_config_run_skips_jsonschema_but_errors_are_always_reported(tmp_p
     compose = project / "compose.yaml"
     compose.write_text("services:\n  web:\n    image: cl-busybox\n")
     env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    probe = (
-        "import sys, runpy\n"
-        "sys.argv = ['cl', 'config', '-q']\n"
-        "try:\n    runpy.run_module('compose_lite', run_name='__main__')\n"
-        "except SystemExit as e:\n    code = e.code\n"
-        "print('jsonschema' in sys.modules, code)\n"
-    )
 
-    def run() -> list[str]:
-        out = subprocess.run([sys.executable, "-c", probe], cwd=project, env=env,
-                             capture_output=True, text=True)
-        return out.stdout.split()
+    def run() -> list[object]:
+        done = run_cl(["config", "-q"], cwd=project, env=env)
+        return [done.code, "jsonschema" in done.modules]
 
-    assert run() == ["True", "0"]
-    assert run() == ["False", "0"]
+    assert run() == [0, True]
+    assert run() == [0, False]
     compose.write_text("services:\n  web:\n    image: cl-busybox\n    enviroment: {}\n")
-    assert run() == ["True", "15"]
-    assert run() == ["True", "15"]
+    assert run() == [15, True]
+    assert run() == [15, True]
 
 
 def test_pruning_keeps_entries_that_were_hit_recently(

@@ -7,7 +7,8 @@ import pytest
 
 from compose_lite.errors import ConfigError
 from compose_lite.loader.bind import bind
-from compose_lite.loader.pipeline import LoadRequest, load
+from compose_lite.loader.pipeline import load
+from compose_lite.loader.request import LoadRequest
 from compose_lite.model import Build, DependsOn, Mount, Project, Service, WatchExec, WatchRule
 from compose_lite.watch.adapter import build_triggers, dependents, exec_specs
 from compose_lite.watch.debounce import Batch, Change, ChangeKind

@@ -1,0 +1,72 @@
+"""The loader's only door to the file system, so that a load knows exactly what it depended on.
+
+Every file the loader reads and every path it probes goes through here.  Inside ``recording()``
+each access notes the path's fingerprint at that moment; ``loader.memo`` stores those with the
+result and trusts the result again only while every fingerprint still matches.  A path probed and
+found missing is recorded too: creating it later (a new ``compose.override.yaml``, a ``.env``)
+must change the outcome.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+# (file type, mtime in ns, size, inode) or None for "does not exist".  The inode catches editors
+# that save by renaming a new file over the old one.
+Fingerprint = tuple[int, int, int, int] | None
+
+_recorders: list[dict[str, Fingerprint]] = []
+
+
+def fingerprint(path: str) -> Fingerprint:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return _of(info)
+
+
+def read_bytes(path: str) -> bytes:
+    """The file's content (OSError as ``open`` raises it)."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+        if _recorders:
+            _note(path, _of(os.fstat(handle.fileno())))
+    return data
+
+
+def is_file(path: str) -> bool:
+    found = fingerprint(path)
+    if _recorders:
+        _note(path, found)
+    return found is not None and stat.S_ISREG(found[0])
+
+
+def exists(path: str) -> bool:
+    found = fingerprint(path)
+    if _recorders:
+        _note(path, found)
+    return found is not None
+
+
+@contextmanager
+def recording() -> Iterator[dict[str, Fingerprint]]:
+    """Collect ``{path: fingerprint}`` of every access made inside the block (first access wins)."""
+    seen: dict[str, Fingerprint] = {}
+    _recorders.append(seen)
+    try:
+        yield seen
+    finally:
+        _recorders.remove(seen)
+
+
+def _of(info: os.stat_result) -> Fingerprint:
+    return (stat.S_IFMT(info.st_mode), info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+def _note(path: str, found: Fingerprint) -> None:
+    for seen in _recorders:
+        seen.setdefault(os.path.abspath(path), found)

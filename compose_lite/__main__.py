@@ -1,3 +1,3 @@
-from compose_lite.cli import main
+from compose_lite.launch import main
 
 main()

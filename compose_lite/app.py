@@ -22,6 +22,8 @@ from compose_lite.planner import Desired, DownOptions, Plan, Recreate, UpOptions
 
 @dataclass(frozen=True)
 class UpRequest:
+    """The options of `cl up` (and of the commands built on it)."""
+
     services: tuple[str, ...] = ()
     no_deps: bool = False
     force_recreate: bool = False
@@ -41,6 +43,8 @@ class UpRequest:
 
 @dataclass(frozen=True)
 class UpOutcome:
+    """The plan `up` ran and the containers it left in place."""
+
     plan: Plan
     containers: dict[str, list[str]]  # service → container ids (empty on a dry run)
 
@@ -160,6 +164,8 @@ def up(project: Project, engine: Engine, request: UpRequest, reporter: Reporter,
 
 @dataclass(frozen=True)
 class DownRequest:
+    """The options of `cl down`."""
+
     remove_orphans: bool = False
     volumes: bool = False
     rmi: str | None = None  # local | all

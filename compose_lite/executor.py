@@ -39,6 +39,8 @@ class Progress(Protocol):
 
 @dataclass
 class Result:
+    """What running a plan produced: container ids and warnings."""
+
     container_ids: dict[str, list[str]] = field(default_factory=dict)  # service → ids, in replica order
     warnings: list[str] = field(default_factory=list)
 

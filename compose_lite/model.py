@@ -22,6 +22,8 @@ class Condition(StrEnum):
 
 @dataclass(frozen=True)
 class DependsOn:
+    """One ``depends_on`` entry: what must hold for ``service`` before the dependent starts."""
+
     service: str
     condition: Condition = Condition.STARTED
     restart: bool = False
@@ -30,6 +32,8 @@ class DependsOn:
 
 @dataclass(frozen=True)
 class Port:
+    """One ``ports:`` entry in long syntax."""
+
     target: int
     published: str | None = None  # "8080" or a range "8000-8010"; None = random host port
     host_ip: str | None = None
@@ -68,6 +72,8 @@ class ServiceNetwork:
 
 @dataclass(frozen=True)
 class Healthcheck:
+    """The service's ``healthcheck:``, durations in nanoseconds as the engine takes them."""
+
     test: tuple[str, ...]  # ("CMD", ...), ("CMD-SHELL", "..."), ("NONE",)
     interval_ns: int | None = None
     timeout_ns: int | None = None
@@ -82,6 +88,8 @@ class Healthcheck:
 
 @dataclass(frozen=True)
 class Build:
+    """How the service's image is built (``build:``)."""
+
     context: str
     dockerfile: str | None = None
     dockerfile_inline: str | None = None
@@ -98,6 +106,8 @@ class Build:
 
 @dataclass(frozen=True)
 class Ulimit:
+    """One ``ulimits:`` entry."""
+
     name: str
     soft: int
     hard: int
@@ -105,6 +115,8 @@ class Ulimit:
 
 @dataclass(frozen=True)
 class Device:
+    """A host device mapped into the container (``devices:``)."""
+
     source: str
     target: str
     permissions: str = "rwm"
@@ -112,6 +124,8 @@ class Device:
 
 @dataclass(frozen=True)
 class Logging:
+    """The container's log driver and its options (``logging:``)."""
+
     driver: str | None = None
     options: Mapping[str, str] = field(default_factory=dict)
 
@@ -159,6 +173,8 @@ class WatchExec:
 
 @dataclass(frozen=True)
 class WatchRule:
+    """One ``develop.watch`` rule: which host path triggers which action."""
+
     path: str
     action: str  # sync | rebuild | restart | sync+restart | sync+exec
     target: str | None = None
@@ -170,6 +186,8 @@ class WatchRule:
 
 @dataclass(frozen=True)
 class Service:
+    """One service, with every container option the engine adapter understands."""
+
     name: str
     image: str | None = None
     build: Build | None = None
@@ -248,6 +266,8 @@ class Service:
 
 @dataclass(frozen=True)
 class Network:
+    """A top-level network; ``name`` is its engine name, ``key`` its name in the file."""
+
     key: str
     name: str
     external: bool = False
@@ -263,6 +283,8 @@ class Network:
 
 @dataclass(frozen=True)
 class Volume:
+    """A top-level named volume; ``name`` is its engine name, ``key`` its name in the file."""
+
     key: str
     name: str
     external: bool = False
@@ -285,6 +307,8 @@ class FileObject:
 
 @dataclass(frozen=True)
 class Project:
+    """The bound project that the planner, the executor and every command work from."""
+
     name: str
     working_dir: str
     config_files: tuple[str, ...] = ()

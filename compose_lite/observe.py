@@ -15,6 +15,8 @@ from compose_lite.model import Project
 
 @dataclass(frozen=True)
 class ObservedState:
+    """What exists of the project in the engine, read from labels."""
+
     containers: tuple[ObservedContainer, ...] = ()
     networks: Mapping[str, ObservedNetwork] = field(default_factory=dict)  # by engine name
     volumes: Mapping[str, ObservedVolume] = field(default_factory=dict)

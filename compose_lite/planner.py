@@ -54,6 +54,8 @@ class Recreate(StrEnum):
 
 @dataclass(frozen=True)
 class Operation:
+    """One step of a plan: what to do to which resource, why, and after which other steps."""
+
     id: str
     kind: Kind
     target: str  # what the user sees: container / network / volume / image name, or a service
@@ -80,6 +82,8 @@ class Operation:
 
 @dataclass(frozen=True)
 class Plan:
+    """The operations of one command in dependency order, and what the user should be warned about."""
+
     operations: Mapping[str, Operation]  # in a stable dependency order
     warnings: tuple[str, ...] = ()
 
@@ -94,6 +98,8 @@ class Plan:
 
 @dataclass(frozen=True)
 class UpOptions:
+    """The `up` flags that shape the plan."""
+
     services: frozenset[str]  # the selection, dependencies included
     requested: frozenset[str] = frozenset()  # named on the command line (empty = all)
     recreate: Recreate = Recreate.DIVERGED
@@ -108,6 +114,8 @@ class UpOptions:
 
 @dataclass(frozen=True)
 class Desired:
+    """What `up` converges to: the project, the image each service runs, the project's real directory."""
+
     project: Project
     images: Mapping[str, str]  # service → image reference to create from
     image_ids: Mapping[str, str]  # service → current image id ("" when unknown)
@@ -350,6 +358,8 @@ def _plan_ready(project: Project, selected: list[str], service_ops: dict[str, li
 
 @dataclass(frozen=True)
 class DownOptions:
+    """The `down` flags that shape the plan."""
+
     remove_orphans: bool = False
     volumes: bool = False
     images: Mapping[str, str] = field(default_factory=dict)  # service → image to remove (--rmi)

@@ -15,6 +15,8 @@ from compose_lite.model import Build, Mount, Network, Service, Volume
 
 @dataclass(frozen=True)
 class NetworkAttachment:
+    """A container's connection to one network, as it is created."""
+
     name: str  # engine network name
     aliases: tuple[str, ...] = ()
     ipv4_address: str | None = None
@@ -53,6 +55,8 @@ class ContainerSpec:
 
 @dataclass(frozen=True)
 class ObservedMount:
+    """A mount of an existing container, as the engine reports it."""
+
     type: str
     name: str | None
     source: str
@@ -61,6 +65,8 @@ class ObservedMount:
 
 @dataclass(frozen=True)
 class ObservedContainer:
+    """An existing container of the project: identity from its labels, plus its state."""
+
     id: str
     name: str
     project: str
@@ -110,12 +116,16 @@ class ContainerState:
 
 @dataclass(frozen=True)
 class ExecResult:
+    """Exit code and output of a command run in a container."""
+
     exit_code: int
     output: bytes = b""  # stdout and stderr interleaved, as the engine returns them
 
 
 @dataclass(frozen=True)
 class ObservedNetwork:
+    """An existing network and its labels."""
+
     id: str
     name: str
     labels: Mapping[str, str] = field(default_factory=dict)
@@ -123,6 +133,8 @@ class ObservedNetwork:
 
 @dataclass(frozen=True)
 class ObservedVolume:
+    """An existing volume and its labels."""
+
     name: str
     labels: Mapping[str, str] = field(default_factory=dict)
 
@@ -258,12 +270,16 @@ class Session:
 
 @dataclass(frozen=True)
 class ProcessTable:
+    """The processes of a container, as ``top`` shows them."""
+
     titles: tuple[str, ...]
     processes: tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True)
 class ContainerStats:
+    """One sample of a container's resource usage."""
+
     cpu_percent: float
     mem_usage: int
     mem_limit: int
@@ -276,6 +292,8 @@ class ContainerStats:
 
 @dataclass(frozen=True)
 class PathStat:
+    """What the engine says about a path inside a container."""
+
     name: str
     size: int
     is_dir: bool
@@ -283,6 +301,8 @@ class PathStat:
 
 @dataclass(frozen=True)
 class EngineEvent:
+    """One event from the engine's event stream."""
+
     time_nano: int
     type: str  # container | network | volume | image
     action: str  # create | start | die | stop | kill | pause | …
@@ -292,6 +312,8 @@ class EngineEvent:
 
 @dataclass(frozen=True)
 class ImageInfo:
+    """A local image as ``images`` lists it."""
+
     id: str
     repo_tags: tuple[str, ...]
     size: int

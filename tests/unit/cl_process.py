@@ -17,7 +17,9 @@ try:
 except SystemExit as exit:
     code = exit.code
 sys.stdout.flush()
-sys.stderr.write("\\n" + json.dumps({"code": code, "modules": sorted(sys.modules)}) + "\\n")
+import gc
+report = {"code": code, "modules": sorted(sys.modules), "gc_threshold": gc.get_threshold()}
+sys.stderr.write("\\n" + json.dumps(report) + "\\n")
 """
 
 
@@ -27,6 +29,7 @@ class ClRun:
     stdout: str
     stderr: str
     modules: frozenset[str]
+    gc_threshold: tuple[int, ...]
 
 
 def run_cl(args: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> ClRun:
@@ -34,4 +37,5 @@ def run_cl(args: list[str], *, cwd: Path | None = None, env: dict[str, str] | No
                          capture_output=True, text=True, timeout=60)
     stderr, _, last = out.stderr.rstrip("\n").rpartition("\n")
     report = json.loads(last)
-    return ClRun(report["code"] or 0, out.stdout, stderr, frozenset(report["modules"]))
+    return ClRun(report["code"] or 0, out.stdout, stderr, frozenset(report["modules"]),
+                 tuple(report["gc_threshold"]))

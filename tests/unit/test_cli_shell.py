@@ -23,6 +23,11 @@ def test_help_imports_no_heavy_library() -> None:
     assert sorted(HEAVY & run.modules) == []
 
 
+def test_the_cl_process_collects_garbage_rarely() -> None:
+    # Start-up allocates long-lived objects only; young collections would be wasted work.
+    assert run_cl(["version"]).gc_threshold[0] >= 100_000
+
+
 def test_version_command_and_flag() -> None:
     runner = CliRunner()
     assert runner.invoke(cli, ["version"]).output == f"compose-lite version {__version__}\n"

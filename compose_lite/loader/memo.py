@@ -58,7 +58,7 @@ class LoadMemo:
         text = render(self.project())
         if self._entry is not None:
             self._entry["renders"][variant] = text
-            self._write(self._entry)
+            self._write(json.dumps(self._entry))
         return text
 
     def _load_and_store(self) -> LoadedProject:
@@ -69,10 +69,11 @@ class LoadMemo:
         if self._dir and _settled(seen):
             entry = {"inputs": seen, "project": _encode(project, self._request.environ), "renders": {}}
             text = json.dumps(entry)
+            stored = json.loads(text)
             # Only what survives JSON unchanged is stored (a tuple in the model would come back a list).
-            if json.loads(text)["project"] == entry["project"]:
-                self._entry = json.loads(text)
-                self._write(self._entry)
+            if stored["project"] == entry["project"]:
+                self._entry = stored
+                self._write(text)
         return project
 
     def _reuse_entry(self) -> None:
@@ -94,10 +95,9 @@ class LoadMemo:
         cache.touch(self._path)
         self._entry, self._project = entry, project
 
-    def _write(self, entry: dict[str, Any]) -> None:
+    def _write(self, text: str) -> None:
         assert self._dir
-        cache.write_entry(self._dir, os.path.basename(self._path), json.dumps(entry).encode(),
-                          max_entries=MAX_ENTRIES)
+        cache.write_entry(self._dir, os.path.basename(self._path), text.encode(), max_entries=MAX_ENTRIES)
 
 
 def _settled(seen: dict[str, inputs.Fingerprint]) -> bool:

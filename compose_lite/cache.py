@@ -15,9 +15,9 @@ def cache_dir(environ: Mapping[str, str], name: str) -> str | None:
     """The directory of cache ``name``; None (no caching) when CL_NO_CACHE is set or no home exists."""
     if environ.get("CL_NO_CACHE"):
         return None
-    base = environ.get("XDG_CACHE_HOME") or (
-        os.path.join(environ["HOME"], ".cache") if environ.get("HOME") else ""
-    )
+    base = environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG spec: a relative path is invalid and is ignored
+        base = os.path.join(environ["HOME"], ".cache") if os.path.isabs(environ.get("HOME", "")) else ""
     if not base or not os.path.isdir(os.path.dirname(base.rstrip("/")) or "/"):
         return None
     return os.path.join(base, "compose-lite", name)

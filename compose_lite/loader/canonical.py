@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from compose_lite.errors import ConfigError, ConfigErrors, Position
+from compose_lite.loader.paths import expand_home
 from compose_lite.loader.tags import Override, Reset
 from compose_lite.loader.units import normalize_duration, parse_bytes
 
@@ -516,8 +517,7 @@ def resolve_paths(data: dict[str, Any], *, base_dir: str, home: str | None) -> d
     ``~`` expands to ``home`` in bind sources (Compose expands it from the user's HOME).
     """
     def absolute(path: str) -> str:
-        if home and (path == "~" or path.startswith("~/")):
-            path = home + path[1:]
+        path = expand_home(path, home)
         if _is_absolute(path):
             return path
         return os.path.normpath(os.path.join(base_dir, path))

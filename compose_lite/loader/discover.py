@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from compose_lite.errors import ConfigError, NoConfigFileError
 from compose_lite.loader import inputs
 from compose_lite.loader.dotenv import read_dotenv
+from compose_lite.loader.paths import expand_home
 from compose_lite.loader.request import STDIN, DiscoverRequest
 
 DEFAULT_FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
@@ -69,7 +70,7 @@ class ProjectSource:
 
 def discover(request: DiscoverRequest) -> ProjectSource:
     cwd = os.path.abspath(request.cwd)
-    project_dir = _absolute(request.project_directory, cwd) if request.project_directory else None
+    project_dir = _absolute(request.project_directory, request) if request.project_directory else None
     env_files = _env_files(request, cwd, project_dir)
     environment = _load_environment(env_files, request.environ)
     warnings: list[ConfigError] = []
@@ -121,13 +122,14 @@ def resolve_project_name(source: ProjectSource, top_level_name: str | None) -> s
     return name
 
 
-def _absolute(path: str, cwd: str) -> str:
-    return os.path.normpath(os.path.join(cwd, os.path.expanduser(path)))
+def _absolute(path: str, request: DiscoverRequest) -> str:
+    return os.path.normpath(os.path.join(os.path.abspath(request.cwd),
+                                         expand_home(path, request.environ.get("HOME"))))
 
 
 def _env_files(request: DiscoverRequest, cwd: str, project_dir: str | None) -> tuple[str, ...]:
     if request.env_files:
-        files = tuple(_absolute(f, cwd) for f in request.env_files)
+        files = tuple(_absolute(f, request) for f in request.env_files)
         for path in files:
             if not inputs.is_file(path):
                 raise ConfigError(f"couldn't find env file: {path}", hint="fix the --env-file path")
@@ -137,7 +139,7 @@ def _env_files(request: DiscoverRequest, cwd: str, project_dir: str | None) -> t
     base = project_dir
     if base is None:
         first = next((f for f in request.files if f != STDIN), None)
-        base = os.path.dirname(_absolute(first, cwd)) if first else cwd
+        base = os.path.dirname(_absolute(first, request)) if first else cwd
     dotenv = os.path.join(base, ".env")
     return (dotenv,) if inputs.is_file(dotenv) else ()
 
@@ -161,11 +163,11 @@ def _config_paths(
     warnings: list[ConfigError],
 ) -> list[str]:
     if request.files:
-        return [f if f == STDIN else _absolute(f, cwd) for f in request.files]
+        return [f if f == STDIN else _absolute(f, request) for f in request.files]
     from_env = environment.get("COMPOSE_FILE", "")
     if from_env:
         separator = environment.get("COMPOSE_PATH_SEPARATOR") or os.pathsep
-        return [_absolute(f, cwd) for f in from_env.split(separator) if f]
+        return [_absolute(f, request) for f in from_env.split(separator) if f]
     directory = project_dir or cwd
     while True:
         main = _first_existing(directory, DEFAULT_FILE_NAMES, warnings)

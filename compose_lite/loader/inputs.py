@@ -14,9 +14,10 @@ import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-# (file type, mtime in ns, size, inode) or None for "does not exist".  The inode catches editors
-# that save by renaming a new file over the old one.
-Fingerprint = tuple[int, int, int, int] | None
+# (file type, mtime, ctime (both ns), size, inode, device) or None for "does not exist".  The ctime
+# catches content replaced under a restored mtime (`tar --mtime`, `cp -p`, `touch -d`), which
+# no program can set back; the inode catches editors that save by renaming a new file over the old.
+Fingerprint = tuple[int, int, int, int, int, int] | None
 
 _recorders: list[dict[str, Fingerprint]] = []
 
@@ -64,7 +65,13 @@ def recording() -> Iterator[dict[str, Fingerprint]]:
 
 
 def _of(info: os.stat_result) -> Fingerprint:
-    return (stat.S_IFMT(info.st_mode), info.st_mtime_ns, info.st_size, info.st_ino)
+    return (stat.S_IFMT(info.st_mode), info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino,
+            info.st_dev)
+
+
+def changed_since(found: Fingerprint, time_ns: int) -> bool:
+    """Whether the path was modified (content or metadata) at or after ``time_ns``."""
+    return found is not None and max(found[1], found[2]) >= time_ns
 
 
 def _note(path: str, found: Fingerprint) -> None:

@@ -14,8 +14,10 @@ Set CL_NO_CACHE=1 to turn this off.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
+import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import fields
@@ -34,7 +36,8 @@ _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class LoadMemo:
-    """The memo entry of one request: ``project()`` and ``rendered()`` reuse it or fill it."""
+    """The memo entry of one request, looked up (and checked) on construction: ``project()`` and
+    ``rendered()`` reuse it or fill it."""
 
     def __init__(self, request: LoadRequest) -> None:
         self._request = request
@@ -102,20 +105,25 @@ class LoadMemo:
 
 def _settled(seen: dict[str, inputs.Fingerprint]) -> bool:
     recent = time.time_ns() - SETTLE_NS
-    return all(fp is None or fp[1] < recent for fp in seen.values())
+    return not any(inputs.changed_since(found, recent) for found in seen.values())
 
 
 def _key(request: LoadRequest) -> str:
     options = {f.name: getattr(request, f.name) for f in fields(request)
                if f.name not in ("stdin", "environ")}
     digest = hashlib.sha256(_code_stamp().encode())
-    digest.update(json.dumps([options, sorted(request.environ.items())], default=list).encode())
+    digest.update(json.dumps([options, sorted(request.environ.items())]).encode())
     return digest.hexdigest()
 
 
 def _code_stamp() -> str:
-    """Changes whenever compose-lite's code or schema does (an editable install changes in place)."""
-    stamps: list[str] = []
+    """Changes whenever the code that loads and renders does: compose-lite's own files (an editable
+    install changes in place), the Python version, and PyYAML's installed files (found, not imported)."""
+    stamps: list[str] = [sys.version]
+    yaml_spec = importlib.util.find_spec("yaml")
+    if yaml_spec is not None and yaml_spec.origin:
+        package = os.path.dirname(yaml_spec.origin)  # a reinstall, or libyaml's module added, changes it
+        stamps += [f"{path}:{os.stat(path).st_mtime_ns}" for path in (package, yaml_spec.origin)]
     pending = [_PACKAGE_DIR]
     while pending:
         with os.scandir(pending.pop()) as entries:

@@ -1,4 +1,5 @@
-"""Dotted paths into the Compose tree, as shown to users: ``services.web.ports[0]``."""
+"""Paths: dotted paths into the Compose tree as shown to users (``services.web.ports[0]``), and
+``~`` in host paths."""
 
 from __future__ import annotations
 
@@ -17,3 +18,10 @@ def format_path(path: Sequence[str | int]) -> str:
         else:
             out.append(f".{part}" if out else part)
     return "".join(out)
+
+
+def expand_home(path: str, home: str | None) -> str:
+    """``~`` and ``~/…`` from ``home``: the HOME of the request, not of this process."""
+    if home and (path == "~" or path.startswith("~/")):
+        return home + path[1:]
+    return path

@@ -23,9 +23,9 @@ def test_help_imports_no_heavy_library() -> None:
     assert sorted(HEAVY & run.modules) == []
 
 
-def test_the_cl_process_collects_garbage_rarely() -> None:
+def test_the_cl_process_collects_young_garbage_less_often_than_python_does() -> None:
     # Start-up allocates long-lived objects only; young collections would be wasted work.
-    assert run_cl(["version"]).gc_threshold[0] >= 100_000
+    assert run_cl(["version"]).gc_threshold[0] > 700 * 10
 
 
 def test_version_command_and_flag() -> None:

@@ -18,21 +18,19 @@ from compose_lite.loader.request import LoadedProject, LoadRequest
 from tests.unit.cl_process import run_cl
 
 LOADER_DIR = Path(memo.__file__).parent
-PAST = time.time() - 3600  # inputs older than memo.SETTLE_NS, so loads that read them are stored
+SETTLE_S = memo.SETTLE_NS / 1e9  # the real rule, before the fixture below relaxes it in-process
+
+
+@pytest.fixture(autouse=True)
+def inputs_count_as_settled_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Files written by a test are seconds old at most; the rule for fresh files has its own test.
+    monkeypatch.setattr(memo, "SETTLE_NS", 0)
 
 
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
-    os.utime(path, (PAST, PAST))
     return path
-
-
-def rewrite(path: Path, text: str) -> None:
-    """Change a file as an editor would, a second later in mtime terms (still long settled)."""
-    stamp = os.stat(path).st_mtime + 1
-    path.write_text(text)
-    os.utime(path, (stamp, stamp))
 
 
 @pytest.fixture
@@ -76,13 +74,34 @@ def test_second_identical_load_comes_from_the_memo_and_equals_the_first(
         (first.name, first.working_dir, first.config_files)
 
 
-def test_entries_hold_only_what_env_files_added_not_the_process_environment(tmp_path: Path) -> None:
+def test_entries_do_not_copy_the_process_environment_and_are_private(tmp_path: Path) -> None:
+    # What the model itself holds is stored, as `cl config` would print it; nothing else of the
+    # environment is: the key covers it, and a hit takes it from the live environment.
     write(tmp_path / "app/compose.yaml", "services:\n  web:\n    image: cl-busybox\n")
     write(tmp_path / "app/.env", "FROM_DOTENV=d\n")
-    LoadMemo(request(tmp_path, environ={"SECRET_TOKEN": "hunter2"})).project()
+    LoadMemo(request(tmp_path, environ={"UNUSED_TOKEN": "hunter2"})).project()
     [entry] = (tmp_path / "cache/compose-lite/loads").iterdir()
     assert "hunter2" not in entry.read_text() and "FROM_DOTENV" in entry.read_text()
-    assert entry.stat().st_mode & 0o077 == 0  # private to the user
+    assert entry.stat().st_mode & 0o077 == 0 and entry.parent.stat().st_mode & 0o077 == 0
+
+
+def test_new_content_under_a_restored_mtime_and_size_is_still_seen(tmp_path: Path) -> None:
+    # `tar --mtime`, `cp -p` and `touch -d` put an old mtime on new content; the ctime moves anyway.
+    compose = write(tmp_path / "app/compose.yaml", "services:\n  web:\n    image: app:1.0.1\n")
+    before = compose.stat()
+    assert model(request(tmp_path))["services"]["web"]["image"] == "app:1.0.1"
+    compose.write_text("services:\n  web:\n    image: app:1.0.2\n")
+    os.utime(compose, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (compose.stat().st_mtime_ns, compose.stat().st_size) == (before.st_mtime_ns, before.st_size)
+    assert model(request(tmp_path))["services"]["web"]["image"] == "app:1.0.2"
+
+
+def test_home_comes_from_the_request_not_the_process(tmp_path: Path) -> None:
+    write(tmp_path / "one/compose.yaml", "services:\n  web:\n    image: one\n")
+    write(tmp_path / "two/compose.yaml", "services:\n  web:\n    image: two\n")
+    for home in ("one", "two"):
+        req = request(tmp_path, files=("~/compose.yaml",), environ={"HOME": str(tmp_path / home)})
+        assert model(req)["services"]["web"]["image"] == home
 
 
 EDITS: dict[str, tuple[dict[str, str], str, str, Callable[[dict[str, Any]], Any]]] = {
@@ -124,10 +143,7 @@ def test_changing_any_input_means_a_fresh_load(tmp_path: Path, edit: str) -> Non
     old = shown(model(req))
     assert shown(model(req)) == old  # served from the memo
     path = tmp_path / target
-    if path.exists():
-        rewrite(path, text)
-    else:
-        write(path, text)
+    write(path, text)
     assert shown(model(req)) != old
 
 
@@ -144,10 +160,10 @@ def test_environment_options_and_code_are_part_of_the_key(
 
 
 def test_loads_that_read_a_just_modified_file_are_not_stored(
-        tmp_path: Path, loads: list[LoadRequest]) -> None:
-    # Its mtime could stay the same through one more edit (coarse file-system clocks).
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app/compose.yaml").write_text("services:\n  web:\n    image: cl-busybox\n")
+        tmp_path: Path, loads: list[LoadRequest], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its timestamps could stay the same through one more edit (coarse file-system clocks).
+    monkeypatch.setattr(memo, "SETTLE_NS", 60 * 1_000_000_000)
+    write(tmp_path / "app/compose.yaml", "services:\n  web:\n    image: cl-busybox\n")
     model(request(tmp_path))
     model(request(tmp_path))
     assert len(loads) == 2
@@ -161,7 +177,7 @@ def test_stdin_failures_and_opt_out_are_never_stored(tmp_path: Path, loads: list
     piped = request(tmp_path, files=("-",), stdin=lambda: "services:\n  web:\n    image: x\n")
     model(piped)
     model(piped)
-    rewrite(tmp_path / "app/compose.yaml", "services:\n  web:\n    image: cl-busybox\n")
+    write(tmp_path / "app/compose.yaml", "services:\n  web:\n    image: cl-busybox\n")
     model(request(tmp_path, environ={"CL_NO_CACHE": "1"}))
     model(request(tmp_path, environ={"CL_NO_CACHE": "1"}))
     assert len(loads) == 6
@@ -208,7 +224,7 @@ def test_rendered_text_is_kept_with_the_entry(tmp_path: Path, loads: list[LoadRe
     assert LoadMemo(request(tmp_path)).rendered("yaml", render) == "rendered app\n"
     assert LoadMemo(request(tmp_path)).rendered("json", render) == "rendered app\n"
     assert (len(loads), len(renders)) == (1, 2)
-    rewrite(tmp_path / "app/compose.yaml", "name: renamed\nservices:\n  web:\n    image: cl-busybox\n")
+    write(tmp_path / "app/compose.yaml", "name: renamed\nservices:\n  web:\n    image: cl-busybox\n")
     assert LoadMemo(request(tmp_path)).rendered("yaml", render) == "rendered renamed\n"
 
 
@@ -232,11 +248,12 @@ def test_the_loader_touches_the_file_system_only_through_inputs() -> None:
 
 def test_a_repeated_cl_config_does_not_even_import_the_parser(tmp_path: Path) -> None:
     compose = write(tmp_path / "proj/compose.yaml", "services:\n  web:\n    image: cl-busybox\n")
+    time.sleep(SETTLE_S + 0.1)  # the real rule applies in the cl process: let the file settle
     env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     first, second = (run_cl(["config"], cwd=compose.parent, env=env) for _ in range(2))
     assert (first.code, second.code) == (0, 0)
     assert second.stdout == first.stdout and "image: cl-busybox" in first.stdout
     assert "yaml" in first.modules and "yaml" not in second.modules
-    rewrite(compose, "services:\n  web:\n    image: cl-python\n")
+    write(compose, "services:\n  web:\n    image: cl-python\n")
     third = run_cl(["config"], cwd=compose.parent, env=env)
     assert "image: cl-python" in third.stdout and "yaml" in third.modules

@@ -25,6 +25,8 @@ def test_disabled_or_homeless_means_no_cache(tmp_path: Path) -> None:
     assert schema_cache.cache_dir({}) is None
     expected = str(tmp_path / ".cache" / "compose-lite" / "schema-valid")
     assert schema_cache.cache_dir({"HOME": str(tmp_path)}) == expected
+    # A relative XDG_CACHE_HOME is invalid (XDG spec) and must not put caches in the project.
+    assert schema_cache.cache_dir({"XDG_CACHE_HOME": "cache", "HOME": str(tmp_path)}) == expected
 
 
 def test_unwritable_cache_is_ignored(tmp_path: Path) -> None:

@@ -40,3 +40,6 @@ def test_put_archive_exec_and_restart(docker_client: Any, project_name: str) -> 
     state = docker_client.api.inspect_container(container.id)["State"]
     assert state["Running"] is True
     assert state["StartedAt"] != started_before
+    # Calls about different containers and endpoints (exec hijacks its connection) shared one
+    # connection pool: the SDK alone would have opened one per URL.
+    assert len(engine.api.get_adapter("http+docker://localhost").pools) == 1

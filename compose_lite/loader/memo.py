@@ -1,10 +1,11 @@
 """Memoized loads: a re-run (`cl up` again, `cl ps`, `cl config`) skips YAML and the whole loader
 when nothing the previous load depended on has changed.
 
-An entry is keyed by everything a load reads besides files: the request (options, cwd), the whole
-environment, and a stamp of compose-lite's own code.  It stores the fingerprints of every file the
-load read or probed (``loader.inputs``) and is used only while all of them still match, so an edited
-compose file, a new ``compose.override.yaml`` or a changed ``.env`` each mean a fresh load.
+An entry is keyed by everything a load depends on besides files: the request (options, cwd), the
+whole environment, and a stamp of the code (compose-lite's, Python's, PyYAML's).  It stores the
+fingerprints of every file the load read or probed (``loader.inputs``) and is used only while all of
+them still match, so an edited compose file, a new ``compose.override.yaml`` or a changed ``.env``
+each mean a fresh load.
 Failed loads are never stored: errors are always found and reported afresh.  ``cl config`` also
 keeps its rendered text in the entry, so a hit does not even import PyYAML.
 
@@ -30,7 +31,7 @@ from compose_lite.loader.request import STDIN, LoadedProject, LoadRequest
 
 MAX_ENTRIES = 128
 # File-system timestamps tick coarsely (a few ms on ext4, 1-2 s elsewhere): a file changed this
-# recently could change again without its mtime moving, so a load that read one is not stored.
+# recently could change again without its timestamps moving, so a load that read one is not stored.
 SETTLE_NS = 2_000_000_000
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -42,7 +43,10 @@ class LoadMemo:
     def __init__(self, request: LoadRequest) -> None:
         self._request = request
         self._dir = None if STDIN in request.files else cache.cache_dir(request.environ, "loads")
-        self._path = os.path.join(self._dir, f"{_key(request)}.json") if self._dir else ""
+        try:
+            self._path = os.path.join(self._dir, f"{_key(request)}.json") if self._dir else ""
+        except OSError:  # the code could not be stamped (an unusual install): load without the memo
+            self._dir, self._path = None, ""
         self._entry: dict[str, Any] | None = None
         self._project: LoadedProject | None = None
         self._reuse_entry()

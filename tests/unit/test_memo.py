@@ -184,6 +184,19 @@ def test_stdin_failures_and_opt_out_are_never_stored(tmp_path: Path, loads: list
     assert not (tmp_path / "cache/compose-lite/loads").exists()
 
 
+def test_code_that_cannot_be_stamped_means_loading_without_the_memo(
+        tmp_path: Path, loads: list[LoadRequest], monkeypatch: pytest.MonkeyPatch) -> None:
+    def unreadable() -> str:
+        raise PermissionError("scandir")
+
+    monkeypatch.setattr(memo, "_code_stamp", unreadable)
+    write(tmp_path / "app/compose.yaml", "services:\n  web:\n    image: cl-busybox\n")
+    assert model(request(tmp_path))["services"]["web"]["image"] == "cl-busybox"
+    model(request(tmp_path))
+    assert len(loads) == 2
+    assert not (tmp_path / "cache/compose-lite/loads").exists()
+
+
 def test_a_damaged_entry_is_ignored_and_replaced(tmp_path: Path, loads: list[LoadRequest]) -> None:
     write(tmp_path / "app/compose.yaml", "services:\n  web:\n    image: cl-busybox\n")
     model(request(tmp_path))

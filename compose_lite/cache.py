@@ -23,17 +23,17 @@ def cache_dir(environ: Mapping[str, str], name: str) -> str | None:
     return os.path.join(base, "compose-lite", name)
 
 
-def write_entry(directory: str, name: str, data: bytes, *, max_entries: int) -> None:
-    """Write one entry atomically (readers never see half a file), then prune the directory."""
+def write_entry(path: str, data: bytes, *, max_entries: int) -> None:
+    """Write one entry atomically (readers never see half a file), then prune its directory."""
+    directory = os.path.dirname(path)
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
-        path = os.path.join(directory, name)
         partial = f"{path}.{os.getpid()}.tmp"
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(partial, path)
-        prune(directory, max_entries)
+        _prune(directory, max_entries)
     except OSError:
         return
 
@@ -47,7 +47,7 @@ def touch(path: str) -> bool:
         return False
 
 
-def prune(directory: str, max_entries: int) -> None:
+def _prune(directory: str, max_entries: int) -> None:
     """Past ``max_entries``, keep the most recently used half."""
     entries = [os.path.join(directory, name) for name in os.listdir(directory)]
     if len(entries) <= max_entries:

@@ -42,11 +42,11 @@ class LoadMemo:
 
     def __init__(self, request: LoadRequest) -> None:
         self._request = request
-        self._dir = None if STDIN in request.files else cache.cache_dir(request.environ, "loads")
-        try:
-            self._path = os.path.join(self._dir, f"{_key(request)}.json") if self._dir else ""
+        directory = None if STDIN in request.files else cache.cache_dir(request.environ, "loads")
+        try:  # where the entry lives; "" when this load is not memoized
+            self._path = os.path.join(directory, f"{_key(request)}.json") if directory else ""
         except OSError:  # the code could not be stamped (an unusual install): load without the memo
-            self._dir, self._path = None, ""
+            self._path = ""
         self._entry: dict[str, Any] | None = None
         self._project: LoadedProject | None = None
         self._reuse_entry()
@@ -73,7 +73,7 @@ class LoadMemo:
 
         with inputs.recording() as seen:
             project = load(self._request)
-        if self._dir and _settled(seen):
+        if self._path and _settled(seen):
             entry = {"inputs": seen, "project": _encode(project, self._request.environ), "renders": {}}
             text = json.dumps(entry)
             stored = json.loads(text)
@@ -103,8 +103,7 @@ class LoadMemo:
         self._entry, self._project = entry, project
 
     def _write(self, text: str) -> None:
-        assert self._dir
-        cache.write_entry(self._dir, os.path.basename(self._path), text.encode(), max_entries=MAX_ENTRIES)
+        cache.write_entry(self._path, text.encode(), max_entries=MAX_ENTRIES)
 
 
 def _settled(seen: dict[str, inputs.Fingerprint]) -> bool:

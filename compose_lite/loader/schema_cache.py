@@ -47,4 +47,4 @@ def is_known_valid(directory: str | os.PathLike[str] | None, tree: Any) -> bool:
 
 def remember_valid(directory: str | os.PathLike[str] | None, tree: Any) -> None:
     if directory is not None:
-        cache.write_entry(os.fspath(directory), _key(tree), b"", max_entries=MAX_ENTRIES)
+        cache.write_entry(os.path.join(directory, _key(tree)), b"", max_entries=MAX_ENTRIES)

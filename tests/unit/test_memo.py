@@ -6,6 +6,7 @@ import os
 import re
 import time
 from collections.abc import Callable
+from importlib.machinery import ModuleSpec
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +158,18 @@ def test_environment_options_and_code_are_part_of_the_key(
     monkeypatch.setattr(memo, "_code_stamp", lambda: "a newer compose-lite")
     model(request(tmp_path))
     assert len(loads) == 4
+
+
+def test_the_code_stamp_follows_python_and_pyyaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_yaml = write(tmp_path / "site/yaml/__init__.py", "")
+    monkeypatch.setattr(memo.importlib.util, "find_spec",
+                        lambda name: ModuleSpec(name, None, origin=str(fake_yaml)))
+    before = memo._code_stamp()
+    os.utime(fake_yaml, ns=(0, 1))  # PyYAML reinstalled
+    assert memo._code_stamp() != before
+    after_reinstall = memo._code_stamp()
+    monkeypatch.setattr(memo.sys, "version", "3.99.0 (another interpreter)")
+    assert memo._code_stamp() != after_reinstall
 
 
 def test_loads_that_read_a_just_modified_file_are_not_stored(

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import graphlib
 import logging
+import queue
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from compose_lite.clock import Clock, SystemClock
 from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, EngineError, OperationFailedError
+from compose_lite.exits import ExitWatch
 from compose_lite.model import Condition
-from compose_lite.planner import Operation, Plan
+from compose_lite.planner import Kind, Operation, Plan
 
 log = logging.getLogger(__name__)
 DEFAULT_LIMIT = 64
@@ -53,34 +55,54 @@ def parallel_limit(environ: Mapping[str, str]) -> int:
 def run(plan: Plan, engine: Engine, progress: Progress, *, limit: int = DEFAULT_LIMIT,
         clock: Clock | None = None, deadline: float | None = None, poll: float = POLL_S) -> Result:
     """Execute ``plan``; raise the first ComposeLiteError after in-flight operations have finished."""
-    runner = _Runner(engine, progress, clock or SystemClock(), deadline, poll)
     ops = plan.operations
+    # A plan that waits on exits (down) subscribes to its project's events before any stop is sent.
+    project = next((op.container.project for op in ops.values()
+                    if op.kind == Kind.AWAIT_EXIT and op.container is not None), None)
+    with ExitWatch(engine, project) as exits:
+        return _run(ops, _Runner(engine, progress, clock or SystemClock(), deadline, poll, exits), limit)
+
+
+def _run(ops: Mapping[str, Operation], runner: _Runner, limit: int) -> Result:
+    order = {op_id: i for i, op_id in enumerate(ops)}
     sorter = graphlib.TopologicalSorter({k: [d for d in op.deps if d in ops] for k, op in ops.items()})
     sorter.prepare()
+    # Workers report on a queue: one get per finished operation, where ``wait(FIRST_COMPLETED)``
+    # would lock every future in flight each time (quadratic, and CPU the engine needs).
+    finished: queue.SimpleQueue[tuple[str, BaseException | None]] = queue.SimpleQueue()
     failure: ComposeLiteError | None = None
+    in_flight = 0
     with ThreadPoolExecutor(max_workers=max(1, limit), thread_name_prefix="cl-op") as pool:
-        running: dict[Future[None], str] = {}
         while True:
             if failure is None:
-                for op_id in sorted(sorter.get_ready(), key=list(ops).index):
-                    running[pool.submit(runner.execute, ops[op_id])] = op_id
-            if not running:
+                for op_id in sorted(sorter.get_ready(), key=order.__getitem__):
+                    pool.submit(_report, finished, op_id, runner.execute, ops[op_id])
+                    in_flight += 1
+            if not in_flight:
                 break
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                op_id = running.pop(future)
-                err = future.exception()
-                if err is None:
-                    sorter.done(op_id)
-                elif isinstance(err, ComposeLiteError) and not ops[op_id].required:
-                    runner.warn(f"optional dependency {ops[op_id].target} failed: {err.message}; continuing")
-                    sorter.done(op_id)
-                elif failure is None:
-                    failure = err if isinstance(err, ComposeLiteError) else EngineError(f"{op_id}: {err!r}")
-                    runner.cancelled.set()
+            op_id, err = finished.get()
+            in_flight -= 1
+            if err is None:
+                sorter.done(op_id)
+            elif isinstance(err, ComposeLiteError) and not ops[op_id].required:
+                runner.warn(f"optional dependency {ops[op_id].target} failed: {err.message}; continuing")
+                sorter.done(op_id)
+            elif failure is None:
+                failure = err if isinstance(err, ComposeLiteError) else EngineError(f"{op_id}: {err!r}")
+                runner.cancelled.set()
     if failure is not None:
         raise failure
     return runner.result
+
+
+def _report(finished: queue.SimpleQueue[tuple[str, BaseException | None]], op_id: str,
+            action: Callable[[Operation], None], op: Operation) -> None:
+    try:
+        action(op)
+    except BaseException as err:  # handed to the scheduling thread, which decides and re-raises
+        finished.put((op_id, err))
+    else:
+        finished.put((op_id, None))
 
 
 def _natural(name: str) -> list[int | str]:
@@ -90,8 +112,9 @@ def _natural(name: str) -> list[int | str]:
 
 class _Runner:
     def __init__(self, engine: Engine, progress: Progress, clock: Clock, deadline: float | None,
-                 poll: float) -> None:
+                 poll: float, exits: ExitWatch) -> None:
         self.engine = engine
+        self.exits = exits
         self.progress = progress
         self.clock = clock
         self.deadline = deadline
@@ -210,10 +233,19 @@ class _Runner:
 
     def _stop(self, op: Operation) -> None:
         assert op.container is not None
-        if op.container.state in ("running", "restarting", "paused"):
-            self.progress.event("Container", op.target, "Stopping")
-            self.engine.stop_container(op.container.id, op.stop_timeout)
-            self.progress.event("Container", op.target, "Stopped", done=True)
+        try:
+            if op.container.state in ("running", "restarting", "paused"):
+                self.exits.stopping(op.container.id)
+                self.progress.event("Container", op.target, "Stopping")
+                self.engine.stop_container(op.container.id, op.stop_timeout)
+                self.progress.event("Container", op.target, "Stopped", done=True)
+        finally:
+            self.exits.settled(op.container.id)
+
+    def _await_exit(self, op: Operation) -> None:
+        assert op.container is not None
+        if not self.exits.wait(op.container.id, self.cancelled):
+            raise OperationFailedError(f"stopping {op.target}: cancelled because another operation failed")
 
     def _remove(self, op: Operation) -> None:
         assert op.container is not None

@@ -38,6 +38,7 @@ class Kind(StrEnum):
     RESTART = "restart"
     KEEP = "keep"
     STOP = "stop"
+    AWAIT_EXIT = "wait for exit of"  # a container being stopped: its process ended (see exits.py)
     REMOVE = "remove"
     AWAIT = "wait for"  # a dependency condition, before dependents are created/started
     READY = "wait until ready"  # --wait
@@ -92,7 +93,7 @@ class Plan:
 
     def changes(self) -> list[Operation]:
         """Operations that alter something (everything but keep and the waits)."""
-        quiet = (Kind.KEEP, Kind.AWAIT, Kind.READY, Kind.STOP)
+        quiet = (Kind.KEEP, Kind.AWAIT, Kind.READY, Kind.STOP, Kind.AWAIT_EXIT)
         return [op for op in self.operations.values() if op.kind not in quiet]
 
 
@@ -384,16 +385,20 @@ def plan_down(project: Project, observed: ObservedState, options: DownOptions) -
                                service=c.service, container=c, remove_volumes=options.volumes,
                                stop_timeout=options.timeout)
         by_service.setdefault(c.service, []).append(op_id)
-    # Dependents are *stopped* before their dependencies; removals then run as soon as each stop is done.
+    # A dependency is signalled once all its dependents have exited (their die events, ahead of
+    # the engine's answers to their stops); each removal runs once its own stop call has ended.
     stops: dict[str, Operation] = {}
     for name, op_ids in by_service.items():
         users = graph.dependents(deps, name) if name in deps else set()
-        after = frozenset(f"stop:{i}" for other in users for i in by_service.get(other, []))
+        after = frozenset(f"exited:{i}" for other in users for i in by_service.get(other, []))
         for op_id in op_ids:
             victim = ops[op_id].container
             assert victim is not None
             stops[f"stop:{op_id}"] = Operation(f"stop:{op_id}", Kind.STOP, victim.name, deps=after,
                                                container=victim, stop_timeout=options.timeout)
+            # After its stop in plan order: with one worker, the stop runs first and ends the wait.
+            stops[f"exited:{op_id}"] = Operation(f"exited:{op_id}", Kind.AWAIT_EXIT, victim.name, deps=after,
+                                                 container=victim)
             # The removal runs after its stop op: it sees the container as already stopped.
             ops[op_id] = replace(ops[op_id], deps=frozenset({f"stop:{op_id}"}),
                                  container=replace(victim, state="exited"))
@@ -404,10 +409,12 @@ def plan_down(project: Project, observed: ObservedState, options: DownOptions) -
                         "service in your compose file, you can run this command with the --remove-orphans "
                         "flag to clean it up.")
     all_containers = frozenset(ops)
+    # A stopped container holds no endpoint: networks go as soon as the stops end, alongside removals.
+    stopped = frozenset(k for k, op in stops.items() if op.kind == Kind.STOP)
     for net in project.networks.values():
         if not net.external and net.name in observed.networks:
             ops[f"rmnet:{net.key}"] = Operation(f"rmnet:{net.key}", Kind.REMOVE_NETWORK, net.name,
-                                                deps=all_containers, network=net)
+                                                deps=stopped, network=net)
     if options.volumes:
         for vol in project.volumes.values():
             if not vol.external and vol.name in observed.volumes:

@@ -234,8 +234,11 @@ class Engine(Protocol):
         ...
 
     def events(self, project: str, *, since: float | None = None,
-               until: float | None = None) -> Iterator[EngineEvent]:
-        """The project's container events as they happen (ends at ``until``, else never)."""
+               until: float | None = None) -> EventStream:
+        """The project's container events as they happen (ends at ``until``, else at ``close()``).
+
+        Subscribed by the time this returns: no event after that moment is missed.
+        """
         ...
 
     def image_info(self, ref: str) -> ImageInfo | None: ...
@@ -308,6 +311,14 @@ class EngineEvent:
     action: str  # create | start | die | stop | kill | pause | …
     id: str
     attributes: Mapping[str, str] = field(default_factory=dict)
+
+
+class EventStream(Protocol):
+    """A live subscription to engine events: iterate to read; ``close()`` from any thread ends it."""
+
+    def __iter__(self) -> Iterator[EngineEvent]: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)

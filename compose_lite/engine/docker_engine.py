@@ -24,6 +24,7 @@ from compose_lite.engine.base import (
     ContainerState,
     ContainerStats,
     EngineEvent,
+    EventStream,
     ExecResult,
     ImageInfo,
     ObservedContainer,
@@ -392,15 +393,12 @@ class DockerEngine:
         return [_observed_container(c) for c in raw]
 
     def events(self, project: str, *, since: float | None = None,
-               until: float | None = None) -> Iterator[EngineEvent]:
+               until: float | None = None) -> EventStream:
         flt = {"label": L.project_filter(project), "type": "container"}
+        # The request is made here, not on first read: the caller relies on being subscribed.
         stream = self._call("events", lambda: self.stream_api.events(since=since, until=until, filters=flt,
                                                                       decode=True))
-        for raw in self._stream("events", stream):
-            actor = raw.get("Actor") or {}
-            yield EngineEvent(int(raw.get("timeNano") or 0), str(raw.get("Type", "")),
-                              str(raw.get("Action", "")), str(actor.get("ID", "")),
-                              {str(k): str(v) for k, v in (actor.get("Attributes") or {}).items()})
+        return _Events(self, stream)
 
     def image_info(self, ref: str) -> ImageInfo | None:
         try:
@@ -620,6 +618,24 @@ def _skip_paramiko_unless_ssh() -> None:
     """
     if "docker" not in sys.modules:
         sys.modules.setdefault("paramiko", None)  # type: ignore[arg-type]
+
+
+class _Events:
+    """The SDK's event stream as EngineEvents; ``close()`` shuts its socket, ending a blocked read."""
+
+    def __init__(self, engine: DockerEngine, stream: Any) -> None:
+        self._engine = engine
+        self._raw = stream
+
+    def __iter__(self) -> Iterator[EngineEvent]:
+        for raw in self._engine._stream("events", self._raw):
+            actor = raw.get("Actor") or {}
+            yield EngineEvent(int(raw.get("timeNano") or 0), str(raw.get("Type", "")),
+                              str(raw.get("Action", "")), str(actor.get("ID", "")),
+                              {str(k): str(v) for k, v in (actor.get("Attributes") or {}).items()})
+
+    def close(self) -> None:
+        self._raw.close()
 
 
 def _observed_container(raw: Mapping[str, Any]) -> ObservedContainer:

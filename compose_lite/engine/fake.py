@@ -1,8 +1,10 @@
 """An in-memory Engine for unit tests: simulates state, records calls, injects faults.
 
 Faults: ``fail[("start_container", "p-web-1")] = EngineError(...)`` raises on that call
-(the target is the container/network/volume/image name).  Health: ``states["p-db-1"]`` is a
-list of ContainerState returned by successive inspects (the last one repeats).
+(the target is the container/network/volume/image name; for ``events``, the project).  Health:
+``states["p-db-1"]`` is a list of ContainerState returned by successive inspects (the last one
+repeats).  A stop reports the container's ``die`` to event subscribers at once; ``stop_hold``
+then keeps the call from returning, as the real engine's endpoint cleanup does.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import io
 import itertools
 import posixpath
+import queue
 import tarfile
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -21,6 +24,7 @@ from compose_lite.engine.base import (
     ContainerState,
     ContainerStats,
     EngineEvent,
+    EventStream,
     ExecResult,
     ImageInfo,
     ObservedContainer,
@@ -59,8 +63,10 @@ class FakeEngine:
     logs: dict[str, list[bytes]] = field(default_factory=dict)
     exec_results: dict[str, ExecResult] = field(default_factory=dict)  # container name → result
     built: dict[str, Build] = field(default_factory=dict)  # what build_image was asked to build
+    stop_hold: dict[str, threading.Event] = field(default_factory=dict)  # container name → release
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _subscribers: list[tuple[str, _FakeEvents]] = field(default_factory=list)  # (project, stream)
 
     def _record(self, op: str, target: str) -> None:
         with self._lock:
@@ -176,6 +182,10 @@ class FakeEngine:
         self._record("stop_container", c.name)
         if c.state == "running":
             c.state = "exited"
+            self._publish(EngineEvent(0, "container", "die", c.id, {**c.spec.labels, "name": c.name}))
+        hold = self.stop_hold.get(c.name)
+        if hold is not None:
+            hold.wait(timeout=10)  # bounded: a test that forgets to release still ends
 
     def remove_container(self, container_id: str, *, volumes: bool = False) -> None:
         c = self._get(container_id)
@@ -298,8 +308,21 @@ class FakeEngine:
         return [self._observe(c) for c in found]
 
     def events(self, project: str, *, since: float | None = None,
-               until: float | None = None) -> Iterator[EngineEvent]:
-        yield from (e for e in self.event_feed if e.attributes.get(L.PROJECT) == project)
+               until: float | None = None) -> EventStream:
+        """``event_feed`` first; then, without ``until``, what happens until ``close()``."""
+        self._record("events", project)
+        stream = _FakeEvents([e for e in self.event_feed if e.attributes.get(L.PROJECT) == project],
+                             live=until is None)
+        if until is None:
+            with self._lock:
+                self._subscribers.append((project, stream))
+        return stream
+
+    def _publish(self, event: EngineEvent) -> None:
+        with self._lock:
+            streams = [s for project, s in self._subscribers if event.attributes.get(L.PROJECT) == project]
+        for stream in streams:
+            stream.put(event)
 
     def image_info(self, ref: str) -> ImageInfo | None:
         image = self.images.get(ref) or next((i for i in self.images.values() if i == ref), None)
@@ -326,3 +349,24 @@ class FakeEngine:
         self._record("run_attached", f"{c.name} tty={session.tty}")
         c.state = "exited"
         return c.exit_code
+
+
+class _FakeEvents:
+    """Recorded events, then (when live) published ones until closed."""
+
+    def __init__(self, recorded: list[EngineEvent], *, live: bool) -> None:
+        self._queue: queue.SimpleQueue[EngineEvent | None] = queue.SimpleQueue()
+        for event in recorded:
+            self._queue.put(event)
+        if not live:
+            self._queue.put(None)
+
+    def put(self, event: EngineEvent) -> None:
+        self._queue.put(event)
+
+    def __iter__(self) -> Iterator[EngineEvent]:
+        while (event := self._queue.get()) is not None:
+            yield event
+
+    def close(self) -> None:
+        self._queue.put(None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -45,3 +46,31 @@ def test_down_keeps_named_and_external_volumes_until_v(docker_client: Any, proje
     finally:
         docker_client.api.remove_network(ext_net)
         docker_client.api.remove_volume(ext_vol)
+
+
+CHAIN = """
+x-sleeper: &sleeper
+  image: cl-busybox
+  command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+services:
+  front: {<<: *sleeper, depends_on: [api]}
+  api: {<<: *sleeper, depends_on: [db, cache]}
+  db: *sleeper
+  cache: *sleeper
+"""
+
+
+def test_down_signals_each_dependency_only_after_its_dependents_exited(docker_client: Any, project_name: str,
+                                                                       tmp_path: Path) -> None:
+    p = project_name
+    cl(p, write(tmp_path, CHAIN), "up", "-d")
+    began = time.time()
+    cl(p, tmp_path, "down")
+    flt = {"label": f"com.docker.compose.project={p}", "type": "container"}
+    events = list(docker_client.api.events(since=began, until=time.time(), filters=flt, decode=True))
+    when = {(e["Action"], e["Actor"]["Attributes"]["com.docker.compose.service"]): e["timeNano"]
+            for e in events if e["Action"] in ("kill", "die")}
+    for dependent, dependency in [("front", "api"), ("api", "db"), ("api", "cache")]:
+        assert when[("kill", dependency)] > when[("die", dependent)], (dependent, dependency)
+    assert docker_client.api.containers(all=True, filters={"label": flt["label"]}) == []
+    assert docker_client.api.networks(filters={"label": flt["label"]}) == []

@@ -23,7 +23,7 @@ class ExitWatch:
     """Tracks the containers this run stops; ``wait`` returns once one has exited or its stop ended.
 
     Use as a context manager: entering subscribes to the project's events (before any stop is
-    sent, so no die is missed), leaving ends the subscription and its reader thread.
+    sent, so no die is missed) and starts a daemon thread reading them; leaving closes the stream.
     """
 
     def __init__(self, engine: Engine, project: str | None) -> None:
@@ -34,7 +34,6 @@ class ExitWatch:
         self._expected: set[str] = set()  # containers whose stop has been sent
         self._lock = threading.Lock()
         self._stream: EventStream | None = None
-        self._reader: threading.Thread | None = None
 
     def __enter__(self) -> ExitWatch:
         if self._project is None:
@@ -44,16 +43,14 @@ class ExitWatch:
         except ComposeLiteError as err:
             log.debug("no event stream (%s): waiting for stop calls instead", err)
             return self
-        self._reader = threading.Thread(target=self._read, args=(self._stream,), name="cl-exits",
-                                        daemon=True)
-        self._reader.start()
+        threading.Thread(target=self._read, args=(self._stream,), name="cl-exits", daemon=True).start()
         return self
 
     def __exit__(self, *_: object) -> None:
+        # Not joined: the reader ends once the stream is closed, or with the process where a
+        # transport cannot be woken; nothing reads the watch after this.
         if self._stream is not None:
             self._stream.close()
-        if self._reader is not None:
-            self._reader.join(timeout=5)
 
     def stopping(self, container_id: str) -> None:
         """A stop is about to be sent: from now on this container's die means it exited."""

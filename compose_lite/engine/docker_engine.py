@@ -635,7 +635,12 @@ class _Events:
                               {str(k): str(v) for k, v in (actor.get("Attributes") or {}).items()})
 
     def close(self) -> None:
-        self._raw.close()
+        try:
+            self._raw.close()  # shuts the socket down, which wakes a read blocked on it
+        except Exception as err:  # the SDK cannot reach every transport's socket (not ssh://'s)
+            # Closing the response instead would wait on the blocked reader's buffer lock: leave
+            # that reader blocked; its thread ends with the process.
+            log.debug("event stream not closed: %r", err)
 
 
 def _observed_container(raw: Mapping[str, Any]) -> ObservedContainer:

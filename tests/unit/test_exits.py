@@ -104,4 +104,7 @@ def test_leaving_the_watch_ends_its_subscription(project: str | None) -> None:
     with watch:
         pass
     assert engine.calls == ([] if project is None else ["events p"])
-    assert not any(t.name == "cl-exits" and t.is_alive() for t in threading.enumerate())
+    deadline = time.monotonic() + 5
+    while any(t.name == "cl-exits" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not any(t.name == "cl-exits" for t in threading.enumerate())

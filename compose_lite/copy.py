@@ -11,8 +11,10 @@ import io
 import os
 import posixpath
 import shutil
+import stat
 import tarfile
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from compose_lite.engine.base import Engine, ObservedContainer
@@ -57,14 +59,41 @@ def host_archive(src: str, name: str, *, follow_links: bool = False) -> bytes:
 
 def to_container(engine: Engine, container: ObservedContainer, src: str, dst: str, *,
                  follow_links: bool = False) -> None:
-    stat = engine.path_stat(container.id, dst)
-    if stat is not None and stat.is_dir:
+    found = engine.path_stat(container.id, dst)
+    if found is not None and found.is_dir:
         target_dir, name = dst, os.path.basename(os.path.normpath(src))
     else:
         if dst.endswith("/"):
             raise NotFoundError(f"directory {dst} does not exist in container {container.name}")
         target_dir, name = posixpath.dirname(dst) or "/", posixpath.basename(dst)
     engine.put_archive(container.id, target_dir, host_archive(src, name, follow_links=follow_links))
+
+
+def extract(tar: tarfile.TarFile, dest: str) -> None:
+    """``extractall`` under the stdlib's "tar" filter: nothing lands outside ``dest``.
+
+    Pythons before 3.11.4 (Debian 12 ships 3.11.2) have no filters: there each member is checked
+    as it is reached, after the ones before it (a symlink among them) have been extracted.
+    """
+    if hasattr(tarfile, "tar_filter"):
+        try:
+            tar.extractall(dest, filter="tar")
+        except tarfile.FilterError as err:
+            raise ConfigError(f"refusing to extract: {err}") from None
+    else:
+        tar.extractall(dest, members=_inside(tar, dest))
+
+
+def _inside(tar: tarfile.TarFile, dest: str) -> Iterator[tarfile.TarInfo]:
+    root = os.path.realpath(dest)
+    for member in tar:
+        member.name = member.name.lstrip("/")
+        where = os.path.realpath(os.path.join(root, member.name))
+        if os.path.commonpath([root, where]) != root:
+            raise ConfigError(f"refusing to extract: {member.name!r} would be extracted to {where}, "
+                              f"which is outside the destination")
+        member.mode &= ~(stat.S_ISUID | stat.S_ISGID | stat.S_ISVTX | stat.S_IWGRP | stat.S_IWOTH)
+        yield member
 
 
 def from_container(engine: Engine, container: ObservedContainer, src: str, dst: str) -> None:
@@ -75,7 +104,7 @@ def from_container(engine: Engine, container: ObservedContainer, src: str, dst: 
             raise NotFoundError(f"nothing to copy at {container.name}:{src}")
         root = members[0].name.split("/", 1)[0]
         if os.path.isdir(dst):
-            tar.extractall(dst, filter="tar")
+            extract(tar, dst)
             return
         if dst.endswith(("/", os.sep)):
             raise NotFoundError(f"destination directory {dst} does not exist")
@@ -84,7 +113,7 @@ def from_container(engine: Engine, container: ObservedContainer, src: str, dst: 
             raise NotFoundError(f"destination directory {parent} does not exist")
         # Extract beside the destination, then give the root entry the destination's name.
         with tempfile.TemporaryDirectory(dir=parent, prefix=".cl-cp-") as staging:
-            tar.extractall(staging, filter="tar")
+            extract(tar, staging)
             if os.path.isdir(os.path.join(staging, root)) and os.path.lexists(dst):
                 raise ConfigError(f"cannot overwrite non-directory {dst} with a directory")
             shutil.move(os.path.join(staging, root), dst)

@@ -66,6 +66,29 @@ def test_out_of_the_container(tmp_path: Path) -> None:
         copy.from_container(engine, c, "/srv/f", str(tmp_path / "nope" / "x"))  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("with_filters", [True, False])
+def test_an_archive_reaching_outside_the_destination_is_refused(tmp_path: Path, with_filters: bool,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    if with_filters and not hasattr(tarfile, "tar_filter"):
+        pytest.skip("this Python predates extraction filters (3.11.4)")
+    if not with_filters:  # as on Python < 3.11.4, which Debian 12 ships
+        monkeypatch.delattr(tarfile, "tar_filter", raising=False)
+    outside, dest = tmp_path / "outside", tmp_path / "dest"
+    outside.mkdir()
+    dest.mkdir()
+    data = io.BytesIO()
+    with tarfile.open(fileobj=data, mode="w") as tar:
+        link = tarfile.TarInfo("d/link")
+        link.type, link.linkname = tarfile.SYMTYPE, str(outside)
+        tar.addfile(link)
+        tar.addfile(tarfile.TarInfo("d/link/planted"), io.BytesIO(b""))
+    with tarfile.open(fileobj=io.BytesIO(data.getvalue())) as tar, pytest.raises(ConfigError) as info:
+        copy.extract(tar, str(dest))
+    assert info.value.message.startswith("refusing to extract: ")
+    assert "outside the destination" in info.value.message
+    assert list(outside.iterdir()) == []
+
+
 def test_host_archive_root_entry_is_renamed(tmp_path: Path) -> None:
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "x").write_text("1")

@@ -9,6 +9,7 @@ running finish, and the first failure is raised.  A failed optional dependency
 
 from __future__ import annotations
 
+import functools
 import graphlib
 import logging
 import queue
@@ -76,7 +77,11 @@ def _run(ops: Mapping[str, Operation], runner: _Runner, limit: int) -> Result:
         while True:
             if failure is None:
                 for op_id in sorted(sorter.get_ready(), key=order.__getitem__):
-                    pool.submit(_report, finished, op_id, runner.execute, ops[op_id])
+                    op = ops[op_id]
+                    if op.kind == Kind.AWAIT_EXIT and op.container is not None:  # the watch calls back
+                        runner.exits.on_exit(op.container.id, functools.partial(finished.put, (op_id, None)))
+                    else:
+                        pool.submit(_report, finished, op_id, runner.execute, op)
                     in_flight += 1
             if not in_flight:
                 break
@@ -241,11 +246,6 @@ class _Runner:
                 self.progress.event("Container", op.target, "Stopped", done=True)
         finally:
             self.exits.settled(op.container.id)
-
-    def _await_exit(self, op: Operation) -> None:
-        assert op.container is not None
-        if not self.exits.wait(op.container.id, self.cancelled):
-            raise OperationFailedError(f"stopping {op.target}: cancelled because another operation failed")
 
     def _remove(self, op: Operation) -> None:
         assert op.container is not None

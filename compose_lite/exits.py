@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from compose_lite.engine.base import Engine, EventStream
 from compose_lite.errors import ComposeLiteError
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 class ExitWatch:
-    """Tracks the containers this run stops; ``wait`` returns once one has exited or its stop ended.
+    """Tracks the containers this run stops and reports when each has exited or its stop ended.
 
     Use as a context manager: entering subscribes to the project's events (before any stop is
     sent, so no die is missed) and starts a daemon thread reading them; leaving closes the stream.
@@ -30,8 +31,9 @@ class ExitWatch:
         """``project`` None: nothing to subscribe to, stop calls are the only signal."""
         self._engine = engine
         self._project = project
-        self._exited: dict[str, threading.Event] = {}  # container id → set once it exited
         self._expected: set[str] = set()  # containers whose stop has been sent
+        self._exited: set[str] = set()
+        self._waiting: dict[str, list[Callable[[], None]]] = {}  # container id → callbacks
         self._lock = threading.Lock()
         self._stream: EventStream | None = None
 
@@ -59,19 +61,24 @@ class ExitWatch:
 
     def settled(self, container_id: str) -> None:
         """The stop call ended (or nothing needed stopping): the container is not running."""
-        self._event(container_id).set()
+        self._exit(container_id)
 
-    def wait(self, container_id: str, cancelled: threading.Event, poll: float = 0.1) -> bool:
-        """Block until the container exited or its stop ended; False if ``cancelled`` came first."""
-        exited = self._event(container_id)
-        while not exited.wait(poll):
-            if cancelled.is_set():
-                return False
-        return True
-
-    def _event(self, container_id: str) -> threading.Event:
+    def on_exit(self, container_id: str, callback: Callable[[], None]) -> None:
+        """Call ``callback`` (at once, or later from another thread) when the container has exited."""
         with self._lock:
-            return self._exited.setdefault(container_id, threading.Event())
+            if container_id not in self._exited:
+                self._waiting.setdefault(container_id, []).append(callback)
+                return
+        callback()
+
+    def _exit(self, container_id: str) -> None:
+        with self._lock:
+            if container_id in self._exited:
+                return
+            self._exited.add(container_id)
+            callbacks = self._waiting.pop(container_id, [])
+        for callback in callbacks:
+            callback()
 
     def _read(self, stream: EventStream) -> None:
         try:
@@ -79,6 +86,6 @@ class ExitWatch:
                 with self._lock:
                     expected = event.action == "die" and event.id in self._expected
                 if expected:
-                    self._event(event.id).set()
+                    self._exit(event.id)
         except Exception as err:  # a broken stream only costs the early signal
             log.debug("event stream ended: %r", err)

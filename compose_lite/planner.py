@@ -396,7 +396,6 @@ def plan_down(project: Project, observed: ObservedState, options: DownOptions) -
             assert victim is not None
             stops[f"stop:{op_id}"] = Operation(f"stop:{op_id}", Kind.STOP, victim.name, deps=after,
                                                container=victim, stop_timeout=options.timeout)
-            # After its stop in plan order: with one worker, the stop runs first and ends the wait.
             stops[f"exited:{op_id}"] = Operation(f"exited:{op_id}", Kind.AWAIT_EXIT, victim.name, deps=after,
                                                  container=victim)
             # The removal runs after its stop op: it sees the container as already stopped.

@@ -78,23 +78,37 @@ def test_without_events_a_dependency_waits_for_the_dependents_stop_call() -> Non
     assert "stop_container p-db-1" in engine.calls and engine.containers == {}
 
 
+def test_one_worker_is_enough() -> None:  # exit waits hold no worker
+    engine = running_stack()
+    app.down(stack(), engine, app.DownRequest(), QuietReporter(io.StringIO()),
+             environ={"COMPOSE_PARALLEL_LIMIT": "1"})
+    assert engine.calls[:2] == ["events p", "stop_container p-web-1"]
+    assert sorted(engine.calls[2:5]) == ["remove_container p-db-1", "remove_container p-web-1",
+                                         "stop_container p-db-1"]
+    assert engine.calls[5:] == ["remove_network p_default"] and engine.containers == {}
+
+
 def die(engine: FakeEngine, container_id: str) -> None:
     engine._publish(EngineEvent(0, "container", "die", container_id, {"com.docker.compose.project": "p"}))
 
 
 def test_only_a_die_after_the_stop_was_sent_counts() -> None:
     engine = FakeEngine()
-    never = threading.Event()
+    reported: list[str] = []
+    c2_exited = threading.Event()
     with ExitWatch(engine, "p") as watch:
+        watch.on_exit("c1", lambda: reported.append("c1"))
+        watch.on_exit("c2", c2_exited.set)
         die(engine, "c1")  # exited on its own before we asked: not our stop
         watch.stopping("c2")
         die(engine, "c2")
-        assert watch.wait("c2", never)
-        cancelled = threading.Event()
-        cancelled.set()
-        assert not watch.wait("c1", cancelled, poll=0.01)
+        assert c2_exited.wait(5)
+        assert reported == []  # events are read in order: c1's die came first and was ignored
+        watch.settled("c1")  # its stop call ended
         watch.settled("c1")
-        assert watch.wait("c1", never)
+        assert reported == ["c1"]  # once only
+        watch.on_exit("c2", lambda: reported.append("c2"))  # already exited: called at once
+        assert reported == ["c1", "c2"]
 
 
 @pytest.mark.parametrize("project", [None, "p"])

@@ -407,13 +407,13 @@ def plan_down(project: Project, observed: ObservedState, options: DownOptions) -
         warnings.append(f"Found orphan containers ({names}) for this project. If you removed or renamed this "
                         "service in your compose file, you can run this command with the --remove-orphans "
                         "flag to clean it up.")
+    # After the removals, not the stops: the engine can answer a stop before it has released the
+    # container's endpoints, and a network with endpoints cannot be removed.
     all_containers = frozenset(ops)
-    # A stopped container holds no endpoint: networks go as soon as the stops end, alongside removals.
-    stopped = frozenset(k for k, op in stops.items() if op.kind == Kind.STOP)
     for net in project.networks.values():
         if not net.external and net.name in observed.networks:
             ops[f"rmnet:{net.key}"] = Operation(f"rmnet:{net.key}", Kind.REMOVE_NETWORK, net.name,
-                                                deps=stopped, network=net)
+                                                deps=all_containers, network=net)
     if options.volumes:
         for vol in project.volumes.values():
             if not vol.external and vol.name in observed.volumes:

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from compose_lite import app
+from compose_lite import app, observe, planner
 from compose_lite.engine.base import EngineEvent
 from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import EngineError
@@ -86,6 +86,13 @@ def test_one_worker_is_enough() -> None:  # exit waits hold no worker
     assert sorted(engine.calls[2:5]) == ["remove_container p-db-1", "remove_container p-web-1",
                                          "stop_container p-db-1"]
     assert engine.calls[5:] == ["remove_network p_default"] and engine.containers == {}
+
+
+def test_networks_go_only_after_the_containers_are_removed() -> None:
+    # A stop can be answered before the engine released the endpoints; a removal cannot.
+    engine = running_stack()
+    plan = planner.plan_down(stack(), observe.snapshot(engine, stack()), planner.DownOptions())
+    assert {"remove:p-web-1", "remove:p-db-1"} <= plan.operations["rmnet:default"].deps
 
 
 def die(engine: FakeEngine, container_id: str) -> None:

@@ -70,27 +70,38 @@ def to_container(engine: Engine, container: ObservedContainer, src: str, dst: st
 
 
 def extract(tar: tarfile.TarFile, dest: str) -> None:
-    """``extractall`` under the stdlib's "tar" filter: nothing lands outside ``dest``.
+    """``extractall`` where nothing lands outside ``dest``, whatever the archive says.
 
-    Pythons before 3.11.4 (Debian 12 ships 3.11.2) have no filters: there each member is checked
-    as it is reached, after the ones before it (a symlink among them) have been extracted.
+    Each member is checked as it is reached, after the ones before it (a symlink among them) have
+    been extracted, and then also by the stdlib's "tar" filter where the Python has one (3.11.4+;
+    Debian 12 ships 3.11.2). The own check is needed with the filter too: before the 2025 fixes
+    (gh-135034) it let a hard link point outside, and a later member then wrote through it.
     """
+    checked = _inside(tar, dest)
     if hasattr(tarfile, "tar_filter"):
         try:
-            tar.extractall(dest, filter="tar")
+            tar.extractall(dest, members=checked, filter="tar")
         except tarfile.FilterError as err:
             raise ConfigError(f"refusing to extract: {err}") from None
     else:
-        tar.extractall(dest, members=_inside(tar, dest))
+        tar.extractall(dest, members=checked)
 
 
 def _inside(tar: tarfile.TarFile, dest: str) -> Iterator[tarfile.TarInfo]:
     root = os.path.realpath(dest)
+
+    def outside(path: str) -> str | None:
+        where = os.path.realpath(os.path.join(root, path))
+        return where if os.path.isabs(path) or os.path.commonpath([root, where]) != root else None
+
     for member in tar:
         member.name = member.name.lstrip("/")
-        where = os.path.realpath(os.path.join(root, member.name))
-        if os.path.commonpath([root, where]) != root:
+        if where := outside(member.name):
             raise ConfigError(f"refusing to extract: {member.name!r} would be extracted to {where}, "
+                              f"which is outside the destination")
+        # A hard link is made to join(dest, linkname): it must stay inside too (it would carry writes out).
+        if member.islnk() and (where := outside(member.linkname)):
+            raise ConfigError(f"refusing to extract: {member.name!r} is a link to {where}, "
                               f"which is outside the destination")
         member.mode &= ~(stat.S_ISUID | stat.S_ISGID | stat.S_ISVTX | stat.S_IWGRP | stat.S_IWOTH)
         yield member

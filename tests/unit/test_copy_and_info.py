@@ -66,27 +66,48 @@ def test_out_of_the_container(tmp_path: Path) -> None:
         copy.from_container(engine, c, "/srv/f", str(tmp_path / "nope" / "x"))  # type: ignore[arg-type]
 
 
+def escaping_archives(outside: Path) -> dict[str, bytes]:
+    """Archives that try to write into ``outside``: through a symlink, and through a hard link."""
+    archives = {}
+    for kind in ("symlink", "hardlink"):
+        data = io.BytesIO()
+        with tarfile.open(fileobj=data, mode="w") as tar:
+            link = tarfile.TarInfo("d/link")
+            if kind == "symlink":
+                link.type, link.linkname = tarfile.SYMTYPE, str(outside)
+                planted = tarfile.TarInfo("d/link/planted")
+            else:
+                link.type, link.linkname = tarfile.LNKTYPE, str(outside / "planted")
+                planted = tarfile.TarInfo("d/link")
+            tar.addfile(link)
+            planted.size = 5
+            tar.addfile(planted, io.BytesIO(b"owned"))
+        archives[kind] = data.getvalue()
+    return archives
+
+
+@pytest.mark.parametrize("kind", ["symlink", "hardlink"])
 @pytest.mark.parametrize("with_filters", [True, False])
-def test_an_archive_reaching_outside_the_destination_is_refused(tmp_path: Path, with_filters: bool,
+def test_an_archive_reaching_outside_the_destination_is_refused(tmp_path: Path, with_filters: bool, kind: str,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     if with_filters and not hasattr(tarfile, "tar_filter"):
         pytest.skip("this Python predates extraction filters (3.11.4)")
-    if not with_filters:  # as on Python < 3.11.4, which Debian 12 ships
+    if not with_filters:  # as on Python < 3.11.4, which Debian 12 ships: no filter at all
         monkeypatch.delattr(tarfile, "tar_filter", raising=False)
+        if hasattr(tarfile, "fully_trusted_filter"):  # where Python would otherwise default to one
+            monkeypatch.setattr(tarfile.TarFile, "extraction_filter",
+                                staticmethod(tarfile.fully_trusted_filter))
     outside, dest = tmp_path / "outside", tmp_path / "dest"
     outside.mkdir()
     dest.mkdir()
-    data = io.BytesIO()
-    with tarfile.open(fileobj=data, mode="w") as tar:
-        link = tarfile.TarInfo("d/link")
-        link.type, link.linkname = tarfile.SYMTYPE, str(outside)
-        tar.addfile(link)
-        tar.addfile(tarfile.TarInfo("d/link/planted"), io.BytesIO(b""))
-    with tarfile.open(fileobj=io.BytesIO(data.getvalue())) as tar, pytest.raises(ConfigError) as info:
+    (outside / "planted").write_bytes(b"mine")
+    with tarfile.open(fileobj=io.BytesIO(escaping_archives(outside)[kind])) as tar, \
+            pytest.raises(ConfigError) as info:
         copy.extract(tar, str(dest))
     assert info.value.message.startswith("refusing to extract: ")
     assert "outside the destination" in info.value.message
-    assert list(outside.iterdir()) == []
+    assert [p.name for p in outside.iterdir()] == ["planted"]
+    assert (outside / "planted").read_bytes() == b"mine"
 
 
 def test_host_archive_root_entry_is_renamed(tmp_path: Path) -> None:

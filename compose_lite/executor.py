@@ -76,13 +76,15 @@ def _run(ops: Mapping[str, Operation], runner: _Runner, limit: int) -> Result:
     with ThreadPoolExecutor(max_workers=max(1, limit), thread_name_prefix="cl-op") as pool:
         while True:
             if failure is None:
-                for op_id in sorted(sorter.get_ready(), key=order.__getitem__):
-                    op = ops[op_id]
-                    if op.kind == Kind.AWAIT_EXIT and op.container is not None:  # the watch calls back
-                        runner.exits.on_exit(op.container.id, functools.partial(finished.put, (op_id, None)))
-                    else:
-                        pool.submit(_report, finished, op_id, runner.execute, op)
-                    in_flight += 1
+                ready = sorted(sorter.get_ready(), key=order.__getitem__)
+                # Exit waits hold no worker: the watch calls back.  They are registered before the
+                # stops they wait on are submitted, so each sees its stop's outcome in order.
+                for op in (ops[op_id] for op_id in ready if ops[op_id].kind == Kind.AWAIT_EXIT):
+                    assert op.container is not None
+                    runner.exits.on_exit(op.container.id, functools.partial(_exited, finished, op.id))
+                for op in (ops[op_id] for op_id in ready if ops[op_id].kind != Kind.AWAIT_EXIT):
+                    pool.submit(_report, finished, op.id, runner.execute, op)
+                in_flight += len(ready)
             if not in_flight:
                 break
             op_id, err = finished.get()
@@ -98,6 +100,11 @@ def _run(ops: Mapping[str, Operation], runner: _Runner, limit: int) -> Result:
     if failure is not None:
         raise failure
     return runner.result
+
+
+def _exited(finished: queue.SimpleQueue[tuple[str, BaseException | None]], op_id: str,
+            error: BaseException | None) -> None:
+    finished.put((op_id, error))
 
 
 def _report(finished: queue.SimpleQueue[tuple[str, BaseException | None]], op_id: str,
@@ -244,8 +251,10 @@ class _Runner:
                 self.progress.event("Container", op.target, "Stopping")
                 self.engine.stop_container(op.container.id, op.stop_timeout)
                 self.progress.event("Container", op.target, "Stopped", done=True)
-        finally:
-            self.exits.settled(op.container.id)
+        except BaseException as err:  # its exit waiters fail with it: no dependency is signalled
+            self.exits.settled(op.container.id, err)
+            raise
+        self.exits.settled(op.container.id)
 
     def _remove(self, op: Operation) -> None:
         assert op.container is not None

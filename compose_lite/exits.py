@@ -1,7 +1,7 @@
 """When a container being stopped has exited: its ``die`` event, ahead of the stop call's answer.
 
-The engine answers a stop only after it has released the container's network endpoints, and it
-releases them one container at a time (~30 ms each on the benchmark machine), so when 24
+The engine usually answers a stop only after it has released the container's network endpoints,
+and it releases them one container at a time (~30–40 ms each on the benchmark machine), so when 24
 containers stop together the last answer comes a second after every process has exited.
 Shutdown order only needs a dependent's process gone before its dependencies are signalled:
 waiting for the die event lets the next tier's shutdown overlap the engine's cleanup.  Without
@@ -24,16 +24,18 @@ class ExitWatch:
     """Tracks the containers this run stops and reports when each has exited or its stop ended.
 
     Use as a context manager: entering subscribes to the project's events (before any stop is
-    sent, so no die is missed) and starts a daemon thread reading them; leaving closes the stream.
+    sent) and starts a daemon thread reading them; leaving closes the stream. A die that is missed
+    anyway only costs the early signal: the stop call's end still reports the exit.
     """
 
     def __init__(self, engine: Engine, project: str | None) -> None:
         """``project`` None: nothing to subscribe to, stop calls are the only signal."""
         self._engine = engine
         self._project = project
-        self._expected: set[str] = set()  # containers whose stop has been sent
-        self._exited: set[str] = set()
-        self._waiting: dict[str, list[Callable[[], None]]] = {}  # container id → callbacks
+        self._stopping: set[str] = set()  # containers whose stop has been sent
+        self._killed: set[str] = set()  # … and whose kill event has been read since
+        self._outcome: dict[str, BaseException | None] = {}  # exited (None) or its stop failed
+        self._waiting: dict[str, list[Callable[[BaseException | None], None]]] = {}
         self._lock = threading.Lock()
         self._stream: EventStream | None = None
 
@@ -55,37 +57,45 @@ class ExitWatch:
             self._stream.close()
 
     def stopping(self, container_id: str) -> None:
-        """A stop is about to be sent: from now on this container's die means it exited."""
-        with self._lock:
-            self._expected.add(container_id)
+        """A stop is about to be sent: the die that follows its kill event means it exited.
 
-    def settled(self, container_id: str) -> None:
-        """The stop call ended (or nothing needed stopping): the container is not running."""
-        self._exit(container_id)
-
-    def on_exit(self, container_id: str, callback: Callable[[], None]) -> None:
-        """Call ``callback`` (at once, or later from another thread) when the container has exited."""
+        Requiring the kill first keeps out a die that happened earlier (a crash-looping
+        container's) but is read only now: the stream delivers events in order.
+        """
         with self._lock:
-            if container_id not in self._exited:
+            self._stopping.add(container_id)
+
+    def settled(self, container_id: str, error: BaseException | None = None) -> None:
+        """The stop call ended, or failed with ``error`` (which the container's waiters then get)."""
+        self._exit(container_id, error)
+
+    def on_exit(self, container_id: str, callback: Callable[[BaseException | None], None]) -> None:
+        """Call ``callback`` (at once, or later from another thread) once the container has exited,
+        with None, or with the error its stop failed with before it did."""
+        with self._lock:
+            if container_id not in self._outcome:
                 self._waiting.setdefault(container_id, []).append(callback)
                 return
-        callback()
+            outcome = self._outcome[container_id]
+        callback(outcome)
 
-    def _exit(self, container_id: str) -> None:
+    def _exit(self, container_id: str, error: BaseException | None = None) -> None:
         with self._lock:
-            if container_id in self._exited:
+            if container_id in self._outcome:
                 return
-            self._exited.add(container_id)
+            self._outcome[container_id] = error
             callbacks = self._waiting.pop(container_id, [])
         for callback in callbacks:
-            callback()
+            callback(error)
 
     def _read(self, stream: EventStream) -> None:
         try:
             for event in stream:
                 with self._lock:
-                    expected = event.action == "die" and event.id in self._expected
-                if expected:
+                    if event.action == "kill" and event.id in self._stopping:
+                        self._killed.add(event.id)
+                    exited = event.action == "die" and event.id in self._killed
+                if exited:
                     self._exit(event.id)
         except Exception as err:  # a broken stream only costs the early signal
             log.debug("event stream ended: %r", err)

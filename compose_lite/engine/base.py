@@ -237,7 +237,8 @@ class Engine(Protocol):
                until: float | None = None) -> EventStream:
         """The project's container events as they happen (ends at ``until``, else at ``close()``).
 
-        Subscribed by the time this returns: no event after that moment is missed.
+        The request is made before this returns, but dockerd answers it just before it subscribes:
+        an event in that instant can be missed, so callers need another signal to fall back on.
         """
         ...
 

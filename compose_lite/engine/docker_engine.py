@@ -395,7 +395,7 @@ class DockerEngine:
     def events(self, project: str, *, since: float | None = None,
                until: float | None = None) -> EventStream:
         flt = {"label": L.project_filter(project), "type": "container"}
-        # The request is made here, not on first read: the caller relies on being subscribed.
+        # The request is made here, not on first read: the caller counts on being subscribed early.
         stream = self._call("events", lambda: self.stream_api.events(since=since, until=until, filters=flt,
                                                                       decode=True))
         return _Events(self, stream)

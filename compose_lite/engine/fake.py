@@ -3,7 +3,7 @@
 Faults: ``fail[("start_container", "p-web-1")] = EngineError(...)`` raises on that call
 (the target is the container/network/volume/image name; for ``events``, the project).  Health:
 ``states["p-db-1"]`` is a list of ContainerState returned by successive inspects (the last one
-repeats).  A stop reports the container's ``die`` to event subscribers at once; ``stop_hold``
+repeats).  A stop reports the container's ``kill`` and ``die`` to event subscribers at once; ``stop_hold``
 then keeps the call from returning, as the real engine's endpoint cleanup does.
 """
 
@@ -182,7 +182,8 @@ class FakeEngine:
         self._record("stop_container", c.name)
         if c.state == "running":
             c.state = "exited"
-            self._publish(EngineEvent(0, "container", "die", c.id, {**c.spec.labels, "name": c.name}))
+            for action in ("kill", "die"):
+                self._publish(EngineEvent(0, "container", action, c.id, {**c.spec.labels, "name": c.name}))
         hold = self.stop_hold.get(c.name)
         if hold is not None:
             hold.wait(timeout=10)  # bounded: a test that forgets to release still ends

@@ -8,13 +8,14 @@ import time
 
 import pytest
 
-from compose_lite import app, observe, planner
+from compose_lite import app, executor, observe, planner
 from compose_lite.engine.base import EngineEvent
 from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import EngineError
 from compose_lite.exits import ExitWatch
 from compose_lite.model import DependsOn, Network, Project, Service, ServiceNetwork
 from compose_lite.output import QuietReporter
+from compose_lite.planner import Kind, Operation
 
 NET = (ServiceNetwork("default"),)
 
@@ -78,7 +79,15 @@ def test_without_events_a_dependency_waits_for_the_dependents_stop_call() -> Non
     assert "stop_container p-db-1" in engine.calls and engine.containers == {}
 
 
-def test_one_worker_is_enough() -> None:  # exit waits hold no worker
+def test_one_worker_is_enough(monkeypatch: pytest.MonkeyPatch) -> None:
+    run_by_workers: list[Kind] = []
+    execute = executor._Runner.execute
+
+    def recording(runner: executor._Runner, op: Operation) -> None:
+        run_by_workers.append(op.kind)
+        execute(runner, op)
+
+    monkeypatch.setattr(executor._Runner, "execute", recording)
     engine = running_stack()
     app.down(stack(), engine, app.DownRequest(), QuietReporter(io.StringIO()),
              environ={"COMPOSE_PARALLEL_LIMIT": "1"})
@@ -86,6 +95,7 @@ def test_one_worker_is_enough() -> None:  # exit waits hold no worker
     assert sorted(engine.calls[2:5]) == ["remove_container p-db-1", "remove_container p-web-1",
                                          "stop_container p-db-1"]
     assert engine.calls[5:] == ["remove_network p_default"] and engine.containers == {}
+    assert Kind.STOP in run_by_workers and Kind.AWAIT_EXIT not in run_by_workers  # the waits hold none
 
 
 def test_networks_go_only_after_the_containers_are_removed() -> None:
@@ -95,37 +105,51 @@ def test_networks_go_only_after_the_containers_are_removed() -> None:
     assert {"remove:p-web-1", "remove:p-db-1"} <= plan.operations["rmnet:default"].deps
 
 
-def die(engine: FakeEngine, container_id: str) -> None:
-    engine._publish(EngineEvent(0, "container", "die", container_id, {"com.docker.compose.project": "p"}))
+def test_a_failed_stop_signals_no_dependency() -> None:
+    engine = running_stack()
+    engine.fail[("stop_container", "p-web-1")] = EngineError("stop container p-web-1: simulated")
+    with pytest.raises(EngineError):
+        app.down(stack(), engine, app.DownRequest(), QuietReporter(io.StringIO()), environ={})
+    assert "stop_container p-db-1" not in engine.calls
 
 
-def test_only_a_die_after_the_stop_was_sent_counts() -> None:
+def event(engine: FakeEngine, action: str, container_id: str) -> None:
+    engine._publish(EngineEvent(0, "container", action, container_id, {"com.docker.compose.project": "p"}))
+
+
+def test_a_die_counts_only_after_the_kill_of_our_stop() -> None:
     engine = FakeEngine()
-    reported: list[str] = []
-    c2_exited = threading.Event()
+    reported: list[tuple[str, BaseException | None]] = []
+    c3_exited = threading.Event()
     with ExitWatch(engine, "p") as watch:
-        watch.on_exit("c1", lambda: reported.append("c1"))
-        watch.on_exit("c2", c2_exited.set)
-        die(engine, "c1")  # exited on its own before we asked: not our stop
+        for cid in ("c1", "c2"):
+            watch.on_exit(cid, lambda err, cid=cid: reported.append((cid, err)))
+        watch.on_exit("c3", lambda err: c3_exited.set())
+        event(engine, "die", "c1")  # exited on its own before we asked: not our stop
         watch.stopping("c2")
-        die(engine, "c2")
-        assert c2_exited.wait(5)
-        assert reported == []  # events are read in order: c1's die came first and was ignored
+        event(engine, "die", "c2")  # a crash-loop's die read late: no kill of ours came before it
+        watch.stopping("c3")
+        event(engine, "kill", "c3")
+        event(engine, "die", "c3")
+        assert c3_exited.wait(5)
+        assert reported == []  # events are read in order: c1's and c2's dies came first, ignored
+        failure = EngineError("simulated")
         watch.settled("c1")  # its stop call ended
+        watch.settled("c2", failure)
         watch.settled("c1")
-        assert reported == ["c1"]  # once only
-        watch.on_exit("c2", lambda: reported.append("c2"))  # already exited: called at once
-        assert reported == ["c1", "c2"]
+        assert reported == [("c1", None), ("c2", failure)]  # once each
+        watch.on_exit("c3", lambda err: reported.append(("c3", err)))  # already exited: at once
+        assert reported[-1] == ("c3", None)
 
 
 @pytest.mark.parametrize("project", [None, "p"])
 def test_leaving_the_watch_ends_its_subscription(project: str | None) -> None:
     engine = FakeEngine()
-    watch = ExitWatch(engine, project)
-    with watch:
-        pass
+    before = set(threading.enumerate())
+    with ExitWatch(engine, project):
+        readers = [t for t in threading.enumerate() if t not in before]
     assert engine.calls == ([] if project is None else ["events p"])
-    deadline = time.monotonic() + 5
-    while any(t.name == "cl-exits" for t in threading.enumerate()) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert not any(t.name == "cl-exits" for t in threading.enumerate())
+    assert len(readers) == (0 if project is None else 1)
+    for reader in readers:
+        reader.join(timeout=5)
+        assert not reader.is_alive()

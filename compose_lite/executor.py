@@ -29,6 +29,7 @@ from compose_lite.planner import Kind, Operation, Plan
 
 log = logging.getLogger(__name__)
 DEFAULT_LIMIT = 64
+_Finished = queue.SimpleQueue[tuple[str, BaseException | None]]  # (operation id, its error or None)
 POLL_S = 0.05
 
 
@@ -70,7 +71,7 @@ def _run(ops: Mapping[str, Operation], runner: _Runner, limit: int) -> Result:
     sorter.prepare()
     # Workers report on a queue: one get per finished operation, where ``wait(FIRST_COMPLETED)``
     # would lock every future in flight each time (quadratic, and CPU the engine needs).
-    finished: queue.SimpleQueue[tuple[str, BaseException | None]] = queue.SimpleQueue()
+    finished: _Finished = queue.SimpleQueue()
     failure: ComposeLiteError | None = None
     in_flight = 0
     with ThreadPoolExecutor(max_workers=max(1, limit), thread_name_prefix="cl-op") as pool:
@@ -102,13 +103,11 @@ def _run(ops: Mapping[str, Operation], runner: _Runner, limit: int) -> Result:
     return runner.result
 
 
-def _exited(finished: queue.SimpleQueue[tuple[str, BaseException | None]], op_id: str,
-            error: BaseException | None) -> None:
+def _exited(finished: _Finished, op_id: str, error: BaseException | None) -> None:
     finished.put((op_id, error))
 
 
-def _report(finished: queue.SimpleQueue[tuple[str, BaseException | None]], op_id: str,
-            action: Callable[[Operation], None], op: Operation) -> None:
+def _report(finished: _Finished, op_id: str, action: Callable[[Operation], None], op: Operation) -> None:
     try:
         action(op)
     except BaseException as err:  # handed to the scheduling thread, which decides and re-raises

@@ -65,10 +65,6 @@ class ExitWatch:
         with self._lock:
             self._stopping.add(container_id)
 
-    def settled(self, container_id: str, error: BaseException | None = None) -> None:
-        """The stop call ended, or failed with ``error`` (which the container's waiters then get)."""
-        self._exit(container_id, error)
-
     def on_exit(self, container_id: str, callback: Callable[[BaseException | None], None]) -> None:
         """Call ``callback`` (at once, or later from another thread) once the container has exited,
         with None, or with the error its stop failed with before it did."""
@@ -79,7 +75,9 @@ class ExitWatch:
             outcome = self._outcome[container_id]
         callback(outcome)
 
-    def _exit(self, container_id: str, error: BaseException | None = None) -> None:
+    def settled(self, container_id: str, error: BaseException | None = None) -> None:
+        """The container exited (its die was read, or its stop call ended), or its stop failed with
+        ``error``, which its waiters then get.  Only the first report counts."""
         with self._lock:
             if container_id in self._outcome:
                 return
@@ -96,6 +94,6 @@ class ExitWatch:
                         self._killed.add(event.id)
                     exited = event.action == "die" and event.id in self._killed
                 if exited:
-                    self._exit(event.id)
+                    self.settled(event.id)
         except Exception as err:  # a broken stream only costs the early signal
             log.debug("event stream ended: %r", err)

@@ -5,7 +5,8 @@ is accepted too.  Blank lines and ``#`` lines are skipped.  Unquoted values end 
 line end or at `` #`` and are trimmed; single-quoted values are literal; double-quoted
 values understand ``\\n \\t \\r \\" \\\\ \\$`` and friends; both quoted kinds may span
 lines.  Unquoted and double-quoted values are interpolated (``$VAR``, ``${VAR:-d}``…)
-looking first at keys defined earlier in the same file, then at ``lookup``.
+looking first at ``lookup`` (the shell wins everywhere), then at keys defined earlier in
+the same file.
 A bare ``KEY`` takes its value from ``lookup`` and is left out when that has none.
 """
 
@@ -179,7 +180,9 @@ class _Parser:
 
     def expand(self, value: str, at: int) -> str:
         def lookup(name: str) -> str | None:
-            return self.out[name] if name in self.out else self.lookup(name)
+            # compose-go asks the caller's lookup (the shell) first, the file's earlier lines second
+            found = self.lookup(name)
+            return found if found is not None else self.out.get(name)
 
         try:
             return substitute(value, lookup)

@@ -66,8 +66,10 @@ def apply_include(
             if path in chain:
                 cycle = " -> ".join((*chain, path))
                 raise ConfigError(f"include cycle detected: {cycle}", path="include")
-            if not inputs.exists(path):
-                raise ConfigError(f"included file {path} not found", path="include")
+            if not inputs.is_file(path):
+                what = "is not a file" if inputs.exists(path) else "not found"
+                raise ConfigError(f"included file {path} {what}", path="include",
+                                  hint="include names Compose files, relative to the including file")
         imported = load_project(entry)
         for kind in RESOURCES:
             incoming = imported.get(kind) or {}

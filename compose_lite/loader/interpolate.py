@@ -6,9 +6,12 @@ when unset-or-empty / unset; ``${VAR:+r}`` / ``${VAR+r}`` replace when set-and-n
 / set; ``${VAR:?e}`` / ``${VAR?e}`` fail when unset-or-empty / unset.  The argument after
 the operator is itself a template (nesting) and, as in compose-go, is always
 evaluated, so an error inside it surfaces even when the branch is not taken; its
-unset-variable warnings are reported only when the branch is taken.  Any other ``$``
-(``$1``, ``${``, ``${ X}``, a trailing ``$``) is invalid.  Only string values are
-interpolated, never mapping keys.
+unset-variable warnings are reported only when the branch is taken.  A ``$`` followed
+by anything but a name, ``{`` or ``$`` (``$1``, ``$(``, ``$ ``, a trailing ``$``) is
+literal text, as compose-go's pattern simply does not match there; only a malformed
+``${…}`` (``${``, ``${ X}``, ``${A:x}``) is invalid.  Only string values are
+interpolated, never mapping keys.  Strings at the typed paths of ``casts.CASTS`` are then
+cast to the field's type (booleans, integers, floats), as compose-go does.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from compose_lite.errors import ConfigError, Position
+from compose_lite.loader.casts import Cast, CastError, cast_for, to_boolean, to_float, to_int
 from compose_lite.loader.paths import Path, format_path
 from compose_lite.loader.tags import Override, Reset
 
@@ -28,6 +32,11 @@ _NAME = re.compile(r"[_a-zA-Z][_a-zA-Z0-9]*")
 # two-character operators first so `:-` is not read as `:` + `-`
 _OPERATORS = (":-", ":+", ":?", "-", "+", "?")
 _HINT = "write a literal $ as $$"
+_CAST_HINTS: dict[Cast, str] = {
+    to_boolean: "this field is a boolean: true or false",
+    to_int: "this field is a whole number",
+    to_float: "this field is a number",
+}
 
 
 class _InvalidTemplate(Exception):
@@ -47,10 +56,12 @@ class _MissingRequired(Exception):
 
 @dataclass(frozen=True)
 class InterpolationResult:
-    """The interpolated tree and the warnings (unset variables) found on the way."""
+    """The interpolated tree, the warnings (unset variables) and the values that could not be
+    cast to their field's type (left as strings in ``data``), found on the way."""
 
     data: Any
     warnings: list[ConfigError] = field(default_factory=list)
+    cast_errors: list[ConfigError] = field(default_factory=list)
 
 
 def substitute(template: str, lookup: Lookup, *, unset: list[str] | None = None) -> str:
@@ -76,7 +87,7 @@ def interpolate(
     there); without any, at ``file`` as a whole.
     """
     walker = _Walker(lookup, positions or {}, file)
-    return InterpolationResult(walker.walk(data, ()), walker.warnings)
+    return InterpolationResult(walker.walk(data, ()), walker.warnings, walker.cast_errors)
 
 
 class _Walker:
@@ -85,6 +96,7 @@ class _Walker:
         self.positions = positions
         self.file = file
         self.warnings: list[ConfigError] = []
+        self.cast_errors: list[ConfigError] = []
 
     def position(self, path: Path) -> Position | None:
         for n in range(len(path), -1, -1):
@@ -95,7 +107,9 @@ class _Walker:
 
     def walk(self, value: Any, path: Path) -> Any:
         if isinstance(value, str):
-            return self.string(value, path) if "$" in value else value
+            text = self.string(value, path) if "$" in value else value
+            cast = cast_for(path)
+            return text if cast is None else self.cast(cast, text, path)
         if isinstance(value, dict):
             return {k: self.walk(v, (*path, k)) for k, v in value.items()}
         if isinstance(value, list):
@@ -103,6 +117,16 @@ class _Walker:
         if isinstance(value, Reset | Override):
             return type(value)(self.walk(value.value, path))
         return value
+
+    def cast(self, cast: Cast, text: str, path: Path) -> Any:
+        try:
+            return cast(text)
+        except CastError as err:
+            self.cast_errors.append(ConfigError(
+                f"failed to cast to expected type: {err}", position=self.position(path),
+                path=format_path(path), hint=_CAST_HINTS[cast],
+            ))
+            return text
 
     def string(self, value: str, path: Path) -> str:
         dotted = format_path(path) or None
@@ -147,8 +171,9 @@ def _expand(template: str, lookup: Lookup, unset: list[str]) -> str:
                 raise _InvalidTemplate
             out.append(_braced(template[j + 2 : end], lookup, unset))
             i = end + 1
-        else:
-            raise _InvalidTemplate
+        else:  # `$` before anything but a name, `{` or `$` is literal text (`$1`, `$(`, `100%$`)
+            out.append("$")
+            i = j + 1
     out.append(template[i:])
     return "".join(out)
 

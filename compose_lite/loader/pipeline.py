@@ -26,6 +26,7 @@ from compose_lite.loader.parse import Document, nearest_position, parse_yaml_all
 from compose_lite.loader.profiles import split_by_profiles
 from compose_lite.loader.request import LoadedProject, LoadRequest
 from compose_lite.loader.suggest import did_you_mean
+from compose_lite.loader.zero_values import drop_zero_values
 
 
 @dataclass
@@ -83,6 +84,7 @@ def load(request: LoadRequest) -> LoadedProject:
         raise ConfigErrors(errors)
     if request.normalize:
         model = without_unused_resources(model)
+    model = drop_zero_values(model)
     return LoadedProject(
         name=name,
         working_dir=source.working_dir,
@@ -132,12 +134,17 @@ def _load_file(
     for doc in parse_yaml_all(text, file):
         tree = doc.data
         file_positions.update(doc.positions)
+        cast_errors: list[ConfigError] = []
         if request.interpolate:
             result = interpolate(tree, session.lookup, positions=doc.positions, file=file)
             tree = result.data
             session.warnings.extend(result.warnings)
+            cast_errors = result.cast_errors
         plain = _empty_services_as_mappings(merge.strip_tags(tree))
-        errors.extend(_validate(session, plain, doc))
+        # a value that failed its cast is reported once, by the cast, not again by the schema
+        uncast = {err.path for err in cast_errors}
+        errors.extend(cast_errors)
+        errors.extend(e for e in _validate(session, plain, doc) if e.path not in uncast)
         data = tree if not data else merge.merge(data, tree)
     if errors:
         raise ConfigErrors(errors)

@@ -101,8 +101,8 @@ def test_environment_dotenv_overridden_by_process(tmp_path: Path) -> None:
     write(tmp_path / "compose.yaml")
     write(tmp_path / ".env", "A=from-file\nB=from-file\nC=${B}-${HOME}\n")
     source = run(tmp_path, environ={"B": "from-env", "HOME": "/h"})
-    # inside the file, earlier keys of the file win over the process environment
-    assert source.environment == {"A": "from-file", "B": "from-env", "C": "from-file-/h", "HOME": "/h"}
+    # the process environment wins, inside the file too: C sees the shell's B
+    assert source.environment == {"A": "from-file", "B": "from-env", "C": "from-env-/h", "HOME": "/h"}
     assert source.env_files == (str(tmp_path / ".env"),)
 
 

@@ -51,8 +51,10 @@ def test_parse(text: str, expected: dict[str, str]) -> None:
     assert parse(text) == expected
 
 
-def test_expansion_prefers_earlier_keys_then_lookup() -> None:
-    assert parse("A=file\nB=$A/$HOME\n", {"A": "env", "HOME": "/root"}) == {"A": "file", "B": "file//root"}
+def test_expansion_prefers_lookup_then_earlier_keys() -> None:
+    # the shell wins everywhere (Compose v2 checked: `B=from-file` then `C=${B}` gives the shell's B)
+    assert parse("A=file\nB=$A/$HOME\n", {"A": "env", "HOME": "/root"}) == {"A": "file", "B": "env//root"}
+    assert parse("A=file\nB=$A\n", {}) == {"A": "file", "B": "file"}
 
 
 def test_bare_key_inherits_from_lookup_or_is_omitted() -> None:

@@ -53,7 +53,7 @@ def test_substitute(template: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "template", ["${", "${A", "${ A}", "${A }", "${A:x}", "$1", "a$", "$ x", "${}", "${-x}"]
+    "template", ["${", "${A", "${ A}", "${A }", "${A:x}", "${}", "${-x}", "$(x) ${"]
 )
 def test_invalid_templates(template: str) -> None:
     with pytest.raises(ConfigError) as info:
@@ -113,12 +113,22 @@ def test_interpolate_tree_positions_and_warnings() -> None:
     assert doc.data["services"]["web"]["image"] == "nginx:${TAG}"  # input untouched
 
 
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [("$1", "$1"), ("a$", "a$"), ("$ x", "$ x"), ("i=$((i+1)); echo $(hostname)", "i=$((i+1)); echo $(hostname)"),
+     ("100%$", "100%$"), ("pa$ word", "pa$ word"), ("$-$.$A", "$-$.a"), ("$}", "$}")],
+)
+def test_dollar_before_anything_but_name_brace_or_dollar_is_literal(template: str, expected: str) -> None:
+    # compose-go's template pattern only matches `$$`, `$name` and `${`; any other `$` is text
+    assert substitute(template, ENV.get) == expected
+
+
 def test_interpolate_invalid_points_at_value() -> None:
-    doc = parse_yaml("services:\n  x:\n    y: echo $1\n", "c.yaml")
+    doc = parse_yaml("services:\n  x:\n    y: echo ${1}\n", "c.yaml")
     with pytest.raises(ConfigError) as info:
         interpolate(doc.data, ENV.get, positions=doc.positions, file=doc.file)
     err = info.value
-    assert err.message == 'invalid interpolation format for services.x.y: "echo $1"'
+    assert err.message == 'invalid interpolation format for services.x.y: "echo ${1}"'
     assert err.position == Position("c.yaml", 3, 8)
     assert err.hint == "write a literal $ as $$"
 

@@ -109,12 +109,47 @@ def test_unused_resources_are_dropped(tmp_path: Path) -> None:
 
 def test_malformed_fields_are_all_reported_with_positions(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text(
-        "services:\n  web:\n    image: x\n    ports: [{target: abc}]\n    mem_limit: 12zb\n"
+        "services:\n  web:\n    image: x\n    ports: ['80-79:80']\n    mem_limit: 12zb\n"
     )
     with pytest.raises(ConfigErrors) as info:
         load(LoadRequest(cwd=str(tmp_path), environ={}, project_name="p"))
     file = str(tmp_path / "compose.yaml")
     assert [str(e) for e in info.value.errors] == [
-        f"{file}:4:12: services.web.ports: invalid port target 'abc': expected a container port number",
+        f"{file}:4:12: services.web.ports: invalid port range '80-79' in '80-79:80'",
         f"{file}:5:16: services.web.mem_limit: invalid size: '12zb'",
     ]
+
+
+def test_values_that_cannot_be_cast_are_all_reported_once(tmp_path: Path) -> None:
+    # compose-go: "failed to cast to expected type"; the schema does not repeat the complaint
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: x\n    init: yes please\n    healthcheck:\n      retries: twenty\n"
+        "    ports: [{target: abc}]\n"
+    )
+    with pytest.raises(ConfigErrors) as info:
+        load(LoadRequest(cwd=str(tmp_path), environ={}, project_name="p"))
+    file = str(tmp_path / "compose.yaml")
+    assert [str(e) for e in info.value.errors] == [
+        f"{file}:4:11: services.web.init: failed to cast to expected type: invalid boolean: yes please",
+        f"{file}:6:16: services.web.healthcheck.retries: failed to cast to expected type: "
+        'strconv.Atoi: parsing "twenty": invalid syntax',
+        f"{file}:7:22: services.web.ports[0].target: failed to cast to expected type: "
+        'strconv.Atoi: parsing "abc": invalid syntax',
+    ]
+    assert info.value.errors[0].hint == "this field is a boolean: true or false"
+
+
+def test_typed_fields_from_variables_are_cast(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: x\n    privileged: ${PRIV:-no}\n    read_only: ${RO}\n"
+        "    init: 'false'\n    tty: ${T:-Yes}\n    scale: ${N}\n    cpus: ${C}\n    pids_limit: '0'\n"
+        "networks:\n  default:\n    internal: ${RO}\n"
+    )
+    model = load(LoadRequest(cwd=str(tmp_path), environ={"RO": "false", "N": "2", "C": "1.5"},
+                             project_name="p")).model
+    web = model["services"]["web"]
+    # privileged/read_only false and pids_limit 0 are zero values Compose leaves out; init is a pointer
+    assert {k: web.get(k) for k in ("privileged", "read_only", "init", "tty", "scale", "cpus", "pids_limit")} \
+        == {"privileged": None, "read_only": None, "init": False, "tty": True, "scale": 2, "cpus": 1.5,
+            "pids_limit": None}
+    assert "internal" not in model["networks"]["default"]

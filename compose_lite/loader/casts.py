@@ -105,13 +105,38 @@ CASTS: dict[tuple[str, ...], Cast] = {
     ("configs", "*", "external"): to_boolean,
 }
 
+# Typed fields outside that table: compose-go's decoder (its mapstructure hook) converts a string
+# left there with the same functions, so a quoted ``create_host_path: "TRUE"`` is true as well.
+DECODED: dict[tuple[str, ...], Cast] = {
+    _service("attach"): to_boolean,
+    _service("use_api_socket"): to_boolean,
+    _service("build", "no_cache"): to_boolean,
+    _service("build", "pull"): to_boolean,
+    _service("build", "privileged"): to_boolean,
+    _service("depends_on", "*", "restart"): to_boolean,
+    _service("depends_on", "*", "required"): to_boolean,
+    _service("develop", "watch", "[]", "initial_sync"): to_boolean,
+    _service("develop", "watch", "[]", "exec", "privileged"): to_boolean,
+    _service("env_file", "[]", "required"): to_boolean,
+    _service("post_start", "[]", "privileged"): to_boolean,
+    _service("pre_stop", "[]", "privileged"): to_boolean,
+    _service("volumes", "[]", "bind", "create_host_path"): to_boolean,
+    _service("build", "ulimits", "*"): to_int,
+    _service("build", "ulimits", "*", "hard"): to_int,
+    _service("build", "ulimits", "*", "soft"): to_int,
+    _service("deploy", "resources", "limits", "pids"): to_int,
+    _service("networks", "*", "priority"): to_int,
+    _service("networks", "*", "gw_priority"): to_int,
+    _service("volumes", "[]", "tmpfs", "mode"): to_int,
+}
+
 _BY_LENGTH: dict[int, list[tuple[tuple[str, ...], Cast]]] = {}
-for _pattern, _cast in CASTS.items():
+for _pattern, _cast in (CASTS | DECODED).items():
     _BY_LENGTH.setdefault(len(_pattern), []).append((_pattern, _cast))
 
 
 def cast_for(path: Path) -> Cast | None:
-    """The cast compose-go applies to a string at ``path``, if any."""
+    """The cast compose-go applies to a string at ``path`` (interpolation or decoding), if any."""
     for pattern, cast in _BY_LENGTH.get(len(path), ()):
         if all(_matches(p, part) for p, part in zip(pattern, path, strict=True)):
             return cast

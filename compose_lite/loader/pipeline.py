@@ -18,6 +18,7 @@ from typing import Any
 
 from compose_lite.errors import ConfigError, ConfigErrors, Position
 from compose_lite.loader import canonical, inputs, merge, schema_cache
+from compose_lite.loader.consistency import check_consistency
 from compose_lite.loader.discover import discover, resolve_project_name
 from compose_lite.loader.dotenv import read_dotenv, read_env_file_raw
 from compose_lite.loader.extends import apply_extends
@@ -80,6 +81,7 @@ def load(request: LoadRequest) -> LoadedProject:
         }
         model = canonical.set_defaults(model, project_name=name)
     errors.extend(check_references(model, disabled, session.positions))
+    errors.extend(_with_position(err, session.positions, model) for err in check_consistency(model))
     if errors:
         raise ConfigErrors(errors)
     if request.normalize:
@@ -178,9 +180,11 @@ def _load_included(session: _Session, entry: IncludeEntry, chain: tuple[str, ...
     env_files = entry.env_files or tuple(
         p for p in (os.path.join(entry.project_directory, ".env"),) if inputs.is_file(p)
     )
-    environment = dict(session.environment)
+    # the including project's environment wins: the included env files only fill what it leaves unset
+    own: dict[str, str] = {}
     for env_file in env_files:
-        environment.update(read_dotenv(env_file, environment.get))
+        own.update(read_dotenv(env_file, lambda key: session.environment.get(key, own.get(key))))
+    environment = {**own, **session.environment}
     sub = _Session(session.request, environment, session.warnings)
     model: dict[str, Any] = {}
     for index, path in enumerate(entry.paths):
@@ -225,10 +229,9 @@ def _resolve_environment(
         out["environment"] = environment
     build = out.get("build")
     if isinstance(build, dict) and isinstance(build.get("args"), dict):
-        out["build"] = {**build, "args": {
-            k: session.lookup(k) if v is None and session.lookup(k) is not None else v
-            for k, v in build["args"].items()
-        }}
+        # an argument with no value takes the variable's; one whose variable is unset is dropped
+        args = {k: session.lookup(k) if v is None else v for k, v in build["args"].items()}
+        out["build"] = {**build, "args": {k: v for k, v in args.items() if v is not None}}
     return out
 
 

@@ -112,15 +112,31 @@ def _key(key: Any) -> str:
 
 # --------------------------------------------------------------------------- variables
 
-NAMES = ("A", "B", "C", "FLAG", "NUM", "SIZE", "TAG", "EMPTY")
-VALUES = (
-    "x", "hello world", "", "1", "0", "42", "-3", "1.5", "true", "false", "yes", "no", "on", "off",
-    "Y", "n", "TRUE", "False", "10s", "1m30s", "512m", "1g", "16m", "nginx", "a$$b", "8080",
-    "/data", "./rel", "x:y", "yes please", "twenty",
-)
+# Each variable takes values of one kind, so typed fields fed by it are usually valid; a few
+# values of each pool are not, so that failed casts are compared too.
+POOLS: dict[str, tuple[str, ...]] = {
+    "A": ("x", "hello world", "", "nginx", "a$$b", "/data", "./rel", "x:y", "8080", "yes"),
+    "B": ("1", "b", "", "TRUE", "off", "1.5", "two words"),
+    "C": ("c", "", "10s", "512m", "-3"),
+    "TAG": ("1.0", "latest", "", "v2"),
+    "EMPTY": ("",),
+    "FLAG": ("true", "false", "yes", "no", "on", "off", "Y", "n", "TRUE", "False", "yes please", ""),
+    "NUM": ("0", "1", "3", "42", "-1", "1.5", ""),
+    "RATIO": ("0", "0.5", "1", "2.25", "x"),
+    "DUR": ("10s", "1m30s", "500ms", "0s", "2h", "90", ""),
+    "SIZE": ("16m", "512M", "1g", "1024", "0", "2kb", "1.5g", ""),
+}
+NAMES = tuple(POOLS)
+GENERAL = ("A", "B", "C", "TAG", "EMPTY")
+TYPED_VARIABLE = {"bool": "FLAG", "int": "NUM", "float": "RATIO", "duration": "DUR", "bytes": "SIZE"}
 
-names = st.sampled_from(NAMES)
-values = st.sampled_from(VALUES)
+names = st.sampled_from(GENERAL)
+
+
+def variable_sets() -> st.SearchStrategy[dict[str, str]]:
+    """Some variables, each with a value from its pool."""
+    chosen = st.lists(st.sampled_from(NAMES), max_size=6, unique=True)
+    return chosen.flatmap(lambda ns: st.fixed_dictionaries({n: st.sampled_from(POOLS[n]) for n in ns}))
 
 
 @st.composite
@@ -138,27 +154,26 @@ def templates(draw: st.DrawFn, depth: int = 0) -> str:
 
 
 def _braced(depth: int) -> st.SearchStrategy[str]:
-    ops = st.sampled_from([":-", "-", ":+", "+", ":?", "?"])
+    ops = st.sampled_from([":-", ":-", "-", ":+", "+", ":-", "-", ":?", "?"])
     arg = st.sampled_from(["", "d", "def val", "1", "true", "${A}", "$B", "x}"]) if depth >= 1 \
         else st.one_of(st.sampled_from(["", "d", "1", "no"]), templates(depth + 1))
     return st.builds(lambda n, o, a: f"${{{n}{o}{a}}}", names, ops, arg)
 
 
 def typed_text(kind: str) -> st.SearchStrategy[Any]:
-    """A value for a typed field: native YAML, a quoted literal, or a variable reference."""
+    """A value for a typed field: native YAML, a quoted literal, or its typed variable."""
     literals = {
-        "bool": ["true", "false", "yes", "no", "on", "off", "True", "FALSE", "y", "N", "1", "0"],
-        "int": ["0", "1", "3", "-1", "10", "0755", "1_000"],
+        "bool": ["true", "false", "yes", "no", "on", "off", "True", "FALSE", "y", "N"],
+        "int": ["0", "1", "3", "-1", "10", "0755"],
         "float": ["0", "0.5", "1", "1.5", "2.0"],
-        "duration": ["10s", "1m30s", "1h", "500ms", "0s", "90"],
-        "bytes": ["16m", "512M", "1g", "1024", "2kb", "1.5g"],
+        "duration": ["10s", "1m30s", "1h", "500ms", "0s", "90s", "1d"],
+        "bytes": ["16m", "512M", "1g", "1024", "2kb", "1.5g", "0"],
     }[kind]
-    return st.one_of(
-        st.sampled_from(literals).map(Plain),
-        st.sampled_from(literals),
-        st.builds(lambda n, d: f"${{{n}:-{d}}}", names, st.sampled_from(literals)),
-        st.builds(lambda n: f"${{{n}}}", names),
-    )
+    variable = TYPED_VARIABLE[kind]
+    defaulted = st.builds(lambda d: f"${{{variable}:-{d}}}", st.sampled_from(literals))
+    plain = st.sampled_from(literals).map(Plain)
+    return st.one_of(plain, plain, st.sampled_from(literals), defaulted, defaulted,
+                     st.just(f"${{{variable}}}"))
 
 
 # --------------------------------------------------------------------------- service keys
@@ -336,6 +351,7 @@ class Project:
 
 
 def _dotenv_lines(entries: dict[str, str], draw: st.DrawFn) -> str:
+    """``.env`` text for ``entries``, each line plain, quoted, or defaulting from another variable."""
     lines = []
     for key, value in entries.items():
         style = draw(st.sampled_from(["plain", "double", "single", "ref"]))
@@ -351,25 +367,24 @@ def _dotenv_lines(entries: dict[str, str], draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
-variable_sets = st.dictionaries(names, values, max_size=5)
 
 
 @st.composite
 def projects(draw: st.DrawFn) -> Project:
     files: dict[str, str] = {
-        "app.env": _dotenv_lines(draw(variable_sets), draw),
-        "sub/extra.env": _dotenv_lines(draw(variable_sets), draw),
+        "app.env": _dotenv_lines(draw(variable_sets()), draw),
+        "sub/extra.env": _dotenv_lines(draw(variable_sets()), draw),
         "ctx/Dockerfile": "FROM scratch\n",
         "sub/Dockerfile": "FROM scratch\n",
         "Dockerfile": "FROM scratch\n",
         "secret.txt": "s3cret\n",
     }
-    env = draw(variable_sets)
+    env = draw(variable_sets())
     if draw(st.booleans()):
-        files[".env"] = _dotenv_lines(draw(variable_sets), draw)
+        files[".env"] = _dotenv_lines(draw(variable_sets()), draw)
     args: list[str] = []
     if draw(st.booleans()):
-        files["alt.env"] = _dotenv_lines(draw(variable_sets), draw)
+        files["alt.env"] = _dotenv_lines(draw(variable_sets()), draw)
         args += ["--env-file", "alt.env"]
 
     names_of_services = draw(st.lists(st.sampled_from(["web", "db", "worker"]), min_size=1, max_size=3, unique=True))
@@ -395,9 +410,10 @@ def projects(draw: st.DrawFn) -> Project:
         files["compose.yaml"] = text.replace(
             f"  {target}:\n", f"  {target}:\n    extends:\n      file: common/base.yaml\n      service: base\n", 1)
     if draw(st.booleans()):
-        files["inc/compose.yaml"] = to_yaml({"services": {"included": draw(service_bodies())}})
+        included = {"image": "busybox", **draw(service_bodies())}
+        files["inc/compose.yaml"] = to_yaml({"services": {"included": included}})
         if draw(st.booleans()):
-            files["inc/.env"] = _dotenv_lines(draw(variable_sets), draw)
+            files["inc/.env"] = _dotenv_lines(draw(variable_sets()), draw)
         files["compose.yaml"] = "include:\n  - inc/compose.yaml\n" + files["compose.yaml"]
     return Project(files=files, args=args, env=env)
 

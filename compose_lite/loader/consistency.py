@@ -1,0 +1,83 @@
+"""Rules compose-go checks on the merged model (its ``checkConsistency`` and pre-decode
+validation) that the JSON Schema cannot express: values set twice that disagree, counts below
+zero, a fixed container name on several replicas, keys that exclude each other."""
+
+from __future__ import annotations
+
+import struct
+from typing import Any
+
+from compose_lite.errors import ConfigError
+from compose_lite.loader.units import parse_bytes
+
+# (service field, path under deploy.resources, how to compare): Compose refuses distinct values.
+_SET_TWICE = (
+    ("cpus", ("limits", "cpus"), float),
+    ("mem_limit", ("limits", "memory"), parse_bytes),
+    ("mem_reservation", ("reservations", "memory"), parse_bytes),
+    ("pids_limit", ("limits", "pids"), int),
+)
+_EXTERNAL_VOLUME_KEYS = frozenset({"name", "external"})
+
+
+def check_consistency(model: dict[str, Any]) -> list[ConfigError]:
+    errors: list[ConfigError] = []
+    for name, svc in (model.get("services") or {}).items():
+        errors.extend(_service_errors(name, svc))
+    for name, volume in (model.get("volumes") or {}).items():
+        if isinstance(volume, dict) and volume.get("external") is True:
+            extra = sorted(k for k in volume if k not in _EXTERNAL_VOLUME_KEYS and not k.startswith("x-"))
+            if extra:
+                errors.append(ConfigError(
+                    f'conflicting parameters "external" and "{extra[0]}" specified',
+                    path=f"volumes.{name}",
+                    hint="an external volume is created outside Compose: only its name can be given",
+                ))
+    return errors
+
+
+def _service_errors(name: str, svc: dict[str, Any]) -> list[ConfigError]:
+    errors: list[ConfigError] = []
+    here = f"services.{name}"
+    deploy = svc.get("deploy") if isinstance(svc.get("deploy"), dict) else {}
+    replicas, scale = deploy.get("replicas"), svc.get("scale")
+    for field, value in (("scale", scale), ("deploy.replicas", replicas)):
+        if isinstance(value, int) and value < 0:
+            errors.append(ConfigError("must be greater than or equal to 0", path=f"{here}.{field}"))
+    if isinstance(scale, int) and isinstance(replicas, int) and scale != replicas:
+        errors.append(ConfigError(
+            "can't set distinct values on 'scale' and 'deploy.replicas'", path=here,
+            hint="keep one of them (deploy.replicas is the Compose Specification's spelling)",
+        ))
+    resources = deploy.get("resources") if isinstance(deploy.get("resources"), dict) else {}
+    for field, (section, key), read in _SET_TWICE:
+        own, block = svc.get(field), resources.get(section)
+        if own in (None, 0, "0") or not isinstance(block, dict) or block.get(key) is None:
+            continue
+        if _differ(own, block[key], read):
+            errors.append(ConfigError(
+                f"can't set distinct values on '{field}' and 'deploy.resources.{section}.{key}'",
+                path=here, hint="keep one of them, or give both the same value",
+            ))
+    count = scale if isinstance(scale, int) else replicas
+    if svc.get("container_name") and isinstance(count, int) and count > 1:
+        errors.append(ConfigError(
+            f"can't set container_name and run {count} replicas: container names must be unique",
+            path=f"{here}.container_name", hint="remove container_name, or run one replica",
+        ))
+    if svc.get("network_mode") and svc.get("networks"):
+        errors.append(ConfigError(
+            "network_mode and networks are mutually exclusive", path=here,
+            hint="network_mode shares another namespace; drop networks, or network_mode",
+        ))
+    return errors
+
+
+def _differ(a: Any, b: Any, read: Any) -> bool:
+    try:
+        left, right = read(a), read(b)
+    except (TypeError, ValueError):
+        return False
+    if read is float:  # Compose compares float32 values
+        return struct.pack("f", left) != struct.pack("f", right)
+    return bool(left != right)

@@ -195,14 +195,35 @@ def parse_port(spec: str) -> list[dict[str, Any]]:
 
 
 def _is_file_path(source: str) -> bool:
-    return source[:1] in (".", "/", "~") or bool(re.match(r"^[a-zA-Z]:[\\/]", source))
+    """A bind source: starts with ``.``, ``/`` or ``~``, a ``\\\\`` pipe, or a drive (``c:``)."""
+    return source[:1] in (".", "/", "~") or source.startswith("\\\\") or _is_drive(source[:1], source[1:2])
+
+
+def _is_drive(buffer: str, char: str) -> bool:
+    return char == ":" and len(buffer) == 1 and buffer.isalpha()
 
 
 def parse_volume(spec: str) -> dict[str, Any]:
-    """ "[source:]target[:options]" → a long-syntax mount (compose-go's ParseVolume)."""
-    parts = re.split(r"(?<!^[a-zA-Z]):|(?<=^[a-zA-Z]):(?![\\/])", spec)
-    if any(p == "" for p in parts) or not spec:
-        raise ValueError(f"invalid volume specification {spec!r}")
+    """ "[source:]target[:options]" → a long-syntax mount, scanned as compose-go's ParseVolume does.
+
+    A ``:`` right after a single letter belongs to that part (a Windows drive: ``c:/x``), in any
+    part; a spec of one or two characters is a target; unknown options are ignored.
+    """
+    if not spec:
+        raise ValueError("invalid empty volume spec")
+    if len(spec) <= 2:
+        return {"type": "volume", "target": spec, "volume": {}}
+    parts: list[str] = []
+    buffer = ""
+    for char in spec:
+        if char == ":" and not _is_drive(buffer, char):
+            parts.append(buffer)
+            buffer = ""
+        else:
+            buffer += char
+    parts.append(buffer)
+    if any(not p for p in parts):
+        raise ValueError(f"invalid volume specification {spec!r}: empty section between colons")
     if len(parts) > 3:
         raise ValueError(f"invalid volume specification {spec!r}: too many colons")
     mount: dict[str, Any] = {}
@@ -212,8 +233,8 @@ def parse_volume(spec: str) -> dict[str, Any]:
         mount["source"], mount["target"] = parts[0], parts[1]
     bind: dict[str, Any] = {}
     for option in (parts[2].split(",") if len(parts) == 3 else []):
-        if option == "ro":
-            mount["read_only"] = True
+        if option in ("ro", "rw"):
+            mount["read_only"] = option == "ro"
         elif option == "nocopy":
             mount["volume"] = {"nocopy": True}
         elif option in ("z", "Z"):
@@ -648,6 +669,11 @@ def set_defaults(model: dict[str, Any], *, project_name: str) -> dict[str, Any]:
             ]
         if isinstance(svc.get("volumes"), list):
             svc["volumes"] = [_drop_false_mount_flags(v) for v in svc["volumes"]]
+        # Compose keeps extra hosts as a host → addresses map and prints it sorted
+        if isinstance(svc.get("extra_hosts"), list):
+            svc["extra_hosts"] = sorted(svc["extra_hosts"])
+        if isinstance(build, dict) and isinstance(build.get("extra_hosts"), list):
+            svc["build"] = {**svc["build"], "extra_hosts": sorted(build["extra_hosts"])}
         _add_implicit_dependencies(svc)
         services[name] = {k: v for k, v in svc.items() if v != ""}
     out["services"] = services

@@ -62,6 +62,11 @@ def _port_key(item: Any) -> str:
                                 item.get("protocol", "tcp"))
 
 
+def _by_key(item: Any) -> str:
+    """``KEY=value`` items (environment, labels... in list form) are one entry per KEY."""
+    return str(item).partition("=")[0] if isinstance(item, str) else repr(item)
+
+
 def _field(name: str, default_prefix: str | None = None) -> Indexer:
     def index(item: Any) -> str:
         if not isinstance(item, dict):
@@ -96,6 +101,15 @@ UNIQUE: dict[str, Indexer] = {
     "services.*.build.extra_hosts": _by_value,
     "services.*.networks.*.aliases": _by_value,
     "services.*.networks.*.link_local_ips": _by_value,
+    "services.*.environment": _by_key,
+    "services.*.labels": _by_key,
+    "services.*.annotations": _by_key,
+    "services.*.sysctls": _by_key,
+    "services.*.build.args": _by_key,
+    "services.*.build.labels": _by_key,
+    "services.*.deploy.labels": _by_key,
+    "networks.*.labels": _by_key,
+    "volumes.*.labels": _by_key,
 }
 
 _RULES = [(tuple(p.split(".")), fn) for p, fn in RULES.items()]

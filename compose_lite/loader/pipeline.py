@@ -142,7 +142,8 @@ def _load_file(
             tree = result.data
             session.warnings.extend(result.warnings)
             cast_errors = result.cast_errors
-        plain = _empty_services_as_mappings(merge.strip_tags(tree))
+        # Compose de-duplicates lists before it validates: `ports: [80, 80]` is one port, not an error
+        plain = merge.enforce_unicity(_empty_services_as_mappings(merge.strip_tags(tree)))
         # a value that failed its cast is reported once, by the cast, not again by the schema
         uncast = {err.path for err in cast_errors}
         errors.extend(cast_errors)

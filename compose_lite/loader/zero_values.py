@@ -90,8 +90,8 @@ def _struct(node: Any, path: tuple[str, ...]) -> Any:
         if key in USER_KEYED and isinstance(value, dict):
             out[key] = {k: _struct(v, (*here, "*")) for k, v in value.items()}
             continue
-        if str(key).startswith("x-"):  # extensions are the user's data, kept as written
-            out[key] = value
+        if str(key).startswith("x-"):  # extensions are the user's data, kept as written...
+            out[key] = _extension(value) if not path else value
         elif not _is_zero(value, here) or _matches_any(KEEP_ZERO, here):
             out[key] = _struct(value, here)
     return out
@@ -113,3 +113,14 @@ def _matches_any(patterns: frozenset[tuple[str, ...]], path: tuple[str, ...]) ->
         ):
             return True
     return False
+
+
+def _extension(value: Any) -> Any:
+    """...except that Compose prints an empty list inside a top-level extension as null."""
+    if value == []:
+        return None
+    if isinstance(value, dict):
+        return {k: _extension(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_extension(v) for v in value]
+    return value

@@ -49,7 +49,9 @@ def _to_mapping(value: Any, *, keep_null: bool = True, sep: str = "=") -> Any:
     if not isinstance(value, dict):
         return value
     return {
-        str(k): (None if keep_null else "") if v is None else scalar_text(v)
+        # a `!reset`/`!override` entry stays tagged: the merge with earlier files acts on it
+        str(k): v if isinstance(v, Reset | Override) else
+        (None if keep_null else "") if v is None else scalar_text(v)
         for k, v in value.items()
     }
 
@@ -553,7 +555,9 @@ def resolve_paths(data: dict[str, Any], *, base_dir: str, home: str | None) -> d
         if not isinstance(service, dict):
             services[name] = service
             continue
-        svc = dict(service)
+        # `key: !override value` holds paths too: resolve inside the tag, keep the tag for the merge
+        overridden = {k for k, v in service.items() if isinstance(v, Override)}
+        svc = {k: v.value if k in overridden else v for k, v in service.items()}
         build = svc.get("build")
         if isinstance(build, dict):
             build = dict(build)
@@ -579,7 +583,7 @@ def resolve_paths(data: dict[str, Any], *, base_dir: str, home: str | None) -> d
                 {**w, "path": absolute(str(w["path"]))} if isinstance(w, dict) and "path" in w else w
                 for w in develop["watch"]
             ]}
-        services[name] = svc
+        services[name] = {k: Override(v) if k in overridden else v for k, v in svc.items()}
     if "services" in data:
         out["services"] = services
     for kind in ("secrets", "configs"):

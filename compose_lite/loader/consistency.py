@@ -18,6 +18,13 @@ _SET_TWICE = (
     ("pids_limit", ("limits", "pids"), int),
 )
 _EXTERNAL_VOLUME_KEYS = frozenset({"name", "external"})
+# Fields compose-go keeps as unsigned integers: a negative value does not decode.
+_UNSIGNED = (
+    ("healthcheck", "retries"),
+    ("deploy", "restart_policy", "max_attempts"),
+    ("deploy", "update_config", "parallelism"),
+    ("deploy", "rollback_config", "parallelism"),
+)
 
 
 def check_consistency(model: dict[str, Any]) -> list[ConfigError]:
@@ -49,6 +56,11 @@ def _service_errors(name: str, svc: dict[str, Any]) -> list[ConfigError]:
             "can't set distinct values on 'scale' and 'deploy.replicas'", path=here,
             hint="keep one of them (deploy.replicas is the Compose Specification's spelling)",
         ))
+    for path in _UNSIGNED:
+        value = _get(svc, path)
+        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            errors.append(ConfigError(f"{value} is negative: the field holds a count",
+                                      path=".".join((here, *path)), hint="use 0 or more"))
     resources = deploy.get("resources") if isinstance(deploy.get("resources"), dict) else {}
     for field, (section, key), read in _SET_TWICE:
         own, block = svc.get(field), resources.get(section)
@@ -81,3 +93,10 @@ def _differ(a: Any, b: Any, read: Any) -> bool:
     if read is float:  # Compose compares float32 values
         return struct.pack("f", left) != struct.pack("f", right)
     return bool(left != right)
+
+
+def _get(tree: dict[str, Any], path: tuple[str, ...]) -> Any:
+    node: Any = tree
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node

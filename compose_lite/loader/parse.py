@@ -124,11 +124,19 @@ def parse_yaml(text: str | bytes, file: str) -> Document:
     return docs[0]
 
 
-def parse_yaml_all(text: str | bytes, file: str) -> list[Document]:
-    """Parse every ``---`` document of a file (Compose v2 merges them in order)."""
+def parse_yaml_all(text: str | bytes, file: str, *, allow_empty: bool = False) -> list[Document]:
+    """Parse every ``---`` document of a file (Compose v2 merges them in order).
+
+    With ``allow_empty`` (one file among several, as Compose allows), a file with no content is
+    no documents rather than an error.
+    """
     source = _decode(text, file)
     builder = _Builder(_Loader(source), file)
     docs = list(builder.documents())
+    if allow_empty:
+        docs = [doc for doc in docs if doc.data is not None]
+        if not docs:
+            return []
     if not docs:
         raise ConfigError(
             "empty compose file", position=Position(file, 1, 1), hint="add at least a `services:` section"

@@ -51,15 +51,20 @@ def load(request: LoadRequest) -> LoadedProject:
     if source.project_name:
         session.environment.setdefault("COMPOSE_PROJECT_NAME", source.project_name)
     model: dict[str, Any] = {}
+    several = len(source.config_files) > 1
     for index, config_file in enumerate(source.config_files):
         file = config_file.path
         data = _load_file(
             session, file, base_dir=source.working_dir, chain=(file,), content=config_file.content,
-            positions=session.positions,
+            positions=session.positions, allow_empty=several,
         )
         data = _empty_services_as_mappings(data)
         model = data if index == 0 else merge.merge(model, data)
     model = merge.enforce_unicity(merge.strip_tags(model))
+    if not model:  # Compose refuses a project whose files hold nothing, `{}` included
+        first = source.config_files[0].path
+        raise ConfigError("empty compose file", position=Position(first, 1, 1),
+                          hint="add at least a `services:` section")
     if "version" in model:
         del model["version"]
         session.warnings.append(ConfigError(
@@ -124,6 +129,7 @@ def _validate(session: _Session, plain: Any, doc: Document) -> list[ConfigError]
 def _load_file(
     session: _Session, file: str, *, base_dir: str, chain: tuple[str, ...],
     content: str | bytes | None = None, positions: dict[tuple[str | int, ...], Position] | None = None,
+    allow_empty: bool = False,
 ) -> dict[str, Any]:
     """One file as a canonical tree: interpolated, validated, paths resolved, extends and include applied."""
     from compose_lite.loader.interpolate import interpolate
@@ -133,7 +139,7 @@ def _load_file(
     errors: list[ConfigError] = []
     text = _read_source(file) if content is None else content
     file_positions: dict[tuple[str | int, ...], Position] = {}
-    for doc in parse_yaml_all(text, file):
+    for doc in parse_yaml_all(text, file, allow_empty=allow_empty):
         tree = doc.data
         file_positions.update(doc.positions)
         cast_errors: list[ConfigError] = []
@@ -225,15 +231,31 @@ def _resolve_environment(
     if isinstance(own, dict):
         for key, value in own.items():
             environment[key] = session.lookup(key) if value is None else value
-    out = {k: v for k, v in service.items() if k != "env_file"}
+    out = {k: v for k, v in service.items() if k not in ("env_file", "label_file")}
     if environment or "environment" in service:
         out["environment"] = environment
+    labels = _file_labels(service.get("label_file") or [], name, errors)
+    if labels or "labels" in service:
+        out["labels"] = {**labels, **(service.get("labels") or {})}
+    if out.get("pull_policy") == "if_not_present":  # Compose's older spelling of `missing`
+        out["pull_policy"] = "missing"
     build = out.get("build")
     if isinstance(build, dict) and isinstance(build.get("args"), dict):
         # an argument with no value takes the variable's; one whose variable is unset is dropped
         args = {k: session.lookup(k) if v is None else v for k, v in build["args"].items()}
         out["build"] = {**build, "args": {k: v for k, v in args.items() if v is not None}}
     return out
+
+
+def _file_labels(paths: list[str], name: str, errors: list[ConfigError]) -> dict[str, str]:
+    """``label_file`` entries read like env files, but seeing only their own earlier lines."""
+    labels: dict[str, str] = {}
+    for index, path in enumerate(paths):
+        if not inputs.is_file(str(path)):
+            errors.append(ConfigError(f"label file {path} not found", path=f"services.{name}.label_file[{index}]"))
+            continue
+        labels.update(read_dotenv(str(path), lambda _key: None))
+    return labels
 
 
 def without_unused_resources(model: dict[str, Any]) -> dict[str, Any]:

@@ -19,14 +19,18 @@ _NS_PER_UNIT = {
     "s": 1_000_000_000,
     "m": 60_000_000_000,
     "h": 3_600_000_000_000,
+    "d": 86_400_000_000_000,
+    "w": 604_800_000_000_000,
 }
-_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
+# Compose parses with str2duration: Go's units plus days and weeks
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h|d|w)")
 _BYTES = re.compile(r"^(\d+(?:\.\d+)?)\s*([kmgtp]?)(i?b)?$", re.IGNORECASE)
 _BYTE_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
 
 
 def parse_duration(text: str) -> int:
-    """Go ``time.ParseDuration``: "1m30s", "-1.5h", "0" → nanoseconds. Raises ValueError."""
+    """Go ``time.ParseDuration`` plus ``d`` and ``w`` (str2duration, as Compose reads durations):
+    "1m30s", "-1.5h", "1d", "0" → nanoseconds. Raises ValueError."""
     s = text.strip()
     sign = 1
     if s[:1] in "+-" and s:

@@ -239,13 +239,15 @@ deploy = st.fixed_dictionaries({}, optional={
     "replicas": typed_text("int"),
     "resources": st.fixed_dictionaries({}, optional={
         "limits": st.fixed_dictionaries({}, optional={
+            "pids": typed_text("int"),
             "cpus": st.sampled_from(["0.5", Plain("1"), Plain("0.25"), "${NUM:-2}"]),
             "memory": typed_text("bytes"),
-            "pids": typed_text("int"),
         }),
         "reservations": st.fixed_dictionaries({}, optional={
             "memory": typed_text("bytes"),
-            "devices": st.just([{"capabilities": ["gpu"], "count": "all"}]),
+            "devices": st.lists(st.fixed_dictionaries({"capabilities": st.just(["gpu"])}, optional={
+                "count": st.sampled_from(["all", Plain("1"), "ALL", "2"]),
+                "driver": st.just("nvidia")}), max_size=1),
         }),
     }),
     "restart_policy": st.fixed_dictionaries({}, optional={
@@ -319,7 +321,36 @@ SERVICE_KEYS: dict[str, st.SearchStrategy[Any]] = {
             "target": st.just("prod"),
             "labels": key_value(),
         })),
-    "pull_policy": st.sampled_from(["always", "missing", "never", "build"]),
+    "pull_policy": st.sampled_from(["always", "missing", "never", "build", "if_not_present"]),
+    "networks": st.one_of(
+        st.lists(st.sampled_from(["default", "front"]), min_size=1, max_size=2, unique=True),
+        st.dictionaries(st.sampled_from(["default", "front"]), st.one_of(st.none(), st.fixed_dictionaries({}, optional={
+            "aliases": st.lists(st.sampled_from(["api", "${A:-alias}"]), max_size=2, unique=True),
+            "driver_opts": st.just({"com.example.mtu": Plain("1450"), "flag": Plain("true")}),
+            "priority": typed_text("int"),
+            "ipv4_address": st.just("10.5.0.5"),
+        })), min_size=1, max_size=2)),
+    "depends_on": st.one_of(
+        st.lists(st.sampled_from(["web", "db", "worker"]), max_size=2, unique=True),
+        st.dictionaries(st.sampled_from(["web", "db", "worker"]), st.fixed_dictionaries({}, optional={
+            "condition": st.sampled_from(["service_started", "service_healthy", "service_completed_successfully"]),
+            "restart": typed_text("bool"), "required": typed_text("bool")}), max_size=2)),
+    "secrets": st.lists(st.one_of(st.just("token"), st.fixed_dictionaries({"source": st.just("token")}, optional={
+        "target": st.sampled_from(["/run/secrets/t", "t2"]), "mode": st.sampled_from([Plain("0440"), "0400", Plain("292")]),
+        "uid": st.sampled_from(["1000", Plain("1000")])})), max_size=2),
+    "devices": st.lists(st.sampled_from(["/dev/fuse", "/dev/sda:/dev/xvda:rwm", "/dev/null:/dev/n"]),
+                        max_size=2, unique=True),
+    "label_file": st.just("app.env"),
+    "mem_reservation": typed_text("bytes"),
+    "domainname": st.sampled_from(["example.com", "${A}"]),
+    "group_add": st.lists(st.sampled_from(["mail", Plain("1000")]), max_size=2, unique=True),
+    "cap_drop": st.lists(st.sampled_from(["NET_RAW", "MKNOD"]), max_size=2, unique=True),
+    "dns_search": st.one_of(st.just("example.com"), st.just(["a.example", "b.example"])),
+    "links": st.lists(st.sampled_from(["db", "db:database"]), max_size=1),
+    "volumes_from": st.lists(st.sampled_from(["db", "db:ro", "container:other"]), max_size=1),
+    "network_mode": st.sampled_from(["host", "none", "service:db"]),
+    "ipc": st.sampled_from(["host", "shareable", "service:db"]),
+    "container_name": st.sampled_from(["my-app", "${A:-named}"]),
     "stop_signal": st.sampled_from(["SIGINT", "SIGTERM"]),
     "platform": st.just("linux/amd64"),
 }
@@ -402,6 +433,11 @@ def projects(draw: st.DrawFn) -> Project:
         override = _document(draw, overridden, with_top_level=draw(st.booleans()), tags=True)
         files["sub/override.yaml"] = to_yaml(override)
         args += ["-f", "sub/override.yaml"]
+    if draw(st.integers(0, 9)) == 9:
+        files["sub/comments.yaml"] = "# nothing here yet\n"
+        args += ["-f", "sub/comments.yaml"]
+    if draw(st.integers(0, 3)) == 3:
+        args = ["--profile", draw(st.sampled_from(["dev", "debug"])), *args]
     if draw(st.booleans()):
         base = {"services": {"base": draw(service_bodies())}}
         files["common/base.yaml"] = to_yaml(base)
@@ -428,6 +464,8 @@ def _document(draw: st.DrawFn, service_names: list[str], *, with_top_level: bool
         if tags:
             body = _with_tags(draw, body)
         services[name] = body
+    if not tags and len(service_names) > 1 and draw(st.booleans()):
+        services[service_names[1]] = {"extends": service_names[0], **services[service_names[1]]}
     doc: dict[str, Any] = {"services": services}
     if with_top_level:
         # the main file always declares the volume services mount, so most projects are valid
@@ -451,7 +489,7 @@ def _with_tags(draw: st.DrawFn, body: dict[str, Any]) -> dict[str, Any]:
 @st.composite
 def _top_level(draw: st.DrawFn, with_volumes: bool) -> dict[str, Any]:
     doc: dict[str, Any] = {}
-    if draw(st.booleans()):
+    if with_volumes or draw(st.booleans()):
         doc["networks"] = {
             "default": draw(st.fixed_dictionaries({}, optional={
                 "name": st.sampled_from(["${EMPTY}", "my-net", "${A:-net}"]),

@@ -358,8 +358,8 @@ def _extra_hosts(raw: Any) -> tuple[str, ...]:
 
 
 def _ulimit(name: str, raw: Any) -> Ulimit:
-    if isinstance(raw, Mapping):
-        return Ulimit(str(name), int(raw["soft"]), int(raw["hard"]))
+    if isinstance(raw, Mapping):  # the model leaves out a 0 soft or hard limit, as Compose prints it
+        return Ulimit(str(name), int(raw.get("soft", 0)), int(raw.get("hard", 0)))
     return Ulimit(str(name), int(raw), int(raw))
 
 

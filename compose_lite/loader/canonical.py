@@ -336,6 +336,7 @@ def _extends(value: Any) -> Any:
 
 
 def _expose(value: Any) -> Any:
+    """Lists of strings that YAML may type as numbers (``expose: [80]``, ``group_add: [1000]``)."""
     return [scalar_text(v) for v in value] if isinstance(value, list) else value
 
 
@@ -418,6 +419,7 @@ TRANSFORMS: dict[str, Converter] = {
     "services.*.labels": _labels,
     "services.*.label_file": _string_list,
     "services.*.expose": _expose,
+    "services.*.group_add": _expose,
     "services.*.extends": _extends,
     "services.*.extra_hosts": _extra_hosts,
     "services.*.healthcheck": _healthcheck,
@@ -673,6 +675,9 @@ def set_defaults(model: dict[str, Any], *, project_name: str) -> dict[str, Any]:
             ]
         if isinstance(svc.get("volumes"), list):
             svc["volumes"] = [_drop_false_mount_flags(v) for v in svc["volumes"]]
+        # compose-go copies scale into an existing deploy section's replicas
+        if isinstance(svc.get("deploy"), dict) and svc.get("scale") is not None:
+            svc["deploy"] = {**svc["deploy"], "replicas": svc["deploy"].get("replicas", svc["scale"])}
         # Compose keeps extra hosts as a host → addresses map and prints it sorted
         if isinstance(svc.get("extra_hosts"), list):
             svc["extra_hosts"] = sorted(svc["extra_hosts"])

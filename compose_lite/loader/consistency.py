@@ -31,6 +31,16 @@ def check_consistency(model: dict[str, Any]) -> list[ConfigError]:
     errors: list[ConfigError] = []
     for name, svc in (model.get("services") or {}).items():
         errors.extend(_service_errors(name, svc))
+    owners: dict[str, str] = {}
+    for name, svc in (model.get("services") or {}).items():
+        container = svc.get("container_name")
+        if container and container in owners:
+            errors.append(ConfigError(
+                f"container name {container!r} is already used by service {owners[container]!r}",
+                path=f"services.{name}.container_name", hint="container names must be unique",
+            ))
+        elif container:
+            owners[container] = name
     for name, volume in (model.get("volumes") or {}).items():
         if isinstance(volume, dict) and volume.get("external") is True:
             extra = sorted(k for k in volume if k not in _EXTERNAL_VOLUME_KEYS and not k.startswith("x-"))

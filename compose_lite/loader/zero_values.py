@@ -87,6 +87,9 @@ def _struct(node: Any, path: tuple[str, ...]) -> Any:
     out: dict[str, Any] = {}
     for key, value in node.items():
         here = (*path, str(key))
+        if key == "ulimits" and isinstance(value, dict):
+            out[key] = {k: _ulimit(v) for k, v in value.items()}
+            continue
         if key in USER_KEYED and isinstance(value, dict):
             out[key] = {k: _struct(v, (*here, "*")) for k, v in value.items()}
             continue
@@ -123,4 +126,13 @@ def _extension(value: Any) -> Any:
         return {k: _extension(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_extension(v) for v in value]
+    return value
+
+
+def _ulimit(value: Any) -> Any:
+    """A ulimit is one number or soft/hard; Go prints a 0 number as an empty soft/hard pair."""
+    if value == 0 and not isinstance(value, bool):
+        return {}
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if v != 0}
     return value

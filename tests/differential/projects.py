@@ -170,10 +170,13 @@ def typed_text(kind: str) -> st.SearchStrategy[Any]:
         "bytes": ["16m", "512M", "1g", "1024", "2kb", "1.5g", "0"],
     }[kind]
     variable = TYPED_VARIABLE[kind]
-    defaulted = st.builds(lambda d: f"${{{variable}:-{d}}}", st.sampled_from(literals))
-    plain = st.sampled_from(literals).map(Plain)
-    return st.one_of(plain, plain, st.sampled_from(literals), defaulted, defaulted,
-                     st.just(f"${{{variable}}}"))
+    forms = st.sampled_from(["plain"] * 4 + ["quoted"] * 2 + ["defaulted"] * 3 + ["bare"])
+    return st.tuples(forms, st.sampled_from(literals)).map(lambda pair: {
+        "plain": Plain(pair[1]),
+        "quoted": pair[1],
+        "defaulted": f"${{{variable}:-{pair[1]}}}",
+        "bare": f"${{{variable}}}",
+    }[pair[0]])
 
 
 # --------------------------------------------------------------------------- service keys

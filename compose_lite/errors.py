@@ -57,7 +57,7 @@ class ComposeLiteError(Exception):
 class ConfigError(ComposeLiteError):
     """The Compose files, env files or command-line options are invalid."""
 
-    exit_code = 15  # same as Docker Compose v2 for invalid configuration
+    exit_code = 1  # as Docker Compose v2.40 exits on an invalid configuration
 
 
 class NoConfigFileError(ConfigError):

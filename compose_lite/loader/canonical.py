@@ -256,7 +256,21 @@ def parse_volume(spec: str) -> dict[str, Any]:
 
 
 def _clean_posix(path: str) -> str:
-    return posixpath.normpath(path) if path.startswith("/") else path
+    """Go's path.Clean for container paths: ``//var/run/x`` → ``/var/run/x``, ``/c//d/`` → ``/c/d``."""
+    if not path.startswith("/"):
+        return path
+    return "/" + posixpath.normpath(path).lstrip("/")
+
+
+def _device_count(value: Any) -> Any:
+    """A device request's ``count``: ``all`` (any case) is -1, a numeric string a number."""
+    if isinstance(value, str):
+        if value.lower() == "all":
+            return -1
+        if value.strip().lstrip("-").isdigit():
+            return int(value)
+        raise ValueError(f"invalid value {value!r}, the only value allowed is 'all' or a number")
+    return value
 
 
 def _volume_mount(value: Any) -> Any:
@@ -429,6 +443,9 @@ TRANSFORMS: dict[str, Converter] = {
     "services.*.memswap_limit": _bytes,
     "services.*.shm_size": _bytes,
     "services.*.networks": _networks_of_service,
+    "services.*.networks.*.driver_opts": _labels,
+    "services.*.deploy.resources.reservations.devices.*.count": _device_count,
+    "services.*.gpus.*.count": _device_count,
     "services.*.models": _networks_of_service,
     "services.*.ports": _ports,
     "services.*.post_start.*": _hook,
@@ -627,6 +644,29 @@ def _drop_false_mount_flags(mount: Any) -> Any:
     return out
 
 
+def _clean_target(mount: Any) -> Any:
+    if isinstance(mount, dict) and isinstance(mount.get("target"), str):
+        return {**mount, "target": _clean_posix(mount["target"])}
+    return mount
+
+
+def _default_device_counts(key: str, value: Any) -> Any:
+    """A device request with neither ``count`` nor ``device_ids`` asks for all devices (-1)."""
+    def fill(devices: Any) -> Any:
+        if not isinstance(devices, list):
+            return devices
+        return [{**d, "count": -1} if isinstance(d, dict) and "count" not in d and "device_ids" not in d
+                else d for d in devices]
+
+    if key == "gpus":
+        return fill(value)
+    reservations = ((value.get("resources") or {}).get("reservations") or {}) if isinstance(value, dict) else {}
+    if not isinstance(reservations, dict) or "devices" not in reservations:
+        return value
+    resources = {**value["resources"], "reservations": {**reservations, "devices": fill(reservations["devices"])}}
+    return {**value, "resources": resources}
+
+
 def _add_implicit_dependencies(service: dict[str, Any]) -> None:
     """Services named by network_mode/ipc/pid ("service:x"), volumes_from and links are dependencies."""
     implied: dict[str, dict[str, Any]] = {}
@@ -674,7 +714,10 @@ def set_defaults(model: dict[str, Any], *, project_name: str) -> dict[str, Any]:
                 {**s, "target": s.get("target") or f"/run/secrets/{s.get('source')}"} for s in svc["secrets"]
             ]
         if isinstance(svc.get("volumes"), list):
-            svc["volumes"] = [_drop_false_mount_flags(v) for v in svc["volumes"]]
+            svc["volumes"] = [_clean_target(_drop_false_mount_flags(v)) for v in svc["volumes"]]
+        for key in ("deploy", "gpus"):
+            if svc.get(key):
+                svc[key] = _default_device_counts(key, svc[key])
         # compose-go copies scale into an existing deploy section's replicas
         if isinstance(svc.get("deploy"), dict) and svc.get("scale") is not None:
             svc["deploy"] = {**svc["deploy"], "replicas": svc["deploy"].get("replicas", svc["scale"])}

@@ -60,14 +60,14 @@ def test_render_error_prints_location_and_hint(capsys: object) -> None:
         result = runner.invoke(cli, ["boom"])
     finally:
         cli.commands.pop("boom")
-    assert result.exit_code == 15
+    assert result.exit_code == 1
     assert result.stderr == (
         "error: compose.yaml:4:5: services.web: additional property 'enviroment' is not allowed\n"
         "hint: did you mean 'environment'?\n"
         "error: services.db: second problem\n"
     )
     assert "Traceback" not in result.output
-    assert render_error(ConfigError("x")) == 15
+    assert render_error(ConfigError("x")) == 1
 
 
 
@@ -76,7 +76,7 @@ def test_error_positions_under_the_working_directory_are_shown_relative(
     (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: x\n    enviroment: {}\n")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["config", "-q"], env={"HOME": str(tmp_path)})
-    assert result.exit_code == 15
+    assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
         "error: compose.yaml:4:5: services.web: additional property 'enviroment' is not allowed")
 

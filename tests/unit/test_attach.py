@@ -135,4 +135,4 @@ def test_abort_flags_are_refused_with_detach() -> None:
 
     result = CliRunner().invoke(cli, ["up", "-d", "--abort-on-container-exit"])
     assert (result.exit_code, result.output) == (
-        15, "error: --abort-on-container-exit and --detach are incompatible\n")
+        1, "error: --abort-on-container-exit and --detach are incompatible\n")

@@ -660,11 +660,12 @@ def _default_device_counts(key: str, value: Any) -> Any:
 
     if key == "gpus":
         return fill(value)
-    reservations = ((value.get("resources") or {}).get("reservations") or {}) if isinstance(value, dict) else {}
+    resources: Any = value.get("resources") if isinstance(value, dict) else None
+    reservations = resources.get("reservations") if isinstance(resources, dict) else None
     if not isinstance(reservations, dict) or "devices" not in reservations:
         return value
-    resources = {**value["resources"], "reservations": {**reservations, "devices": fill(reservations["devices"])}}
-    return {**value, "resources": resources}
+    devices = fill(reservations["devices"])
+    return {**value, "resources": {**resources, "reservations": {**reservations, "devices": devices}}}
 
 
 def _add_implicit_dependencies(service: dict[str, Any]) -> None:

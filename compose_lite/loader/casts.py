@@ -19,8 +19,15 @@ Cast = Callable[[str], Any]
 
 _GO_DECIMAL = re.compile(r"[-+]?[0-9]+")
 _GO_FLOAT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
-_GO_FLOAT_SPECIAL = {"inf": math.inf, "+inf": math.inf, "-inf": -math.inf, "infinity": math.inf,
-                     "+infinity": math.inf, "-infinity": -math.inf, "nan": math.nan}
+_GO_FLOAT_SPECIAL = {
+    "inf": math.inf,
+    "+inf": math.inf,
+    "-inf": -math.inf,
+    "infinity": math.inf,
+    "+infinity": math.inf,
+    "-infinity": -math.inf,
+    "nan": math.nan,
+}
 _TRUE_WORDS = frozenset({"true", "y", "yes", "on"})
 _FALSE_WORDS = frozenset({"false", "n", "no", "off"})
 

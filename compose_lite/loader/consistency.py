@@ -35,63 +35,85 @@ def check_consistency(model: dict[str, Any]) -> list[ConfigError]:
     for name, svc in (model.get("services") or {}).items():
         container = svc.get("container_name")
         if container and container in owners:
-            errors.append(ConfigError(
-                f"container name {container!r} is already used by service {owners[container]!r}",
-                path=f"services.{name}.container_name", hint="container names must be unique",
-            ))
+            errors.append(
+                ConfigError(
+                    f"container name {container!r} is already used by service {owners[container]!r}",
+                    path=f"services.{name}.container_name",
+                    hint="container names must be unique",
+                )
+            )
         elif container:
             owners[container] = name
     for name, volume in (model.get("volumes") or {}).items():
         if isinstance(volume, dict) and volume.get("external") is True:
             extra = sorted(k for k in volume if k not in _EXTERNAL_VOLUME_KEYS and not k.startswith("x-"))
             if extra:
-                errors.append(ConfigError(
-                    f'conflicting parameters "external" and "{extra[0]}" specified',
-                    path=f"volumes.{name}",
-                    hint="an external volume is created outside Compose: only its name can be given",
-                ))
+                errors.append(
+                    ConfigError(
+                        f'conflicting parameters "external" and "{extra[0]}" specified',
+                        path=f"volumes.{name}",
+                        hint="an external volume is created outside Compose: only its name can be given",
+                    )
+                )
     return errors
 
 
 def _service_errors(name: str, svc: dict[str, Any]) -> list[ConfigError]:
     errors: list[ConfigError] = []
     here = f"services.{name}"
-    deploy = svc.get("deploy") if isinstance(svc.get("deploy"), dict) else {}
+    deploy: dict[str, Any] = svc["deploy"] if isinstance(svc.get("deploy"), dict) else {}
     replicas, scale = deploy.get("replicas"), svc.get("scale")
     for field, value in (("scale", scale), ("deploy.replicas", replicas)):
         if isinstance(value, int) and value < 0:
             errors.append(ConfigError("must be greater than or equal to 0", path=f"{here}.{field}"))
     if isinstance(scale, int) and isinstance(replicas, int) and scale != replicas:
-        errors.append(ConfigError(
-            "can't set distinct values on 'scale' and 'deploy.replicas'", path=here,
-            hint="keep one of them (deploy.replicas is the Compose Specification's spelling)",
-        ))
+        errors.append(
+            ConfigError(
+                "can't set distinct values on 'scale' and 'deploy.replicas'",
+                path=here,
+                hint="keep one of them (deploy.replicas is the Compose Specification's spelling)",
+            )
+        )
     for path in _UNSIGNED:
         value = _get(svc, path)
         if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-            errors.append(ConfigError(f"{value} is negative: the field holds a count",
-                                      path=".".join((here, *path)), hint="use 0 or more"))
-    resources = deploy.get("resources") if isinstance(deploy.get("resources"), dict) else {}
+            errors.append(
+                ConfigError(
+                    f"{value} is negative: the field holds a count",
+                    path=".".join((here, *path)),
+                    hint="use 0 or more",
+                )
+            )
+    resources: dict[str, Any] = deploy["resources"] if isinstance(deploy.get("resources"), dict) else {}
     for field, (section, key), read in _SET_TWICE:
         own, block = svc.get(field), resources.get(section)
         if own in (None, 0, "0") or not isinstance(block, dict) or block.get(key) is None:
             continue
         if _differ(own, block[key], read):
-            errors.append(ConfigError(
-                f"can't set distinct values on '{field}' and 'deploy.resources.{section}.{key}'",
-                path=here, hint="keep one of them, or give both the same value",
-            ))
+            errors.append(
+                ConfigError(
+                    f"can't set distinct values on '{field}' and 'deploy.resources.{section}.{key}'",
+                    path=here,
+                    hint="keep one of them, or give both the same value",
+                )
+            )
     count = scale if isinstance(scale, int) else replicas
     if svc.get("container_name") and isinstance(count, int) and count > 1:
-        errors.append(ConfigError(
-            f"can't set container_name and run {count} replicas: container names must be unique",
-            path=f"{here}.container_name", hint="remove container_name, or run one replica",
-        ))
+        errors.append(
+            ConfigError(
+                f"can't set container_name and run {count} replicas: container names must be unique",
+                path=f"{here}.container_name",
+                hint="remove container_name, or run one replica",
+            )
+        )
     if svc.get("network_mode") and svc.get("networks"):
-        errors.append(ConfigError(
-            "network_mode and networks are mutually exclusive", path=here,
-            hint="network_mode shares another namespace; drop networks, or network_mode",
-        ))
+        errors.append(
+            ConfigError(
+                "network_mode and networks are mutually exclusive",
+                path=here,
+                hint="network_mode shares another namespace; drop networks, or network_mode",
+            )
+        )
     return errors
 
 

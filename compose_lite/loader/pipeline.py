@@ -252,7 +252,8 @@ def _file_labels(paths: list[str], name: str, errors: list[ConfigError]) -> dict
     labels: dict[str, str] = {}
     for index, path in enumerate(paths):
         if not inputs.is_file(str(path)):
-            errors.append(ConfigError(f"label file {path} not found", path=f"services.{name}.label_file[{index}]"))
+            errors.append(ConfigError(f"label file {path} not found",
+                                      path=f"services.{name}.label_file[{index}]"))
             continue
         labels.update(read_dotenv(str(path), lambda _key: None))
     return labels

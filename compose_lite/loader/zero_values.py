@@ -14,61 +14,85 @@ from __future__ import annotations
 from typing import Any
 
 # Maps whose keys the user chooses; an entry there is data even when its value is "" or 0.
-USER_KEYED = frozenset({
-    "services", "networks", "volumes", "secrets", "configs", "models", "environment", "labels",
-    "annotations", "sysctls", "depends_on", "ulimits", "storage_opt", "driver_opts", "options",
-    "aux_addresses", "args", "additional_contexts", "ssh", "build_args", "extensions",
-})
+USER_KEYED = frozenset(
+    {
+        "services",
+        "networks",
+        "volumes",
+        "secrets",
+        "configs",
+        "models",
+        "environment",
+        "labels",
+        "annotations",
+        "sysctls",
+        "depends_on",
+        "ulimits",
+        "storage_opt",
+        "driver_opts",
+        "options",
+        "aux_addresses",
+        "args",
+        "additional_contexts",
+        "ssh",
+        "build_args",
+        "extensions",
+    }
+)
 
 # Struct fields whose zero is printed: pointers in compose-go, or tagged without omitempty.
 # "*" is any key, "[]" any list item.
-KEEP_ZERO: frozenset[tuple[str, ...]] = frozenset({
-    ("services", "*", "command"),
-    ("services", "*", "entrypoint"),
-    ("services", "*", "attach"),
-    ("services", "*", "init"),
-    ("services", "*", "scale"),
-    ("services", "*", "stop_grace_period"),
-    ("services", "*", "depends_on", "*", "required"),
-    ("services", "*", "env_file", "[]", "required"),
-    ("services", "*", "healthcheck", "timeout"),
-    ("services", "*", "healthcheck", "interval"),
-    ("services", "*", "healthcheck", "retries"),
-    ("services", "*", "healthcheck", "start_period"),
-    ("services", "*", "healthcheck", "start_interval"),
-    ("services", "*", "deploy", "replicas"),
-    ("services", "*", "deploy", "update_config", "parallelism"),
-    ("services", "*", "deploy", "rollback_config", "parallelism"),
-    ("services", "*", "deploy", "restart_policy", "delay"),
-    ("services", "*", "deploy", "restart_policy", "max_attempts"),
-    ("services", "*", "deploy", "restart_policy", "window"),
-    ("services", "*", "secrets", "[]", "mode"),
-    ("services", "*", "configs", "[]", "mode"),
-    ("services", "*", "volumes", "[]", "bind", "create_host_path"),
-    ("services", "*", "post_start", "[]", "command"),
-    ("services", "*", "pre_stop", "[]", "command"),
-    ("services", "*", "develop", "watch", "[]", "path"),
-    ("services", "*", "develop", "watch", "[]", "action"),
-    ("networks", "*", "enable_ipv4"),
-    ("networks", "*", "enable_ipv6"),
-})
+KEEP_ZERO: frozenset[tuple[str, ...]] = frozenset(
+    {
+        ("services", "*", "command"),
+        ("services", "*", "entrypoint"),
+        ("services", "*", "attach"),
+        ("services", "*", "init"),
+        ("services", "*", "scale"),
+        ("services", "*", "stop_grace_period"),
+        ("services", "*", "depends_on", "*", "required"),
+        ("services", "*", "env_file", "[]", "required"),
+        ("services", "*", "healthcheck", "timeout"),
+        ("services", "*", "healthcheck", "interval"),
+        ("services", "*", "healthcheck", "retries"),
+        ("services", "*", "healthcheck", "start_period"),
+        ("services", "*", "healthcheck", "start_interval"),
+        ("services", "*", "deploy", "replicas"),
+        ("services", "*", "deploy", "update_config", "parallelism"),
+        ("services", "*", "deploy", "rollback_config", "parallelism"),
+        ("services", "*", "deploy", "restart_policy", "delay"),
+        ("services", "*", "deploy", "restart_policy", "max_attempts"),
+        ("services", "*", "deploy", "restart_policy", "window"),
+        ("services", "*", "secrets", "[]", "mode"),
+        ("services", "*", "configs", "[]", "mode"),
+        ("services", "*", "volumes", "[]", "bind", "create_host_path"),
+        ("services", "*", "post_start", "[]", "command"),
+        ("services", "*", "pre_stop", "[]", "command"),
+        ("services", "*", "develop", "watch", "[]", "path"),
+        ("services", "*", "develop", "watch", "[]", "action"),
+        ("networks", "*", "enable_ipv4"),
+        ("networks", "*", "enable_ipv6"),
+    }
+)
 
 # Fields our model prints as text whose Go value is a number (bytes, durations): "0" and "0s"
 # are their zero. Anywhere else "0" is a string like any other (``user: "0"`` is root).
-NUMERIC_TEXT: frozenset[tuple[str, ...]] = frozenset({
-    ("services", "*", "mem_limit"),
-    ("services", "*", "mem_reservation"),
-    ("services", "*", "memswap_limit"),
-    ("services", "*", "shm_size"),
-    ("services", "*", "build", "shm_size"),
-    ("services", "*", "deploy", "resources", "limits", "memory"),
-    ("services", "*", "deploy", "resources", "reservations", "memory"),
-    ("services", "*", "volumes", "[]", "tmpfs", "size"),
-    ("services", "*", "deploy", "update_config", "delay"),
-    ("services", "*", "deploy", "update_config", "monitor"),
-    ("services", "*", "deploy", "rollback_config", "delay"),
-    ("services", "*", "deploy", "rollback_config", "monitor"),
-})
+NUMERIC_TEXT: frozenset[tuple[str, ...]] = frozenset(
+    {
+        ("services", "*", "mem_limit"),
+        ("services", "*", "mem_reservation"),
+        ("services", "*", "memswap_limit"),
+        ("services", "*", "shm_size"),
+        ("services", "*", "build", "shm_size"),
+        ("services", "*", "deploy", "resources", "limits", "memory"),
+        ("services", "*", "deploy", "resources", "reservations", "memory"),
+        ("services", "*", "volumes", "[]", "tmpfs", "size"),
+        ("services", "*", "deploy", "update_config", "delay"),
+        ("services", "*", "deploy", "update_config", "monitor"),
+        ("services", "*", "deploy", "rollback_config", "delay"),
+        ("services", "*", "deploy", "rollback_config", "monitor"),
+    }
+)
 _ZERO_TEXT = frozenset({"0", "0s"})
 
 

@@ -142,21 +142,52 @@ def variable_sets() -> st.SearchStrategy[dict[str, str]]:
 @st.composite
 def templates(draw: st.DrawFn, depth: int = 0) -> str:
     """A string with literal text, references of every form and ``$`` edges."""
-    pieces = draw(st.lists(st.one_of(
-        st.sampled_from(["a", "-", "/", " ", ":", "x.y", "100%", "$$", "$$HOME", "$1", "$ ", "$(x)",
-                         "$-", "${", "}", "{", "$.", "=", "'", '"']),
-        st.builds(lambda n: f"${n}", names),
-        st.builds(lambda n: f"${{{n}}}", names),
-        st.builds(lambda n: f"${n}_x", names),
-        _braced(depth),
-    ), min_size=1, max_size=4))
+    pieces = draw(
+        st.lists(
+            st.one_of(
+                st.sampled_from(
+                    [
+                        "a",
+                        "-",
+                        "/",
+                        " ",
+                        ":",
+                        "x.y",
+                        "100%",
+                        "$$",
+                        "$$HOME",
+                        "$1",
+                        "$ ",
+                        "$(x)",
+                        "$-",
+                        "${",
+                        "}",
+                        "{",
+                        "$.",
+                        "=",
+                        "'",
+                        '"',
+                    ]
+                ),
+                st.builds(lambda n: f"${n}", names),
+                st.builds(lambda n: f"${{{n}}}", names),
+                st.builds(lambda n: f"${n}_x", names),
+                _braced(depth),
+            ),
+            min_size=1,
+            max_size=4,
+        )
+    )
     return "".join(pieces)
 
 
 def _braced(depth: int) -> st.SearchStrategy[str]:
     ops = st.sampled_from([":-", ":-", "-", ":+", "+", ":-", "-", ":?", "?"])
-    arg = st.sampled_from(["", "d", "def val", "1", "true", "${A}", "$B", "x}"]) if depth >= 1 \
+    arg = (
+        st.sampled_from(["", "d", "def val", "1", "true", "${A}", "$B", "x}"])
+        if depth >= 1
         else st.one_of(st.sampled_from(["", "d", "1", "no"]), templates(depth + 1))
+    )
     return st.builds(lambda n, o, a: f"${{{n}{o}{a}}}", names, ops, arg)
 
 
@@ -171,12 +202,14 @@ def typed_text(kind: str) -> st.SearchStrategy[Any]:
     }[kind]
     variable = TYPED_VARIABLE[kind]
     forms = st.sampled_from(["plain"] * 4 + ["quoted"] * 2 + ["defaulted"] * 3 + ["bare"])
-    return st.tuples(forms, st.sampled_from(literals)).map(lambda pair: {
-        "plain": Plain(pair[1]),
-        "quoted": pair[1],
-        "defaulted": f"${{{variable}:-{pair[1]}}}",
-        "bare": f"${{{variable}}}",
-    }[pair[0]])
+    return st.tuples(forms, st.sampled_from(literals)).map(
+        lambda pair: {
+            "plain": Plain(pair[1]),
+            "quoted": pair[1],
+            "defaulted": f"${{{variable}:-{pair[1]}}}",
+            "bare": f"${{{variable}}}",
+        }[pair[0]]
+    )
 
 
 # --------------------------------------------------------------------------- service keys
@@ -188,96 +221,188 @@ def _short_or_long(short: st.SearchStrategy[Any], long: st.SearchStrategy[Any]) 
 
 mapping_keys = st.sampled_from(["A", "B", "C", "DROP", "KEEP", "X_Y", "lower", "dot.ted"])
 map_values = st.one_of(
-    st.none(), templates(), st.sampled_from([Plain("1"), Plain("true"), Plain("no"), Plain("1.50"), ""]),
+    st.none(),
+    templates(),
+    st.sampled_from([Plain("1"), Plain("true"), Plain("no"), Plain("1.50"), ""]),
 )
 
 
 def key_value(kind: str = "env") -> st.SearchStrategy[Any]:
     as_map = st.dictionaries(mapping_keys, map_values, max_size=4)
-    as_list = st.lists(st.one_of(
-        mapping_keys,
-        st.builds(lambda k, v: f"{k}={v}", mapping_keys, templates()),
-    ), max_size=4, unique=True)
+    as_list = st.lists(
+        st.one_of(
+            mapping_keys,
+            st.builds(lambda k, v: f"{k}={v}", mapping_keys, templates()),
+        ),
+        max_size=4,
+        unique=True,
+    )
     return st.one_of(as_map, as_list)
 
 
-ports = st.lists(st.one_of(
-    st.sampled_from(["80", "8080:80", "127.0.0.1:8081:81", "53:53/udp", "3000-3002",
-                     "9000-9001:9000-9001", "${NUM:-8082}:82", "0.0.0.0::83", "[::1]:84:84",
-                     "8085:85/tcp", Plain("8086"), Plain("22:22")]),
-    st.builds(lambda t, p, proto: {"target": t, **({"published": p} if p is not None else {}),
-                                   **({"protocol": proto} if proto else {})},
-              typed_text("int"), st.one_of(st.none(), st.sampled_from(["8090", Plain("8091"), "${NUM}"])),
-              st.sampled_from([None, "tcp", "udp"])),
-), max_size=3)
+ports = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "80",
+                "8080:80",
+                "127.0.0.1:8081:81",
+                "53:53/udp",
+                "3000-3002",
+                "9000-9001:9000-9001",
+                "${NUM:-8082}:82",
+                "0.0.0.0::83",
+                "[::1]:84:84",
+                "8085:85/tcp",
+                Plain("8086"),
+                Plain("22:22"),
+            ]
+        ),
+        st.builds(
+            lambda t, p, proto: {
+                "target": t,
+                **({"published": p} if p is not None else {}),
+                **({"protocol": proto} if proto else {}),
+            },
+            typed_text("int"),
+            st.one_of(st.none(), st.sampled_from(["8090", Plain("8091"), "${NUM}"])),
+            st.sampled_from([None, "tcp", "udp"]),
+        ),
+    ),
+    max_size=3,
+)
 
-volumes_short = st.sampled_from([
-    "./data:/data", "./data:/data:ro", "data:/var/lib/data", "/tmp//x/:/c//d/", "~/cache:/cache:rw",
-    "/anon", "data:/d2:nocopy", "../up:/up:z", "./s:/s:ro,rshared", "${A:-./a}:/from-var",
-    ".:/code", "//var/run/x:/var/run/x",
-])
+volumes_short = st.sampled_from(
+    [
+        "./data:/data",
+        "./data:/data:ro",
+        "data:/var/lib/data",
+        "/tmp//x/:/c//d/",
+        "~/cache:/cache:rw",
+        "/anon",
+        "data:/d2:nocopy",
+        "../up:/up:z",
+        "./s:/s:ro,rshared",
+        "${A:-./a}:/from-var",
+        ".:/code",
+        "//var/run/x:/var/run/x",
+    ]
+)
 volumes_long = st.one_of(
-    st.builds(lambda src, ro, create: {
-        "type": "bind", "source": src, "target": "/b", **({"read_only": ro} if ro is not None else {}),
-        **({"bind": {"create_host_path": create}} if create is not None else {})},
-        st.sampled_from(["./b", "/abs/b", "b-dir"]), st.one_of(st.none(), typed_text("bool")),
-        st.one_of(st.none(), typed_text("bool"))),
+    st.builds(
+        lambda src, ro, create: {
+            "type": "bind",
+            "source": src,
+            "target": "/b",
+            **({"read_only": ro} if ro is not None else {}),
+            **({"bind": {"create_host_path": create}} if create is not None else {}),
+        },
+        st.sampled_from(["./b", "/abs/b", "b-dir"]),
+        st.one_of(st.none(), typed_text("bool")),
+        st.one_of(st.none(), typed_text("bool")),
+    ),
     st.builds(lambda size: {"type": "tmpfs", "target": "/t", "tmpfs": {"size": size}}, typed_text("bytes")),
-    st.builds(lambda nocopy: {"type": "volume", "source": "data", "target": "/v", "volume": {"nocopy": nocopy}},
-              typed_text("bool")),
+    st.builds(
+        lambda nocopy: {"type": "volume", "source": "data", "target": "/v", "volume": {"nocopy": nocopy}},
+        typed_text("bool"),
+    ),
 )
 service_volumes = st.lists(st.one_of(volumes_short, volumes_long), max_size=3)
 
-healthcheck = st.fixed_dictionaries({}, optional={
-    "test": st.one_of(st.sampled_from(["curl -f http://localhost", "exit 0"]),
-                      st.just(["CMD", "true"]), st.just(["CMD-SHELL", "echo $$HOME"]), st.just(["NONE"])),
-    "interval": typed_text("duration"),
-    "timeout": typed_text("duration"),
-    "start_period": typed_text("duration"),
-    "retries": typed_text("int"),
-    "disable": typed_text("bool"),
-})
+healthcheck = st.fixed_dictionaries(
+    {},
+    optional={
+        "test": st.one_of(
+            st.sampled_from(["curl -f http://localhost", "exit 0"]),
+            st.just(["CMD", "true"]),
+            st.just(["CMD-SHELL", "echo $$HOME"]),
+            st.just(["NONE"]),
+        ),
+        "interval": typed_text("duration"),
+        "timeout": typed_text("duration"),
+        "start_period": typed_text("duration"),
+        "retries": typed_text("int"),
+        "disable": typed_text("bool"),
+    },
+)
 
-deploy = st.fixed_dictionaries({}, optional={
-    "replicas": typed_text("int"),
-    "resources": st.fixed_dictionaries({}, optional={
-        "limits": st.fixed_dictionaries({}, optional={
-            "pids": typed_text("int"),
-            "cpus": st.sampled_from(["0.5", Plain("1"), Plain("0.25"), "${NUM:-2}"]),
-            "memory": typed_text("bytes"),
-        }),
-        "reservations": st.fixed_dictionaries({}, optional={
-            "memory": typed_text("bytes"),
-            "devices": st.lists(st.fixed_dictionaries({"capabilities": st.just(["gpu"])}, optional={
-                "count": st.sampled_from(["all", Plain("1"), "ALL", "2"]),
-                "driver": st.just("nvidia")}), max_size=1),
-        }),
-    }),
-    "restart_policy": st.fixed_dictionaries({}, optional={
-        "condition": st.sampled_from(["on-failure", "any", "none"]),
-        "max_attempts": typed_text("int"),
-        "delay": typed_text("duration"),
-    }),
-    "labels": key_value(),
-})
+deploy = st.fixed_dictionaries(
+    {},
+    optional={
+        "replicas": typed_text("int"),
+        "resources": st.fixed_dictionaries(
+            {},
+            optional={
+                "limits": st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "pids": typed_text("int"),
+                        "cpus": st.sampled_from(["0.5", Plain("1"), Plain("0.25"), "${NUM:-2}"]),
+                        "memory": typed_text("bytes"),
+                    },
+                ),
+                "reservations": st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "memory": typed_text("bytes"),
+                        "devices": st.lists(
+                            st.fixed_dictionaries(
+                                {"capabilities": st.just(["gpu"])},
+                                optional={
+                                    "count": st.sampled_from(["all", Plain("1"), "ALL", "2"]),
+                                    "driver": st.just("nvidia"),
+                                },
+                            ),
+                            max_size=1,
+                        ),
+                    },
+                ),
+            },
+        ),
+        "restart_policy": st.fixed_dictionaries(
+            {},
+            optional={
+                "condition": st.sampled_from(["on-failure", "any", "none"]),
+                "max_attempts": typed_text("int"),
+                "delay": typed_text("duration"),
+            },
+        ),
+        "labels": key_value(),
+    },
+)
 
 SERVICE_KEYS: dict[str, st.SearchStrategy[Any]] = {
     "image": st.sampled_from(["busybox", "img:${TAG:-1}", "registry:5000/app", "${TAG}"]),
-    "command": st.one_of(templates(), st.lists(templates(), max_size=3),
-                         st.sampled_from(["sh -c 'echo $$HOME'", 'echo "a b" c'])),
+    "command": st.one_of(
+        templates(),
+        st.lists(templates(), max_size=3),
+        st.sampled_from(["sh -c 'echo $$HOME'", 'echo "a b" c']),
+    ),
     "entrypoint": st.one_of(st.sampled_from(["/bin/sh -c", "tini --"]), st.lists(templates(), max_size=2)),
     "environment": key_value(),
     "labels": key_value(),
     "annotations": key_value(),
     "ports": ports,
-    "expose": st.lists(st.sampled_from(["3000", Plain("3001"), "4000-4002", "5000/udp"]), max_size=2, unique=True),
+    "expose": st.lists(
+        st.sampled_from(["3000", Plain("3001"), "4000-4002", "5000/udp"]), max_size=2, unique=True
+    ),
     "volumes": service_volumes,
     "extra_hosts": st.one_of(
-        st.lists(st.sampled_from(["b.local:1.2.3.4", "a.local=5.6.7.8", "v6:::1", "host.docker.internal:host-gateway"]),
-                 max_size=3, unique=True),
-        st.dictionaries(st.sampled_from(["z.local", "a.local"]), st.sampled_from(["1.1.1.1", "::2"]), max_size=2)),
-    "dns": st.one_of(st.sampled_from(["127.0.0.11"]), st.lists(st.sampled_from(["127.0.0.2", "127.0.0.3"]),
-                                                              max_size=2, unique=True)),
+        st.lists(
+            st.sampled_from(
+                ["b.local:1.2.3.4", "a.local=5.6.7.8", "v6:::1", "host.docker.internal:host-gateway"]
+            ),
+            max_size=3,
+            unique=True,
+        ),
+        st.dictionaries(
+            st.sampled_from(["z.local", "a.local"]), st.sampled_from(["1.1.1.1", "::2"]), max_size=2
+        ),
+    ),
+    "dns": st.one_of(
+        st.sampled_from(["127.0.0.11"]),
+        st.lists(st.sampled_from(["127.0.0.2", "127.0.0.3"]), max_size=2, unique=True),
+    ),
     "healthcheck": healthcheck,
     "deploy": deploy,
     "privileged": typed_text("bool"),
@@ -295,54 +420,116 @@ SERVICE_KEYS: dict[str, st.SearchStrategy[Any]] = {
     "shm_size": typed_text("bytes"),
     "memswap_limit": typed_text("bytes"),
     "stop_grace_period": typed_text("duration"),
-    "ulimits": st.fixed_dictionaries({}, optional={
-        "nofile": st.builds(lambda s, h: {"soft": s, "hard": h}, typed_text("int"), typed_text("int")),
-        "nproc": typed_text("int"),
-    }),
-    "tmpfs": st.one_of(st.sampled_from(["/run", "/run:size=16m,noexec"]),
-                       st.lists(st.sampled_from(["/tmp", "/var/cache:mode=1777,uid=1000"]), max_size=2, unique=True)),
+    "ulimits": st.fixed_dictionaries(
+        {},
+        optional={
+            "nofile": st.builds(lambda s, h: {"soft": s, "hard": h}, typed_text("int"), typed_text("int")),
+            "nproc": typed_text("int"),
+        },
+    ),
+    "tmpfs": st.one_of(
+        st.sampled_from(["/run", "/run:size=16m,noexec"]),
+        st.lists(st.sampled_from(["/tmp", "/var/cache:mode=1777,uid=1000"]), max_size=2, unique=True),
+    ),
     "cap_add": st.lists(st.sampled_from(["NET_ADMIN", "SYS_TIME", "ALL"]), max_size=2, unique=True),
-    "security_opt": st.lists(st.sampled_from(["no-new-privileges:true", "label=disable"]), max_size=2, unique=True),
-    "sysctls": st.one_of(st.dictionaries(st.sampled_from(["net.core.somaxconn", "net.ipv4.ip_forward"]),
-                                         st.sampled_from([Plain("1024"), "1", Plain("0")]), max_size=2),
-                         st.just(["net.core.somaxconn=1024"])),
+    "security_opt": st.lists(
+        st.sampled_from(["no-new-privileges:true", "label=disable"]), max_size=2, unique=True
+    ),
+    "sysctls": st.one_of(
+        st.dictionaries(
+            st.sampled_from(["net.core.somaxconn", "net.ipv4.ip_forward"]),
+            st.sampled_from([Plain("1024"), "1", Plain("0")]),
+            max_size=2,
+        ),
+        st.just(["net.core.somaxconn=1024"]),
+    ),
     "restart": st.sampled_from(["always", Plain("no"), "on-failure:3", "unless-stopped", "${A:-no}"]),
     "working_dir": st.sampled_from(["/app", "/app//x/", "${A:-/w}"]),
     "user": st.sampled_from(["1000", Plain("1000"), "app:app", "${NUM}"]),
     "hostname": st.sampled_from(["h1", "${A}"]),
-    "logging": st.fixed_dictionaries({"driver": st.sampled_from(["json-file", "local"])}, optional={
-        "options": st.dictionaries(st.sampled_from(["max-size", "max-file"]),
-                                   st.sampled_from(["10m", Plain("3"), "${NUM:-5}"]), max_size=2)}),
+    "logging": st.fixed_dictionaries(
+        {"driver": st.sampled_from(["json-file", "local"])},
+        optional={
+            "options": st.dictionaries(
+                st.sampled_from(["max-size", "max-file"]),
+                st.sampled_from(["10m", Plain("3"), "${NUM:-5}"]),
+                max_size=2,
+            )
+        },
+    ),
     "profiles": st.lists(st.sampled_from(["dev", "debug"]), max_size=1),
-    "env_file": st.one_of(st.just("app.env"), st.just(["app.env", "sub/extra.env"]),
-                          st.just([{"path": "missing.env", "required": Plain("false")}, "app.env"])),
+    "env_file": st.one_of(
+        st.just("app.env"),
+        st.just(["app.env", "sub/extra.env"]),
+        st.just([{"path": "missing.env", "required": Plain("false")}, "app.env"]),
+    ),
     "build": st.one_of(
         st.sampled_from([".", "./ctx", "sub"]),
-        st.fixed_dictionaries({"context": st.sampled_from([".", "ctx", "./sub"])}, optional={
-            "dockerfile": st.sampled_from(["Dockerfile", "ctx.Dockerfile"]),
-            "args": key_value(),
-            "target": st.just("prod"),
-            "labels": key_value(),
-        })),
+        st.fixed_dictionaries(
+            {"context": st.sampled_from([".", "ctx", "./sub"])},
+            optional={
+                "dockerfile": st.sampled_from(["Dockerfile", "ctx.Dockerfile"]),
+                "args": key_value(),
+                "target": st.just("prod"),
+                "labels": key_value(),
+            },
+        ),
+    ),
     "pull_policy": st.sampled_from(["always", "missing", "never", "build", "if_not_present"]),
     "networks": st.one_of(
         st.lists(st.sampled_from(["default", "front"]), min_size=1, max_size=2, unique=True),
-        st.dictionaries(st.sampled_from(["default", "front"]), st.one_of(st.none(), st.fixed_dictionaries({}, optional={
-            "aliases": st.lists(st.sampled_from(["api", "${A:-alias}"]), max_size=2, unique=True),
-            "driver_opts": st.just({"com.example.mtu": Plain("1450"), "flag": Plain("true")}),
-            "priority": typed_text("int"),
-            "ipv4_address": st.just("10.5.0.5"),
-        })), min_size=1, max_size=2)),
+        st.dictionaries(
+            st.sampled_from(["default", "front"]),
+            st.one_of(
+                st.none(),
+                st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "aliases": st.lists(st.sampled_from(["api", "${A:-alias}"]), max_size=2, unique=True),
+                        "driver_opts": st.just({"com.example.mtu": Plain("1450"), "flag": Plain("true")}),
+                        "priority": typed_text("int"),
+                        "ipv4_address": st.just("10.5.0.5"),
+                    },
+                ),
+            ),
+            min_size=1,
+            max_size=2,
+        ),
+    ),
     "depends_on": st.one_of(
         st.lists(st.sampled_from(["web", "db", "worker"]), max_size=2, unique=True),
-        st.dictionaries(st.sampled_from(["web", "db", "worker"]), st.fixed_dictionaries({}, optional={
-            "condition": st.sampled_from(["service_started", "service_healthy", "service_completed_successfully"]),
-            "restart": typed_text("bool"), "required": typed_text("bool")}), max_size=2)),
-    "secrets": st.lists(st.one_of(st.just("token"), st.fixed_dictionaries({"source": st.just("token")}, optional={
-        "target": st.sampled_from(["/run/secrets/t", "t2"]), "mode": st.sampled_from([Plain("0440"), "0400", Plain("292")]),
-        "uid": st.sampled_from(["1000", Plain("1000")])})), max_size=2),
-    "devices": st.lists(st.sampled_from(["/dev/fuse", "/dev/sda:/dev/xvda:rwm", "/dev/null:/dev/n"]),
-                        max_size=2, unique=True),
+        st.dictionaries(
+            st.sampled_from(["web", "db", "worker"]),
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "condition": st.sampled_from(
+                        ["service_started", "service_healthy", "service_completed_successfully"]
+                    ),
+                    "restart": typed_text("bool"),
+                    "required": typed_text("bool"),
+                },
+            ),
+            max_size=2,
+        ),
+    ),
+    "secrets": st.lists(
+        st.one_of(
+            st.just("token"),
+            st.fixed_dictionaries(
+                {"source": st.just("token")},
+                optional={
+                    "target": st.sampled_from(["/run/secrets/t", "t2"]),
+                    "mode": st.sampled_from([Plain("0440"), "0400", Plain("292")]),
+                    "uid": st.sampled_from(["1000", Plain("1000")]),
+                },
+            ),
+        ),
+        max_size=2,
+    ),
+    "devices": st.lists(
+        st.sampled_from(["/dev/fuse", "/dev/sda:/dev/xvda:rwm", "/dev/null:/dev/n"]), max_size=2, unique=True
+    ),
     "label_file": st.just("app.env"),
     "mem_reservation": typed_text("bytes"),
     "domainname": st.sampled_from(["example.com", "${A}"]),
@@ -401,8 +588,6 @@ def _dotenv_lines(entries: dict[str, str], draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
-
-
 @st.composite
 def projects(draw: st.DrawFn) -> Project:
     files: dict[str, str] = {
@@ -421,11 +606,15 @@ def projects(draw: st.DrawFn) -> Project:
         files["alt.env"] = _dotenv_lines(draw(variable_sets()), draw)
         args += ["--env-file", "alt.env"]
 
-    names_of_services = draw(st.lists(st.sampled_from(["web", "db", "worker"]), min_size=1, max_size=3, unique=True))
+    names_of_services = draw(
+        st.lists(st.sampled_from(["web", "db", "worker"]), min_size=1, max_size=3, unique=True)
+    )
     main = _document(draw, names_of_services, with_top_level=True)
     if draw(st.booleans()):
-        main = {"x-base": Anchored("base", draw(service_bodies(["environment", "labels", "image", "restart"]))),
-                **main}
+        main = {
+            "x-base": Anchored("base", draw(service_bodies(["environment", "labels", "image", "restart"]))),
+            **main,
+        }
         first = names_of_services[0]
         main["services"][first] = {Plain("<<"): Alias("base"), **main["services"][first]}
     files["compose.yaml"] = to_yaml(main)
@@ -447,7 +636,10 @@ def projects(draw: st.DrawFn) -> Project:
         target = draw(st.sampled_from(names_of_services))
         text = files["compose.yaml"]
         files["compose.yaml"] = text.replace(
-            f"  {target}:\n", f"  {target}:\n    extends:\n      file: common/base.yaml\n      service: base\n", 1)
+            f"  {target}:\n",
+            f"  {target}:\n    extends:\n      file: common/base.yaml\n      service: base\n",
+            1,
+        )
     if draw(st.booleans()):
         included = {"image": "busybox", **draw(service_bodies())}
         files["inc/compose.yaml"] = to_yaml({"services": {"included": included}})
@@ -457,8 +649,9 @@ def projects(draw: st.DrawFn) -> Project:
     return Project(files=files, args=args, env=env)
 
 
-def _document(draw: st.DrawFn, service_names: list[str], *, with_top_level: bool,
-              tags: bool = False) -> dict[str, Any]:
+def _document(
+    draw: st.DrawFn, service_names: list[str], *, with_top_level: bool, tags: bool = False
+) -> dict[str, Any]:
     services: dict[str, Any] = {}
     for name in service_names:
         body = draw(service_bodies())
@@ -494,25 +687,54 @@ def _top_level(draw: st.DrawFn, with_volumes: bool) -> dict[str, Any]:
     doc: dict[str, Any] = {}
     if with_volumes or draw(st.booleans()):
         doc["networks"] = {
-            "default": draw(st.fixed_dictionaries({}, optional={
-                "name": st.sampled_from(["${EMPTY}", "my-net", "${A:-net}"]),
-                "internal": TOP_LEVEL_FLAGS, "attachable": TOP_LEVEL_FLAGS,
-                "driver_opts": st.just({"com.docker.network.driver.mtu": Plain("1450")}),
-                "labels": key_value(),
-            })),
-            "front": draw(st.fixed_dictionaries({}, optional={"external": TOP_LEVEL_FLAGS,
-                                                             "enable_ipv6": TOP_LEVEL_FLAGS})),
+            "default": draw(
+                st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "name": st.sampled_from(["${EMPTY}", "my-net", "${A:-net}"]),
+                        "internal": TOP_LEVEL_FLAGS,
+                        "attachable": TOP_LEVEL_FLAGS,
+                        "driver_opts": st.just({"com.docker.network.driver.mtu": Plain("1450")}),
+                        "labels": key_value(),
+                    },
+                )
+            ),
+            "front": draw(
+                st.fixed_dictionaries(
+                    {}, optional={"external": TOP_LEVEL_FLAGS, "enable_ipv6": TOP_LEVEL_FLAGS}
+                )
+            ),
         }
     if with_volumes:
-        doc["volumes"] = {"data": draw(st.one_of(st.none(), st.fixed_dictionaries({}, optional={
-            "external": TOP_LEVEL_FLAGS, "name": st.sampled_from(["${A}", "data-vol"]),
-            "labels": key_value(), "driver_opts": st.just({"type": "none", "o": "bind", "device": "./vol"}),
-        })))}
+        doc["volumes"] = {
+            "data": draw(
+                st.one_of(
+                    st.none(),
+                    st.fixed_dictionaries(
+                        {},
+                        optional={
+                            "external": TOP_LEVEL_FLAGS,
+                            "name": st.sampled_from(["${A}", "data-vol"]),
+                            "labels": key_value(),
+                            "driver_opts": st.just({"type": "none", "o": "bind", "device": "./vol"}),
+                        },
+                    ),
+                )
+            )
+        }
     if draw(st.booleans()):
-        doc["secrets"] = {"token": draw(st.sampled_from([
-            {"file": "./secret.txt"}, {"environment": "A"}, {"external": Plain("true")},
-            {"file": "secret.txt", "name": "${A:-tok}"},
-        ]))}
+        doc["secrets"] = {
+            "token": draw(
+                st.sampled_from(
+                    [
+                        {"file": "./secret.txt"},
+                        {"environment": "A"},
+                        {"external": Plain("true")},
+                        {"file": "secret.txt", "name": "${A:-tok}"},
+                    ]
+                )
+            )
+        }
     if draw(st.booleans()):
         doc["name"] = draw(st.sampled_from(["${TAG:-proj}", "explicit"]))
     return doc

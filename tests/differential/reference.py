@@ -25,11 +25,30 @@ CL = (sys.executable, "-m", "compose_lite")
 
 # Keys whose values are maps the user names (environment variables, service names...): null and {}
 # there mean something. Everywhere else they are how Go's JSON writer spells "unset".
-USER_KEYED = frozenset({
-    "services", "networks", "volumes", "secrets", "configs", "environment", "labels", "annotations",
-    "sysctls", "extra_hosts", "depends_on", "ulimits", "storage_opt", "driver_opts", "options",
-    "aux_addresses", "args", "additional_contexts", "ssh", "build_args",
-})
+USER_KEYED = frozenset(
+    {
+        "services",
+        "networks",
+        "volumes",
+        "secrets",
+        "configs",
+        "environment",
+        "labels",
+        "annotations",
+        "sysctls",
+        "extra_hosts",
+        "depends_on",
+        "ulimits",
+        "storage_opt",
+        "driver_opts",
+        "options",
+        "aux_addresses",
+        "args",
+        "additional_contexts",
+        "ssh",
+        "build_args",
+    }
+)
 
 
 def reference_command() -> list[str] | None:
@@ -60,12 +79,19 @@ class Outcome:
     stderr: str
 
 
-def run_config(prefix: Sequence[str], project_dir: Path, args: Sequence[str],
-               env: Mapping[str, str], *, extra_env: Mapping[str, str] | None = None) -> Outcome:
+def run_config(
+    prefix: Sequence[str],
+    project_dir: Path,
+    args: Sequence[str],
+    env: Mapping[str, str],
+    *,
+    extra_env: Mapping[str, str] | None = None,
+) -> Outcome:
     argv = [*prefix, "-p", PROJECT, *args, "config", "--format", "json"]
     environ = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": HOME, **(extra_env or {}), **env}
-    done = subprocess.run(argv, cwd=project_dir, env=environ, stdin=subprocess.DEVNULL,
-                          capture_output=True, timeout=60)
+    done = subprocess.run(
+        argv, cwd=project_dir, env=environ, stdin=subprocess.DEVNULL, capture_output=True, timeout=60
+    )
     stderr = done.stderr.decode("utf-8", "replace")
     if done.returncode != 0:
         return Outcome(done.returncode, None, stderr)
@@ -78,8 +104,9 @@ def run_cl(project_dir: Path, args: Sequence[str], env: Mapping[str, str], cache
     return run_config(CL, project_dir, args, env, extra_env={**passthrough, "XDG_CACHE_HOME": str(cache)})
 
 
-def run_reference(prefix: Sequence[str], project_dir: Path, args: Sequence[str],
-                  env: Mapping[str, str]) -> Outcome:
+def run_reference(
+    prefix: Sequence[str], project_dir: Path, args: Sequence[str], env: Mapping[str, str]
+) -> Outcome:
     # The docker CLI finds its plugins through DOCKER_CONFIG, which the fake HOME would hide.
     docker_config = os.environ.get("DOCKER_CONFIG", os.path.expanduser("~/.docker"))
     return run_config(prefix, project_dir, args, env, extra_env={"DOCKER_CONFIG": docker_config})
@@ -139,12 +166,20 @@ def differences(expected: Any, actual: Any, path: str = "") -> list[str]:
                 found.extend(differences(expected[key], actual[key], here))
         return found
     if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
-        return [d for i, (e, a) in enumerate(zip(expected, actual, strict=True))
-                for d in differences(e, a, f"{path}[{i}]")]
+        return [
+            d
+            for i, (e, a) in enumerate(zip(expected, actual, strict=True))
+            for d in differences(e, a, f"{path}[{i}]")
+        ]
     if type(expected) is type(actual) and expected == actual:
         return []
-    if isinstance(expected, int | float) and isinstance(actual, int | float) \
-            and not isinstance(expected, bool) and not isinstance(actual, bool) and expected == actual:
+    if (
+        isinstance(expected, int | float)
+        and isinstance(actual, int | float)
+        and not isinstance(expected, bool)
+        and not isinstance(actual, bool)
+        and expected == actual
+    ):
         return []
     return [f"{path or '<root>'}: Compose {_short(expected)}, cl {_short(actual)}"]
 

@@ -67,8 +67,12 @@ def compare(project: Project) -> str | None:
 _reported = [0]
 
 
-@settings(max_examples=EXAMPLES, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(projects())
 def test_cl_config_agrees_with_docker_compose(project: Project) -> None:
     difference = compare(project)

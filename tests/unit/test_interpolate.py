@@ -115,8 +115,9 @@ def test_interpolate_tree_positions_and_warnings() -> None:
 
 @pytest.mark.parametrize(
     ("template", "expected"),
-    [("$1", "$1"), ("a$", "a$"), ("$ x", "$ x"), ("i=$((i+1)); echo $(hostname)", "i=$((i+1)); echo $(hostname)"),
-     ("100%$", "100%$"), ("pa$ word", "pa$ word"), ("$-$.$A", "$-$.a"), ("$}", "$}")],
+    [("$1", "$1"), ("a$", "a$"), ("$ x", "$ x"),
+     ("i=$((i+1)); echo $(hostname)", "i=$((i+1)); echo $(hostname)"), ("100%$", "100%$"),
+     ("pa$ word", "pa$ word"), ("$-$.$A", "$-$.a"), ("$}", "$}")],
 )
 def test_dollar_before_anything_but_name_brace_or_dollar_is_literal(template: str, expected: str) -> None:
     # compose-go's template pattern only matches `$$`, `$name` and `${`; any other `$` is text

@@ -149,7 +149,8 @@ def test_typed_fields_from_variables_are_cast(tmp_path: Path) -> None:
                              project_name="p")).model
     web = model["services"]["web"]
     # privileged/read_only false and pids_limit 0 are zero values Compose leaves out; init is a pointer
-    assert {k: web.get(k) for k in ("privileged", "read_only", "init", "tty", "scale", "cpus", "pids_limit")} \
+    keys = ("privileged", "read_only", "init", "tty", "scale", "cpus", "pids_limit")
+    assert {k: web.get(k) for k in keys} \
         == {"privileged": None, "read_only": None, "init": False, "tty": True, "scale": 2, "cpus": 1.5,
             "pids_limit": None}
     assert "internal" not in model["networks"]["default"]

@@ -1,0 +1,265 @@
+"""compose-go's loader rules, one test per rule, each named after it (checked against Docker
+Compose v2.40.3; the differential test in tests/differential compares many more cases)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from compose_lite.errors import ConfigError, ConfigErrors
+from compose_lite.loader.canonical import parse_volume
+from compose_lite.loader.pipeline import load
+from compose_lite.loader.request import LoadRequest
+
+
+def _write(root: Path, name: str, text: str) -> None:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def _load(root: Path, *files: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    request = LoadRequest(
+        files=files, cwd=str(root), environ={"HOME": "/home/u", **(env or {})}, project_name="p"
+    )
+    return load(request).model
+
+
+def _service(root: Path, body: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    _write(root, "compose.yaml", "services:\n  web:\n    image: x\n" + body)
+    return _load(root, env=env)["services"]["web"]
+
+
+def _errors(root: Path, *files: str, env: dict[str, str] | None = None) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        _load(root, *files, env=env)
+    errors = info.value.errors if isinstance(info.value, ConfigErrors) else [info.value]
+    return [f"{e.path}: {e.message}" for e in errors]
+
+
+def test_zero_values_of_plain_fields_are_left_out_pointer_fields_kept(tmp_path: Path) -> None:
+    web = _service(
+        tmp_path,
+        "    read_only: false\n    privileged: 'no'\n    cpus: 0\n    mem_limit: 0\n"
+        "    init: false\n    scale: 0\n    user: '0'\n    stop_grace_period: 0s\n",
+    )
+    assert {k: web[k] for k in ("init", "scale", "user", "stop_grace_period")} == {
+        "init": False,
+        "scale": 0,
+        "user": "0",
+        "stop_grace_period": "0s",
+    }
+    assert not {"read_only", "privileged", "cpus", "mem_limit"} & set(web)
+
+
+def test_false_flags_and_empty_names_of_networks_are_left_out(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "compose.yaml",
+        "services:\n  web:\n    image: x\n    networks: [n]\n"
+        "networks:\n  n:\n    external: false\n    internal: 'false'\n"
+        "    name: ${UNSET}\n    enable_ipv6: false\n",
+    )
+    # an empty name is left out, and not replaced by the default one (the engine side names it p_n)
+    assert _load(tmp_path)["networks"]["n"] == {"enable_ipv6": False}
+
+
+def test_environment_entries_are_data_never_dropped_as_zero(tmp_path: Path) -> None:
+    web = _service(tmp_path, "    environment:\n      EMPTY: ''\n      ZERO: 0\n      NONE:\n")
+    assert web["environment"] == {"EMPTY": "", "ZERO": "0", "NONE": None}
+
+
+def test_reset_on_one_key_of_a_mapping_removes_the_key(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "compose.yaml",
+        "services:\n  web:\n    image: x\n    environment:\n      DROP: v\n"
+        "      KEEP: k\n    build:\n      context: .\n      args:\n        X: 1\n",
+    )
+    _write(
+        tmp_path,
+        "override.yaml",
+        "services:\n  web:\n    environment:\n      DROP: !reset null\n"
+        "    build:\n      args:\n        X: !reset\n",
+    )
+    web = _load(tmp_path, "compose.yaml", "override.yaml")["services"]["web"]
+    assert web["environment"] == {"KEEP": "k"}
+    assert "args" not in web["build"] or web["build"]["args"] == {}
+
+
+def test_build_arg_without_value_takes_the_variable_or_is_dropped(tmp_path: Path) -> None:
+    web = _service(
+        tmp_path, "    build:\n      context: .\n      args: [SET, UNSET, LIT=1]\n", env={"SET": "v"}
+    )
+    assert web["build"]["args"] == {"SET": "v", "LIT": "1"}
+
+
+def test_tmpfs_size_is_printed_in_bytes(tmp_path: Path) -> None:
+    web = _service(
+        tmp_path, "    volumes:\n      - type: tmpfs\n        target: /t\n        tmpfs: {size: 16m}\n"
+    )
+    assert web["volumes"][0]["tmpfs"] == {"size": str(16 << 20)}
+
+
+def test_device_count_all_is_minus_one_and_the_default(tmp_path: Path) -> None:
+    web = _service(
+        tmp_path,
+        "    deploy:\n      resources:\n        reservations:\n          devices:\n"
+        "            - {capabilities: [gpu], count: all}\n            - {capabilities: [gpu]}\n"
+        "            - {capabilities: [gpu], count: '2'}\n",
+    )
+    devices = web["deploy"]["resources"]["reservations"]["devices"]
+    assert [d["count"] for d in devices] == [-1, -1, 2]
+
+
+def test_network_attachment_driver_opts_are_strings(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "compose.yaml",
+        "services:\n  web:\n    image: x\n    networks:\n      n:\n"
+        "        driver_opts: {mtu: 1450}\nnetworks:\n  n: {}\n",
+    )
+    assert _load(tmp_path)["services"]["web"]["networks"]["n"]["driver_opts"] == {"mtu": "1450"}
+
+
+def test_extra_hosts_are_sorted(tmp_path: Path) -> None:
+    web = _service(tmp_path, "    extra_hosts: ['z:1.1.1.1', 'a=2.2.2.2', 'm:::1']\n")
+    assert web["extra_hosts"] == ["a=2.2.2.2", "m=::1", "z=1.1.1.1"]
+
+
+def test_container_paths_are_cleaned_sources_keep_their_spelling(tmp_path: Path) -> None:
+    web = _service(
+        tmp_path,
+        "    volumes:\n      - type: bind\n        source: /src//a/\n        target: //var/run/x\n"
+        "      - /c//d/:/e//f/\n",
+    )
+    assert [(v["source"], v["target"]) for v in web["volumes"]] == [
+        ("/src//a/", "/var/run/x"),
+        ("/c//d/", "/e/f"),
+    ]
+
+
+def test_short_volume_syntax_takes_a_drive_letter_in_any_part() -> None:
+    assert parse_volume("x:/from-var") == {"target": "x:/from-var", "type": "volume", "volume": {}}
+    assert parse_volume("c:/src:/dst:ro")["source"] == "c:/src"
+    assert parse_volume("ab") == {"type": "volume", "target": "ab", "volume": {}}
+    assert parse_volume("./a:/b:rw") == {
+        "source": "./a",
+        "target": "/b",
+        "read_only": False,
+        "type": "bind",
+        "bind": {"create_host_path": True},
+    }
+
+
+def test_dotenv_lines_see_the_shell_before_earlier_lines(tmp_path: Path) -> None:
+    _write(tmp_path, ".env", "B=from-file\nC=${B}-x\n")
+    web = _service(tmp_path, "    environment:\n      C: ${C}\n", env={"B": "shell"})
+    assert web["environment"] == {"C": "shell-x"}
+
+
+def test_included_env_file_only_fills_what_the_includer_leaves_unset(tmp_path: Path) -> None:
+    _write(tmp_path, ".env", "A=root\n")
+    _write(tmp_path, "inc/.env", "A=inc\nB=inc-b\n")
+    _write(
+        tmp_path,
+        "inc/compose.yaml",
+        "services:\n  i:\n    image: x\n    environment:\n      A: $A\n      B: $B\n",
+    )
+    _write(tmp_path, "compose.yaml", "include: [inc/compose.yaml]\nservices:\n  web:\n    image: x\n")
+    assert _load(tmp_path)["services"]["i"]["environment"] == {"A": "root", "B": "inc-b"}
+
+
+def test_a_file_with_only_comments_is_accepted_among_several_not_alone(tmp_path: Path) -> None:
+    _write(tmp_path, "compose.yaml", "services:\n  web:\n    image: x\n")
+    _write(tmp_path, "empty.yaml", "# nothing yet\n")
+    assert "web" in _load(tmp_path, "compose.yaml", "empty.yaml")["services"]
+    assert _errors(tmp_path, "empty.yaml") == ["None: empty compose file"]
+
+
+def test_label_file_is_folded_into_labels_inline_labels_win(tmp_path: Path) -> None:
+    _write(tmp_path, "l.env", "A=1\nB=${A}-x\nD\n")
+    web = _service(tmp_path, "    label_file: l.env\n    labels: {A: inline}\n", env={"D": "shell"})
+    assert web["labels"] == {"A": "inline", "B": "1-x"} and "label_file" not in web
+
+
+def test_scale_fills_replicas_of_an_existing_deploy_section(tmp_path: Path) -> None:
+    web = _service(tmp_path, "    scale: 2\n    deploy: {resources: {}}\n")
+    assert web["deploy"]["replicas"] == 2
+
+
+def test_a_zero_ulimit_prints_as_an_empty_pair(tmp_path: Path) -> None:
+    web = _service(tmp_path, "    ulimits:\n      nproc: 0\n      nofile: {soft: 0, hard: 10}\n")
+    assert web["ulimits"] == {"nproc": {}, "nofile": {"hard": 10}}
+
+
+def test_durations_take_days_and_weeks(tmp_path: Path) -> None:
+    web = _service(tmp_path, "    stop_grace_period: 1d\n    healthcheck:\n      interval: 1w\n")
+    assert (web["stop_grace_period"], web["healthcheck"]["interval"]) == ("24h0m0s", "168h0m0s")
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "    cpus: 1\n    deploy: {resources: {limits: {cpus: '2'}}}\n",
+            "services.web: can't set distinct values on 'cpus' and 'deploy.resources.limits.cpus'",
+        ),
+        (
+            "    mem_limit: 1g\n    deploy: {resources: {limits: {memory: 512m}}}\n",
+            "services.web: can't set distinct values on 'mem_limit' and 'deploy.resources.limits.memory'",
+        ),
+        (
+            "    scale: 2\n    deploy: {replicas: 3}\n",
+            "services.web: can't set distinct values on 'scale' and 'deploy.replicas'",
+        ),
+        ("    scale: -1\n", "services.web.scale: must be greater than or equal to 0"),
+        (
+            "    healthcheck: {retries: -1}\n",
+            "services.web.healthcheck.retries: -1 is negative: the field holds a count",
+        ),
+        (
+            "    container_name: c\n    scale: 2\n",
+            "services.web.container_name: "
+            "can't set container_name and run 2 replicas: container names must be unique",
+        ),
+        (
+            "    network_mode: host\n    networks: [default]\n",
+            "services.web: network_mode and networks are mutually exclusive",
+        ),
+    ],
+)
+def test_conflicts_compose_rejects(tmp_path: Path, body: str, message: str) -> None:
+    _write(tmp_path, "compose.yaml", "services:\n  web:\n    image: x\n" + body)
+    assert _errors(tmp_path) == [message]
+
+
+def test_equal_values_set_twice_are_accepted(tmp_path: Path) -> None:
+    web = _service(
+        tmp_path,
+        "    cpus: 0.5\n    mem_limit: 1g\n    deploy: {resources: {limits: {cpus: '0.5', memory: 1024m}}}\n",
+    )
+    assert web["cpus"] == 0.5
+
+
+def test_an_external_volume_takes_only_a_name(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "compose.yaml",
+        "services:\n  web:\n    image: x\n    volumes: [v:/v]\n"
+        "volumes:\n  v:\n    external: true\n    driver: local\n",
+    )
+    assert _errors(tmp_path) == ['volumes.v: conflicting parameters "external" and "driver" specified']
+
+
+def test_container_names_are_unique_across_services(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "compose.yaml",
+        "services:\n  a:\n    image: x\n    container_name: c\n  b:\n    image: x\n    container_name: c\n",
+    )
+    assert _errors(tmp_path) == [
+        "services.b.container_name: container name 'c' is already used by service 'a'"
+    ]

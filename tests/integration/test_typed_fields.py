@@ -67,7 +67,8 @@ def test_a_value_that_is_no_boolean_fails_before_anything_is_created(
     env = {"PRIV": "yes please", "RO": "0", "INIT": "x", "OPEN": ""}
     done = cl(project_name, tmp_path, "up", "-d", env=env, check=False)
     assert done.returncode == 1
-    assert "services.app.privileged: failed to cast to expected type: invalid boolean: yes please" in done.stderr
+    reason = "services.app.privileged: failed to cast to expected type: invalid boolean: yes please"
+    assert reason in done.stderr
     assert "hint: this field is a boolean: true or false" in done.stderr
     flt = {"label": f"com.docker.compose.project={project_name}"}
     assert docker_client.containers.list(all=True, filters=flt) == []

@@ -13,16 +13,15 @@ Docker Compose's code also returns).
 
 from __future__ import annotations
 
-import signal
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from compose_lite import control
 from compose_lite.engine.base import Engine, ObservedContainer
 from compose_lite.errors import ComposeLiteError, ConfigError, InterruptedByUser
+from compose_lite.interrupts import interruptible
 from compose_lite.logfmt import LogLine
 from compose_lite.logs import POLL_S, LogOptions, Multiplexer, display_name, follow
 from compose_lite.model import Project, Service
@@ -140,7 +139,7 @@ def run(project: Project, engine: Engine, services: list[str], options: AttachOp
                       session.emit, session.ended)
     names = [display_name(c) for c in session.containers() if c.service in session.shown]
     view.notice("Attaching to " + ", ".join(names))
-    with _sigterm_as_interrupt():
+    with interruptible():
         try:
             follow(mux, session.containers, stop=session.abort, poll=poll)
             if session.abort.is_set():
@@ -190,20 +189,3 @@ def _background(action: Callable[[], None], errors: list[ComposeLiteError]) -> t
     thread = threading.Thread(target=body, daemon=True, name="cl-attach-stop")
     thread.start()
     return thread
-
-
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """SIGTERM ends the session like Ctrl-C (a graceful stop), as `docker compose up` does."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

@@ -118,7 +118,8 @@ def run(project: Project, engine: Engine, request: RunRequest, session: Session,
     spec = planner.container_spec(desired, one, 1, name, hashing.digest(fields),
                                   hashing.canonical_json(fields))
     spec = replace(spec, labels={**spec.labels, L.ONEOFF: "True"},
-                   mounts=spec.mounts + _mounts(request.volumes, project.working_dir))
+                   mounts=spec.mounts + _mounts(request.volumes, project.working_dir),
+                   stdin_once=session.stdin and not session.detach)
     cid = engine.create_container(spec)
     if created is not None:
         created(name)

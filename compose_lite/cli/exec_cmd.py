@@ -90,6 +90,7 @@ def run(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: boo
     """
     from compose_lite import oneoff
     from compose_lite.cli.project import load_project, open_engine, reporter
+    from compose_lite.interrupts import interruptible
 
     request = oneoff.RunRequest(
         service=service, command=command, entrypoint=tuple(shlex.split(entrypoint)) if entrypoint else None,
@@ -106,8 +107,9 @@ def run(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: boo
             click.echo(name)
 
     try:
-        code = oneoff.run(project, open_engine(opts), request, session, report, environ=opts.environ,
-                          created=created)
+        with interruptible():  # SIGTERM too removes a --rm container on the way out
+            code = oneoff.run(project, open_engine(opts), request, session, report, environ=opts.environ,
+                              created=created)
     finally:
         report.close()
     raise click.exceptions.Exit(code)

@@ -107,6 +107,7 @@ def watch(opts: GlobalOptions, services: tuple[str, ...], no_up: bool, poll: boo
     """Watch the build context and bind mounts; sync, restart or rebuild services on change."""
     from compose_lite import app
     from compose_lite.cli.project import load_project, open_engine, reporter
+    from compose_lite.interrupts import interruptible
 
     project = load_project(opts)
     engine = open_engine(opts)
@@ -119,7 +120,8 @@ def watch(opts: GlobalOptions, services: tuple[str, ...], no_up: bool, poll: boo
         finally:
             report.close()
     try:
-        loop.run(on_ready=None if quiet else lambda: click.echo(watched_summary(loop), err=True))
+        with interruptible():  # also when started as a background job, whose SIGINT the shell ignores
+            loop.run(on_ready=None if quiet else lambda: click.echo(watched_summary(loop), err=True))
     except KeyboardInterrupt:
         click.echo("watch stopped; the services keep running (`cl down` removes them)", err=True)
     finally:

@@ -51,6 +51,9 @@ class ContainerSpec:
     volumes_from: tuple[str, ...] = ()
     mounts: tuple[Mount, ...] = ()  # volume sources are engine volume names
     files: tuple[FileCopy, ...] = ()
+    # An attached one-off with stdin: the engine closes the container's stdin at our end of input
+    # and keeps its output flowing (`docker run -i`); without it, our EOF ends the output instead.
+    stdin_once: bool = False
 
 
 @dataclass(frozen=True)

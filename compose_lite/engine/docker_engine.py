@@ -512,7 +512,8 @@ def create_arguments(spec: ContainerSpec, api: Any) -> dict[str, Any]:
         "stop_signal": svc.stop_signal, "stop_timeout": _seconds(svc.stop_grace_period_ns),
         "mac_address": svc.mac_address, "ports": list(dict.fromkeys(exposed)) or None,
         "healthcheck": _healthcheck(svc), "host_config": host_config, "networking_config": networking_config,
-        "platform": svc.platform, "use_config_proxy": False, "detach": True,
+        # detach=False is the SDK's spelling of StdinOnce (with the attach flags docker run sets)
+        "platform": svc.platform, "use_config_proxy": False, "detach": not spec.stdin_once,
     }
 
 

@@ -28,16 +28,21 @@ services:
 """
 
 CASES = [
-    ({"RO": "false", "INIT": "false", "OPEN": "no"},
-     {"Privileged": False, "ReadonlyRootfs": False, "Init": False, "Tty": False, "OpenStdin": False}),
-    ({"PRIV": "TRUE", "RO": "yes", "INIT": "true", "TTY": "on", "OPEN": "Y"},
-     {"Privileged": True, "ReadonlyRootfs": True, "Init": True, "Tty": True, "OpenStdin": True}),
+    (
+        {"RO": "false", "INIT": "false", "OPEN": "no"},
+        {"Privileged": False, "ReadonlyRootfs": False, "Init": False, "Tty": False, "OpenStdin": False},
+    ),
+    (
+        {"PRIV": "TRUE", "RO": "yes", "INIT": "true", "TTY": "on", "OPEN": "Y"},
+        {"Privileged": True, "ReadonlyRootfs": True, "Init": True, "Tty": True, "OpenStdin": True},
+    ),
 ]
 
 
 @pytest.mark.parametrize(("env", "expected"), CASES, ids=["false-words", "true-words"])
-def test_boolean_fields_from_variables(docker_client: Any, project_name: str, tmp_path: Path,
-                                       env: dict[str, str], expected: dict[str, bool]) -> None:
+def test_boolean_fields_from_variables(
+    docker_client: Any, project_name: str, tmp_path: Path, env: dict[str, str], expected: dict[str, bool]
+) -> None:
     write(tmp_path, COMPOSE)
     # created, not started: this sandbox's runtime may not grant a privileged container its caps
     cl(project_name, tmp_path, "create", env=env)
@@ -46,8 +51,14 @@ def test_boolean_fields_from_variables(docker_client: Any, project_name: str, tm
     if reference is not None:  # and Docker Compose itself creates the same container
         theirs = f"{project_name}-ref"
         try:
-            subprocess.run([*reference, "-p", theirs, "create"], cwd=tmp_path, env={**os.environ, **env},
-                           check=True, capture_output=True, timeout=120)
+            subprocess.run(
+                [*reference, "-p", theirs, "create"],
+                cwd=tmp_path,
+                env={**os.environ, **env},
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
             assert _typed_fields(docker_client, f"{theirs}-app-1") == {**expected, "PidsLimit": 64}
         finally:
             remove_project_resources(docker_client, theirs)
@@ -56,13 +67,19 @@ def test_boolean_fields_from_variables(docker_client: Any, project_name: str, tm
 def _typed_fields(client: Any, container: str) -> dict[str, Any]:
     attrs = client.containers.get(container).attrs
     host, config = attrs["HostConfig"], attrs["Config"]
-    return {"Privileged": host["Privileged"], "ReadonlyRootfs": host["ReadonlyRootfs"],
-            "Init": bool(host.get("Init")), "Tty": config["Tty"], "OpenStdin": config["OpenStdin"],
-            "PidsLimit": host["PidsLimit"]}
+    return {
+        "Privileged": host["Privileged"],
+        "ReadonlyRootfs": host["ReadonlyRootfs"],
+        "Init": bool(host.get("Init")),
+        "Tty": config["Tty"],
+        "OpenStdin": config["OpenStdin"],
+        "PidsLimit": host["PidsLimit"],
+    }
 
 
 def test_a_value_that_is_no_boolean_fails_before_anything_is_created(
-        docker_client: Any, project_name: str, tmp_path: Path) -> None:
+    docker_client: Any, project_name: str, tmp_path: Path
+) -> None:
     write(tmp_path, COMPOSE)
     env = {"PRIV": "yes please", "RO": "0", "INIT": "x", "OPEN": ""}
     done = cl(project_name, tmp_path, "up", "-d", env=env, check=False)

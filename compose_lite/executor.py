@@ -40,6 +40,8 @@ class Progress(Protocol):
 
     def warning(self, message: str) -> None: ...
 
+    def info(self, message: str) -> None: ...
+
 
 @dataclass
 class Result:
@@ -198,6 +200,8 @@ class _Runner:
 
     def _recreate(self, op: Operation) -> None:
         assert op.spec is not None and op.container is not None and op.rename_to is not None
+        if op.cause:  # what --dry-run shows, said in a plain up too (as the README promises)
+            self.progress.info(f"recreate {op.rename_to}: {op.cause}")
         self.progress.event("Container", op.rename_to, "Recreate")
         cid = self.engine.create_container(op.spec)  # under a temporary name: the old one still runs
         self.engine.stop_container(op.container.id, op.stop_timeout)

@@ -1,4 +1,6 @@
-"""The config hash: which fields shape a container, hashed deterministically; and what changed.
+"""The config hash: Docker Compose's own when the service came from a Compose file (so either
+tool sees the other's containers as up to date), else a digest of the container-shaping fields;
+and per-field digests, so a recreate can say which field changed without storing any value.
 
 Excluded on purpose: depends_on (ordering only), scale (replica count), profiles (selection),
 build (the resulting image id is compared instead), develop.watch, x-cl-watch and pull_policy (tooling).
@@ -15,7 +17,7 @@ from typing import Any
 from compose_lite.model import Network, Service, Volume
 
 _EXCLUDED = frozenset({"depends_on", "scale", "profiles", "build", "watch", "pull_policy", "unsupported",
-                       "watch_bind_mounts"})
+                       "watch_bind_mounts", "compose_hash"})
 
 
 def service_fields(service: Service) -> dict[str, Any]:
@@ -34,15 +36,28 @@ def digest(data: Any) -> str:
 
 
 def service_hash(service: Service) -> str:
-    return digest(service_fields(service))
+    return service.compose_hash or digest(service_fields(service))
 
 
 def network_hash(network: Network) -> str:
-    return digest(dataclasses.asdict(network))
+    return network.compose_hash or digest(dataclasses.asdict(network))
 
 
 def volume_hash(volume: Volume) -> str:
-    return digest(dataclasses.asdict(volume))
+    return volume.compose_hash or digest(dataclasses.asdict(volume))
+
+
+def field_digests(fields: Mapping[str, Any]) -> dict[str, str]:
+    """``{"environment.DEBUG": "3f2a9c1b", "image": "…"}``: a short digest per field (per key of
+    a mapping field), enough to name what changed and too short to recover a secret's value."""
+    out: dict[str, str] = {}
+    for key, value in fields.items():
+        if isinstance(value, Mapping) and value:
+            for sub, item in value.items():
+                out[f"{key}.{sub}"] = digest(item)[:8]
+        elif value not in (None, (), [], {}, "", False):
+            out[key] = digest(value)[:8]
+    return out
 
 
 def changed_paths(old: Any, new: Any, prefix: str = "") -> list[str]:

@@ -26,8 +26,8 @@ NETWORK = PREFIX + "network"
 VOLUME = PREFIX + "volume"
 # Ours: the real (symlink-resolved) project directory, so a same-named project elsewhere is noticed.
 PROJECT_DIR = "io.compose-lite.project.dir"
-# Ours: the hashed configuration itself, so a recreate can say *what* changed.
-CONFIG = "io.compose-lite.config"
+# Ours: a short digest per configuration field (never a value), so a recreate can say *what* changed.
+CONFIG_DIGESTS = "io.compose-lite.config-digests"
 
 
 
@@ -69,7 +69,7 @@ def parse_depends_on(value: str) -> tuple[DependsOn, ...]:
 
 
 def container_labels(*, project: str, service: str, number: int, working_dir: str, real_dir: str,
-                     config_files: tuple[str, ...], config_hash: str, config_json: str, image_id: str,
+                     config_files: tuple[str, ...], config_hash: str, digests_json: str, image_id: str,
                      depends_on: tuple[DependsOn, ...], user_labels: Mapping[str, str]) -> dict[str, str]:
     labels = dict(user_labels)
     labels.update({
@@ -84,7 +84,7 @@ def container_labels(*, project: str, service: str, number: int, working_dir: st
         IMAGE: image_id,
         VERSION: __version__,
         PROJECT_DIR: real_dir,
-        CONFIG: config_json,
+        CONFIG_DIGESTS: digests_json,
     })
     return labels
 

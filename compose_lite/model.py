@@ -246,6 +246,8 @@ class Service:
     watch: tuple[WatchRule, ...] = ()
     watch_bind_mounts: bool = True  # `x-cl-watch: false` opts the service out of bind-mount restarts
     unsupported: tuple[str, ...] = ()  # model keys present but not applied by compose-lite
+    # Docker Compose's config hash of the service's model (compose_hash): "" when built without one
+    compose_hash: str = ""
 
     @property
     def replicas(self) -> int:
@@ -279,6 +281,7 @@ class Network:
     ipam_driver: str | None = None
     ipam_config: tuple[Mapping[str, str], ...] = ()
     labels: Mapping[str, str] = field(default_factory=dict)
+    compose_hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -291,6 +294,7 @@ class Volume:
     driver: str | None = None
     driver_opts: Mapping[str, str] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
+    compose_hash: str = ""
 
 
 @dataclass(frozen=True)

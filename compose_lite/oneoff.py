@@ -116,7 +116,7 @@ def run(project: Project, engine: Engine, request: RunRequest, session: Session,
     name = request.name or f"{project.name}-{svc.name}-run-{secrets.token_hex(6)}"
     desired = planner.Desired(project, refs, ids, os.path.realpath(project.working_dir))
     spec = planner.container_spec(desired, one, 1, name, hashing.digest(fields),
-                                  hashing.canonical_json(fields))
+                                  hashing.canonical_json(hashing.field_digests(fields)))
     spec = replace(spec, labels={**spec.labels, L.ONEOFF: "True"},
                    mounts=spec.mounts + _mounts(request.volumes, project.working_dir),
                    stdin_once=session.stdin and not session.detach)

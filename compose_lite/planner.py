@@ -20,9 +20,10 @@ from compose_lite.errors import ConfigError, NotFoundError
 from compose_lite.hashing import (
     canonical_json,
     changed_paths,
-    digest,
+    field_digests,
     network_hash,
     service_fields,
+    service_hash,
     volume_hash,
 )
 from compose_lite.model import Condition, FileObject, FileRef, Mount, Network, Project, Service, Volume
@@ -191,14 +192,14 @@ def _plan_service(desired: Desired, svc: Service, observed: ObservedState, optio
     if svc.container_name and replicas > 1:
         raise ConfigError(f"service {svc.name!r} has container_name {svc.container_name!r} and cannot be "
                           f"scaled to {replicas}", path=f"services.{svc.name}.container_name")
-    fields = service_fields(svc)
-    config_hash = digest(fields)
+    digests = field_digests(service_fields(svc))
+    config_hash = service_hash(svc)
     existing = observed.of_service(svc.name)
     out: list[str] = []
     for number in range(1, replicas + 1):
         name = svc.container_name or L.container_name(project.name, svc.name, number)
         candidates = [c for c in existing if c.number == number]
-        spec = container_spec(desired, svc, number, name, config_hash, canonical_json(fields))
+        spec = container_spec(desired, svc, number, name, config_hash, canonical_json(digests))
         primary = _choose(candidates, config_hash, name)
         op_id = f"container:{name}"
         for dup in candidates:
@@ -211,7 +212,7 @@ def _plan_service(desired: Desired, svc: Service, observed: ObservedState, optio
             ops[op_id] = Operation(op_id, Kind.CREATE, name, "", dup_deps, svc.name, spec=spec,
                                    start=options.start)
         else:
-            ops[op_id] = _converge(primary, spec, svc, fields, config_hash, desired, options, policy,
+            ops[op_id] = _converge(primary, spec, svc, digests, config_hash, desired, options, policy,
                                    recreated, dup_deps)
         out.append(op_id)
     for extra in existing:
@@ -230,14 +231,14 @@ def _choose(candidates: list[ObservedContainer], config_hash: str, name: str) ->
                                           c.name == name, c.created))
 
 
-def _converge(c: ObservedContainer, spec: ContainerSpec, svc: Service, fields: dict[str, object],
+def _converge(c: ObservedContainer, spec: ContainerSpec, svc: Service, digests: dict[str, str],
               config_hash: str, desired: Desired, options: UpOptions, policy: Recreate, recreated: set[str],
               dup_deps: frozenset[str]) -> Operation:
     op_id = f"container:{spec.name}"
     rename = spec.name if c.name != spec.name else None
     base = Operation(op_id, Kind.KEEP, spec.name, "", dup_deps, svc.name, container=c, rename_to=rename,
                      stop_timeout=options.timeout, remove_volumes=options.renew_anon_volumes)
-    cause = _divergence(c, fields, config_hash, desired.image_ids.get(svc.name, ""))
+    cause = _divergence(c, digests, config_hash, desired.image_ids.get(svc.name, ""))
     refs = [r for r in svc.service_refs() if r in recreated]
     if policy == Recreate.FORCE:
         cause = "forced"
@@ -258,12 +259,12 @@ def _converge(c: ObservedContainer, spec: ContainerSpec, svc: Service, fields: d
     return replace(base, cause="renamed from an interrupted recreate" if rename else "")
 
 
-def _divergence(c: ObservedContainer, fields: dict[str, object], config_hash: str, image_id: str) -> str:
+def _divergence(c: ObservedContainer, digests: dict[str, str], config_hash: str, image_id: str) -> str:
     if c.labels.get(L.CONFIG_HASH) != config_hash:
-        stored = c.labels.get(L.CONFIG)
+        stored = c.labels.get(L.CONFIG_DIGESTS)
         if stored:
             try:
-                paths = changed_paths(json.loads(stored), json.loads(canonical_json(fields)))
+                paths = changed_paths(json.loads(stored), digests)
             except ValueError:
                 paths = []
             if paths:
@@ -441,13 +442,13 @@ def _ordered(ops: dict[str, Operation]) -> dict[str, Operation]:
 
 
 def container_spec(desired: Desired, svc: Service, number: int, name: str, config_hash: str,
-                   config_json: str) -> ContainerSpec:
+                   digests_json: str) -> ContainerSpec:
     """The fully resolved creation request for one replica of a service."""
     project = desired.project
     labels = L.container_labels(
         project=project.name, service=svc.name, number=number, working_dir=project.working_dir,
         real_dir=desired.real_dir, config_files=project.config_files, config_hash=config_hash,
-        config_json=config_json, image_id=desired.image_ids.get(svc.name, ""), depends_on=svc.depends_on,
+        digests_json=digests_json, image_id=desired.image_ids.get(svc.name, ""), depends_on=svc.depends_on,
         user_labels=svc.labels)
     networks = tuple(NetworkAttachment(
         name=project.networks[n.key].name, aliases=(name, svc.name, *n.aliases), ipv4_address=n.ipv4_address,

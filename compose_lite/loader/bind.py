@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from compose_lite import compose_hash
 from compose_lite.errors import ConfigError
 from compose_lite.loader.units import parse_bytes, parse_duration
 from compose_lite.model import (
@@ -183,6 +184,7 @@ def _service(name: str, raw: Mapping[str, Any], wd: str) -> Service:
         watch=tuple(_watch(w, wd) for w in (raw.get("develop") or {}).get("watch") or ()),
         watch_bind_mounts=raw.get("x-cl-watch") is not False,
         unsupported=tuple(unsupported),
+        compose_hash=compose_hash.service_hash(raw),
     )
 
 
@@ -449,14 +451,16 @@ def _network(project: str, key: str, raw: Mapping[str, Any]) -> Network:
         driver=_opt_str(raw.get("driver")), driver_opts=_str_map(raw.get("driver_opts")),
         internal=bool(raw.get("internal", False)), attachable=bool(raw.get("attachable", False)),
         enable_ipv6=bool(raw.get("enable_ipv6", False)), ipam_driver=_opt_str(ipam.get("driver")),
-        ipam_config=tuple(_str_map(c) for c in ipam.get("config") or ()), labels=_str_map(raw.get("labels")))
+        ipam_config=tuple(_str_map(c) for c in ipam.get("config") or ()), labels=_str_map(raw.get("labels")),
+        compose_hash=compose_hash.network_hash(raw))
 
 
 def _volume(project: str, key: str, raw: Mapping[str, Any]) -> Volume:
     external = bool(raw.get("external", False))
     return Volume(key=key, name=str(raw.get("name") or (key if external else f"{project}_{key}")),
                   external=external, driver=_opt_str(raw.get("driver")),
-                  driver_opts=_str_map(raw.get("driver_opts")), labels=_str_map(raw.get("labels")))
+                  driver_opts=_str_map(raw.get("driver_opts")), labels=_str_map(raw.get("labels")),
+                  compose_hash=compose_hash.volume_hash(raw))
 
 
 def _file_object(project: str, key: str, raw: Mapping[str, Any], wd: str) -> FileObject:

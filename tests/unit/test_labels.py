@@ -20,7 +20,7 @@ def test_depends_on_label_format() -> None:
 def test_container_labels_are_the_compose_set_plus_ours() -> None:
     got = labels.container_labels(
         project="p", service="web", number=2, working_dir="/w", real_dir="/real/w",
-        config_files=("/w/a.yaml", "/w/b.yaml"), config_hash="h", config_json="{}", image_id="sha256:1",
+        config_files=("/w/a.yaml", "/w/b.yaml"), config_hash="h", digests_json="{}", image_id="sha256:1",
         depends_on=(DependsOn("db", Condition.HEALTHY),), user_labels={"tier": "web"})
     assert got == {
         "tier": "web",
@@ -35,7 +35,7 @@ def test_container_labels_are_the_compose_set_plus_ours() -> None:
         "com.docker.compose.image": "sha256:1",
         "com.docker.compose.version": __version__,
         "io.compose-lite.project.dir": "/real/w",
-        "io.compose-lite.config": "{}",
+        "io.compose-lite.config-digests": "{}",
     }
 
 

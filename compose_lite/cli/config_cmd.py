@@ -89,8 +89,8 @@ def render(model: dict[str, Any], fmt: str, *, escape: bool = True) -> str:
 def _escape(node: Any) -> Any:
     if isinstance(node, str):
         return node.replace("$", "$$")
-    if isinstance(node, dict):
-        return {k: _escape(v) for k, v in node.items()}
+    if isinstance(node, dict):  # keys too: Compose doubles every `$` of its output text
+        return {_escape(k): _escape(v) for k, v in node.items()}
     if isinstance(node, list):
         return [_escape(v) for v in node]
     return node

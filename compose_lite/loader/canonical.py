@@ -9,11 +9,13 @@ the walker turns that into a ConfigError carrying the dotted path.
 
 from __future__ import annotations
 
+import math
 import os.path
 import posixpath
 import re
 import shlex
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from compose_lite.errors import ConfigError, ConfigErrors, Position
@@ -24,18 +26,40 @@ from compose_lite.loader.units import normalize_duration, parse_bytes
 Converter = Callable[[Any], Any]
 
 _BIND_PROPAGATION = {"rprivate", "private", "rshared", "shared", "rslave", "slave"}
-_PORT_SPEC = re.compile(
-    r"^(?:(?:\[(?P<ip6>[^\]]+)\]|(?P<ip>[^:]*)):)??(?:(?P<host>[^:]*):)?(?P<container>[^:/]+)(?:/(?P<proto>\w+))?$"
-)
 
 
 def scalar_text(value: Any) -> str:
-    """A YAML scalar as Go's model stores it in a string field (true → "true", 1.0 → "1")."""
+    """A YAML scalar as Go's ``fmt.Sprint`` writes it into a string field (true → "true",
+    1.0 → "1", 1234567.0 → "1.234567e+06")."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return go_float(value)
     return str(value)
+
+
+def go_float(value: float) -> str:
+    """Go's %v for a float64: the shortest digits, in exponent form when the exponent is below -4
+    or 6 and above; infinities and NaN as +Inf, -Inf, NaN."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    if value == 0:
+        return "-0" if math.copysign(1, value) < 0 else "0"
+    sign, digits, exponent = Decimal(repr(value)).normalize().as_tuple()
+    text = "".join(map(str, digits))
+    point = len(text) + int(exponent)  # digits before the decimal point
+    magnitude = point - 1
+    prefix = "-" if sign else ""
+    if magnitude < -4 or magnitude >= 6:
+        mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
+        return f"{prefix}{mantissa}e{'-' if magnitude < 0 else '+'}{abs(magnitude):02d}"
+    if point <= 0:
+        return f"{prefix}0.{'0' * -point}{text}"
+    if point >= len(text):
+        return prefix + text + "0" * (point - len(text))
+    return f"{prefix}{text[:point]}.{text[point:]}"
 
 
 def _to_mapping(value: Any, *, keep_null: bool = True, sep: str = "=") -> Any:
@@ -172,14 +196,23 @@ def _port_range(text: str, spec: str) -> tuple[int, int]:
 
 
 def parse_port(spec: str) -> list[dict[str, Any]]:
-    """ "[ip:][host[-range]:]container[-range][/proto]" → long-syntax port entries."""
-    match = _PORT_SPEC.match(spec.strip())
-    if match is None:
+    """ "[ip:][host[-range]:]container[-range][/proto]" → long-syntax port entries.
+
+    Split as Docker's nat.ParsePortSpec does: the last part is the container port, the one
+    before it the host port, everything before those the address (``::1:80:80`` works, brackets
+    optional); the protocol is lower-cased.
+    """
+    text, _, proto = spec.strip().partition("/")
+    parts = text.split(":")
+    container = parts[-1]
+    host = parts[-2] if len(parts) >= 2 else ""
+    ip = ":".join(parts[:-2]) if len(parts) >= 3 else ""
+    if ip.startswith("[") and ip.endswith("]"):
+        ip = ip[1:-1]
+    proto = (proto or "tcp").lower()
+    if not container or "/" in proto:
         raise ValueError(f"invalid port specification {spec!r}")
-    ip = match.group("ip6") or match.group("ip") or ""
-    host = match.group("host") or ""
-    proto = match.group("proto") or "tcp"
-    c_start, c_end = _port_range(match.group("container"), spec)
+    c_start, c_end = _port_range(container, spec)
     base: dict[str, Any] = {"mode": "ingress", "protocol": proto}
     if ip:
         base["host_ip"] = ip
@@ -260,6 +293,11 @@ def _clean_posix(path: str) -> str:
     if not path.startswith("/"):
         return path
     return "/" + posixpath.normpath(path).lstrip("/")
+
+
+def _gpus(value: Any) -> Any:
+    """``gpus: all`` is one request for every device."""
+    return [{"count": "all"}] if isinstance(value, str) else value
 
 
 def _device_count(value: Any) -> Any:
@@ -445,6 +483,7 @@ TRANSFORMS: dict[str, Converter] = {
     "services.*.networks": _networks_of_service,
     "services.*.networks.*.driver_opts": _labels,
     "services.*.deploy.resources.reservations.devices.*.count": _device_count,
+    "services.*.gpus": _gpus,
     "services.*.gpus.*.count": _device_count,
     "services.*.models": _networks_of_service,
     "services.*.ports": _ports,
@@ -580,7 +619,8 @@ def resolve_paths(data: dict[str, Any], *, base_dir: str, home: str | None) -> d
         build = svc.get("build")
         if isinstance(build, dict):
             build = dict(build)
-            build["context"] = context(str(build.get("context", ".")))
+            if "context" in build:  # a missing one defaults after the merge: an override may omit it
+                build["context"] = context(str(build["context"]))
             if isinstance(build.get("additional_contexts"), dict):
                 build["additional_contexts"] = {
                     k: context(str(v)) for k, v in build["additional_contexts"].items()
@@ -669,20 +709,21 @@ def _default_device_counts(key: str, value: Any) -> Any:
 
 
 def _add_implicit_dependencies(service: dict[str, Any]) -> None:
-    """Services named by network_mode/ipc/pid ("service:x"), volumes_from and links are dependencies."""
+    """Services named by links, network_mode/ipc/pid ("service:x") and volumes_from are dependencies;
+    in that order the first to name a service decides (links and namespaces restart with it)."""
     implied: dict[str, dict[str, Any]] = {}
-    for key in ("network_mode", "ipc", "pid"):
-        value = service.get(key)
-        if isinstance(value, str) and value.startswith("service:"):
-            implied[value[8:]] = {"condition": "service_started", "required": True, "restart": True}
-    for ref in service.get("volumes_from") or []:
-        name = str(ref).split(":")[0]
-        if name != "container":
-            implied.setdefault(name, {"condition": "service_started", "required": True})
     for link in service.get("links") or []:
         implied.setdefault(
             str(link).split(":")[0], {"condition": "service_started", "required": True, "restart": True}
         )
+    for key in ("network_mode", "ipc", "pid"):
+        value = service.get(key)
+        if isinstance(value, str) and value.startswith("service:"):
+            implied.setdefault(value[8:], {"condition": "service_started", "required": True, "restart": True})
+    for ref in service.get("volumes_from") or []:
+        name = str(ref).split(":")[0]
+        if name != "container":
+            implied.setdefault(name, {"condition": "service_started", "required": True})
     if not implied:
         return
     depends_on = dict(service.get("depends_on") or {})
@@ -691,8 +732,9 @@ def _add_implicit_dependencies(service: dict[str, Any]) -> None:
     service["depends_on"] = depends_on
 
 
-def set_defaults(model: dict[str, Any], *, project_name: str) -> dict[str, Any]:
-    """Fill what Compose fills: resource names, the default network, build and port defaults."""
+def set_defaults(model: dict[str, Any], *, project_name: str, working_dir: str = ".") -> dict[str, Any]:
+    """Fill what Compose fills: resource names, the default network, build and port defaults
+    (a build without a context builds the working directory)."""
     out = dict(model)
     services = {}
     uses_default = False
@@ -700,7 +742,7 @@ def set_defaults(model: dict[str, Any], *, project_name: str) -> dict[str, Any]:
         svc = dict(service)
         build = svc.get("build")
         if isinstance(build, dict):
-            build = {"context": ".", **build}
+            build = {"context": working_dir, **build}
             if "dockerfile" not in build and "dockerfile_inline" not in build:
                 build["dockerfile"] = "Dockerfile"
             svc["build"] = {k: v for k, v in build.items() if v != ""}

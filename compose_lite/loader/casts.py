@@ -68,8 +68,6 @@ def _service(*parts: str) -> tuple[str, ...]:
 
 
 CASTS: dict[tuple[str, ...], Cast] = {
-    _service("configs", "[]", "mode"): to_int,
-    _service("secrets", "[]", "mode"): to_int,
     _service("cpu_count"): to_int,
     _service("cpu_percent"): to_float,
     _service("cpu_period"): to_int,

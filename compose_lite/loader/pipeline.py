@@ -19,7 +19,7 @@ from typing import Any
 from compose_lite.errors import ConfigError, ConfigErrors, Position
 from compose_lite.loader import canonical, inputs, merge, schema_cache
 from compose_lite.loader.consistency import check_consistency
-from compose_lite.loader.discover import discover, resolve_project_name
+from compose_lite.loader.discover import ProjectSource, discover, normalize_project_name, resolve_project_name
 from compose_lite.loader.dotenv import read_dotenv, read_env_file_raw
 from compose_lite.loader.extends import apply_extends
 from compose_lite.loader.include import IncludeEntry, apply_include
@@ -37,6 +37,8 @@ class _Session:
     request: LoadRequest
     environment: dict[str, str]
     warnings: list[ConfigError] = field(default_factory=list)
+    # The main files' documents, parsed once: the project name is read from them before interpolation.
+    parsed: dict[str, list[Document]] = field(default_factory=dict)
     # Where each value of the main files starts (a later file's position wins), for reference errors.
     positions: dict[tuple[str | int, ...], Position] = field(default_factory=dict)
 
@@ -48,8 +50,9 @@ def load(request: LoadRequest) -> LoadedProject:
     """Load, merge and normalize the project's Compose files. Raises ConfigError(s)."""
     source = discover(request)
     session = _Session(request, dict(source.environment), list(source.warnings))
-    if source.project_name:
-        session.environment.setdefault("COMPOSE_PROJECT_NAME", source.project_name)
+    name = _project_name(session, source)
+    # As in Compose, the files see the final project name, whatever the shell or .env said
+    session.environment["COMPOSE_PROJECT_NAME"] = name
     model: dict[str, Any] = {}
     several = len(source.config_files) > 1
     for index, config_file in enumerate(source.config_files):
@@ -71,9 +74,6 @@ def load(request: LoadRequest) -> LoadedProject:
             "the attribute `version` is obsolete, it will be ignored, "
             "please remove it to avoid potential confusion"
         ))
-    top_level_name = model.get("name")
-    name = resolve_project_name(source, str(top_level_name) if top_level_name else None)
-    session.environment.setdefault("COMPOSE_PROJECT_NAME", name)
     profiles = list(source.profiles)
     services = model.get("services") or {}
     enabled, disabled = split_by_profiles(services, profiles)
@@ -84,7 +84,8 @@ def load(request: LoadRequest) -> LoadedProject:
             svc_name: _resolve_environment(session, svc, svc_name, errors)
             for svc_name, svc in enabled.items()
         }
-        model = canonical.set_defaults(model, project_name=name)
+        model = canonical.set_defaults(
+            model, project_name=name, working_dir=source.working_dir if request.resolve_paths else ".")
     errors.extend(check_references(model, disabled, session.positions))
     errors.extend(_with_position(err, session.positions, model) for err in check_consistency(model))
     if errors:
@@ -102,6 +103,28 @@ def load(request: LoadRequest) -> LoadedProject:
         active_profiles=profiles,
         disabled_services=disabled,
     )
+
+
+def _project_name(session: _Session, source: ProjectSource) -> str:
+    """-p or COMPOSE_PROJECT_NAME, else the files' top-level ``name:`` (the last one set, interpolated
+    without COMPOSE_PROJECT_NAME and normalized as Compose does), else the working directory's name."""
+    if source.project_name:
+        return source.project_name
+    several = len(source.config_files) > 1
+    raw_name: Any = None
+    for config in source.config_files:
+        docs = parse_yaml_all(config.content, config.path, allow_empty=several)
+        session.parsed[config.path] = docs
+        for doc in docs:
+            if isinstance(doc.data, dict) and doc.data.get("name") is not None:
+                raw_name = doc.data["name"]
+    if raw_name is not None and session.request.interpolate and isinstance(raw_name, str):
+        from compose_lite.loader.interpolate import substitute
+
+        environment = {k: v for k, v in session.environment.items() if k != "COMPOSE_PROJECT_NAME"}
+        raw_name = substitute(raw_name, environment.get)
+    top_level = normalize_project_name(str(raw_name)) if raw_name is not None else None
+    return resolve_project_name(source, top_level or None)
 
 
 def _read_source(file: str) -> bytes:
@@ -137,9 +160,12 @@ def _load_file(
     request = session.request
     data: dict[str, Any] = {}
     errors: list[ConfigError] = []
-    text = _read_source(file) if content is None else content
+    docs = session.parsed.get(file)
+    if docs is None:
+        text = _read_source(file) if content is None else content
+        docs = parse_yaml_all(text, file, allow_empty=allow_empty)
     file_positions: dict[tuple[str | int, ...], Position] = {}
-    for doc in parse_yaml_all(text, file, allow_empty=allow_empty):
+    for doc in docs:
         tree = doc.data
         file_positions.update(doc.positions)
         cast_errors: list[ConfigError] = []
@@ -199,7 +225,12 @@ def _load_included(session: _Session, entry: IncludeEntry, chain: tuple[str, ...
             _load_file(sub, path, base_dir=entry.project_directory, chain=(*chain, path))
         )
         model = data if index == 0 else merge.merge(model, data)
-    return merge.strip_tags(model)
+    model = merge.strip_tags(model)
+    if session.request.resolve_paths:  # an included build without a context builds its own directory
+        for svc in (model.get("services") or {}).values():
+            if isinstance(svc, dict) and isinstance(svc.get("build"), dict) and "context" not in svc["build"]:
+                svc["build"] = {"context": entry.project_directory, **svc["build"]}
+    return model
 
 
 def _resolve_environment(
@@ -208,6 +239,7 @@ def _resolve_environment(
     """Fold ``env_file`` into ``environment`` and fill bare ``KEY`` entries from the environment."""
     env_files = service.get("env_file")
     environment: dict[str, Any] = {}
+    own_values = {k: v for k, v in (service.get("environment") or {}).items() if isinstance(v, str)}
     if env_files:
         for index, entry in enumerate(env_files):
             path = str(entry["path"])
@@ -220,8 +252,10 @@ def _resolve_environment(
                 continue
 
             def lookup(key: str) -> str | None:
-                value = environment.get(key)
-                return value if value is not None else session.lookup(key)
+                # the project's environment, then the service's own entries (never earlier env files;
+                # the file's own earlier lines come last, in the parser)
+                value = session.lookup(key)
+                return value if value is not None else own_values.get(key)
 
             if entry.get("format") == "raw":
                 environment.update(read_env_file_raw(path))

@@ -560,6 +560,9 @@ def _walk(node: Any, path: tuple[str, ...], errors: list[ConfigError], position_
         return node
     if isinstance(node, Override):
         return Override(_walk(node.value, path, errors, position_of))
+    if isinstance(node, list) and any(isinstance(v, Reset | Override) for v in node):
+        # a tag on one list item: `!reset` drops the item, `!override` is the item itself
+        node = [v.value if isinstance(v, Override) else v for v in node if not isinstance(v, Reset)]
     fn = _converter(path)
     if fn is not None:
         try:

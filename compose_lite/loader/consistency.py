@@ -31,6 +31,25 @@ def check_consistency(model: dict[str, Any]) -> list[ConfigError]:
     errors: list[ConfigError] = []
     for name, svc in (model.get("services") or {}).items():
         errors.extend(_service_errors(name, svc))
+    for kind, sources in (
+        ("secrets", ("file", "environment")),
+        ("configs", ("file", "environment", "content")),
+    ):
+        for name, obj in (model.get(kind) or {}).items():
+            if not isinstance(obj, dict) or obj.get("external") or obj.get("driver"):
+                continue
+            given = [s for s in sources if obj.get(s) is not None]
+            if len(given) != 1:
+                wording = "|".join(sources)
+                errors.append(
+                    ConfigError(
+                        f"{wording} attributes are mutually exclusive"
+                        if given
+                        else f"one of {wording} must be set",
+                        path=f"{kind}.{name}",
+                        hint=f"give the {kind[:-1]} exactly one source: {', '.join(sources)}",
+                    )
+                )
     owners: dict[str, str] = {}
     for name, svc in (model.get("services") or {}).items():
         container = svc.get("container_name")
@@ -106,6 +125,39 @@ def _service_errors(name: str, svc: dict[str, Any]) -> list[ConfigError]:
                 hint="remove container_name, or run one replica",
             )
         )
+    errors.extend(_mount_errors(here, svc))
+    build = svc.get("build")
+    if isinstance(build, dict) and build.get("dockerfile") and build.get("dockerfile_inline"):
+        errors.append(
+            ConfigError(
+                "dockerfile and dockerfile_inline are mutually exclusive",
+                path=f"{here}.build",
+                hint="keep one of them",
+            )
+        )
+    test = (svc.get("healthcheck") or {}).get("test") if isinstance(svc.get("healthcheck"), dict) else None
+    if isinstance(test, list) and test and test[0] not in ("CMD", "CMD-SHELL", "NONE"):
+        errors.append(
+            ConfigError(
+                'healthcheck.test must start either by "CMD", "CMD-SHELL" or "NONE"',
+                path=f"{here}.healthcheck.test",
+                hint='e.g. ["CMD", "curl", "-f", "http://localhost"], or a string for a shell',
+            )
+        )
+    watch = (svc.get("develop") or {}).get("watch") if isinstance(svc.get("develop"), dict) else None
+    for index, rule in enumerate(watch or []):
+        if (
+            isinstance(rule, dict)
+            and rule.get("action") not in ("rebuild", "restart")
+            and not rule.get("target")
+        ):
+            errors.append(
+                ConfigError(
+                    "target is required for non-rebuild actions",
+                    path=f"{here}.develop.watch[{index}]",
+                    hint="add `target:`, the container path",
+                )
+            )
     if svc.get("network_mode") and svc.get("networks"):
         errors.append(
             ConfigError(
@@ -114,6 +166,38 @@ def _service_errors(name: str, svc: dict[str, Any]) -> list[ConfigError]:
                 hint="network_mode shares another namespace; drop networks, or network_mode",
             )
         )
+    return errors
+
+
+def _mount_errors(here: str, svc: dict[str, Any]) -> list[ConfigError]:
+    """A bind needs a source; two mounts (tmpfs entries first, then volumes) cannot share a target."""
+    errors: list[ConfigError] = []
+    mounted: dict[str, str] = {}
+    for index, entry in enumerate(svc.get("tmpfs") or []):
+        mounted.setdefault(str(entry).split(":")[0], f"{here}.tmpfs[{index}]")
+    for index, mount in enumerate(svc.get("volumes") or []):
+        if not isinstance(mount, dict):
+            continue
+        where = f"{here}.volumes[{index}]"
+        if mount.get("type") == "bind" and not mount.get("source"):
+            errors.append(
+                ConfigError(
+                    'invalid mount config for type "bind": field Source must not be empty',
+                    path=where,
+                    hint="add `source:`, the host path to mount",
+                )
+            )
+        target = str(mount.get("target") or "")
+        if target in mounted:
+            errors.append(
+                ConfigError(
+                    f"target {target} already mounted as {mounted[target]}",
+                    path=where,
+                    hint="mount one thing per container path",
+                )
+            )
+        elif target:
+            mounted[target] = where
     return errors
 
 

@@ -148,6 +148,8 @@ def merge_values(base: Any, over: Any, path: tuple[str, ...], *, special: bool =
         rule = _lookup(_RULES, path)
         if rule is not None:
             return rule(base, strip_tags(over) if rule is _replace else over, path)
+    if over is None:  # `environment:` with every entry commented out: the base value stays
+        return base
     if isinstance(base, dict) and isinstance(over, dict):
         out = dict(base)
         for key, value in over.items():

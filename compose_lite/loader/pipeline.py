@@ -59,7 +59,7 @@ def load(request: LoadRequest) -> LoadedProject:
         file = config_file.path
         data = _load_file(
             session, file, base_dir=source.working_dir, chain=(file,), content=config_file.content,
-            positions=session.positions, allow_empty=several,
+            positions=session.positions, allow_empty=several, base=model if index else None,
         )
         data = _empty_services_as_mappings(data)
         model = data if index == 0 else merge.merge(model, data)
@@ -152,9 +152,11 @@ def _validate(session: _Session, plain: Any, doc: Document) -> list[ConfigError]
 def _load_file(
     session: _Session, file: str, *, base_dir: str, chain: tuple[str, ...],
     content: str | bytes | None = None, positions: dict[tuple[str | int, ...], Position] | None = None,
-    allow_empty: bool = False,
+    allow_empty: bool = False, base: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One file as a canonical tree: interpolated, validated, paths resolved, extends and include applied."""
+    """One file as a canonical tree: interpolated, validated, paths resolved, extends and include applied.
+
+    ``base`` is what earlier files of the project made (the file is an override of it)."""
     from compose_lite.loader.interpolate import interpolate
 
     request = session.request
@@ -176,6 +178,8 @@ def _load_file(
             cast_errors = result.cast_errors
         # Compose de-duplicates lists before it validates: `ports: [80, 80]` is one port, not an error
         plain = merge.enforce_unicity(_empty_services_as_mappings(merge.strip_tags(tree)))
+        if base is not None:  # a null over a value of an earlier file keeps that value: nothing to check
+            plain = _without_nulls_over(plain, base)
         # a value that failed its cast is reported once, by the cast, not again by the schema
         uncast = {err.path for err in cast_errors}
         errors.extend(cast_errors)
@@ -198,6 +202,13 @@ def _load_file(
         return _load_included(session, entry, chain)
 
     return apply_include(data, base_dir=base_dir, load_project=load_project, chain=chain)
+
+
+def _without_nulls_over(tree: Any, base: Any) -> Any:
+    """``tree`` without the null values whose key ``base`` has."""
+    if not isinstance(tree, dict) or not isinstance(base, dict):
+        return tree
+    return {k: _without_nulls_over(v, base.get(k)) for k, v in tree.items() if not (v is None and k in base)}
 
 
 def _empty_services_as_mappings(tree: dict[str, Any]) -> dict[str, Any]:
@@ -335,7 +346,7 @@ def check_references(
     declared["networks"].add("default")
     for name, svc in services.items():
         here = f"services.{name}"
-        if "image" not in svc and "build" not in svc:
+        if "image" not in svc and "build" not in svc and "provider" not in svc:
             errors.append(ConfigError(
                 f"service {name!r} has neither an image nor a build context specified",
                 path=here, hint="add `image:` or `build:` to the service",

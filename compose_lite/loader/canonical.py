@@ -295,6 +295,18 @@ def _clean_posix(path: str) -> str:
     return "/" + posixpath.normpath(path).lstrip("/")
 
 
+def _multi_options(value: Any) -> Any:
+    """A provider's options: every value a list of strings (Go's MultiOptions)."""
+    if not isinstance(value, dict):
+        return value
+    return {k: [scalar_text(i) for i in (v if isinstance(v, list) else [v])] for k, v in value.items()}
+
+
+def _ipam(value: Any) -> Any:
+    """Compose's IPAM model has no ``options``: they are not part of the project."""
+    return {k: v for k, v in value.items() if k != "options"} if isinstance(value, dict) else value
+
+
 def _gpus(value: Any) -> Any:
     """``gpus: all`` is one request for every device."""
     return [{"count": "all"}] if isinstance(value, str) else value
@@ -364,7 +376,7 @@ def _extra_hosts(value: Any) -> Any:
         out = []
         for host, ips in value.items():
             for ip in ips if isinstance(ips, list) else [ips]:
-                out.append(f"{host}={ip}")
+                out.append(_host_entry(f"{host}={ip}"))
         return out
     if isinstance(value, list):
         return [_host_entry(str(item)) for item in value]
@@ -372,10 +384,12 @@ def _extra_hosts(value: Any) -> Any:
 
 
 def _host_entry(entry: str) -> str:
-    """ "host:ip" (old spelling) → "host=ip"; IPv6 addresses keep their colons."""
-    if "=" in entry:
-        return entry
-    host, _, ip = entry.partition(":")
+    """ "host:ip" (old spelling) → "host=ip"; IPv6 addresses keep their colons, lose brackets."""
+    host, sep, ip = entry.partition("=")
+    if not sep:
+        host, _, ip = entry.partition(":")
+    if ip.startswith("[") and ip.endswith("]"):
+        ip = ip[1:-1]
     return f"{host}={ip}"
 
 
@@ -405,6 +419,8 @@ def _maybe_external(value: Any) -> Any:
         ext = value.pop("external")
         value["external"] = True
         if "name" in ext:
+            if "name" in value and value["name"] != ext["name"]:
+                raise ValueError("name and external.name conflict; only use name")
             value["name"] = ext["name"]
     return value
 
@@ -477,6 +493,11 @@ TRANSFORMS: dict[str, Converter] = {
     "services.*.healthcheck": _healthcheck,
     "services.*.logging.options": _labels,
     "services.*.mem_limit": _bytes,
+    "services.*.mem_swappiness": _bytes,
+    "services.*.provider.options": _multi_options,
+    "services.*.post_start.*.environment": _to_mapping,
+    "services.*.pre_stop.*.environment": _to_mapping,
+    "networks.*.ipam": _ipam,
     "services.*.mem_reservation": _bytes,
     "services.*.memswap_limit": _bytes,
     "services.*.shm_size": _bytes,
@@ -749,7 +770,7 @@ def set_defaults(model: dict[str, Any], *, project_name: str, working_dir: str =
             if "dockerfile" not in build and "dockerfile_inline" not in build:
                 build["dockerfile"] = "Dockerfile"
             svc["build"] = {k: v for k, v in build.items() if v != ""}
-        if "network_mode" not in svc and not svc.get("networks"):
+        if "network_mode" not in svc and "provider" not in svc and not svc.get("networks"):
             svc["networks"] = {"default": None}
         if "default" in (svc.get("networks") or {}):
             uses_default = True

@@ -174,7 +174,16 @@ def _mount_errors(here: str, svc: dict[str, Any]) -> list[ConfigError]:
     errors: list[ConfigError] = []
     mounted: dict[str, str] = {}
     for index, entry in enumerate(svc.get("tmpfs") or []):
-        mounted.setdefault(str(entry).split(":")[0], f"{here}.tmpfs[{index}]")
+        target = str(entry).split(":")[0]
+        if target in mounted:
+            errors.append(
+                ConfigError(
+                    f"target {target} already mounted as {mounted[target]}",
+                    path=f"{here}.tmpfs[{index}]",
+                    hint="mount one thing per container path",
+                )
+            )
+        mounted.setdefault(target, f"{here}.tmpfs[{index}]")
     for index, mount in enumerate(svc.get("volumes") or []):
         if not isinstance(mount, dict):
             continue

@@ -94,7 +94,7 @@ class _Parser:
                 self.i += 1
             if self.i >= len(text):
                 return self.out
-            if text[self.i] == "#":
+            if text[self.i] in "#=":  # comments, and `=value` lines with no name, are skipped
                 self.skip_line()
                 continue
             self.statement()
@@ -153,8 +153,14 @@ class _Parser:
             char = text[i]
             if char == "\\" and i + 1 < len(text):
                 escaped = text[i + 1]
+                octal = re.match(r"0[0-7]{1,3}", text[i + 1 : i + 5]) if quote == '"' else None
+                if octal:  # \0NNN, an octal byte
+                    chars.append(chr(int(octal.group(), 8)))
+                    i += 1 + len(octal.group())
+                    continue
                 if quote == '"':
-                    chars.append(_ESCAPES.get(escaped, escaped))
+                    # known escapes are decoded; an unknown one keeps its backslash (C:\path)
+                    chars.append(_ESCAPES.get(escaped, "\\" + escaped if escaped not in '"\\' else escaped))
                 else:
                     chars.append("'" if escaped == "'" else char + escaped)
                 i += 2
@@ -171,12 +177,8 @@ class _Parser:
         raise self.error(f"unterminated quoted value {shown}", start, hint=f"close it with {quote}")
 
     def after_quote(self) -> None:
-        self.skip_blanks()
-        rest = self.text[self.i : self.i + 1]
-        if rest == "#":
-            self.skip_line()
-        elif rest not in ("", "\n"):
-            raise self.error("unexpected characters after the closing quote", self.i)
+        """Whatever follows the closing quote on its line is ignored, as Compose does."""
+        self.skip_line()
 
     def expand(self, value: str, at: int) -> str:
         def lookup(name: str) -> str | None:

@@ -19,6 +19,12 @@ Rule = Callable[[Any, Any, tuple[str, ...]], Any]
 Indexer = Callable[[Any], str]
 
 
+# Maps whose entries are data: a null entry there (`KEY:`) replaces the earlier value.
+_KEYED_BY_USER = frozenset({
+    "environment", "labels", "annotations", "sysctls", "args", "options", "driver_opts",
+})
+
+
 def _replace(_base: Any, over: Any, _path: tuple[str, ...]) -> Any:
     return over
 
@@ -148,8 +154,8 @@ def merge_values(base: Any, over: Any, path: tuple[str, ...], *, special: bool =
         rule = _lookup(_RULES, path)
         if rule is not None:
             return rule(base, strip_tags(over) if rule is _replace else over, path)
-    if over is None:  # `environment:` with every entry commented out: the base value stays
-        return base
+    if over is None and not (len(path) >= 2 and path[-2] in _KEYED_BY_USER):
+        return base  # `environment:` with every entry commented out: the base value stays
     if isinstance(base, dict) and isinstance(over, dict):
         out = dict(base)
         for key, value in over.items():

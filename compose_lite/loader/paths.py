@@ -21,7 +21,9 @@ def format_path(path: Sequence[str | int]) -> str:
 
 
 def expand_home(path: str, home: str | None) -> str:
-    """``~`` and ``~/…`` from ``home``: the HOME of the request, not of this process."""
-    if home and (path == "~" or path.startswith("~/")):
-        return home + path[1:]
+    """A leading ``~`` is ``home`` (the HOME of the request, not of this process); as in Compose,
+    ``~user/x`` is ``home/user/x`` too."""
+    if home and path.startswith("~"):
+        rest = path[1:].lstrip("/")
+        return f"{home.rstrip('/')}/{rest}" if rest else home
     return path

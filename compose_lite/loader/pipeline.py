@@ -123,8 +123,13 @@ def _project_name(session: _Session, source: ProjectSource) -> str:
 
         environment = {k: v for k, v in session.environment.items() if k != "COMPOSE_PROJECT_NAME"}
         raw_name = substitute(raw_name, environment.get)
-    top_level = normalize_project_name(str(raw_name)) if raw_name is not None else None
-    return resolve_project_name(source, top_level or None)
+    if raw_name is None or raw_name == "":
+        return resolve_project_name(source, None)
+    top_level = normalize_project_name(str(raw_name))
+    if not top_level:
+        raise ConfigError(f"project name must not be empty: {raw_name!r} keeps no letter, digit, - or _",
+                          hint="use lowercase letters, digits, - and _ in the top-level name:")
+    return resolve_project_name(source, top_level)
 
 
 def _read_source(file: str) -> bytes:

@@ -83,6 +83,7 @@ NUMERIC_TEXT: frozenset[tuple[str, ...]] = frozenset(
         ("services", "*", "mem_reservation"),
         ("services", "*", "memswap_limit"),
         ("services", "*", "shm_size"),
+    ("services", "*", "mem_swappiness"),
         ("services", "*", "build", "shm_size"),
         ("services", "*", "deploy", "resources", "limits", "memory"),
         ("services", "*", "deploy", "resources", "reservations", "memory"),

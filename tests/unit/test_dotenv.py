@@ -71,7 +71,6 @@ def test_later_definition_wins() -> None:
         ("A=1\nB C=2\n", "key cannot contain a space", Position(F, 2, 1)),
         ("A=1\n$X=2\n", "unexpected character '$' in variable name", Position(F, 2, 1)),
         ("A=1\nB=\"open\n", 'unterminated quoted value "open', Position(F, 2, 3)),
-        ("A='x' y\n", "unexpected characters after the closing quote", Position(F, 1, 7)),
         ("A=1\nB=${\n", 'invalid interpolation format: "${"', Position(F, 2, 3)),
         ("A=${X:?need X}\n", "required variable X is missing a value: need X", Position(F, 1, 3)),
     ],
@@ -115,3 +114,10 @@ def test_raw_format_rejects_lines_without_equals() -> None:
         parse_env_file_raw("A=1\njunk\n", F)
     assert info.value.message == "invalid line 'junk', expected KEY=VALUE"
     assert info.value.position == Position(F, 2, 1)
+
+
+def test_compose_leniencies_text_after_quotes_unknown_and_octal_escapes_nameless_lines() -> None:
+    # Docker Compose v2.40: text after a closing quote is ignored, an unknown escape keeps its
+    # backslash (Windows paths), \0NNN is an octal byte, a line starting with `=` is skipped
+    assert parse("A='x' y\nB=\"q\"z\nC=\"a\\cb\"\nD=\"x\\0101y\"\n=orphan\n") == {
+        "A": "x", "B": "q", "C": "a\\cb", "D": "xAy"}

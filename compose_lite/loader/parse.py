@@ -30,7 +30,7 @@ import yaml.events as ev
 
 from compose_lite.errors import ConfigError, Position
 from compose_lite.loader.paths import Path, format_path
-from compose_lite.loader.tags import Override, Reset
+from compose_lite.loader.tags import Override, Reset, Timestamp
 
 MAX_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 500
@@ -80,7 +80,15 @@ def resolve_plain(text: str) -> Any:
         return sign * (int(digits, 8) if len(digits) > 1 and digits[0] == "0" else int(digits))
     if _YAML_FLOAT.fullmatch(text):
         return float(text)
+    if _TIMESTAMP.fullmatch(text):
+        return Timestamp(text)
     return text
+
+
+# yaml.v3's timestamp forms: 2006-1-2, 2006-1-2T15:4:5.999999999Z07:00 (t or a space for T)
+_TIMESTAMP = re.compile(
+    r"\d{4}-\d{1,2}-\d{1,2}(?:[Tt ]\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d+)?(?:Z|z|[-+]\d{2}:\d{2})?)?"
+)
 _MAP_TAGS = frozenset({None, "!", "tag:yaml.org,2002:map"})
 _SEQ_TAGS = frozenset({None, "!", "tag:yaml.org,2002:seq"})
 

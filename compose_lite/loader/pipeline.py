@@ -24,9 +24,11 @@ from compose_lite.loader.dotenv import read_dotenv, read_env_file_raw
 from compose_lite.loader.extends import apply_extends
 from compose_lite.loader.include import IncludeEntry, apply_include
 from compose_lite.loader.parse import Document, nearest_position, parse_yaml_all
+from compose_lite.loader.paths import format_path
 from compose_lite.loader.profiles import split_by_profiles
 from compose_lite.loader.request import LoadedProject, LoadRequest
 from compose_lite.loader.suggest import did_you_mean
+from compose_lite.loader.tags import Timestamp
 from compose_lite.loader.zero_values import drop_zero_values
 
 
@@ -188,6 +190,7 @@ def _load_file(
         # a value that failed its cast is reported once, by the cast, not again by the schema
         uncast = {err.path for err in cast_errors}
         errors.extend(cast_errors)
+        errors.extend(_timestamp_errors(plain, (), doc))
         errors.extend(e for e in _validate(session, plain, doc) if e.path not in uncast)
         data = tree if not data else merge.merge(data, tree)
     if errors:
@@ -207,6 +210,19 @@ def _load_file(
         return _load_included(session, entry, chain)
 
     return apply_include(data, base_dir=base_dir, load_project=load_project, chain=chain)
+
+
+def _timestamp_errors(tree: Any, path: tuple[str | int, ...], doc: Document) -> list[ConfigError]:
+    """Unquoted dates outside the top-level extensions: Compose refuses them (a time, not a string)."""
+    if isinstance(tree, Timestamp):
+        return [ConfigError(f"{tree} is a date, not a string", path=format_path(path),
+                            position=nearest_position(doc.positions, path), hint=f"quote it: '{tree}'")]
+    if isinstance(tree, dict):
+        return [e for k, v in tree.items() if not (not path and str(k).startswith("x-"))
+                for e in _timestamp_errors(v, (*path, k), doc)]
+    if isinstance(tree, list):
+        return [e for i, v in enumerate(tree) for e in _timestamp_errors(v, (*path, i), doc)]
+    return []
 
 
 def _without_nulls_over(tree: Any, base: Any) -> Any:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from compose_lite.loader.tags import Timestamp
+
 # Maps whose keys the user chooses; an entry there is data even when its value is "" or 0.
 USER_KEYED = frozenset(
     {
@@ -144,9 +146,12 @@ def _matches_any(patterns: frozenset[tuple[str, ...]], path: tuple[str, ...]) ->
 
 
 def _extension(value: Any) -> Any:
-    """...except that Compose prints an empty list inside a top-level extension as null."""
+    """...except that Compose prints an empty list inside a top-level extension as null, and an
+    unquoted date in RFC 3339."""
     if value == []:
         return None
+    if isinstance(value, Timestamp):
+        return value.rfc3339()
     if isinstance(value, dict):
         return {k: _extension(v) for k, v in value.items()}
     if isinstance(value, list):

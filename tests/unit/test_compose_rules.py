@@ -263,3 +263,81 @@ def test_container_names_are_unique_across_services(tmp_path: Path) -> None:
     assert _errors(tmp_path) == [
         "services.b.container_name: container name 'c' is already used by service 'a'"
     ]
+
+
+def test_build_context_defaults_after_the_merge(tmp_path: Path) -> None:
+    _write(tmp_path, "compose.yaml", "services:\n  web:\n    build: ./app\n")
+    _write(tmp_path, "compose.override.yaml", "services:\n  web:\n    build: {target: dev}\n")
+    web = _load(tmp_path)["services"]["web"]
+    assert (web["build"]["context"], web["build"]["target"]) == (f"{tmp_path}/app", "dev")
+
+
+def test_top_level_name_is_normalized_and_is_what_files_see_as_project_name(tmp_path: Path) -> None:
+    _write(tmp_path, ".env", "COMPOSE_PROJECT_NAME_IGNORED=1\n")
+    _write(
+        tmp_path,
+        "compose.yaml",
+        "name: My_App.1\nservices:\n  web:\n    image: x\n"
+        "    environment: {P: '${COMPOSE_PROJECT_NAME:-unset}'}\n",
+    )
+    loaded = load(LoadRequest(cwd=str(tmp_path), environ={"COMPOSE_PROJECT_NAME_X": "y"}))
+    assert loaded.name == "my_app1"
+    assert loaded.model["services"]["web"]["environment"] == {"P": "my_app1"}
+    flagged = load(LoadRequest(cwd=str(tmp_path), environ={}, project_name="flag"))
+    assert flagged.model["services"]["web"]["environment"] == {"P": "flag"}
+
+
+def test_env_file_values_see_the_service_environment_then_their_own_lines(tmp_path: Path) -> None:
+    _write(tmp_path, "a.env", "HOST=a\n")
+    _write(tmp_path, "b.env", "HOST=b\nURL=http://${HOST}:${PORT}\n")
+    web = _service(tmp_path, "    env_file: [a.env, b.env]\n    environment: {PORT: '8080'}\n")
+    assert web["environment"]["URL"] == "http://b:8080"
+
+
+def test_a_null_in_an_override_keeps_the_value_a_null_entry_replaces(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "a.yaml",
+        "services:\n  web:\n    image: x\n    environment: {A: 1, B: 2}\n    restart: always\n",
+    )
+    _write(tmp_path, "b.yaml", "services:\n  web:\n    restart:\n    environment:\n      B:\n")
+    web = _load(tmp_path, "a.yaml", "b.yaml")["services"]["web"]
+    assert (web["restart"], web["environment"]) == ("always", {"A": "1", "B": None})
+
+
+def test_a_tag_on_one_list_item(tmp_path: Path) -> None:
+    _write(tmp_path, "a.yaml", "services:\n  web:\n    image: x\n    ports: ['80:80', '81:81']\n")
+    _write(
+        tmp_path,
+        "b.yaml",
+        "services:\n  web:\n    ports: [!reset '80:80']\n    volumes: [!override ./c:/a]\n",
+    )
+    web = _load(tmp_path, "a.yaml", "b.yaml")["services"]["web"]
+    assert [p["target"] for p in web["ports"]] == [80, 81]
+    assert web["volumes"][0]["source"] == f"{tmp_path}/c"
+
+
+def test_floats_in_string_maps_are_written_as_go_does(tmp_path: Path) -> None:
+    web = _service(tmp_path, "    environment: {A: 1234567.0, B: 1.0, C: 0.00001, D: .inf, E: 123456.5}\n")
+    assert web["environment"] == {"A": "1.234567e+06", "B": "1", "C": "1e-05", "D": "+Inf", "E": "123456.5"}
+
+
+def test_short_ports_split_like_docker(tmp_path: Path) -> None:
+    web = _service(tmp_path, "    ports: ['::1:92:92', '53:53/UDP']\n")
+    assert [(p.get("host_ip"), p["target"], p["protocol"]) for p in web["ports"]] == [
+        ("::1", 92, "tcp"),
+        (None, 53, "udp"),
+    ]
+
+
+def test_unquoted_dates_are_refused_where_strings_go_and_rfc3339_in_extensions(tmp_path: Path) -> None:
+    _write(tmp_path, "compose.yaml", "x-when: 2001-12-14\nservices:\n  web:\n    image: x\n")
+    assert _load(tmp_path)["x-when"] == "2001-12-14T00:00:00Z"
+    _write(tmp_path, "compose.yaml", "services:\n  web:\n    image: x\n    environment: {R: 2024-01-15}\n")
+    assert _errors(tmp_path) == ["services.web.environment.R: 2024-01-15 is a date, not a string"]
+
+
+def test_provider_services_need_no_image_and_get_no_network(tmp_path: Path) -> None:
+    _write(tmp_path, "compose.yaml", "services:\n  db:\n    provider: {type: cloud, options: {size: 256}}\n")
+    db = _load(tmp_path)["services"]["db"]
+    assert db == {"provider": {"type": "cloud", "options": {"size": ["256"]}}}

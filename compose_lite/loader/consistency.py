@@ -18,6 +18,9 @@ _SET_TWICE = (
     ("pids_limit", ("limits", "pids"), int),
 )
 _EXTERNAL_VOLUME_KEYS = frozenset({"name", "external"})
+# Lists the merge appends without removing repeats, which the schema wants unique: the merged
+# project is checked again, as compose-go validates after each merge.
+_UNIQUE_UNMERGED = ("group_add", "security_opt", "external_links", "device_cgroup_rules", "volumes_from")
 # Fields compose-go keeps as unsigned integers: a negative value does not decode.
 _UNSIGNED = (
     ("healthcheck", "retries"),
@@ -27,8 +30,11 @@ _UNSIGNED = (
 )
 
 
-def check_consistency(model: dict[str, Any]) -> list[ConfigError]:
+def check_consistency(model: dict[str, Any], disabled: dict[str, Any] | None = None) -> list[ConfigError]:
+    """The merged project's errors; services ``disabled`` by their profiles are decoded all the same."""
     errors: list[ConfigError] = []
+    for name, svc in {**(disabled or {}), **(model.get("services") or {})}.items():
+        errors.extend(_decode_errors(name, svc))
     for name, svc in (model.get("services") or {}).items():
         errors.extend(_service_errors(name, svc))
     for kind, sources in (
@@ -93,16 +99,6 @@ def _service_errors(name: str, svc: dict[str, Any]) -> list[ConfigError]:
                 hint="keep one of them (deploy.replicas is the Compose Specification's spelling)",
             )
         )
-    for path in _UNSIGNED:
-        value = _get(svc, path)
-        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-            errors.append(
-                ConfigError(
-                    f"{value} is negative: the field holds a count",
-                    path=".".join((here, *path)),
-                    hint="use 0 or more",
-                )
-            )
     resources: dict[str, Any] = deploy["resources"] if isinstance(deploy.get("resources"), dict) else {}
     for field, (section, key), read in _SET_TWICE:
         own, block = svc.get(field), resources.get(section)
@@ -126,6 +122,18 @@ def _service_errors(name: str, svc: dict[str, Any]) -> list[ConfigError]:
             )
         )
     errors.extend(_mount_errors(here, svc))
+    for key in _UNIQUE_UNMERGED:
+        values = [str(v) for v in svc.get(key) or []]
+        for j, value in enumerate(values):
+            if value in values[:j]:
+                errors.append(
+                    ConfigError(
+                        f"items at {values.index(value)} and {j} are equal",
+                        path=f"{here}.{key}",
+                        hint="list each entry once (the files' lists were appended)",
+                    )
+                )
+                break
     build = svc.get("build")
     if isinstance(build, dict) and build.get("dockerfile") and build.get("dockerfile_inline"):
         errors.append(
@@ -166,6 +174,23 @@ def _service_errors(name: str, svc: dict[str, Any]) -> list[ConfigError]:
                 hint="network_mode shares another namespace; drop networks, or network_mode",
             )
         )
+    return errors
+
+
+def _decode_errors(name: str, svc: dict[str, Any]) -> list[ConfigError]:
+    """Values Go cannot hold in the field's type."""
+    errors: list[ConfigError] = []
+    here = f"services.{name}"
+    for path in _UNSIGNED:
+        value = _get(svc, path)
+        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            errors.append(
+                ConfigError(
+                    f"{value} is negative: the field holds a count",
+                    path=".".join((here, *path)),
+                    hint="use 0 or more",
+                )
+            )
     return errors
 
 

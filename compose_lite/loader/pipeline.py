@@ -89,7 +89,7 @@ def load(request: LoadRequest) -> LoadedProject:
         model = canonical.set_defaults(
             model, project_name=name, working_dir=source.working_dir if request.resolve_paths else ".")
     errors.extend(check_references(model, disabled, session.positions))
-    errors.extend(_with_position(err, session.positions, model) for err in check_consistency(model))
+    errors.extend(_with_position(err, session.positions, model) for err in check_consistency(model, disabled))
     if errors:
         raise ConfigErrors(errors)
     if request.normalize:

@@ -407,7 +407,33 @@ def _expose(value: Any) -> Any:
 
 
 def _key_value_or_list(value: Any) -> Any:
-    return _to_mapping(value) if isinstance(value, list) else value
+    """``[KEY=VALUE, ...]`` → a mapping; an item without ``=`` is refused."""
+    if isinstance(value, list):
+        for item in value:
+            if "=" not in str(item):
+                raise ValueError(f"invalid value {item}, expected key=value")
+        return _to_mapping(value)
+    return value
+
+
+def _ssh(value: Any) -> Any:
+    """``[default, id=path]``: a bare id other than ``default`` is refused."""
+    if isinstance(value, list):
+        for item in value:
+            if "=" not in str(item) and str(item) != "default":
+                raise ValueError(f'invalid ssh key "{item}"')
+        return _to_mapping(value)
+    return value
+
+
+def _environment(value: Any) -> Any:
+    """Like any mapping, but a list entry's name cannot end in blanks (``A =1``)."""
+    if isinstance(value, list):
+        for item in value:
+            key = str(item).partition("=")[0]
+            if key != key.rstrip():
+                raise ValueError(f"environment variable {key} is declared with a trailing space")
+    return _to_mapping(value)
 
 
 def _maybe_external(value: Any) -> Any:
@@ -459,7 +485,7 @@ TRANSFORMS: dict[str, Converter] = {
     "services.*.build.extra_hosts": _extra_hosts,
     "services.*.build.secrets.*": _file_mount,
     "services.*.build.shm_size": _bytes,
-    "services.*.build.ssh": _key_value_or_list,
+    "services.*.build.ssh": _ssh,
     "services.*.command": _command,
     "services.*.entrypoint": _command,
     "services.*.configs.*": _file_mount,
@@ -482,7 +508,7 @@ TRANSFORMS: dict[str, Converter] = {
     "services.*.dns": _string_list,
     "services.*.dns_search": _string_list,
     "services.*.env_file": _env_file,
-    "services.*.environment": _to_mapping,
+    "services.*.environment": _environment,
     "services.*.annotations": _labels,
     "services.*.labels": _labels,
     "services.*.label_file": _string_list,

@@ -36,7 +36,7 @@ def check_consistency(model: dict[str, Any], disabled: dict[str, Any] | None = N
     for name, svc in {**(disabled or {}), **(model.get("services") or {})}.items():
         errors.extend(_decode_errors(name, svc))
     for name, svc in (model.get("services") or {}).items():
-        errors.extend(_service_errors(name, svc))
+        errors.extend(_service_errors(name, svc, model.get("services") or {}))
     for kind, sources in (
         ("secrets", ("file", "environment")),
         ("configs", ("file", "environment", "content")),
@@ -83,7 +83,7 @@ def check_consistency(model: dict[str, Any], disabled: dict[str, Any] | None = N
     return errors
 
 
-def _service_errors(name: str, svc: dict[str, Any]) -> list[ConfigError]:
+def _service_errors(name: str, svc: dict[str, Any], model_services: dict[str, Any]) -> list[ConfigError]:
     errors: list[ConfigError] = []
     here = f"services.{name}"
     deploy: dict[str, Any] = svc["deploy"] if isinstance(svc.get("deploy"), dict) else {}
@@ -122,6 +122,26 @@ def _service_errors(name: str, svc: dict[str, Any]) -> list[ConfigError]:
             )
         )
     errors.extend(_mount_errors(here, svc))
+    errors.extend(_build_errors(here, svc, model_services))
+    for index, port in enumerate(svc.get("ports") or []):
+        if isinstance(port, dict) and port.get("host_ip") and not _is_ip(str(port["host_ip"])):
+            errors.append(
+                ConfigError(
+                    f"invalid ip address: {port['host_ip']}",
+                    path=f"{here}.ports[{index}]",
+                    hint="host_ip is an IPv4 or IPv6 address of this host",
+                )
+            )
+    devices = _get(svc, ("deploy", "resources", "reservations", "devices")) or []
+    for index, device in enumerate(devices if isinstance(devices, list) else []):
+        if isinstance(device, dict) and "count" in device and "device_ids" in device:
+            errors.append(
+                ConfigError(
+                    '"count" and "device_ids" attributes are exclusive',
+                    path=f"{here}.deploy.resources.reservations.devices[{index}]",
+                    hint="ask for a number of devices, or for these devices",
+                )
+            )
     for key in _UNIQUE_UNMERGED:
         values = [str(v) for v in svc.get(key) or []]
         for j, value in enumerate(values):
@@ -154,7 +174,15 @@ def _service_errors(name: str, svc: dict[str, Any]) -> list[ConfigError]:
         )
     watch = (svc.get("develop") or {}).get("watch") if isinstance(svc.get("develop"), dict) else None
     for index, rule in enumerate(watch or []):
-        if (
+        if isinstance(rule, dict) and not str(rule.get("path") or "").strip():
+            errors.append(
+                ConfigError(
+                    "value can't be blank",
+                    path=f"{here}.develop.watch[{index}].path",
+                    hint="the host path to watch",
+                )
+            )
+        elif (
             isinstance(rule, dict)
             and rule.get("action") not in ("rebuild", "restart")
             and not rule.get("target")
@@ -192,6 +220,46 @@ def _decode_errors(name: str, svc: dict[str, Any]) -> list[ConfigError]:
                 )
             )
     return errors
+
+
+def _build_errors(here: str, svc: dict[str, Any], services: dict[str, Any]) -> list[ConfigError]:
+    """``service:`` build contexts name buildable services; build platforms include the service's."""
+    build = svc.get("build")
+    if not isinstance(build, dict):
+        return []
+    errors: list[ConfigError] = []
+    for key, value in (build.get("additional_contexts") or {}).items():
+        if isinstance(value, str) and value.startswith("service:"):
+            other = services.get(value[8:])
+            if other is None or not other.get("build"):
+                what = "unknown" if other is None else "non-buildable"
+                errors.append(
+                    ConfigError(
+                        f"declares {what} service {value[8:]!r} as additional context {key}",
+                        path=f"{here}.build.additional_contexts",
+                        hint="name a service of this project that has a build section",
+                    )
+                )
+    platforms = build.get("platforms")
+    if platforms and svc.get("platform") and svc["platform"] not in platforms:
+        errors.append(
+            ConfigError(
+                f"build.platforms must include the service's platform {svc['platform']!r}",
+                path=f"{here}.build.platforms",
+                hint="add it, or change platform",
+            )
+        )
+    return errors
+
+
+def _is_ip(text: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _mount_errors(here: str, svc: dict[str, Any]) -> list[ConfigError]:

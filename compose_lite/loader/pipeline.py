@@ -289,6 +289,11 @@ def _resolve_environment(
                 value = session.lookup(key)
                 return value if value is not None else own_values.get(key)
 
+            if entry.get("format") not in (None, "", ".env", "raw"):
+                errors.append(ConfigError(f"unsupported env_file format {entry['format']!r}",
+                                          path=f"services.{name}.env_file[{index}]",
+                                          hint="use raw, or leave it out"))
+                continue
             if entry.get("format") == "raw":
                 environment.update(read_env_file_raw(path))
             else:
@@ -379,6 +384,11 @@ def check_references(
             if isinstance(mount, dict) and mount.get("type") == "volume" and mount.get("source") \
                     and mount["source"] not in declared["volumes"]:
                 errors.append(_undefined("volume", mount["source"], f"{here}.volumes[{index}]", "volumes"))
+        build = svc.get("build") if isinstance(svc.get("build"), dict) else {}
+        for index, ref in enumerate(build.get("secrets") or []):
+            if isinstance(ref, dict) and ref.get("source") not in declared["secrets"]:
+                path = f"{here}.build.secrets[{index}]"
+                errors.append(_undefined("build secret", ref.get("source"), path, "secrets"))
         for kind in ("secrets", "configs"):
             for index, ref in enumerate(svc.get(kind) or []):
                 if isinstance(ref, dict) and ref.get("source") not in declared[kind]:

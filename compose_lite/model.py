@@ -56,6 +56,7 @@ class Mount:
     volume_subpath: str | None = None
     tmpfs_size: int | None = None
     tmpfs_mode: int | None = None
+    tmpfs_options: str | None = None  # a `tmpfs:` entry's options as written ("size=1m,noexec")
 
 
 @dataclass(frozen=True)

@@ -491,7 +491,9 @@ def _file_ref(kind: str, ref: FileRef, obj: FileObject, environment: Mapping[str
                           "Swarm, which compose-lite does not drive", path=f"{kind}s.{obj.key}",
                           hint=f"use 'file:', 'environment:' or 'content:' for the {kind}")
     if obj.file is not None:
-        return Mount(type="bind", source=obj.file, target=ref.target, read_only=True), None
+        # through Mounts, as Compose does: a missing file is an error, not an empty directory
+        return Mount(type="bind", source=obj.file, target=ref.target, read_only=True,
+                     bind_create_host_path=False), None
     if obj.environment is not None:
         content = environment.get(obj.environment)
         if content is None:

@@ -243,9 +243,9 @@ class DockerEngine:
     # -- containers ----------------------------------------------------------------------------
 
     def create_container(self, spec: ContainerSpec) -> str:
-        body = create_arguments(spec, self.api)
-        container_id: str = self._call(f"create container {spec.name}",
-                                       lambda: self.api.create_container(**body)["Id"])
+        config = create_config(spec, self.api)
+        container_id: str = self._call(f"create container {spec.name}", lambda: (
+            self.api.create_container_from_config(config, spec.name, spec.service.platform)["Id"]))
         for extra in spec.networks[1:]:
             self._call(f"connect {spec.name} to network {extra.name}",
                        lambda n=extra: self.api.connect_container_to_network(  # type: ignore[misc]
@@ -459,28 +459,46 @@ class DockerEngine:
             log.debug("could not resize the TTY: %s", err)
 
 
+def create_config(spec: ContainerSpec, api: Any) -> dict[str, Any]:
+    """The Engine API body that creates a spec's container, as Docker Compose sends it.
+
+    The SDK formats exposed ports itself ("3000" becomes "3000/tcp", a range "4000-4001/tcp") and
+    ties the attach flags to ``detach``; Compose sends ``expose`` entries as written (the engine
+    expands ranges) and attaches stdout and stderr, stdin only for an attached one-off.
+    """
+    args = create_arguments(spec, api)
+    exposed = args.pop("ports")
+    for key in ("name", "platform", "use_config_proxy"):  # create_container's, not the body's
+        args.pop(key)
+    config: dict[str, Any] = api.create_container_config(**args)
+    config["ExposedPorts"] = {port: {} for port in exposed} or None
+    config.update(AttachStdout=True, AttachStderr=True, AttachStdin=spec.stdin_once,
+                  StdinOnce=spec.stdin_once)
+    return config
+
+
 def create_arguments(spec: ContainerSpec, api: Any) -> dict[str, Any]:
-    """The ``APIClient.create_container`` keyword arguments for a spec (host config included)."""
+    """The ``APIClient.create_container`` keyword arguments for a spec (host config included);
+    ``ports`` holds the exposed ports as Compose writes them (``80/tcp``, ``3000``, ``4000-4001``)."""
     from docker.types import LogConfig, Ulimit
 
     svc = spec.service
     res = svc.resources
-    binds, mounts = _mounts(spec.mounts)
+    binds, mounts, tmpfs = _mounts(spec.mounts)
     port_bindings: dict[str, list[tuple[str, str] | str | None]] = {}
     for port in svc.ports:
         key = f"{port.target}/{port.protocol}"
         host: tuple[str, str] | str | None = (
             (port.host_ip or "", port.published or "") if port.host_ip else port.published)
         port_bindings.setdefault(key, []).append(host)
-    exposed = [_port_key(p.target, p.protocol) for p in svc.ports]
-    exposed += [_port_key(*_expose(e)) for e in svc.expose]
+    exposed = [f"{p.target}/{p.protocol}" for p in svc.ports] + list(svc.expose)
     network_mode = spec.network_mode or (spec.networks[0].name if spec.networks else None)
     host_config = api.create_host_config(
-        binds=binds or None, mounts=mounts or None, port_bindings=port_bindings or None,
+        binds=binds or None, mounts=mounts or None, port_bindings=port_bindings, tmpfs=tmpfs or None,
         network_mode=network_mode, restart_policy=_restart_policy(svc.restart),
-        privileged=svc.privileged, read_only=svc.read_only, cap_add=list(svc.cap_add) or None,
-        cap_drop=list(svc.cap_drop) or None, security_opt=list(svc.security_opt) or None,
-        extra_hosts=list(svc.extra_hosts) or None, dns=list(svc.dns) or None,
+        privileged=svc.privileged, read_only=svc.read_only, cap_add=_capabilities(svc.cap_add),
+        cap_drop=_capabilities(svc.cap_drop), security_opt=list(svc.security_opt) or None,
+        extra_hosts=list(svc.extra_hosts), dns=list(svc.dns) or None,
         dns_search=list(svc.dns_search) or None, dns_opt=list(svc.dns_opt) or None,
         shm_size=svc.shm_size, sysctls=dict(svc.sysctls) or None,
         ulimits=[Ulimit(name=u.name, soft=u.soft, hard=u.hard) for u in svc.ulimits] or None,
@@ -510,10 +528,9 @@ def create_arguments(spec: ContainerSpec, api: Any) -> dict[str, Any]:
         "labels": dict(spec.labels), "hostname": svc.hostname, "domainname": svc.domainname, "user": svc.user,
         "working_dir": svc.working_dir, "tty": svc.tty, "stdin_open": svc.stdin_open,
         "stop_signal": svc.stop_signal, "stop_timeout": _seconds(svc.stop_grace_period_ns),
-        "mac_address": svc.mac_address, "ports": list(dict.fromkeys(exposed)) or None,
+        "mac_address": svc.mac_address, "ports": list(dict.fromkeys(exposed)),
         "healthcheck": _healthcheck(svc), "host_config": host_config, "networking_config": networking_config,
-        # detach=False is the SDK's spelling of StdinOnce (with the attach flags docker run sets)
-        "platform": svc.platform, "use_config_proxy": False, "detach": not spec.stdin_once,
+        "platform": svc.platform, "use_config_proxy": False, "detach": True,
     }
 
 
@@ -526,13 +543,11 @@ def _seconds(ns: int | None) -> int | None:
     return None if ns is None else max(0, round(ns / 1e9))
 
 
-def _port_key(target: int | str, protocol: str) -> tuple[int, str] | int:
-    return (int(target), protocol) if protocol != "tcp" else int(target)
-
-
-def _expose(entry: str) -> tuple[str, str]:
-    port, _, proto = entry.partition("/")
-    return port.split("-")[0], proto or "tcp"
+def _capabilities(names: tuple[str, ...]) -> list[str] | None:
+    """Capabilities as Compose sends them: ``CAP_NET_ADMIN`` (``ALL`` as is)."""
+    out = [n.upper() if n.upper() in ("ALL",) or n.upper().startswith("CAP_") else f"CAP_{n.upper()}"
+           for n in names]
+    return out or None
 
 
 def _restart_policy(value: str | None) -> dict[str, Any] | None:
@@ -556,15 +571,20 @@ def _healthcheck(svc: Service) -> dict[str, Any] | None:
     return out
 
 
-def _mounts(mounts: tuple[Mount, ...]) -> tuple[list[str], list[Any]]:
+def _mounts(mounts: tuple[Mount, ...]) -> tuple[list[str], list[Any], dict[str, str]]:
     """Plain binds and volumes go through ``Binds`` (the engine creates missing host dirs, as Compose
-    relies on); everything with options the short syntax can't carry through ``Mounts``."""
+    relies on); everything with options the short syntax can't carry through ``Mounts``; a ``tmpfs:``
+    entry through ``Tmpfs`` with its options as written (noexec, uid...), as Compose does."""
     from docker.types import Mount as DockerMount
 
     binds: list[str] = []
     out: list[Any] = []
+    tmpfs: dict[str, str] = {}
     for m in mounts:
         mode = "ro" if m.read_only else "rw"
+        if m.type == "tmpfs" and m.tmpfs_options is not None:
+            tmpfs[m.target] = m.tmpfs_options
+            continue
         if m.type == "bind" and m.source and m.bind_create_host_path and not m.bind_propagation:
             binds.append(f"{m.source}:{m.target}:{mode}" + (f",{m.bind_selinux}" if m.bind_selinux else ""))
         elif m.type == "volume" and m.source and not m.volume_nocopy and not m.volume_subpath:
@@ -580,7 +600,7 @@ def _mounts(mounts: tuple[Mount, ...]) -> tuple[list[str], list[Any]]:
             out.append(DockerMount(**options))
         else:
             raise EngineError(f"mount type {m.type!r} at {m.target} is not supported by compose-lite")
-    return binds, out
+    return binds, out, tmpfs
 
 
 def _reuse_unix_connections(client: Any) -> None:

@@ -287,7 +287,7 @@ def _tmpfs(entry: str) -> Mount:
             size = parse_bytes(val)
         elif key == "mode":
             mode = int(val, 8)
-    return Mount(type="tmpfs", target=target, tmpfs_size=size, tmpfs_mode=mode)
+    return Mount(type="tmpfs", target=target, tmpfs_size=size, tmpfs_mode=mode, tmpfs_options=opts)
 
 
 def _octal(value: Any) -> int:
@@ -306,8 +306,9 @@ def _service_networks(raw: Any) -> tuple[ServiceNetwork, ...]:
             key=str(key), aliases=tuple(_str_list(opts.get("aliases"))),
             ipv4_address=_opt_str(opts.get("ipv4_address")), ipv6_address=_opt_str(opts.get("ipv6_address")),
             priority=int(opts.get("priority") or 0), mac_address=_opt_str(opts.get("mac_address"))))
-    # Compose connects the highest-priority network first (it becomes the container's primary one).
-    return tuple(sorted(out, key=lambda n: -n.priority))
+    # Compose connects the highest-priority network first (it becomes the container's primary one),
+    # the first by name among equals.
+    return tuple(sorted(out, key=lambda n: (-n.priority, n.key)))
 
 
 def _depends_on(service: str, raw: Mapping[str, Any]) -> DependsOn:

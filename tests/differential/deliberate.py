@@ -1,11 +1,19 @@
 """Differences from Docker Compose that compose-lite keeps on purpose (docs/compose-features.md,
-"Deliberate differences"). Each entry says which reported difference it excuses and why."""
+"Deliberate differences"). Each rule says which reported difference it excuses and why."""
 
 from __future__ import annotations
 
 from tests.differential.projects import Project
 
+# `container_name` that the engine would refuse: Compose's schema pattern is unanchored, so its
+# `config` accepts it and `up` fails later; cl refuses it at load, with a position and a hint.
+_INVALID_CONTAINER_NAME = "container_name: invalid value"
+
 
 def deliberate_difference(difference: str, project: Project) -> bool:
-    """True when ``difference`` (one line of reference.differences) is a listed deliberate one."""
-    return False
+    """True when ``difference`` (one report of the comparison) is a listed deliberate one."""
+    if not difference.startswith("Compose accepts, cl rejects"):
+        return False
+    ours = difference.partition("--- cl stderr:")[2]
+    errors = [line for line in ours.splitlines() if line.startswith("error:")]
+    return len(errors) == 1 and _INVALID_CONTAINER_NAME in errors[0]

@@ -50,7 +50,7 @@ def test_service_units_and_long_forms() -> None:
         Mount(type="volume", target="/var/lib/postgresql/data", source="dbdata"),
         Mount(type="bind", target="/docker-entrypoint-initdb.d", source="/proj/init", read_only=True),
         Mount(type="volume", target="/anon"),
-        Mount(type="tmpfs", target="/run", tmpfs_size=64 * 1024 * 1024),
+        Mount(type="tmpfs", target="/run", tmpfs_size=64 * 1024 * 1024, tmpfs_options="size=64m"),
     )
     assert db.secrets[0].target == "/run/secrets/pw"
 

@@ -8,7 +8,7 @@ import docker
 import pytest
 
 from compose_lite.engine.base import ContainerSpec, NetworkAttachment
-from compose_lite.engine.docker_engine import DockerEngine, create_arguments, resolve_host
+from compose_lite.engine.docker_engine import DockerEngine, create_arguments, create_config, resolve_host
 from compose_lite.errors import EngineUnavailableError
 from compose_lite.model import Healthcheck, Mount, Port, Resources, Service, Ulimit
 
@@ -20,24 +20,46 @@ def api() -> Any:
 
 def test_create_arguments_map_the_service(api: Any) -> None:
     svc = Service(
-        "web", image="img", command=("sh", "-c", "x"), environment={"A": "1", "UNSET": None},
-        ports=(Port(80, "8080", "127.0.0.1"), Port(53, None, None, "udp")), expose=("9000",),
-        mounts=(Mount("volume", "/data", "p_data"), Mount("bind", "/src", "/host/src", read_only=True),
-                Mount("volume", "/anon"), Mount("tmpfs", "/run", tmpfs_size=1024)),
+        "web",
+        image="img",
+        command=("sh", "-c", "x"),
+        environment={"A": "1", "UNSET": None},
+        ports=(Port(80, "8080", "127.0.0.1"), Port(53, None, None, "udp")),
+        expose=("9000",),
+        mounts=(
+            Mount("volume", "/data", "p_data"),
+            Mount("bind", "/src", "/host/src", read_only=True),
+            Mount("volume", "/anon"),
+            Mount("tmpfs", "/run", tmpfs_size=1024),
+        ),
         healthcheck=Healthcheck(("CMD", "true"), interval_ns=500_000_000, retries=3),
-        restart="on-failure:3", init=True, stop_grace_period_ns=20_000_000_000, cap_add=("NET_ADMIN",),
-        resources=Resources(cpus=0.5, memory=64 << 20, pids=100), ulimits=(Ulimit("nofile", 10, 20),),
-        extra_hosts=("h:1.2.3.4",))
-    spec = ContainerSpec("p-web-1", svc, 1, "img", {"k": "v"}, networks=(
-        NetworkAttachment("p_default", ("p-web-1", "web")), NetworkAttachment("p_other")), mounts=svc.mounts)
+        restart="on-failure:3",
+        init=True,
+        stop_grace_period_ns=20_000_000_000,
+        cap_add=("NET_ADMIN",),
+        resources=Resources(cpus=0.5, memory=64 << 20, pids=100),
+        ulimits=(Ulimit("nofile", 10, 20),),
+        extra_hosts=("h:1.2.3.4",),
+    )
+    spec = ContainerSpec(
+        "p-web-1",
+        svc,
+        1,
+        "img",
+        {"k": "v"},
+        networks=(NetworkAttachment("p_default", ("p-web-1", "web")), NetworkAttachment("p_other")),
+        mounts=svc.mounts,
+    )
     args = create_arguments(spec, api)
     host = args["host_config"]
     assert args["environment"] == ["A=1"]
     assert args["stop_timeout"] == 20
     assert args["healthcheck"] == {"test": ["CMD", "true"], "interval": 500_000_000, "retries": 3}
-    assert sorted(map(str, args["ports"])) == ["(53, 'udp')", "80", "9000"]
-    assert host["PortBindings"] == {"80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8080"}],
-                                    "53/udp": [{"HostIp": "", "HostPort": ""}]}
+    assert sorted(args["ports"]) == ["53/udp", "80/tcp", "9000"]
+    assert host["PortBindings"] == {
+        "80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8080"}],
+        "53/udp": [{"HostIp": "", "HostPort": ""}],
+    }
     assert host["Binds"] == ["p_data:/data:rw", "/host/src:/src:ro"]
     assert [(m["Type"], m["Target"]) for m in host["Mounts"]] == [("volume", "/anon"), ("tmpfs", "/run")]
     assert host["RestartPolicy"] == {"Name": "on-failure", "MaximumRetryCount": 3}
@@ -45,6 +67,27 @@ def test_create_arguments_map_the_service(api: Any) -> None:
     assert limits == (500_000_000, 64 << 20, 100, True)
     assert host["NetworkMode"] == "p_default"
     assert args["networking_config"] == {"EndpointsConfig": {"p_default": {"Aliases": ["p-web-1", "web"]}}}
+    assert host["CapAdd"] == ["CAP_NET_ADMIN"]
+
+
+def test_create_config_sends_exposed_ports_as_written_and_short_tmpfs_options(api: Any) -> None:
+    # as Docker Compose sends them: `expose` entries unformatted (the engine expands "4000-4001"),
+    # a `tmpfs:` entry with every option it was given (noexec, uid...), stdout and stderr attached
+    svc = Service(
+        "web",
+        image="img",
+        ports=(Port(80, "8080"),),
+        expose=("3000", "4000-4001", "5000/udp"),
+        mounts=(Mount("tmpfs", "/run", tmpfs_size=1 << 20, tmpfs_options="size=1m,noexec,uid=1000"),),
+    )
+    spec = ContainerSpec("p-web-1", svc, 1, "img", {}, mounts=svc.mounts)
+    config = create_config(spec, api)
+    assert config["ExposedPorts"] == {"80/tcp": {}, "3000": {}, "4000-4001": {}, "5000/udp": {}}
+    assert config["HostConfig"]["Tmpfs"] == {"/run": "size=1m,noexec,uid=1000"}
+    assert "Mounts" not in config["HostConfig"]
+    assert (config["AttachStdout"], config["AttachStderr"], config["StdinOnce"]) == (True, True, False)
+    one_off = create_config(ContainerSpec("p-web-run", svc, 1, "img", {}, stdin_once=True), api)
+    assert (one_off["AttachStdin"], one_off["StdinOnce"]) == (True, True)
 
 
 def test_network_mode_container_has_no_endpoints(api: Any) -> None:
@@ -65,8 +108,9 @@ def test_unreachable_engine_names_what_was_tried() -> None:
     engine = DockerEngine("unix:///nonexistent.sock", environ={})
     with pytest.raises(EngineUnavailableError) as info:
         engine.list_containers("p")
-    assert info.value.message == ("cannot reach the Docker Engine at unix:///nonexistent.sock (-H): "
-                                  "no such socket")
+    assert info.value.message == (
+        "cannot reach the Docker Engine at unix:///nonexistent.sock (-H): no such socket"
+    )
 
 
 def test_paramiko_is_not_imported_for_a_unix_socket_engine() -> None:

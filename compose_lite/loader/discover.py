@@ -6,7 +6,8 @@ Follows Docker Compose v2 (compose-go ``cli`` options), in this order:
    first ``-f`` file, else the current directory (known before any file search, so a
    ``.env`` there may set COMPOSE_FILE).
 2. Env files: ``--env-file`` (repeatable; then ``.env`` is not read), else ``.env`` in
-   that directory unless COMPOSE_DISABLE_ENV_FILE is true.  The process environment
+   that directory unless COMPOSE_DISABLE_ENV_FILE is true (COMPOSE_ENV_FILES, comma-separated,
+   stands for --env-file).  The process environment
    overrides their values.
 3. Files: ``-f``; else COMPOSE_FILE split by COMPOSE_PATH_SEPARATOR; else the first of
    compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml found from the
@@ -128,8 +129,11 @@ def _absolute(path: str, request: DiscoverRequest) -> str:
 
 
 def _env_files(request: DiscoverRequest, cwd: str, project_dir: str | None) -> tuple[str, ...]:
-    if request.env_files:
-        files = tuple(_absolute(f, request) for f in request.env_files)
+    # --env-file, else COMPOSE_ENV_FILES (comma-separated), as Compose reads them
+    named = request.env_files or tuple(
+        f.strip() for f in request.environ.get("COMPOSE_ENV_FILES", "").split(",") if f.strip())
+    if named:
+        files = tuple(_absolute(f, request) for f in named)
         for path in files:
             if not inputs.is_file(path):
                 raise ConfigError(f"couldn't find env file: {path}", hint="fix the --env-file path")

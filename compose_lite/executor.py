@@ -136,6 +136,7 @@ class _Runner:
         self.cancelled = threading.Event()
         self._ids: dict[str, dict[str, str]] = {}  # service → container name → id
         self._lock = threading.Lock()
+        self._shown: set[tuple[str, str]] = set()  # (container, outcome) waits already shown
 
     def warn(self, message: str) -> None:
         self.result.warnings.append(message)
@@ -273,23 +274,32 @@ class _Runner:
         for name, cid in self._containers(op.service):
             if op.condition == Condition.STARTED:
                 continue
-            self.progress.event("Container", name, "Waiting")
-            if op.condition == Condition.HEALTHY:
-                self._until(name, cid, healthy=True, exit_ok=False, what=f"dependency {op.service}")
-                self.progress.event("Container", name, "Healthy", done=True)
-            else:
-                self._until(name, cid, healthy=False, exit_ok=True, what=f"dependency {op.service}")
-                self.progress.event("Container", name, "Exited", done=True)
+            healthy = op.condition == Condition.HEALTHY
+            wait = functools.partial(self._until, name, cid, healthy=healthy, exit_ok=not healthy,
+                                     what=f"dependency {op.service}")
+            self._wait_shown(name, "Healthy" if healthy else "Exited", wait)
 
     def _ready(self, op: Operation) -> None:
         assert op.service is not None
         cid = dict(self._containers(op.service)).get(op.target)
         if cid is None:
             return
-        self.progress.event("Container", op.target, "Waiting")
-        self._until(op.target, cid, healthy=op.healthcheck, exit_ok=op.expect_exit,
-                    what=f"service {op.service}")
-        self.progress.event("Container", op.target, "Healthy" if op.healthcheck else "Running", done=True)
+        outcome = "Healthy" if op.healthcheck else "Exited" if op.expect_exit else "Running"
+        self._wait_shown(op.target, outcome, functools.partial(
+            self._until, op.target, cid, healthy=op.healthcheck, exit_ok=op.expect_exit,
+            what=f"service {op.service}"))
+
+    def _wait_shown(self, name: str, outcome: str, wait: Callable[[], None]) -> None:
+        """Run ``wait``; show Waiting/outcome once per container and outcome, however many
+        dependents (and ``--wait``) wait for it."""
+        with self._lock:
+            first = (name, outcome) not in self._shown
+            self._shown.add((name, outcome))
+        if first:
+            self.progress.event("Container", name, "Waiting")
+        wait()
+        if first:
+            self.progress.event("Container", name, outcome, done=True)
 
     def _containers(self, service: str) -> Iterable[tuple[str, str]]:
         with self._lock:

@@ -128,3 +128,24 @@ def test_independent_operations_overlap() -> None:
 def test_parallel_limit_from_environment() -> None:
     assert executor.parallel_limit({"COMPOSE_PARALLEL_LIMIT": "4"}) == 4
     assert executor.parallel_limit({"COMPOSE_PARALLEL_LIMIT": "zero"}) == executor.DEFAULT_LIMIT
+
+
+def test_each_wait_is_shown_once_and_a_one_shot_job_as_exited() -> None:
+    # db is waited on by web and by --wait; the job is waited on by --wait: one line pair each
+    import io
+
+    from compose_lite.output import PlainReporter
+
+    web = Service("web", image="img", networks=NET, depends_on=(
+        DependsOn("db", Condition.HEALTHY), DependsOn("job", Condition.COMPLETED)))
+    proj = Project("p", "/w", services={"db": project().services["db"], "web": web,
+                                        "job": Service("job", image="img", networks=NET)},
+                   networks=project().networks)
+    engine = FakeEngine(images={"img": "sha256:1"})
+    engine.states["p-job-1"] = [ContainerState("exited", exit_code=0)]
+    stream = io.StringIO()
+    app.up(proj, engine, app.UpRequest(wait=True), PlainReporter(stream), environ={}, clock=FakeClock())
+    lines = [line.split("  ")[1].split(" ")[0] for line in stream.getvalue().splitlines() if "p-db-1" in line]
+    assert lines.count("Waiting") == 1 and lines.count("Healthy") == 1
+    job = [line.split("  ")[1].split(" ")[0] for line in stream.getvalue().splitlines() if "p-job-1" in line]
+    assert "Running" not in job and job[-1] == "Exited"

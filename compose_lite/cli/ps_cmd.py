@@ -87,7 +87,8 @@ def _ago(created: int) -> str:
 def _table(found: list[ObservedContainer]) -> str:
     rows = [("NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS")]
     for c in found:
-        command = c.command if len(c.command) <= 20 else c.command[:20] + "…"
+        # the docker CLI's Ellipsis: 20 characters at most, the last one the ellipsis
+        command = c.command if len(c.command) <= 20 else c.command[:19] + "…"
         rows.append((c.name, c.image, f'"{command}"', c.service, _ago(c.created), c.status,
                      ports_text(c.ports)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]

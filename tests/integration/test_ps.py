@@ -37,3 +37,5 @@ def test_ps_formats(project_name: str, tmp_path: Path) -> None:
     assert len(cl(p, tmp_path, "ps", "-q", progress="quiet").stdout.split()) == 1
     table = cl(p, tmp_path, "ps", progress="quiet").stdout.splitlines()
     assert table[0].split() == ["NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS"]
+    # the docker CLI's ellipsis: 20 characters with the "…", as `docker compose ps` prints it
+    assert '"sh -c \'trap \'exit 0…"' in table[1]

@@ -38,6 +38,11 @@ class Handler(SimpleHTTPRequestHandler):
     def do_POST(self):
         self._proxy()
 
+    def log_message(self, fmt, *args):
+        # the healthcheck fetches / every second from inside the container: keep the log readable
+        if not (self.path == "/" and self.client_address[0] == "127.0.0.1"):
+            super().log_message(fmt, *args)
+
     def end_headers(self):
         # Hot reload means fresh files on every request.
         self.send_header("Cache-Control", "no-store")

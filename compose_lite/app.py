@@ -6,7 +6,8 @@ No click and no docker here: the CLI passes a bound project, an Engine and a Rep
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 from compose_lite import executor, graph
@@ -133,13 +134,35 @@ def _realpath(path: str | None) -> str | None:
 
 
 def up(project: Project, engine: Engine, request: UpRequest, reporter: Reporter, *,
-       environ: Mapping[str, str], clock: Clock | None = None) -> UpOutcome:
+       environ: Mapping[str, str], clock: Clock | None = None,
+       lock: Callable[[], AbstractContextManager[None]] | None = None) -> UpOutcome:
+    """Converge the project. A plan that changes something runs under ``lock()`` (the project
+    lock), planned again once it is held; a no-op one needs no lock and costs none."""
     clock = clock or SystemClock()
     started = clock.monotonic()
     for message in unsupported_warnings(project):
         reporter.warning(message)
     selected = select_services(project, request.services, with_deps=not request.no_deps)
     refs, ids = ensure_images(project, selected, engine, request, reporter)
+    plan = _plan_up(project, engine, request, selected, refs, ids)
+    for message in plan.warnings:
+        reporter.warning(message)
+    if request.dry_run:
+        return UpOutcome(plan, {})
+    deadline = None if request.wait_timeout is None else started + request.wait_timeout
+    if lock is not None and plan.changes():
+        with lock():  # someone may have changed the project while we waited
+            plan = _plan_up(project, engine, request, selected, refs, ids)
+            result = executor.run(plan, engine, reporter, limit=executor.parallel_limit(environ),
+                                  clock=clock, deadline=deadline)
+    else:
+        result = executor.run(plan, engine, reporter, limit=executor.parallel_limit(environ), clock=clock,
+                              deadline=deadline)
+    return UpOutcome(plan, result.container_ids)
+
+
+def _plan_up(project: Project, engine: Engine, request: UpRequest, selected: frozenset[str],
+             refs: Mapping[str, str], ids: Mapping[str, str]) -> Plan:
     observed = snapshot(engine, project)
     real_dir = os.path.realpath(project.working_dir)
     check_ownership(project, observed, real_dir)
@@ -151,15 +174,7 @@ def up(project: Project, engine: Engine, request: UpRequest, reporter: Reporter,
                                 else Recreate.DIVERGED),
         start=not request.no_start, scale=dict(request.scale), remove_orphans=request.remove_orphans,
         renew_anon_volumes=request.renew_anon_volumes, wait=request.wait, timeout=request.timeout)
-    plan = plan_up(Desired(project, refs, ids, real_dir), observed, options)
-    for message in plan.warnings:
-        reporter.warning(message)
-    if request.dry_run:
-        return UpOutcome(plan, {})
-    deadline = None if request.wait_timeout is None else started + request.wait_timeout
-    result = executor.run(plan, engine, reporter, limit=executor.parallel_limit(environ), clock=clock,
-                          deadline=deadline)
-    return UpOutcome(plan, result.container_ids)
+    return plan_up(Desired(project, refs, ids, real_dir), observed, options)
 
 
 @dataclass(frozen=True)

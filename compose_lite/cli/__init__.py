@@ -82,6 +82,8 @@ def _relative_to_cwd(text: str) -> str:
 @click.option("--progress", type=click.Choice(["auto", "tty", "plain", "json", "quiet"]), default="auto",
               show_default=True, help="Type of progress output.")
 @click.option("-H", "--host", help="Daemon socket to connect to (unix://, tcp://, ssh://). Env: DOCKER_HOST.")
+@click.option("--wait-lock", type=click.FloatRange(min=0), default=600, show_default=True, metavar="SECONDS",
+              help="How long a command that changes the project waits for another one holding its lock.")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
 @click.option("-v", "--verbose", is_flag=True, help="Show what compose-lite is doing.")
 @click.version_option(__version__, "--version", prog_name="compose-lite",
@@ -89,7 +91,7 @@ def _relative_to_cwd(text: str) -> str:
 @click.pass_context
 def cli(ctx: click.Context, files: tuple[str, ...], project_name: str | None, project_directory: str | None,
         env_files: tuple[str, ...], profiles: tuple[str, ...], ansi: str, progress: str, host: str | None,
-        debug: bool, verbose: bool) -> None:
+        wait_lock: float, debug: bool, verbose: bool) -> None:
     """compose-lite: define and run multi-container applications (Compose files, one engine)."""
     ctx.meta["cl.debug"] = debug
     if debug or verbose:
@@ -100,7 +102,7 @@ def cli(ctx: click.Context, files: tuple[str, ...], project_name: str | None, pr
     ctx.obj = GlobalOptions(
         files=files, project_name=project_name, project_directory=project_directory,
         env_files=env_files, profiles=profiles, ansi=ansi, progress=progress, host=host,
-        debug=debug, verbose=verbose,
+        wait_lock=wait_lock, debug=debug, verbose=verbose,
     )
 
 

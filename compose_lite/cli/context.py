@@ -19,6 +19,7 @@ class GlobalOptions:
     ansi: str = "auto"
     progress: str = "auto"
     host: str | None = None
+    wait_lock: float = 600.0  # seconds a changing command waits for the project lock
     debug: bool = False
     verbose: bool = False
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))

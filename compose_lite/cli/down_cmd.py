@@ -20,13 +20,14 @@ def down(opts: GlobalOptions, volumes: bool, rmi: str | None, remove_orphans: bo
          timeout: int | None) -> None:
     """Stop and remove containers, networks."""
     from compose_lite import app
-    from compose_lite.cli.project import load_project, open_engine, reporter
+    from compose_lite.cli.project import load_project, locked, open_engine, reporter
 
     engine = open_engine(opts)
     project = load_project(opts, engine=engine)
     report = reporter(opts)
     try:
-        app.down(project, engine, app.DownRequest(remove_orphans, volumes, rmi, timeout), report,
-                 environ=opts.environ)
+        with locked(opts, engine, project.name, "down"):
+            app.down(project, engine, app.DownRequest(remove_orphans, volumes, rmi, timeout), report,
+                     environ=opts.environ)
     finally:
         report.close()

@@ -23,14 +23,16 @@ timeout_option = click.option("-t", "--timeout", type=int, help="Specify a shutd
 
 def _with_project(opts: GlobalOptions, action: Callable[[Project, Engine, Reporter], None], *,
                   from_labels: bool = True) -> None:
-    """Load the project (or, for commands on existing containers, rebuild it from labels) and act."""
-    from compose_lite.cli.project import load_project, open_engine, reporter
+    """Load the project (or, for commands on existing containers, rebuild it from labels) and act,
+    holding the project's lock."""
+    from compose_lite.cli.project import load_project, locked, open_engine, reporter
 
     engine = open_engine(opts)
     project = load_project(opts, engine=engine if from_labels else None)
     report = reporter(opts)
     try:
-        action(project, engine, report)
+        with locked(opts, engine, project.name, click.get_current_context().info_name or "?"):
+            action(project, engine, report)
     finally:
         report.close()
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -69,3 +71,17 @@ def reporter(opts: GlobalOptions, *, quiet: bool = False) -> Reporter:
     if mode == "auto" and opts.ansi == "never":
         mode = "plain"
     return make_reporter(mode)
+
+
+@contextmanager
+def locked(opts: GlobalOptions, engine: Engine, project: str, command: str) -> Iterator[None]:
+    """Hold the project's lock for a command that changes it (compose_lite.lock); say whom it
+    waits for, once per holder."""
+    from compose_lite.lock import DEFAULT_TTL_S, Holder, project_lock
+
+    def waiting(holder: Holder) -> None:
+        click.echo(f"waiting for {holder.describe()} to release project {project}", err=True)
+
+    ttl = float(opts.environ.get("CL_LOCK_TTL") or DEFAULT_TTL_S)
+    with project_lock(engine, project, command, wait=opts.wait_lock, on_wait=waiting, ttl=ttl):
+        yield

@@ -58,7 +58,7 @@ def up(opts: GlobalOptions, services: tuple[str, ...], detach: bool, wait: bool,
        **attach_flags: Any) -> None:
     """Create and start containers."""
     from compose_lite import app
-    from compose_lite.cli.project import load_project, open_engine, reporter
+    from compose_lite.cli.project import load_project, locked, open_engine, reporter
 
     if force_recreate and no_recreate:
         raise ConfigError("--force-recreate and --no-recreate are incompatible")
@@ -74,7 +74,8 @@ def up(opts: GlobalOptions, services: tuple[str, ...], detach: bool, wait: bool,
     report = reporter(opts)
     since = time.time()  # the attached view shows what the containers print from now on
     try:
-        outcome = app.up(project, engine, request, report, environ=opts.environ)
+        outcome = app.up(project, engine, request, report, environ=opts.environ,
+                         lock=lambda: locked(opts, engine, project.name, "up"))
     finally:
         report.close()
     if dry_run:

@@ -37,7 +37,7 @@ def make_loop(opts: GlobalOptions, project: Project, engine: Engine, services: t
               quiet: bool = False, poll: bool = False, debounce: str = "50ms",
               max_wait: str = "500ms") -> WatchLoop:
     """The watch loop as `cl watch` and `cl up --watch` run it (lines on stderr)."""
-    from compose_lite.cli.project import load_project
+    from compose_lite.cli.project import load_project, locked
     from compose_lite.watch.loop import LoopOptions, WatchLoop
 
     quiet_s, max_wait_s = parse_window(debounce, "--debounce"), parse_window(max_wait, "--max-wait")
@@ -54,7 +54,8 @@ def make_loop(opts: GlobalOptions, project: Project, engine: Engine, services: t
 
     return WatchLoop(project, engine, load=lambda: load_project(opts),
                      emit=(lambda _line: None) if quiet else write, problem=write,
-                     options=options, environ=opts.environ)
+                     options=options, environ=opts.environ,
+                     lock=lambda: locked(opts, engine, project.name, "watch"))
 
 
 def watched_summary(loop: WatchLoop) -> str:

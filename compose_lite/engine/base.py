@@ -236,6 +236,15 @@ class Engine(Protocol):
         """Every container carrying a Compose project label, whatever the project."""
         ...
 
+    def try_lock(self, name: str, labels: Mapping[str, str]) -> Mapping[str, str] | None:
+        """Take the engine-wide lock ``name`` in one atomic engine operation: None when taken,
+        else the labels its holder left (empty when it went away meanwhile)."""
+        ...
+
+    def unlock(self, name: str) -> None:
+        """Release the lock ``name`` (nothing happens when nobody holds it)."""
+        ...
+
     def events(self, project: str, *, since: float | None = None,
                until: float | None = None) -> EventStream:
         """The project's container events as they happen (ends at ``until``, else at ``close()``).

@@ -122,6 +122,47 @@ class DockerEngine:
         return EngineUnavailableError(f"cannot reach the Docker Engine at {self._where}: {_reason(err)}",
                                       hint=START_HINT)
 
+    # -- the project lock ----------------------------------------------------------------------
+
+    def try_lock(self, name: str, labels: Mapping[str, str]) -> Mapping[str, str] | None:
+        """The lock is a created, never started container: the engine refuses a second container of
+        the same name atomically, locally and over ssh alike. Its image is an empty one made here
+        (no registry needed); the holder is described by the container's labels."""
+        import docker.errors
+
+        for attempt in range(2):
+            try:
+                self.api.create_container(_LOCK_IMAGE, command=["lock"], name=name, labels=dict(labels))
+                return None
+            except docker.errors.ImageNotFound:
+                if attempt:
+                    raise EngineError(f"take the project lock {name}: the lock image vanished") from None
+                self._make_lock_image()  # the first lock on this engine
+            except docker.errors.APIError as err:
+                if err.status_code != 409:
+                    raise EngineError(f"take the project lock {name}: {_explanation(err)}") from None
+                break
+        try:
+            return dict(self.api.inspect_container(name)["Config"].get("Labels") or {})
+        except docker.errors.NotFound:
+            return {}  # released in between: the caller tries again
+
+    def unlock(self, name: str) -> None:
+        import docker.errors
+
+        try:
+            self.api.remove_container(name, force=True)
+        except docker.errors.NotFound:
+            pass
+        except docker.errors.APIError as err:
+            raise EngineError(f"release the project lock {name}: {_explanation(err)}") from None
+
+    def _make_lock_image(self) -> None:
+        empty_tar = bytes(1024)  # two zero blocks: a tar archive with nothing in it
+        repository, tag = _LOCK_IMAGE.split(":")
+        self._call("create the lock image", lambda: self.api.import_image_from_data(
+            empty_tar, repository=repository, tag=tag))
+
     # -- listing -------------------------------------------------------------------------------
 
     def list_containers(self, project: str) -> list[ObservedContainer]:
@@ -458,6 +499,9 @@ class DockerEngine:
         except Exception as err:  # a terminal of unknown size keeps the engine's default
             log.debug("could not resize the TTY: %s", err)
 
+
+# An empty image (imported from an empty archive) for the lock container, which is never started.
+_LOCK_IMAGE = "compose-lite-lock:1"
 
 def create_config(spec: ContainerSpec, api: Any) -> dict[str, Any]:
     """The Engine API body that creates a spec's container, as Docker Compose sends it.

@@ -64,6 +64,7 @@ class FakeEngine:
     exec_results: dict[str, ExecResult] = field(default_factory=dict)  # container name → result
     built: dict[str, Build] = field(default_factory=dict)  # what build_image was asked to build
     stop_hold: dict[str, threading.Event] = field(default_factory=dict)  # container name → release
+    locks: dict[str, Mapping[str, str]] = field(default_factory=dict)  # lock name → holder's labels
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _subscribers: list[tuple[str, _FakeEvents]] = field(default_factory=list)  # (project, stream)
@@ -80,6 +81,19 @@ class FakeEngine:
             if c.id == container_id or c.name == container_id:
                 return c
         raise NotFoundError(f"no such container: {container_id}")
+
+    def try_lock(self, name: str, labels: Mapping[str, str]) -> Mapping[str, str] | None:
+        self._record("try_lock", name)
+        with self._lock:
+            if name in self.locks:
+                return self.locks[name]
+            self.locks[name] = dict(labels)
+            return None
+
+    def unlock(self, name: str) -> None:
+        self._record("unlock", name)
+        with self._lock:
+            self.locks.pop(name, None)
 
     def describe(self) -> str:
         return "fake engine"

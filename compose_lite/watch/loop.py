@@ -15,6 +15,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 
 from compose_lite.clock import Clock, SystemClock
@@ -62,7 +63,8 @@ class WatchLoop:
                  emit: Callable[[str], None], problem: Callable[[str], None],
                  options: LoopOptions = LoopOptions(), clock: Clock | None = None,
                  environ: Mapping[str, str] | None = None, stats: LatencyStats | None = None,
-                 guard: StormGuard | None = None) -> None:
+                 guard: StormGuard | None = None,
+                 lock: Callable[[], AbstractContextManager[None]] | None = None) -> None:
         self.engine = engine
         self.load = load
         self.emit = emit
@@ -72,6 +74,7 @@ class WatchLoop:
         self.environ = dict(environ or {})
         self.stats = stats or LatencyStats()
         self.guard = guard or StormGuard()
+        self.lock = lock  # the project lock, held while restarting or rebuilding (never for a sync)
         self._guard_lock = threading.Lock()  # a wave's services act in parallel threads
         self.runner = ActionRunner(engine, self.clock, environ=self.environ)
         self.batcher = Batcher(self.clock, quiet=options.quiet, max_wait=options.max_wait,
@@ -142,6 +145,18 @@ class WatchLoop:
                 and action.service not in self._ruled)
 
     def _run_actions(self, actions: Iterable[ServiceAction], batch: Batch | None) -> None:
+        actions = list(actions)
+        if self.lock is None or all(a.action is Action.SYNC for a in actions):
+            self._run_waves(actions, batch)
+            return
+        with self.lock():  # never restart or rebuild in the middle of another command (a `down`)
+            if not self.engine.list_containers(self.project.name):
+                self.problem("the project's containers are gone (`cl down`?): watch stops")
+                self.stop()
+                return
+            self._run_waves(actions, batch)
+
+    def _run_waves(self, actions: list[ServiceAction], batch: Batch | None) -> None:
         waves: dict[int, list[ServiceAction]] = {}
         by_name = {a.service: a for a in actions}
         for action in by_name.values():

@@ -1,0 +1,101 @@
+"""The project lock on the fake engine with a fake clock: wait, say who holds it, time out, take over
+from a dead holder, release on the way out; and `up` takes it only when it changes something."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from compose_lite import app
+from compose_lite.clock import FakeClock
+from compose_lite.engine.fake import FakeEngine
+from compose_lite.lock import Holder, LockTimeoutError, lock_name, project_lock, this_process
+from compose_lite.model import Network, Project, Service, ServiceNetwork
+from compose_lite.output import QuietReporter
+
+
+class Null:
+    def write(self, _: str) -> int:
+        return 0
+
+
+def _held_by(engine: FakeEngine, holder: Holder, project: str = "p") -> None:
+    engine.locks[lock_name(project)] = holder.labels()
+
+
+def test_waits_saying_who_holds_the_lock_then_times_out() -> None:
+    engine, clock, told = FakeEngine(), FakeClock(), []
+    other = Holder("down", "elsewhere", 42, float(int(time.time())), "another-boot")
+    _held_by(engine, other)
+    with (
+        pytest.raises(LockTimeoutError) as info,
+        project_lock(engine, "p", "up", wait=2, on_wait=told.append, clock=clock),
+    ):
+        pass
+    assert told == [other]  # said once, not at every poll
+    assert "project p is still locked by `cl down` (pid 42 on elsewhere" in info.value.message
+    assert sum(clock.slept) >= 2
+    assert engine.locks[lock_name("p")] == other.labels()  # someone else's lock is never removed
+
+
+def test_goes_on_when_the_holder_releases() -> None:
+    engine, clock = FakeEngine(), FakeClock()
+    _held_by(engine, Holder("up", "elsewhere", 42, time.time(), "b"))
+    polls = []
+
+    def release_after_two_polls(seconds: float) -> None:
+        polls.append(seconds)
+        if len(polls) == 2:
+            engine.locks.clear()
+
+    clock.sleep = release_after_two_polls  # type: ignore[method-assign]
+    with project_lock(engine, "p", "up", wait=60, on_wait=lambda _h: None, clock=clock):
+        assert Holder.from_labels(engine.locks[lock_name("p")]).pid == os.getpid()
+    assert engine.locks == {} and len(polls) == 2
+
+
+def test_a_dead_holder_on_this_machine_is_taken_over() -> None:
+    engine = FakeEngine()
+    me = this_process("up", time.time())
+    dead_pid = 2**22 + 12345  # above pid_max on Linux: no such process
+    _held_by(engine, Holder("up", me.host, dead_pid, time.time(), me.boot))
+    with project_lock(engine, "p", "up", wait=0, on_wait=lambda _h: pytest.fail("should not wait")):
+        assert Holder.from_labels(engine.locks[lock_name("p")]).pid == os.getpid()
+
+
+def test_a_lock_older_than_its_time_to_live_is_taken_over() -> None:
+    engine = FakeEngine()
+    _held_by(engine, Holder("up", "elsewhere", 42, time.time() - 7200, "b"))
+    with project_lock(engine, "p", "up", wait=0, on_wait=lambda _h: pytest.fail("should not wait"), ttl=3600):
+        pass
+    assert engine.locks == {}
+
+
+def test_released_when_the_command_fails() -> None:
+    engine = FakeEngine()
+    with pytest.raises(RuntimeError), project_lock(engine, "p", "up", wait=0, on_wait=lambda _h: None):
+        raise RuntimeError("boom")
+    assert engine.locks == {}
+
+
+def test_up_takes_the_lock_only_to_change_something() -> None:
+    project = Project(
+        "p",
+        "/w",
+        services={"web": Service("web", image="img", networks=(ServiceNetwork("default"),))},
+        networks={"default": Network("default", "p_default")},
+    )
+    engine = FakeEngine(images={"img": "sha256:1"})
+    taken: list[str] = []
+
+    def lock() -> object:
+        taken.append("lock")
+        return project_lock(engine, "p", "up", wait=0, on_wait=lambda _h: None)
+
+    reporter = QuietReporter(Null())  # type: ignore[arg-type]
+    app.up(project, engine, app.UpRequest(), reporter, environ={}, clock=FakeClock(), lock=lock)  # type: ignore[arg-type]
+    assert taken == ["lock"] and "create_container p-web-1" in engine.calls
+    app.up(project, engine, app.UpRequest(), reporter, environ={}, clock=FakeClock(), lock=lock)  # type: ignore[arg-type]
+    assert taken == ["lock"]  # the second up changed nothing: no lock taken

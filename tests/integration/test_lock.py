@@ -29,7 +29,9 @@ def test_two_ups_at_once_take_turns(docker_client: Any, project_name: str, tmp_p
     outputs = [p.communicate(timeout=120) for p in (first, second)]
     assert [p.returncode for p in (first, second)] == [0, 0], outputs
     # the later one waited for the first, or came after it and found nothing to do
-    assert all("waiting for `cl up`" in err or "Nothing to do" in err or "Created" in err for _, err in outputs)
+    assert all(
+        "waiting for `cl up`" in err or "Nothing to do" in err or "Created" in err for _, err in outputs
+    )
     networks = docker_client.networks.list(names=[f"{project_name}_default"])
     assert len(networks) == 1
     running = docker_client.containers.list(filters={"label": f"{PROJECT_LABEL}={project_name}"})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 
 from compose_lite import app, graph, hashing, planner
@@ -98,17 +99,20 @@ def oneoff_service(svc: Service, request: RunRequest, session: Session) -> Servi
 
 
 def run(project: Project, engine: Engine, request: RunRequest, session: Session, reporter: Reporter, *,
-        environ: Mapping[str, str], created: Callable[[str], None] | None = None) -> int:
+        environ: Mapping[str, str], created: Callable[[str], None] | None = None,
+        lock: Callable[[], AbstractContextManager[None]] | None = None) -> int:
     """Create and run the one-off container; its exit code (0 when detached).
 
-    ``created(name)`` is told the container's name once it exists (detached runs print it).
+    ``created(name)`` is told the container's name once it exists (detached runs print it);
+    ``lock`` is the project lock, held while the dependencies are brought up.
     """
     if request.service not in project.services:
         app.select_services(project, (request.service,))  # raises the "no such service" error
     svc = project.services[request.service]
     deps = graph.dependencies(project)[svc.name]
     if deps and not request.no_deps:
-        app.up(project, engine, app.UpRequest(services=tuple(sorted(deps))), reporter, environ=environ)
+        app.up(project, engine, app.UpRequest(services=tuple(sorted(deps))), reporter, environ=environ,
+               lock=lock)
     _ensure_resources(project, svc, engine)
     refs, ids = app.ensure_images(project, frozenset({svc.name}), engine, app.UpRequest(), reporter)
     one = oneoff_service(svc, request, session)

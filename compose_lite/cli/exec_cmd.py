@@ -89,7 +89,7 @@ def run(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: boo
     The command's exit code is cl's.
     """
     from compose_lite import oneoff
-    from compose_lite.cli.project import load_project, open_engine, reporter
+    from compose_lite.cli.project import load_project, locked, open_engine, reporter
     from compose_lite.interrupts import interruptible
 
     request = oneoff.RunRequest(
@@ -108,8 +108,9 @@ def run(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: boo
 
     try:
         with interruptible():  # SIGTERM too removes a --rm container on the way out
-            code = oneoff.run(project, open_engine(opts), request, session, report, environ=opts.environ,
-                              created=created)
+            engine = open_engine(opts)
+            code = oneoff.run(project, engine, request, session, report, environ=opts.environ,
+                              created=created, lock=lambda: locked(opts, engine, project.name, "run"))
     finally:
         report.close()
     raise click.exceptions.Exit(code)

@@ -118,10 +118,20 @@ def _pull(engine: Engine, ref: str, service: str, reporter: Reporter, *, have_lo
     return image
 
 
+def _owner_dir(c: ObservedContainer) -> str | None:
+    """The project directory a container was created from, as its labels say."""
+    return c.labels.get(L.PROJECT_DIR) or _realpath(c.labels.get(L.WORKING_DIR))
+
+
+def _foreign(observed: ObservedState, real_dir: str) -> list[ObservedContainer]:
+    """Containers of the same project name made from another directory: not ours to change."""
+    return [c for c in observed.containers if (_owner_dir(c) or real_dir) != real_dir]
+
+
 def check_ownership(project: Project, observed: ObservedState, real_dir: str) -> None:
     """Refuse to take over a same-named project that belongs to another directory."""
     for c in observed.containers:
-        other = c.labels.get(L.PROJECT_DIR) or _realpath(c.labels.get(L.WORKING_DIR))
+        other = _owner_dir(c)
         if other and other != real_dir:
             raise OperationFailedError(
                 f"project {project.name!r} already exists for directory {other} (container {c.name}); "
@@ -189,7 +199,15 @@ class DownRequest:
 
 def down(project: Project, engine: Engine, request: DownRequest, reporter: Reporter, *,
          environ: Mapping[str, str]) -> Plan:
+    """Remove the project's containers and networks (and volumes, images on request). Containers of
+    a same-named project made from another directory are left alone, and so then are the networks
+    and volumes they share. A project rebuilt from labels (no files) has no directory to compare."""
     observed = snapshot(engine, project)
+    foreign = _foreign(observed, os.path.realpath(project.working_dir)) if project.config_files else []
+    if foreign:
+        for c in foreign:
+            reporter.warning(f"kept {c.name}: it belongs to the project in {_owner_dir(c)}, not this one")
+        observed = ObservedState(tuple(c for c in observed.containers if c not in foreign))
     images: dict[str, str] = {}
     if request.rmi:
         for name, svc in project.services.items():

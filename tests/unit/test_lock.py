@@ -99,3 +99,27 @@ def test_up_takes_the_lock_only_to_change_something() -> None:
     assert taken == ["lock"] and "create_container p-web-1" in engine.calls
     app.up(project, engine, app.UpRequest(), reporter, environ={}, clock=FakeClock(), lock=lock)  # type: ignore[arg-type]
     assert taken == ["lock"]  # the second up changed nothing: no lock taken
+
+
+def test_down_leaves_a_same_named_projects_containers_from_another_directory() -> None:
+    from compose_lite import labels as L
+    from compose_lite.engine.base import ContainerSpec
+
+    project = Project(
+        "p",
+        "/w",
+        config_files=("/w/compose.yaml",),
+        services={"web": Service("web", image="img", networks=(ServiceNetwork("default"),))},
+        networks={"default": Network("default", "p_default")},
+    )
+    engine = FakeEngine(images={"img": "sha256:1"})
+    reporter = QuietReporter(Null())  # type: ignore[arg-type]
+    app.up(project, engine, app.UpRequest(), reporter, environ={}, clock=FakeClock())  # type: ignore[arg-type]
+    theirs = {L.PROJECT: "p", L.SERVICE: "api", L.NUMBER: "1", L.PROJECT_DIR: "/elsewhere"}
+    engine.create_container(ContainerSpec("p-api-1", Service("api", image="img"), 1, "img", theirs))
+    warnings: list[str] = []
+    reporter.warning = warnings.append  # type: ignore[method-assign]
+    app.down(project, engine, app.DownRequest(remove_orphans=True), reporter, environ={})
+    assert [c.name for c in engine.list_containers("p")] == ["p-api-1"]
+    assert warnings == ["kept p-api-1: it belongs to the project in /elsewhere, not this one"]
+    assert "p_default" in engine.networks  # still used by their container

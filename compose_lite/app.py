@@ -18,7 +18,7 @@ from compose_lite.errors import EngineError, NotFoundError, OperationFailedError
 from compose_lite.model import Project, Service
 from compose_lite.observe import ObservedState, snapshot
 from compose_lite.output import Reporter
-from compose_lite.planner import Desired, DownOptions, Plan, Recreate, UpOptions, plan_down, plan_up
+from compose_lite.planner import Desired, DownOptions, Kind, Plan, Recreate, UpOptions, plan_down, plan_up
 
 
 @dataclass(frozen=True)
@@ -198,10 +198,12 @@ class DownRequest:
 
 
 def down(project: Project, engine: Engine, request: DownRequest, reporter: Reporter, *,
-         environ: Mapping[str, str]) -> Plan:
+         environ: Mapping[str, str], confirm: Callable[[list[str]], bool] | None = None) -> Plan:
     """Remove the project's containers and networks (and volumes, images on request). Containers of
     a same-named project made from another directory are left alone, and so then are the networks
-    and volumes they share. A project rebuilt from labels (no files) has no directory to compare."""
+    and volumes they share. A project rebuilt from labels (no files) has no directory to compare.
+    ``confirm`` is asked before named volumes are deleted (False cancels: nothing is removed);
+    a volume another project's container mounts is kept."""
     observed = snapshot(engine, project)
     foreign = _foreign(observed, os.path.realpath(project.working_dir)) if project.config_files else []
     if foreign:
@@ -214,12 +216,29 @@ def down(project: Project, engine: Engine, request: DownRequest, reporter: Repor
             if request.rmi == "all" or svc.image is None:
                 images[name] = image_ref(project, svc)
         images = {k: v for k, v in images.items() if engine.image_id(v) is not None}
+    in_use = _volumes_used_elsewhere(engine, project.name) if request.volumes else {}
     plan = plan_down(project, observed, DownOptions(request.remove_orphans, request.volumes, images,
-                                                    request.timeout))
+                                                    request.timeout, in_use))
     for message in plan.warnings:
         reporter.warning(message)
+    doomed = [op.target for op in plan.operations.values() if op.kind is Kind.REMOVE_VOLUME]
+    if doomed and confirm is not None and not confirm(doomed):
+        raise OperationFailedError(
+            "down cancelled: nothing was removed",
+            hint="`down` without -v keeps the volumes; `-y` deletes them without asking")
     executor.run(plan, engine, reporter, limit=executor.parallel_limit(environ))
     return plan
+
+
+def _volumes_used_elsewhere(engine: Engine, project: str) -> dict[str, str]:
+    """Volume name → a container of another Compose project that mounts it."""
+    used: dict[str, str] = {}
+    for c in engine.list_all_containers():
+        if c.project != project:
+            for mount in c.mounts:
+                if mount.type == "volume" and mount.name:
+                    used.setdefault(mount.name, c.name)
+    return used
 
 
 def ps(project: Project, engine: Engine, *, all_states: bool = False, services: tuple[str, ...] = (),

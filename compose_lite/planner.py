@@ -366,6 +366,8 @@ class DownOptions:
     volumes: bool = False
     images: Mapping[str, str] = field(default_factory=dict)  # service → image to remove (--rmi)
     timeout: int | None = None
+    # Volumes another project's containers mount (engine name → one of them): kept with a warning.
+    volumes_in_use: Mapping[str, str] = field(default_factory=dict)
 
 
 def plan_down(project: Project, observed: ObservedState, options: DownOptions) -> Plan:
@@ -417,7 +419,10 @@ def plan_down(project: Project, observed: ObservedState, options: DownOptions) -
                                                 deps=all_containers, network=net)
     if options.volumes:
         for vol in project.volumes.values():
-            if not vol.external and vol.name in observed.volumes:
+            user = options.volumes_in_use.get(vol.name)
+            if user is not None and vol.name in observed.volumes:
+                warnings.append(f"kept volume {vol.name}: container {user} of another project uses it")
+            elif not vol.external and vol.name in observed.volumes:
                 ops[f"rmvol:{vol.key}"] = Operation(f"rmvol:{vol.key}", Kind.REMOVE_VOLUME, vol.name,
                                                     deps=all_containers, volume=vol)
     for ref in sorted(set(options.images.values())):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from compose_lite.cli.context import GlobalOptions
@@ -15,9 +17,10 @@ from compose_lite.cli.context import GlobalOptions
 @click.option("--remove-orphans", is_flag=True,
               help="Remove containers for services not in the Compose file.")
 @click.option("-t", "--timeout", type=int, help="Shutdown timeout in seconds.")
+@click.option("-y", "--yes", is_flag=True, help="Delete volumes (-v) without asking, even on a terminal.")
 @click.pass_obj
 def down(opts: GlobalOptions, volumes: bool, rmi: str | None, remove_orphans: bool,
-         timeout: int | None) -> None:
+         timeout: int | None, yes: bool) -> None:
     """Stop and remove containers, networks."""
     from compose_lite import app
     from compose_lite.cli.project import load_project, locked, open_engine, reporter
@@ -28,6 +31,18 @@ def down(opts: GlobalOptions, volumes: bool, rmi: str | None, remove_orphans: bo
     try:
         with locked(opts, engine, project.name, "down"):
             app.down(project, engine, app.DownRequest(remove_orphans, volumes, rmi, timeout), report,
-                     environ=opts.environ)
+                     environ=opts.environ, confirm=None if yes or not _interactive() else _confirm_volumes)
     finally:
         report.close()
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _confirm_volumes(names: list[str]) -> bool:
+    """On a terminal, `down -v` lists the volumes it would delete and asks (data is at stake)."""
+    click.echo("These volumes and their data will be deleted:", err=True)
+    for name in names:
+        click.echo(f"  {name}", err=True)
+    return click.confirm("Delete them?", default=False, err=True)

@@ -123,3 +123,62 @@ def test_down_leaves_a_same_named_projects_containers_from_another_directory() -
     assert [c.name for c in engine.list_containers("p")] == ["p-api-1"]
     assert warnings == ["kept p-api-1: it belongs to the project in /elsewhere, not this one"]
     assert "p_default" in engine.networks  # still used by their container
+
+
+def _with_volume() -> tuple[Project, FakeEngine]:
+    from compose_lite.model import Mount, Volume
+
+    web = Service(
+        "web", image="img", networks=(ServiceNetwork("default"),), mounts=(Mount("volume", "/d", "data"),)
+    )
+    project = Project(
+        "p",
+        "/w",
+        services={"web": web},
+        networks={"default": Network("default", "p_default")},
+        volumes={"data": Volume("data", "p_data")},
+    )
+    engine = FakeEngine(images={"img": "sha256:1"})
+    app.up(project, engine, app.UpRequest(), QuietReporter(Null()), environ={}, clock=FakeClock())  # type: ignore[arg-type]
+    return project, engine
+
+
+def test_down_v_asks_before_deleting_volumes_and_no_removes_nothing() -> None:
+    from compose_lite.errors import OperationFailedError
+
+    project, engine = _with_volume()
+    asked: list[list[str]] = []
+
+    def refuse(names: list[str]) -> bool:
+        asked.append(names)
+        return False
+
+    with pytest.raises(OperationFailedError, match="nothing was removed"):
+        app.down(
+            project,
+            engine,
+            app.DownRequest(volumes=True),
+            QuietReporter(Null()),
+            environ={},  # type: ignore[arg-type]
+            confirm=refuse,
+        )
+    assert asked == [["p_data"]]
+    assert "p_data" in engine.volumes and engine.list_containers("p")
+
+
+def test_down_v_keeps_a_volume_another_projects_container_uses() -> None:
+    from compose_lite import labels as L
+    from compose_lite.engine.base import ContainerSpec
+    from compose_lite.model import Mount
+
+    project, engine = _with_volume()
+    other = Service("x", image="img", mounts=(Mount("volume", "/d", "p_data"),))
+    engine.create_container(
+        ContainerSpec("q-x-1", other, 1, "img", {L.PROJECT: "q", L.SERVICE: "x"}, mounts=other.mounts)
+    )
+    warnings: list[str] = []
+    reporter = QuietReporter(Null())  # type: ignore[arg-type]
+    reporter.warning = warnings.append  # type: ignore[method-assign]
+    app.down(project, engine, app.DownRequest(volumes=True), reporter, environ={})
+    assert "p_data" in engine.volumes
+    assert warnings == ["kept volume p_data: container q-x-1 of another project uses it"]

@@ -25,16 +25,24 @@ _TOP_ORDER = ("name", "services", "networks", "volumes", "secrets", "configs", "
 @click.option("--no-interpolate", is_flag=True, help="Don't interpolate environment variables.")
 @click.option("--no-normalize", is_flag=True, help="Don't normalize the compose model.")
 @click.option("--no-path-resolution", is_flag=True, help="Don't resolve file paths.")
+@click.option("--hash", "hash_of", metavar="SERVICES",
+              help="Print these services' config hash ('*' for all, else comma-separated), one per line.")
+@click.option("--environment", is_flag=True, help="Print the environment used for interpolation.")
+@click.option("--variables", is_flag=True, help="Print the variables the files use, with their defaults.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Save to file (default: stdout).")
 @click.pass_obj
 def config(opts: GlobalOptions, fmt: str, quiet: bool, services: bool, volumes: bool, networks: bool,
            profiles: bool, images: bool, no_interpolate: bool, no_normalize: bool,
-           no_path_resolution: bool, output: str | None) -> None:
+           no_path_resolution: bool, hash_of: str | None, environment: bool, variables: bool,
+           output: str | None) -> None:
     """Parse, resolve and render the Compose files in canonical format."""
     from compose_lite.cli.project import load_request
     from compose_lite.loader.memo import LoadMemo
     from compose_lite.loader.profiles import all_profiles
 
+    if variables:  # from the files as written: the templates, not their values
+        click.echo(_variables_table(opts), nl=False)
+        return
     memo = LoadMemo(load_request(opts, interpolate=not no_interpolate, normalize=not no_normalize,
                                  resolve_paths=not no_path_resolution))
     project = memo.project()
@@ -43,7 +51,16 @@ def config(opts: GlobalOptions, fmt: str, quiet: bool, services: bool, volumes: 
     if quiet:
         return
     model = project.model
-    if services:
+    if hash_of:
+        from compose_lite.compose_hash import service_hash
+
+        wanted = None if hash_of == "*" else {s.strip() for s in hash_of.split(",")}
+        every = (model.get("services") or {}).items()
+        chosen = sorted((n, s) for n, s in every if wanted is None or n in wanted)
+        text = "".join(f"{name} {service_hash(svc)}\n" for name, svc in chosen)
+    elif environment:
+        text = "".join(f"{k}={v}\n" for k, v in sorted(project.environment.items()))
+    elif services:
         text = _lines(model.get("services") or {})
     elif volumes:
         text = _lines(model.get("volumes") or {})
@@ -62,6 +79,19 @@ def config(opts: GlobalOptions, fmt: str, quiet: bool, services: bool, volumes: 
             handle.write(text)
     else:
         click.echo(text, nl=False)
+
+
+def _variables_table(opts: GlobalOptions) -> str:
+    from compose_lite.cli.project import load_request
+    from compose_lite.loader.discover import discover
+    from compose_lite.loader.interpolate import variables_used
+    from compose_lite.loader.parse import parse_yaml_all
+
+    source = discover(load_request(opts))
+    trees = [doc.data for f in source.config_files for doc in parse_yaml_all(f.content, f.path)]
+    rows = [("NAME", "REQUIRED", "DEFAULT VALUE", "ALTERNATE VALUE")]
+    rows += [(v.name, str(v.required).lower(), v.default, v.alternate) for v in variables_used(trees)]
+    return "".join("".join(cell.ljust(20) for cell in row).rstrip() + "\n" for row in rows)
 
 
 def _lines(names: Any) -> str:

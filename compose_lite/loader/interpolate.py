@@ -233,3 +233,46 @@ def _braced(body: str, lookup: Lookup, unset: list[str]) -> str:
         unset.extend(arg_unset)
         return arg
     return value or ""
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A variable a file refers to, as `config --variables` lists it."""
+
+    name: str
+    required: bool = False
+    default: str = ""
+    alternate: str = ""
+
+
+# `$$`, or `${NAME}` with an operator and its argument (one level of braces inside), or `$NAME`
+_REFERENCE = re.compile(
+    r"\$\$|\$\{([_a-zA-Z][_a-zA-Z0-9]*)(?:(:?[-+?])((?:[^{}]|\{[^{}]*\})*))?\}|\$([_a-zA-Z][_a-zA-Z0-9]*)"
+)
+
+
+def variables_used(tree: Any) -> list[Variable]:
+    """Every variable the uninterpolated ``tree`` refers to, by name, with what its references say."""
+    found: dict[str, Variable] = {}
+
+    def visit(node: Any) -> None:
+        if isinstance(node, str):
+            for match in _REFERENCE.finditer(node):
+                name = match.group(1) or match.group(4)
+                if not name:
+                    continue  # `$$`
+                op, arg = match.group(2) or "", match.group(3) or ""
+                seen = found.get(name, Variable(name))
+                found[name] = Variable(
+                    name, seen.required or "?" in op,
+                    arg if "-" in op else seen.default, arg if "+" in op else seen.alternate)
+                visit(arg)
+        elif isinstance(node, dict):
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(tree)
+    return sorted(found.values(), key=lambda v: v.name)

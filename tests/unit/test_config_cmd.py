@@ -13,7 +13,8 @@ from compose_lite.cli import cli
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "compose.yaml").write_text(
         "version: '3'\nservices:\n  web:\n    image: nginx\n    command: echo $$HOME\n"
-        "    profiles: [web]\n  db:\n    image: pg\n    volumes: [data:/d]\nvolumes:\n  data:\n")
+        "    profiles: [web]\n  db:\n    image: pg\n    volumes: [data:/d]\nvolumes:\n  data:\n"
+    )
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -43,7 +44,7 @@ def test_listings(project: Path) -> None:
     assert _run("config", "--profiles")[1] == "web\n"
     assert _run("config", "--volumes")[1] == "data\n"
     assert _run("config", "--images")[1] == "pg\n"
-    assert _run("config", "-q") [1] == ""
+    assert _run("config", "-q")[1] == ""
 
 
 def test_output_file(project: Path) -> None:
@@ -57,3 +58,30 @@ def test_errors_exit_15(project: Path) -> None:
     code, _, err = _run("config")
     assert code == 1
     assert "services.web.depends_on.nope: service 'web' depends on undefined service 'nope'" in err
+
+
+def test_config_hash_environment_and_variables(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from compose_lite.cli import cli
+
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: ${IMG:-nginx}\n    environment: ['A=${A:?set A}', 'B=${B:+on}']\n"
+        "  db:\n    image: db\n"
+    )
+    runner = CliRunner()
+    base = ["--project-directory", str(tmp_path), "-f", str(tmp_path / "compose.yaml"), "-p", "p"]
+    env = {"A": "1"}
+    hashes = runner.invoke(cli, [*base, "config", "--hash", "web"], env=env).output.split()
+    assert hashes[0] == "web" and len(hashes[1]) == 64
+    assert runner.invoke(cli, [*base, "config", "--hash", "*"], env=env).output.split()[::2] == ["db", "web"]
+    assert (
+        "COMPOSE_PROJECT_NAME=p\n" in runner.invoke(cli, [*base, "config", "--environment"], env=env).output
+    )
+    table = runner.invoke(cli, [*base, "config", "--variables"], env=env).output.splitlines()
+    assert [line.split() for line in table] == [
+        ["NAME", "REQUIRED", "DEFAULT", "VALUE", "ALTERNATE", "VALUE"],
+        ["A", "true"],
+        ["B", "false", "on"],
+        ["IMG", "false", "nginx"],
+    ]

@@ -37,6 +37,12 @@ class RunRequest:
     workdir: str | None = None
     user: str | None = None
     labels: Mapping[str, str] = field(default_factory=dict)
+    cap_add: tuple[str, ...] = ()
+    cap_drop: tuple[str, ...] = ()
+    build: bool | None = None  # --build: build the image first (None: only when missing)
+    pull: str | None = None  # --pull always|missing|never
+    remove_orphans: bool = False
+    use_aliases: bool = False  # keep the service's network aliases (off: a one-off is no service)
 
 
 def parse_env(values: tuple[str, ...], environ: Mapping[str, str]) -> dict[str, str]:
@@ -95,6 +101,9 @@ def oneoff_service(svc: Service, request: RunRequest, session: Session) -> Servi
         ports=(svc.ports if request.service_ports else ()) + _ports(request.publish),
         working_dir=request.workdir or svc.working_dir, user=request.user or svc.user,
         labels={**svc.labels, **request.labels}, tty=session.tty, stdin_open=session.stdin,
+        cap_add=tuple(dict.fromkeys((*svc.cap_add, *request.cap_add))),
+        cap_drop=tuple(dict.fromkeys((*svc.cap_drop, *request.cap_drop))),
+        networks=svc.networks if request.use_aliases else tuple(replace(n, aliases=()) for n in svc.networks),
         restart=None, container_name=None)
 
 
@@ -111,16 +120,20 @@ def run(project: Project, engine: Engine, request: RunRequest, session: Session,
     svc = project.services[request.service]
     deps = graph.dependencies(project)[svc.name]
     if deps and not request.no_deps:
-        app.up(project, engine, app.UpRequest(services=tuple(sorted(deps))), reporter, environ=environ,
+        deps_request = app.UpRequest(services=tuple(sorted(deps)), remove_orphans=request.remove_orphans)
+        app.up(project, engine, deps_request, reporter, environ=environ,
                lock=lock)
     _ensure_resources(project, svc, engine)
-    refs, ids = app.ensure_images(project, frozenset({svc.name}), engine, app.UpRequest(), reporter)
+    images = app.UpRequest(build=request.build, pull=request.pull)
+    refs, ids = app.ensure_images(project, frozenset({svc.name}), engine, images, reporter)
     one = oneoff_service(svc, request, session)
     fields = hashing.service_fields(one)
     name = request.name or f"{project.name}-{svc.name}-run-{secrets.token_hex(6)}"
     desired = planner.Desired(project, refs, ids, os.path.realpath(project.working_dir))
     spec = planner.container_spec(desired, one, 1, name, hashing.digest(fields),
                                   hashing.canonical_json(hashing.field_digests(fields)))
+    if not request.use_aliases:  # not the service: its name must not resolve to the one-off
+        spec = replace(spec, networks=tuple(replace(n, aliases=(name,)) for n in spec.networks))
     spec = replace(spec, labels={**spec.labels, L.ONEOFF: "True"},
                    mounts=spec.mounts + _mounts(request.volumes, project.working_dir),
                    stdin_once=session.stdin and not session.detach)

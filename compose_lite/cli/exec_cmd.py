@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from typing import TYPE_CHECKING
@@ -38,7 +39,7 @@ def _session(*, tty: bool, detach: bool, stdin: bool = True) -> Session:
 @click.option("--index", type=int, default=1, show_default=True,
               help="Index of the container if the service has multiple replicas.")
 @click.option("--privileged", is_flag=True, help="Give extended privileges to the process.")
-@click.option("-T", "--no-TTY", "no_tty", is_flag=True,
+@click.option("-T", "--no-tty", "--no-TTY", "no_tty", is_flag=True,
               help="Disable pseudo-TTY allocation (default: a TTY when stdin is a terminal).")
 @click.option("-u", "--user", help="Run the command as this user.")
 @click.option("-w", "--workdir", help="Path to workdir directory for this command.")
@@ -72,9 +73,23 @@ def exec_(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: b
 @click.option("--no-deps", is_flag=True, help="Don't start linked services.")
 @click.option("-p", "--publish", multiple=True, help="Publish a container's port(s) to the host.")
 @click.option("--rm", "remove", is_flag=True, help="Automatically remove the container when it exits.")
-@click.option("--service-ports", is_flag=True,
+@click.option("-P", "--service-ports", is_flag=True,
               help="Run command with all service's ports enabled and mapped to the host.")
-@click.option("-T", "--no-TTY", "no_tty", is_flag=True,
+@click.option("-i", "--interactive", is_flag=True, default=True, hidden=True,
+              help="Keep STDIN open (always: stdin is attached unless --detach).")
+@click.option("--cap-add", multiple=True, help="Add Linux capabilities.")
+@click.option("--cap-drop", multiple=True, help="Drop Linux capabilities.")
+@click.option("--env-from-file", "env_files", multiple=True, help="Set environment variables from a file.")
+@click.option("--build", is_flag=True, default=None, help="Build the image before starting the container.")
+@click.option("--pull", type=click.Choice(["always", "missing", "never"]),
+              help="Pull the image before running.")
+@click.option("--remove-orphans", is_flag=True,
+              help="Remove containers for services not in the Compose file.")
+@click.option("--use-aliases", is_flag=True, help="Use the service's network aliases for the container.")
+@click.option("-q", "--quiet", is_flag=True, help="Don't print anything to stdout.")
+@click.option("--quiet-pull", is_flag=True, help="Pull without printing progress information.")
+@click.option("--quiet-build", is_flag=True, help="Build without printing progress information.")
+@click.option("-T", "--no-tty", "--no-TTY", "no_tty", is_flag=True,
               help="Disable pseudo-TTY allocation (default: a TTY when stdin is a terminal).")
 @click.option("-u", "--user", help="Run as specified username or uid.")
 @click.option("-v", "--volume", "volumes", multiple=True, help="Bind mount a volume.")
@@ -82,8 +97,11 @@ def exec_(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: b
 @click.pass_obj
 def run(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: bool, entrypoint: str | None,
         env: tuple[str, ...], labels: tuple[str, ...], name: str | None, no_deps: bool,
-        publish: tuple[str, ...], remove: bool, service_ports: bool, no_tty: bool, user: str | None,
-        volumes: tuple[str, ...], workdir: str | None) -> None:
+        publish: tuple[str, ...], remove: bool, service_ports: bool, interactive: bool,
+        cap_add: tuple[str, ...],
+        cap_drop: tuple[str, ...], env_files: tuple[str, ...], build: bool | None, pull: str | None,
+        remove_orphans: bool, use_aliases: bool, quiet: bool, quiet_pull: bool, quiet_build: bool,
+        no_tty: bool, user: str | None, volumes: tuple[str, ...], workdir: str | None) -> None:
     """Run a one-off command on a service.
 
     The command's exit code is cl's.
@@ -94,12 +112,14 @@ def run(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: boo
 
     request = oneoff.RunRequest(
         service=service, command=command, entrypoint=tuple(shlex.split(entrypoint)) if entrypoint else None,
-        environment=oneoff.parse_env(env, opts.environ), volumes=volumes, publish=publish,
+        environment={**_env_from_files(env_files), **oneoff.parse_env(env, opts.environ)},
+        volumes=volumes, publish=publish, cap_add=cap_add, cap_drop=cap_drop, build=build or None,
+        pull=pull, remove_orphans=remove_orphans, use_aliases=use_aliases,
         service_ports=service_ports, no_deps=no_deps, remove=remove and not detach, name=name,
         workdir=workdir, user=user, labels=dict(label.partition("=")[::2] for label in labels))
     session = _session(tty=_tty(no_tty) and not detach, stdin=not detach, detach=detach)
     project = load_project(opts)
-    report = reporter(opts)
+    report = reporter(opts, quiet=quiet or quiet_pull or quiet_build)
 
     def created(name: str) -> None:
         report.close()  # a live progress display must not draw over the container's terminal
@@ -114,6 +134,16 @@ def run(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: boo
     finally:
         report.close()
     raise click.exceptions.Exit(code)
+
+
+def _env_from_files(paths: tuple[str, ...]) -> dict[str, str]:
+    """--env-from-file: KEY=VALUE files in the .env dialect, later ones winning."""
+    from compose_lite.loader.dotenv import read_dotenv
+
+    out: dict[str, str] = {}
+    for path in paths:
+        out.update(read_dotenv(os.path.abspath(path), os.environ.get))
+    return out
 
 
 COMMANDS = (exec_, run)

@@ -16,11 +16,23 @@ class Null:
 
 
 def stack() -> Project:
-    return Project("p", "/w", services={
-        "db": Service("db", image="img", networks=(ServiceNetwork("default"),)),
-        "app": Service("app", image="img", depends_on=(DependsOn("db"),), ports=(Port(80, "8080"),),
-                       restart="always", environment={"A": "1"}, networks=(ServiceNetwork("default"),))},
-        networks={"default": Network("default", "p_default")})
+    return Project(
+        "p",
+        "/w",
+        services={
+            "db": Service("db", image="img", networks=(ServiceNetwork("default"),)),
+            "app": Service(
+                "app",
+                image="img",
+                depends_on=(DependsOn("db"),),
+                ports=(Port(80, "8080"),),
+                restart="always",
+                environment={"A": "1"},
+                networks=(ServiceNetwork("default"),),
+            ),
+        },
+        networks={"default": Network("default", "p_default")},
+    )
 
 
 def run(engine: FakeEngine, **kw: object) -> int:
@@ -42,8 +54,14 @@ def test_run_starts_dependencies_and_labels_the_one_off() -> None:
 
 def test_run_no_deps_rm_and_exit_code() -> None:
     engine = FakeEngine(images={"img": "sha256:1"})
-    code = run(engine, no_deps=True, remove=True, service_ports=True, publish=("127.0.0.1:9000:90",),
-               volumes=("./d:/d:ro", "named:/n"))
+    code = run(
+        engine,
+        no_deps=True,
+        remove=True,
+        service_ports=True,
+        publish=("127.0.0.1:9000:90",),
+        volumes=("./d:/d:ro", "named:/n"),
+    )
     assert code == 0
     assert not any(c.startswith("start_container p-db-1") for c in engine.calls)
     assert engine.calls[-1].startswith("remove_container p-app-run-")
@@ -74,3 +92,25 @@ def test_exec_target_needs_a_running_replica() -> None:
     with pytest.raises(OperationFailedError) as info:
         oneoff.exec_target(engine, stack(), "app", 1)
     assert info.value.message == 'service "app" is not running'
+
+
+def test_oneoff_capabilities_and_network_aliases() -> None:
+    svc = Service(
+        "api", image="img", cap_add=("NET_ADMIN",), networks=(ServiceNetwork("default", ("api-alias",)),)
+    )
+    plain = oneoff.oneoff_service(
+        svc, oneoff.RunRequest("api", cap_add=("SYS_TIME", "NET_ADMIN"), cap_drop=("MKNOD",)), Session()
+    )
+    assert (plain.cap_add, plain.cap_drop) == (("NET_ADMIN", "SYS_TIME"), ("MKNOD",))
+    assert plain.networks[0].aliases == ()  # a one-off is not the service: no alias unless asked
+    aliased = oneoff.oneoff_service(svc, oneoff.RunRequest("api", use_aliases=True), Session())
+    assert aliased.networks[0].aliases == ("api-alias",)
+
+
+def test_the_one_off_answers_to_its_name_not_the_services_unless_use_aliases() -> None:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    run(engine, name="p-app-x", no_deps=True)
+    run(engine, name="p-app-y", no_deps=True, use_aliases=True)
+    specs = {c.name: c.spec for c in engine.containers.values()}
+    assert specs["p-app-x"].networks[0].aliases == ("p-app-x",)
+    assert "app" in specs["p-app-y"].networks[0].aliases

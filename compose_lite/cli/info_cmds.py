@@ -17,14 +17,15 @@ import click
 
 from compose_lite.cli.completion import complete_services
 from compose_lite.cli.context import GlobalOptions
+from compose_lite.cli.gotemplate import format_choice, is_template, render
 
 if TYPE_CHECKING:
     from compose_lite.engine.base import ContainerStats, Engine, ObservedContainer
     from compose_lite.model import Project
 
 services_argument = click.argument("services", nargs=-1, shell_complete=complete_services)
-format_option = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-                             show_default=True, help="Format the output.")
+format_option = click.option("--format", "fmt", default="table", show_default=True, callback=format_choice,
+                             help="Format the output: table, json, or a template ('{{.Name}}').")
 
 
 def table(rows: Sequence[Sequence[str]], *, min_width: int = 20, padding: int = 3) -> str:
@@ -103,6 +104,9 @@ def images(opts: GlobalOptions, services: tuple[str, ...], fmt: str, quiet: bool
         click.echo("".join(f"{i}\n" for i in ids), nl=False)
     elif fmt == "json":
         click.echo(compact([{k: v for k, v in r.items() if not k.startswith("_")} for r in records]))
+    elif is_template(fmt):
+        shown = [{k: v for k, v in r.items() if not k.startswith("_")} for r in records]
+        click.echo(render(fmt, shown), nl=False)
     else:
         rows = [("CONTAINER", "REPOSITORY", "TAG", "PLATFORM", "IMAGE ID", "SIZE", "CREATED")]
         rows += [(str(r["ContainerName"]), str(r["Repository"]), str(r["Tag"]), str(r["Platform"]),
@@ -180,6 +184,8 @@ def ls(opts: GlobalOptions, all_states: bool, fmt: str, quiet: bool, filters: tu
         click.echo("".join(f"{r['Name']}\n" for r in records), nl=False)
     elif fmt == "json":
         click.echo(compact(records))
+    elif is_template(fmt):
+        click.echo(render(fmt, records), nl=False)
     else:
         click.echo(table([("NAME", "STATUS", "CONFIG FILES")] +
                          [(r["Name"], r["Status"], r["ConfigFiles"]) for r in records]), nl=False)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from compose_lite.cli.context import GlobalOptions
+from compose_lite.cli.gotemplate import format_choice, is_template, render
 
 if TYPE_CHECKING:
     from compose_lite.engine.base import ObservedContainer
@@ -22,27 +23,42 @@ STATES = ("paused", "restarting", "removing", "running", "dead", "created", "exi
 @click.option("-a", "--all", "all_states", is_flag=True, help="Show all stopped containers too.")
 @click.option("--services", "only_services", is_flag=True, help="Display services.")
 @click.option("--status", multiple=True, type=click.Choice(STATES), help="Filter services by status.")
+@click.option("--filter", "filters", multiple=True, metavar="status=STATE",
+              help="Filter services by a property (supported: status).")
+@click.option("--orphans/--no-orphans", default=True, show_default=True,
+              help="Include orphaned services (not declared by the project).")
+@click.option("--no-trunc", is_flag=True, help="Don't truncate output.")
 @click.option("-q", "--quiet", is_flag=True, help="Only display IDs.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="Format the output.")
+@click.option("--format", "fmt", default="table", show_default=True, callback=format_choice,
+              help="Format the output: table, json, or a template ('table {{.Name}}\\t{{.Status}}').")
 @click.pass_obj
 def ps(opts: GlobalOptions, services: tuple[str, ...], all_states: bool, only_services: bool,
-       status: tuple[str, ...], quiet: bool, fmt: str) -> None:
+       status: tuple[str, ...], filters: tuple[str, ...], orphans: bool, no_trunc: bool, quiet: bool,
+       fmt: str) -> None:
     """List containers."""
     from compose_lite import app
     from compose_lite.cli.project import load_project, open_engine
 
+    for flt in filters:
+        key, _, value = flt.partition("=")
+        if key != "status" or value not in STATES:
+            raise click.BadParameter(f"unsupported filter {flt!r}: use status=<{'|'.join(STATES)}>")
+        status = (*status, value)
     engine = open_engine(opts)
     project = load_project(opts, engine=engine)
     found = app.ps(project, engine, all_states=all_states, services=services, status=status)
+    if not orphans:
+        found = [c for c in found if c.service in project.services]
     if quiet:
         click.echo("".join(f"{c.id}\n" for c in found), nl=False)
     elif only_services:
         click.echo("".join(f"{s}\n" for s in dict.fromkeys(c.service for c in found)), nl=False)
     elif fmt == "json":
         click.echo("".join(json.dumps(_record(c)) + "\n" for c in found), nl=False)
+    elif is_template(fmt):
+        click.echo(render(fmt, [_record(c) for c in found]), nl=False)
     else:
-        click.echo(_table(found), nl=False)
+        click.echo(_table(found, truncate=not no_trunc), nl=False)
 
 
 def ports_text(ports: tuple[Mapping[str, Any], ...]) -> str:
@@ -84,11 +100,11 @@ def _ago(created: int) -> str:
     return "Less than a second ago"
 
 
-def _table(found: list[ObservedContainer]) -> str:
+def _table(found: list[ObservedContainer], *, truncate: bool = True) -> str:
     rows = [("NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS")]
     for c in found:
         # the docker CLI's Ellipsis: 20 characters at most, the last one the ellipsis
-        command = c.command if len(c.command) <= 20 else c.command[:19] + "…"
+        command = c.command if len(c.command) <= 20 or not truncate else c.command[:19] + "…"
         rows.append((c.name, c.image, f'"{command}"', c.service, _ago(c.created), c.status,
                      ports_text(c.ports)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]

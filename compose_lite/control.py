@@ -109,6 +109,15 @@ def kill(project: Project, engine: Engine, services: tuple[str, ...], signal: st
               lambda c: engine.kill_container(c.id, signal)), reporter, reverse=True)
 
 
+def remove_orphans(project: Project, engine: Engine, reporter: Reporter) -> None:
+    """Remove (forcibly) the project's containers of services the files no longer declare."""
+    for c in engine.list_containers(project.name):
+        if not c.oneoff and c.service not in project.services and c.service not in project.disabled_services:
+            reporter.event("Container", c.name, "Removing")
+            engine.remove_container(c.id)
+            reporter.event("Container", c.name, "Removed", done=True)
+
+
 def pause(project: Project, engine: Engine, services: tuple[str, ...], reporter: Reporter) -> None:
     _run(project, engine, selected(project, services),
          Step("Pausing", "Paused", lambda c: c.state == "running",

@@ -73,13 +73,20 @@ def restart(opts: GlobalOptions, services: tuple[str, ...], timeout: int | None,
 
 @click.command("kill")
 @services_argument
+@click.option("--remove-orphans", is_flag=True,
+              help="Remove containers for services not in the Compose file.")
 @click.option("-s", "--signal", default="SIGKILL", show_default=True, help="SIGNAL to send to the container.")
 @click.pass_obj
-def kill(opts: GlobalOptions, services: tuple[str, ...], signal: str) -> None:
+def kill(opts: GlobalOptions, services: tuple[str, ...], signal: str, remove_orphans: bool) -> None:
     """Force stop service containers."""
     from compose_lite import control
 
-    _with_project(opts, lambda p, e, r: control.kill(p, e, services, signal, r))
+    def act(project: Project, engine: Engine, report: Reporter) -> None:
+        control.kill(project, engine, services, signal, report)
+        if remove_orphans:
+            control.remove_orphans(project, engine, report)
+
+    _with_project(opts, act)
 
 
 @click.command("pause")

@@ -10,7 +10,8 @@ from compose_lite import __version__
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["pretty", "json"]), default="pretty")
+@click.option("-f", "--format", "fmt", type=click.Choice(["pretty", "json"]), default="pretty",
+              help="Format the output.")
 @click.option("--short", is_flag=True, help="Show only the version number.")
 def version(fmt: str, short: bool) -> None:
     """Show the compose-lite version."""

@@ -87,3 +87,11 @@ def test_kill_pause_unpause_and_rm() -> None:
 def test_unknown_service_is_an_error() -> None:
     with pytest.raises(NotFoundError):
         control.stop(stack(), FakeEngine(), ("nope",), None, QuietReporter(io.StringIO()))
+
+
+def test_remove_orphans_removes_only_undeclared_services() -> None:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    up(engine, stack())
+    smaller = Project("p", "/w", services={k: v for k, v in stack().services.items() if k != "tool"})
+    control.remove_orphans(smaller, engine, QuietReporter(io.StringIO()))
+    assert sorted(c.name for c in engine.containers.values()) == ["p-api-1", "p-db-1", "p-web-1"]

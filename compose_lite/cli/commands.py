@@ -12,6 +12,7 @@ import click
 # command name → (module in compose_lite.cli, attribute)
 COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("image_cmds", "build"),
+    "commit": ("container_cmds", "commit"),
     "completion": ("completion", "completion"),
     "config": ("config_cmd", "config"),
     "cp": ("info_cmds", "cp"),
@@ -19,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "down": ("down_cmd", "down"),
     "events": ("info_cmds", "events"),
     "exec": ("exec_cmd", "exec_"),
+    "export": ("container_cmds", "export"),
     "images": ("info_cmds", "images"),
     "kill": ("lifecycle_cmds", "kill"),
     "logs": ("logs_cmd", "logs"),
@@ -31,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "restart": ("lifecycle_cmds", "restart"),
     "rm": ("lifecycle_cmds", "rm"),
     "run": ("exec_cmd", "run"),
+    "scale": ("container_cmds", "scale"),
     "start": ("lifecycle_cmds", "start"),
     "stats": ("info_cmds", "stats"),
     "stop": ("lifecycle_cmds", "stop"),
@@ -38,6 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "unpause": ("lifecycle_cmds", "unpause"),
     "up": ("up_cmd", "up"),
     "version": ("version_cmd", "version"),
+    "volumes": ("container_cmds", "volumes"),
     "wait": ("info_cmds", "wait"),
     "watch": ("watch_cmd", "watch"),
 }

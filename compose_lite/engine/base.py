@@ -236,6 +236,15 @@ class Engine(Protocol):
         """Every container carrying a Compose project label, whatever the project."""
         ...
 
+    def export_container(self, container_id: str) -> Iterator[bytes]:
+        """The container's file system as a tar stream."""
+        ...
+
+    def commit_container(self, container_id: str, reference: str | None, *, message: str | None = None,
+                         author: str | None = None, changes: Sequence[str] = (), pause: bool = True) -> str:
+        """A new image from the container's changes; its id."""
+        ...
+
     def try_lock(self, name: str, labels: Mapping[str, str]) -> Mapping[str, str] | None:
         """Take the engine-wide lock ``name`` in one atomic engine operation: None when taken,
         else the labels its holder left (empty when it went away meanwhile)."""

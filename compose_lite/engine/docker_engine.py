@@ -122,6 +122,21 @@ class DockerEngine:
         return EngineUnavailableError(f"cannot reach the Docker Engine at {self._where}: {_reason(err)}",
                                       hint=START_HINT)
 
+    def export_container(self, container_id: str) -> Iterator[bytes]:
+        stream = self._call(f"export {container_id[:12]}", lambda: self.api.export(container_id))
+        return self._stream(f"export {container_id[:12]}", iter(stream))
+
+    def commit_container(self, container_id: str, reference: str | None, *, message: str | None = None,
+                         author: str | None = None, changes: Sequence[str] = (), pause: bool = True) -> str:
+        repository, tag = (None, None)
+        if reference:
+            name, _, maybe_tag = reference.rpartition(":")
+            repository, tag = (name, maybe_tag) if name and "/" not in maybe_tag else (reference, None)
+        made = self._call(f"commit {container_id[:12]}", lambda: self.api.commit(
+            container_id, repository=repository, tag=tag, message=message, author=author,
+            changes=list(changes) or None, pause=pause))
+        return str(made["Id"])
+
     # -- the project lock ----------------------------------------------------------------------
 
     def try_lock(self, name: str, labels: Mapping[str, str]) -> Mapping[str, str] | None:

@@ -82,6 +82,18 @@ class FakeEngine:
                 return c
         raise NotFoundError(f"no such container: {container_id}")
 
+    def export_container(self, container_id: str) -> Iterator[bytes]:
+        self._record("export_container", self._get(container_id).name)
+        return iter([b"tar of " + self._get(container_id).name.encode()])
+
+    def commit_container(self, container_id: str, reference: str | None, *, message: str | None = None,
+                         author: str | None = None, changes: Sequence[str] = (), pause: bool = True) -> str:
+        self._record("commit_container", self._get(container_id).name)
+        image_id = f"sha256:{len(self.images):064d}"
+        if reference:
+            self.images[reference] = image_id
+        return image_id
+
     def try_lock(self, name: str, labels: Mapping[str, str]) -> Mapping[str, str] | None:
         self._record("try_lock", name)
         with self._lock:

@@ -1,0 +1,48 @@
+"""`cl volumes`, `cl scale`, `cl export`, `cl commit` on the real engine."""
+
+from __future__ import annotations
+
+import tarfile
+from pathlib import Path
+from typing import Any
+
+from tests.integration.cl_helpers import cl, write
+
+STACK = """
+services:
+  app:
+    image: cl-busybox
+    command: ["sh", "-c", "trap 'exit 0' TERM; echo hi > /marker; sleep 3600 & wait"]
+    volumes: [data:/data]
+  other:
+    image: cl-busybox
+    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+volumes:
+  data: {}
+"""
+
+
+def test_volumes_scale_export_commit(docker_client: Any, project_name: str, tmp_path: Path) -> None:
+    p = project_name
+    write(tmp_path, STACK)
+    cl(p, tmp_path, "up", "-d")
+    assert cl(p, tmp_path, "volumes", "-q", "app", progress="quiet").stdout == f"{p}_data\n"
+    assert cl(p, tmp_path, "volumes", "-q", "other", progress="quiet").stdout == ""
+    table = cl(p, tmp_path, "volumes", progress="quiet").stdout.splitlines()
+    assert table[0].split() == ["DRIVER", "VOLUME", "NAME"] and table[1].split() == ["local", f"{p}_data"]
+    cl(p, tmp_path, "scale", "other=3")
+    names = cl(p, tmp_path, "ps", "--format", "{{.Name}}", progress="quiet").stdout.split()
+    assert names == [f"{p}-app-1", f"{p}-other-1", f"{p}-other-2", f"{p}-other-3"]
+    archive = tmp_path / "app.tar"
+    cl(p, tmp_path, "export", "app", "-o", str(archive), progress="quiet")
+    with tarfile.open(archive) as tar:
+        marker = tar.extractfile("marker")
+        assert marker is not None and marker.read() == b"hi\n"
+    image_id = cl(
+        p, tmp_path, "commit", "app", f"{p}-snap:1", "-m", "snapshot", progress="quiet"
+    ).stdout.strip()
+    try:
+        image = docker_client.images.get(f"{p}-snap:1")
+        assert image.id == image_id and image.attrs["Comment"] == "snapshot"
+    finally:
+        docker_client.images.remove(image_id, force=True)

@@ -1,4 +1,4 @@
-"""`cl volumes`, `cl scale`, `cl export` and `cl commit`: Compose's smaller subcommands."""
+"""`cl volumes`, `cl scale`, `cl export`, `cl commit` and `cl attach`: Compose's smaller subcommands."""
 
 from __future__ import annotations
 
@@ -162,3 +162,30 @@ def _one(opts: GlobalOptions, service: str, index: int) -> tuple[Project, Engine
             hint=f"create it with `cl up -d {service}`",
         )
     return project, engine, found[0]
+
+
+@click.command("attach")
+@click.argument("service")
+@click.option("--index", type=int, default=1, show_default=True, help="Index of the container (replica).")
+@click.option("--no-stdin", is_flag=True, help="Do not attach STDIN.")
+@click.option("--sig-proxy/--no-sig-proxy", default=True, show_default=True,
+              help="Proxy received signals to the process (Ctrl-C detaches when off).")
+@click.option("--detach-keys", help="Key sequence for detaching (the engine's default when not given).")
+@click.pass_obj
+def attach(opts: GlobalOptions, service: str, index: int, no_stdin: bool, sig_proxy: bool,
+           detach_keys: str | None) -> None:
+    """Attach local standard input, output, and error streams to a service's running container."""
+    from compose_lite.cli.exec_cmd import _session, _tty
+
+    _project, engine, container = _one(opts, service, index)
+    if container.state != "running":
+        raise OperationFailedError(f"container {container.name} is not running",
+                                   hint=f"start it with `cl start {service}`")
+    session = _session(tty=_tty(False) and not no_stdin, detach=False, stdin=not no_stdin)
+    try:
+        code = engine.attach_container(container.id, session, detach_keys=detach_keys)
+    except KeyboardInterrupt:
+        if sig_proxy:
+            engine.kill_container(container.id, "SIGINT")
+        raise
+    raise click.exceptions.Exit(code)

@@ -273,6 +273,12 @@ class Engine(Protocol):
         """Run a command wired to this process's stdin/stdout/stderr (or detached); its exit code."""
         ...
 
+    def attach_container(self, container_id: str, session: Session, *, start: bool = False,
+                         detach_keys: str | None = None) -> int:
+        """Attach to a (running, or with ``start`` a created) container until it ends (or the
+        ``detach_keys`` are typed); its exit code."""
+        ...
+
     def run_attached(self, container_id: str, session: Session) -> int:
         """Start a created container wired to this process's streams, wait for it; its exit code."""
         ...

@@ -498,10 +498,18 @@ class DockerEngine:
         return int(info.get("ExitCode") or 0)
 
     def run_attached(self, container_id: str, session: Session) -> int:
+        return self.attach_container(container_id, session, start=True)
+
+    def attach_container(self, container_id: str, session: Session, *, start: bool = False,
+                         detach_keys: str | None = None) -> int:
         what = f"attach to {container_id[:12]}"
-        params = {"stdin": 1 if session.stdin else 0, "stdout": 1, "stderr": 1, "stream": 1, "logs": 0}
+        params: dict[str, Any] = {"stdin": 1 if session.stdin else 0, "stdout": 1, "stderr": 1, "stream": 1,
+                                  "logs": 0}
+        if detach_keys:
+            params["detachKeys"] = detach_keys
         sock = self._call(what, lambda: self.api.attach_socket(container_id, params=params))
-        self.start_container(container_id)
+        if start:
+            self.start_container(container_id)
         if session.tty:
             self._resize(lambda h, w: self.api.resize(container_id, height=h, width=w))
         _pump(sock, session)

@@ -371,6 +371,13 @@ class FakeEngine:
                      f"workdir={workdir} env={env} privileged={privileged} detach={session.detach}")
         return self.exec_results.get(c.name, ExecResult(0)).exit_code
 
+    def attach_container(self, container_id: str, session: Session, *, start: bool = False,
+                         detach_keys: str | None = None) -> int:
+        c = self._get(container_id)
+        self._record("attach_container", f"{c.name} tty={session.tty}")
+        c.state = "exited"
+        return c.exit_code
+
     def run_attached(self, container_id: str, session: Session) -> int:
         c = self._get(container_id)
         self._record("run_attached", f"{c.name} tty={session.tty}")

@@ -46,3 +46,15 @@ def test_volumes_scale_export_commit(docker_client: Any, project_name: str, tmp_
         assert image.id == image_id and image.attrs["Comment"] == "snapshot"
     finally:
         docker_client.images.remove(image_id, force=True)
+
+
+def test_attach_follows_the_running_container_and_returns_its_exit_code(
+    project_name: str, tmp_path: Path
+) -> None:
+    write(
+        tmp_path,
+        'services:\n  job:\n    image: cl-busybox\n    command: ["sh", "-c", "sleep 1.5; echo done; exit 3"]\n',
+    )
+    cl(project_name, tmp_path, "up", "-d")
+    attached = cl(project_name, tmp_path, "attach", "--no-stdin", "job", progress="quiet", check=False)
+    assert (attached.returncode, attached.stdout) == (3, "done\n")

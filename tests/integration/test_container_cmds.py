@@ -53,7 +53,8 @@ def test_attach_follows_the_running_container_and_returns_its_exit_code(
 ) -> None:
     write(
         tmp_path,
-        'services:\n  job:\n    image: cl-busybox\n    command: ["sh", "-c", "sleep 1.5; echo done; exit 3"]\n',
+        'services:\n  job:\n    image: cl-busybox\n'
+        '    command: ["sh", "-c", "sleep 1.5; echo done; exit 3"]\n',
     )
     cl(project_name, tmp_path, "up", "-d")
     attached = cl(project_name, tmp_path, "attach", "--no-stdin", "job", progress="quiet", check=False)

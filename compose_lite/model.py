@@ -148,6 +148,9 @@ class Resources:
     oom_score_adj: int | None = None
     mem_swappiness: int | None = None
     blkio_weight: int | None = None
+    # blkio_config device entries: (kind, device path, value); kind is weight_device,
+    # device_read_bps, device_write_bps, device_read_iops or device_write_iops
+    blkio_devices: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -238,6 +241,9 @@ class Service:
     uts: str | None = None
     userns_mode: str | None = None
     cgroup_parent: str | None = None
+    cgroup: str | None = None  # the cgroup namespace: host | private
+    device_cgroup_rules: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()  # "service[:alias]", legacy links on the primary network
     runtime: str | None = None
     platform: str | None = None
     secrets: tuple[FileRef, ...] = ()

@@ -458,6 +458,8 @@ def container_spec(desired: Desired, svc: Service, number: int, name: str, confi
     networks = tuple(NetworkAttachment(
         name=project.networks[n.key].name, aliases=(name, svc.name, *n.aliases), ipv4_address=n.ipv4_address,
         ipv6_address=n.ipv6_address, mac_address=n.mac_address) for n in svc.networks)
+    if networks and svc.links:  # legacy links live on the first (primary) network's endpoint
+        networks = (replace(networks[0], links=_links(svc.links, project.name)), *networks[1:])
     mounts = tuple(replace(m, source=project.volumes[m.source].name)
                    if m.type == "volume" and m.source else m for m in svc.mounts)
     files: list[FileCopy] = []
@@ -473,6 +475,16 @@ def container_spec(desired: Desired, svc: Service, number: int, name: str, confi
         ipc=_resolve_mode(svc.ipc, project.name), pid=_resolve_mode(svc.pid, project.name),
         volumes_from=tuple(_volumes_from(v, project.name) for v in svc.volumes_from),
         mounts=mounts, files=tuple(files))
+
+
+def _links(links: tuple[str, ...], project: str) -> tuple[str, ...]:
+    """``db:database`` → the linked container under the alias, its ``db-1`` name and its own name."""
+    out: list[str] = []
+    for link in links:
+        service, _, alias = link.partition(":")
+        container = L.container_name(project, service, 1)
+        out += [f"{container}:{alias or service}", f"{container}:{service}-1", f"{container}:{container}"]
+    return tuple(dict.fromkeys(out))
 
 
 def _resolve_mode(mode: str | None, project: str) -> str | None:

@@ -22,6 +22,7 @@ class NetworkAttachment:
     ipv4_address: str | None = None
     ipv6_address: str | None = None
     mac_address: str | None = None
+    links: tuple[str, ...] = ()  # "container:alias", legacy links
 
 
 @dataclass(frozen=True)

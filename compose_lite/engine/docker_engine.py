@@ -537,6 +537,8 @@ def create_config(spec: ContainerSpec, api: Any) -> dict[str, Any]:
     exposed = args.pop("ports")
     for key in ("name", "platform", "use_config_proxy"):  # create_container's, not the body's
         args.pop(key)
+    if spec.volumes_from:  # by container id, as Compose writes it (the containers exist by now)
+        args["host_config"]["VolumesFrom"] = [_container_id(api, entry) for entry in spec.volumes_from]
     config: dict[str, Any] = api.create_container_config(**args)
     config["ExposedPorts"] = {port: {} for port in exposed} or None
     config.update(AttachStdout=True, AttachStderr=True, AttachStdin=spec.stdin_once,
@@ -580,13 +582,16 @@ def create_arguments(spec: ContainerSpec, api: Any) -> dict[str, Any]:
         cpu_shares=res.cpu_shares, cpu_quota=res.cpu_quota, cpu_period=res.cpu_period,
         cpuset_cpus=res.cpuset, oom_kill_disable=res.oom_kill_disable, oom_score_adj=res.oom_score_adj,
         mem_swappiness=res.mem_swappiness, blkio_weight=res.blkio_weight,
+        cgroupns=svc.cgroup, device_cgroup_rules=list(svc.device_cgroup_rules) or None,
+        **_blkio(res.blkio_devices),
     )
     networking_config = None
     if spec.networks and spec.network_mode is None:
         first = spec.networks[0]
         networking_config = api.create_networking_config({first.name: api.create_endpoint_config(
             aliases=list(first.aliases) or None, ipv4_address=first.ipv4_address,
-            ipv6_address=first.ipv6_address)})
+            ipv6_address=first.ipv6_address,
+            links=[tuple(link.split(":", 1)) for link in first.links] or None)})
     return {
         "image": spec.image, "name": spec.name,
         "command": list(svc.command) if svc.command is not None else None,
@@ -608,6 +613,26 @@ def stop_timeout(service: Service, override: int | None) -> int | None:
 
 def _seconds(ns: int | None) -> int | None:
     return None if ns is None else max(0, round(ns / 1e9))
+
+
+def _container_id(api: Any, entry: str) -> str:
+    """``name[:ro]`` → ``<id>[:ro]``; a name the engine does not know is left for it to refuse."""
+    import docker.errors
+
+    name, sep, mode = entry.partition(":")
+    try:
+        return str(api.inspect_container(name)["Id"]) + sep + mode
+    except docker.errors.NotFound:
+        return entry
+
+
+def _blkio(devices: tuple[tuple[str, str, int], ...]) -> dict[str, Any]:
+    """blkio_config device entries as create_host_config's keyword arguments."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for kind, path, value in devices:
+        key = "blkio_weight_device" if kind == "weight_device" else kind
+        out.setdefault(key, []).append({"Path": path, "Weight" if kind == "weight_device" else "Rate": value})
+    return out
 
 
 def _capabilities(names: tuple[str, ...]) -> list[str] | None:

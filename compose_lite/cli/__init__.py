@@ -82,6 +82,9 @@ def _relative_to_cwd(text: str) -> str:
 @click.option("--progress", type=click.Choice(["auto", "tty", "plain", "json", "quiet"]), default="auto",
               show_default=True, help="Type of progress output.")
 @click.option("-H", "--host", help="Daemon socket to connect to (unix://, tcp://, ssh://). Env: DOCKER_HOST.")
+@click.option("--parallel", type=int, default=None, metavar="N",
+              help="Control max parallelism, -1 for unlimited. Env: COMPOSE_PARALLEL_LIMIT.")
+@click.option("--all-resources", is_flag=True, help="Include all resources, even those not used by services.")
 @click.option("--wait-lock", type=click.FloatRange(min=0), default=600, show_default=True, metavar="SECONDS",
               help="How long a command that changes the project waits for another one holding its lock.")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
@@ -91,7 +94,7 @@ def _relative_to_cwd(text: str) -> str:
 @click.pass_context
 def cli(ctx: click.Context, files: tuple[str, ...], project_name: str | None, project_directory: str | None,
         env_files: tuple[str, ...], profiles: tuple[str, ...], ansi: str, progress: str, host: str | None,
-        wait_lock: float, debug: bool, verbose: bool) -> None:
+        parallel: int | None, all_resources: bool, wait_lock: float, debug: bool, verbose: bool) -> None:
     """compose-lite: define and run multi-container applications (Compose files, one engine)."""
     ctx.meta["cl.debug"] = debug
     if debug or verbose:
@@ -99,10 +102,13 @@ def cli(ctx: click.Context, files: tuple[str, ...], project_name: str | None, pr
 
         logging.basicConfig(level=logging.DEBUG if debug else logging.INFO,
                             format="%(levelname)s %(name)s: %(message)s")
+    environ = dict(os.environ)
+    if parallel is not None:  # the executor reads COMPOSE_PARALLEL_LIMIT, as Compose does
+        environ["COMPOSE_PARALLEL_LIMIT"] = str(parallel if parallel > 0 else 1024)
     ctx.obj = GlobalOptions(
         files=files, project_name=project_name, project_directory=project_directory,
         env_files=env_files, profiles=profiles, ansi=ansi, progress=progress, host=host,
-        wait_lock=wait_lock, debug=debug, verbose=verbose,
+        wait_lock=wait_lock, all_resources=all_resources, debug=debug, verbose=verbose, environ=environ,
     )
 
 

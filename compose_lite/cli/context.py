@@ -20,6 +20,7 @@ class GlobalOptions:
     progress: str = "auto"
     host: str | None = None
     wait_lock: float = 600.0  # seconds a changing command waits for the project lock
+    all_resources: bool = False  # --all-resources: keep resources no service uses
     debug: bool = False
     verbose: bool = False
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))

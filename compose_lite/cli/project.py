@@ -28,7 +28,7 @@ def load_request(opts: GlobalOptions, **flags: Any) -> LoadRequest:
     return LoadRequest(
         files=opts.files, project_name=opts.project_name, project_directory=opts.project_directory,
         env_files=opts.env_files, profiles=opts.profiles, environ=dict(opts.environ), cwd=os.getcwd(),
-        stdin=sys.stdin.read, **flags)
+        stdin=sys.stdin.read, all_resources=opts.all_resources, **flags)
 
 
 def load_project(opts: GlobalOptions, *, engine: Engine | None = None) -> Project:

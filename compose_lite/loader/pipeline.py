@@ -92,7 +92,7 @@ def load(request: LoadRequest) -> LoadedProject:
     errors.extend(_with_position(err, session.positions, model) for err in check_consistency(model, disabled))
     if errors:
         raise ConfigErrors(errors)
-    if request.normalize:
+    if request.normalize and not request.all_resources:
         model = without_unused_resources(model)
     model = drop_zero_values(model)
     return LoadedProject(

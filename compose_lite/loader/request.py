@@ -33,6 +33,7 @@ class LoadRequest(DiscoverRequest):
     interpolate: bool = True
     normalize: bool = True
     resolve_paths: bool = True
+    all_resources: bool = False  # keep networks, volumes, secrets and configs no service uses
 
 
 @dataclass

@@ -85,3 +85,16 @@ def test_config_hash_environment_and_variables(tmp_path: Path) -> None:
         ["B", "false", "on"],
         ["IMG", "false", "nginx"],
     ]
+
+
+def test_all_resources_keeps_what_no_service_uses(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from compose_lite.cli import cli
+
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: x\nnetworks:\n  unused: {}\n")
+    base = ["--project-directory", str(tmp_path), "-f", str(tmp_path / "compose.yaml"), "-p", "p"]
+    runner = CliRunner()
+    assert runner.invoke(cli, [*base, "config", "--networks"]).output.split() == ["default"]
+    every = runner.invoke(cli, [*base, "--all-resources", "config", "--networks"]).output.split()
+    assert sorted(every) == ["default", "unused"]

@@ -40,6 +40,7 @@ class UpRequest:
     pull: str | None = None  # always | missing | never | build; None = each service's pull_policy
     dry_run: bool = False
     timeout: int | None = None
+    quiet_pull: bool = False  # pulls are not shown (their failures still are)
 
 
 @dataclass(frozen=True)
@@ -97,12 +98,23 @@ def ensure_images(project: Project, services: frozenset[str], engine: Engine, re
             if request.dry_run:
                 ids[name] = current or ""
                 continue
-            current = _pull(engine, ref, name, reporter, have_local=current is not None)
+            shown = _Unshown(reporter) if request.quiet_pull else reporter
+            current = _pull(engine, ref, name, shown, have_local=current is not None)
         ids[name] = current or ""
     return refs, ids
 
 
-def _pull(engine: Engine, ref: str, service: str, reporter: Reporter, *, have_local: bool) -> str:
+class _Unshown:
+    """A reporter that keeps a pull's progress to itself and passes its warnings on (--quiet-pull)."""
+
+    def __init__(self, reporter: Reporter) -> None:
+        self.warning = reporter.warning
+
+    def event(self, kind: str, name: str, status: str, *, done: bool = False) -> None:
+        return None
+
+
+def _pull(engine: Engine, ref: str, service: str, reporter: Reporter | _Unshown, *, have_local: bool) -> str:
     reporter.event("Image", ref, "Pulling")
     try:
         image = engine.pull_image(ref)

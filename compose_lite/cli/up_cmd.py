@@ -68,7 +68,8 @@ def up(opts: GlobalOptions, services: tuple[str, ...], detach: bool, wait: bool,
         services=services, no_deps=no_deps, force_recreate=force_recreate, no_recreate=no_recreate,
         always_recreate_deps=always_recreate_deps, no_start=no_start, scale=_scale(scale),
         remove_orphans=remove_orphans, renew_anon_volumes=renew_anon_volumes, wait=wait,
-        wait_timeout=wait_timeout, build=build, pull=pull, dry_run=dry_run, timeout=timeout)
+        wait_timeout=wait_timeout, build=build, pull=pull, dry_run=dry_run, timeout=timeout,
+        quiet_pull=quiet_pull)
     project = load_project(opts)
     engine = open_engine(opts)
     report = reporter(opts)

@@ -83,3 +83,19 @@ def test_unreachable_engine_is_one_clear_line(tmp_path: os.PathLike[str]) -> Non
         "error: cannot reach the Docker Engine at unix:///nonexistent.sock (DOCKER_HOST): no such socket",
         "hint: start the engine (scripts/engine.sh, or `sudo dockerd`), or point -H / DOCKER_HOST at one",
     ]
+
+
+def test_quiet_pull_hides_the_pull_not_the_rest() -> None:
+    import io
+
+    from compose_lite.output import PlainReporter
+
+    def shown(**kw: object) -> str:
+        out = io.StringIO()
+        engine = FakeEngine(pullable={"img"})
+        app.up(project(), engine, app.UpRequest(**kw), PlainReporter(out), environ={})  # type: ignore[arg-type]
+        return out.getvalue()
+
+    assert "Pulling" in shown()
+    quiet = shown(quiet_pull=True)
+    assert "Pulling" not in quiet and "Pulled" not in quiet and "Started" in quiet

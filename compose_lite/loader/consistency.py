@@ -219,6 +219,16 @@ def _decode_errors(name: str, svc: dict[str, Any]) -> list[ConfigError]:
                     hint="use 0 or more",
                 )
             )
+    for index, port in enumerate(svc.get("ports") or []):
+        target = port.get("target") if isinstance(port, dict) else None
+        if isinstance(target, int) and not 0 <= target <= 65535:
+            errors.append(
+                ConfigError(
+                    f"port {target} is out of range",
+                    path=f"{here}.ports[{index}].target",
+                    hint="a port is a number from 0 to 65535",
+                )
+            )
     return errors
 
 

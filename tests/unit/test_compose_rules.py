@@ -221,7 +221,7 @@ def test_durations_take_days_and_weeks(tmp_path: Path) -> None:
             "services.web.healthcheck.retries: -1 is negative: the field holds a count",
         ),
         (
-            "    container_name: c\n    scale: 2\n",
+            "    container_name: cc\n    scale: 2\n",
             "services.web.container_name: "
             "can't set container_name and run 2 replicas: container names must be unique",
         ),
@@ -258,10 +258,10 @@ def test_container_names_are_unique_across_services(tmp_path: Path) -> None:
     _write(
         tmp_path,
         "compose.yaml",
-        "services:\n  a:\n    image: x\n    container_name: c\n  b:\n    image: x\n    container_name: c\n",
+        "services:\n  a:\n    image: x\n    container_name: cc\n  b:\n    image: x\n    container_name: cc\n",
     )
     assert _errors(tmp_path) == [
-        "services.b.container_name: container name 'c' is already used by service 'a'"
+        "services.b.container_name: container name 'cc' is already used by service 'a'"
     ]
 
 

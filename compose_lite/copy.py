@@ -47,18 +47,26 @@ def check_pair(src: Endpoint, dst: Endpoint) -> None:
                           hint="e.g. cl cp web:/etc/hosts ./hosts, or cl cp ./conf web:/etc/app/")
 
 
-def host_archive(src: str, name: str, *, follow_links: bool = False) -> bytes:
-    """A tar of the host path ``src`` whose root entry is called ``name``."""
+def host_archive(src: str, name: str, *, follow_links: bool = False, keep_ids: bool = False) -> bytes:
+    """A tar of the host path ``src`` whose root entry is called ``name``; owned by root inside
+    the container unless ``keep_ids`` (`cp -a`), as the docker CLI does."""
     if not os.path.lexists(src):
         raise NotFoundError(f"could not find {src} on the host")
+
+    def owner(member: tarfile.TarInfo) -> tarfile.TarInfo:
+        if not keep_ids:
+            member.uid = member.gid = 0
+            member.uname = member.gname = "root"
+        return member
+
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", dereference=follow_links) as tar:
-        tar.add(src, arcname=name)
+        tar.add(src, arcname=name, filter=owner)
     return buf.getvalue()
 
 
 def to_container(engine: Engine, container: ObservedContainer, src: str, dst: str, *,
-                 follow_links: bool = False) -> None:
+                 follow_links: bool = False, keep_ids: bool = False) -> None:
     found = engine.path_stat(container.id, dst)
     if found is not None and found.is_dir:
         target_dir, name = dst, os.path.basename(os.path.normpath(src))
@@ -66,7 +74,8 @@ def to_container(engine: Engine, container: ObservedContainer, src: str, dst: st
         if dst.endswith("/"):
             raise NotFoundError(f"directory {dst} does not exist in container {container.name}")
         target_dir, name = posixpath.dirname(dst) or "/", posixpath.basename(dst)
-    engine.put_archive(container.id, target_dir, host_archive(src, name, follow_links=follow_links))
+    engine.put_archive(container.id, target_dir,
+                       host_archive(src, name, follow_links=follow_links, keep_ids=keep_ids))
 
 
 def extract(tar: tarfile.TarFile, dest: str) -> None:

@@ -332,8 +332,10 @@ def _stats_record(c: ObservedContainer, s: ContainerStats | None, no_trunc: bool
 @click.option("--index", type=int, help="Index of the container if service has multiple replicas.")
 @click.option("-a", "--archive", is_flag=True, help="Archive mode (copy all uid/gid information).")
 @click.option("-L", "--follow-link", is_flag=True, help="Always follow symbol link in SRC_PATH.")
+@click.option("--all", "include_oneoffs", is_flag=True, help="Include containers created by the run command.")
 @click.pass_obj
-def cp(opts: GlobalOptions, src: str, dest: str, index: int | None, archive: bool, follow_link: bool) -> None:
+def cp(opts: GlobalOptions, src: str, dest: str, index: int | None, archive: bool, follow_link: bool,
+       include_oneoffs: bool) -> None:
     """Copy files/folders between a service container and the local filesystem."""
     from compose_lite import copy
     from compose_lite.errors import NotFoundError
@@ -343,6 +345,8 @@ def cp(opts: GlobalOptions, src: str, dest: str, index: int | None, archive: boo
     service = str(source.service or target.service)
     project, engine = _session(opts)
     found = _containers(project, engine, (service,), running=False, index=index)
+    if include_oneoffs:
+        found += [c for c in engine.list_containers(project.name) if c.oneoff and c.service == service]
     if not found:
         raise NotFoundError(f'no container found for service "{service}"'
                             + (f" with index {index}" if index is not None else ""))
@@ -350,7 +354,7 @@ def cp(opts: GlobalOptions, src: str, dest: str, index: int | None, archive: boo
         copy.from_container(engine, found[0], source.path, target.path)
         return
     for c in found:  # into every replica unless --index picks one, as Compose does
-        copy.to_container(engine, c, source.path, target.path, follow_links=follow_link)
+        copy.to_container(engine, c, source.path, target.path, follow_links=follow_link, keep_ids=archive)
 
 
 COMMANDS = (images, top, port, ls, events, wait, stats, cp)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import os
 import tarfile
 from pathlib import Path
 
@@ -123,3 +124,15 @@ def test_sizes_and_tables_as_docker_prints_them() -> None:
     assert human_size(23.59 * 1024 ** 3, binary=True) == "23.59GiB"
     assert table([("NAME", "STATUS"), ("p", "running(1)")]) == (
         "NAME                STATUS\np                   running(1)\n")
+
+
+def test_host_archive_is_owned_by_root_unless_archive_mode(tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("x")
+    if os.geteuid() == 0:  # an owner other than root, so that keeping it is visible
+        os.chown(tmp_path / "f", 1234, 4321)
+    with tarfile.open(fileobj=io.BytesIO(copy.host_archive(str(tmp_path / "f"), "f"))) as tar:
+        assert [(m.uid, m.gid) for m in tar.getmembers()] == [(0, 0)]
+    kept = copy.host_archive(str(tmp_path / "f"), "f", keep_ids=True)
+    with tarfile.open(fileobj=io.BytesIO(kept)) as tar:
+        stat = os.stat(tmp_path / "f")
+        assert [(m.uid, m.gid) for m in tar.getmembers()] == [(stat.st_uid, stat.st_gid)]

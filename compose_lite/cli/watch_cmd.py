@@ -35,7 +35,7 @@ def parse_window(value: str, option: str) -> float:
 
 def make_loop(opts: GlobalOptions, project: Project, engine: Engine, services: tuple[str, ...], *,
               quiet: bool = False, poll: bool = False, debounce: str = "50ms",
-              max_wait: str = "500ms") -> WatchLoop:
+              max_wait: str = "500ms", prune: bool = True) -> WatchLoop:
     """The watch loop as `cl watch` and `cl up --watch` run it (lines on stderr)."""
     from compose_lite.cli.project import load_project, locked
     from compose_lite.watch.loop import LoopOptions, WatchLoop
@@ -44,7 +44,8 @@ def make_loop(opts: GlobalOptions, project: Project, engine: Engine, services: t
     options = LoopOptions(
         services=services, quiet=quiet_s, max_wait=max(max_wait_s, quiet_s),
         burst_quiet=max(quiet_s, 0.15), poll=True if poll else None,
-        env_files=tuple(os.path.abspath(f) for f in opts.env_files) if opts.env_files else None)
+        env_files=tuple(os.path.abspath(f) for f in opts.env_files) if opts.env_files else None,
+        prune=prune)
     lock = threading.Lock()
 
     def write(line: str) -> None:
@@ -102,9 +103,11 @@ def watch_alongside(opts: GlobalOptions, project: Project, engine: Engine, servi
               help="Quiet window that closes a batch of changes.")
 @click.option("--max-wait", default="500ms", show_default=True,
               help="Longest a batch stays open while changes keep coming.")
+@click.option("--prune/--no-prune", default=True, show_default=True,
+              help="Remove the image a rebuild replaced, once no container uses it.")
 @click.pass_obj
 def watch(opts: GlobalOptions, services: tuple[str, ...], no_up: bool, poll: bool, quiet: bool, stats: bool,
-          debounce: str, max_wait: str) -> None:
+          debounce: str, max_wait: str, prune: bool) -> None:
     """Watch the build context and bind mounts; sync, restart or rebuild services on change."""
     from compose_lite import app
     from compose_lite.cli.project import load_project, open_engine, reporter
@@ -113,7 +116,7 @@ def watch(opts: GlobalOptions, services: tuple[str, ...], no_up: bool, poll: boo
     project = load_project(opts)
     engine = open_engine(opts)
     loop = make_loop(opts, project, engine, services, quiet=quiet, poll=poll, debounce=debounce,
-                     max_wait=max_wait)
+                     max_wait=max_wait, prune=prune)
     if not no_up:
         report = reporter(opts, quiet=quiet)
         try:

@@ -88,11 +88,12 @@ class SilentReporter:
 
 class ActionRunner:
     def __init__(self, engine: Engine, clock: Clock, *, environ: Mapping[str, str] | None = None,
-                 health_timeout: float = DEFAULT_HEALTH_TIMEOUT) -> None:
+                 health_timeout: float = DEFAULT_HEALTH_TIMEOUT, prune: bool = True) -> None:
         self.engine = engine
         self.clock = clock
         self.environ = dict(environ or {})
         self.health_timeout = health_timeout
+        self.prune = prune  # remove the image a rebuild replaced, once nothing uses it
 
     def run(self, action: ServiceAction, project: Project, *, cause: str | None = None) -> Outcome:
         outcome = Outcome(action.service, cause or describe_cause(action))
@@ -187,8 +188,15 @@ class ActionRunner:
         if svc.build is None:
             raise OperationFailedError(f"service {svc.name} has a rebuild rule but no `build` section")
         started = self.clock.monotonic()
+        ref = app.image_ref(project, svc)
+        previous = self.engine.image_id(ref)
         request = app.UpRequest(services=(svc.name,), no_deps=True, build=True)
         up = app.up(project, self.engine, request, SilentReporter(outcome.notes), environ=self.environ)
+        if self.prune and previous and previous != self.engine.image_id(ref):
+            try:  # the replaced image is dangling now, unless something else still uses it
+                self.engine.remove_image(previous)
+            except ComposeLiteError as err:
+                outcome.notes.append(f"kept the previous image: {err.message}")
         outcome.restarted = True
         recreated = [op for op in up.plan.changes() if op.service == svc.name]
         self._timed(outcome, "rebuilt and recreated" if recreated else "rebuilt (image unchanged)", started)

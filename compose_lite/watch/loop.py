@@ -56,6 +56,7 @@ class LoopOptions:
     poll: bool | None = None  # None: CL_WATCH_POLL decides
     env_files: tuple[str, ...] | None = None  # None: the project directory's .env
     initial_sync: bool = True
+    prune: bool = True  # remove the image a rebuild replaced (`--no-prune` keeps it)
 
 
 class WatchLoop:
@@ -76,7 +77,7 @@ class WatchLoop:
         self.guard = guard or StormGuard()
         self.lock = lock  # the project lock, held while restarting or rebuilding (never for a sync)
         self._guard_lock = threading.Lock()  # a wave's services act in parallel threads
-        self.runner = ActionRunner(engine, self.clock, environ=self.environ)
+        self.runner = ActionRunner(engine, self.clock, environ=self.environ, prune=options.prune)
         self.batcher = Batcher(self.clock, quiet=options.quiet, max_wait=options.max_wait,
                                burst_quiet=options.burst_quiet)
         self._stop = threading.Event()

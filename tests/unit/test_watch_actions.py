@@ -159,6 +159,12 @@ def test_rebuild_recreates_only_that_service(tmp_path: Path) -> None:
     assert engine.calls[0] == "build_image p-web"
     assert not any("other" in call for call in engine.calls)
     assert any(call.startswith("create_container") and "p-web-1" in call for call in engine.calls)
+    # the image the rebuild replaced is removed (--prune, the default); --no-prune keeps it
+    assert any(call.startswith("remove_image sha256:built-p-web-") for call in engine.calls)
+    engine.calls.clear()
+    ActionRunner(engine, FakeClock(), prune=False).run(
+        action_for(proj, Change(str(ctx / "Dockerfile"), ChangeKind.MODIFIED)), proj)
+    assert not any(call.startswith("remove_image") for call in engine.calls)
 
 
 def test_dependent_restart_cause() -> None:

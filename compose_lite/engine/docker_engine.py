@@ -45,19 +45,33 @@ START_HINT = "start the engine (scripts/engine.sh, or `sudo dockerd`), or point 
 
 
 def resolve_host(host: str | None, environ: Mapping[str, str]) -> tuple[str, str]:
-    """(base_url, how it was chosen): -H / DOCKER_HOST, else DOCKER_CONTEXT, else the default socket."""
+    """(base_url, how it was chosen): -H / DOCKER_HOST, else DOCKER_CONTEXT, else the docker CLI's
+    current context (``currentContext`` in its config.json), else the default socket."""
     if host:
         return host, "DOCKER_HOST" if host == environ.get("DOCKER_HOST") else "-H"
-    context = environ.get("DOCKER_CONTEXT")
+    context = environ.get("DOCKER_CONTEXT") or _current_context(environ)
     if context and context != "default":
         from docker.context import ContextAPI
 
         ctx = ContextAPI.get_context(context)
         if ctx is None:
-            raise EngineUnavailableError(f"Docker context {context!r} (DOCKER_CONTEXT) does not exist",
+            where = "DOCKER_CONTEXT" if environ.get("DOCKER_CONTEXT") else "the docker CLI's current context"
+            raise EngineUnavailableError(f"Docker context {context!r} ({where}) does not exist",
                                          hint="list contexts with `docker context ls`")
         return str(ctx.Host), f"context {context}"
     return DEFAULT_SOCKET, "default socket"
+
+
+def _current_context(environ: Mapping[str, str]) -> str | None:
+    """The docker CLI's ``currentContext``, read from its config file (cheap: no SDK import)."""
+    directory = environ.get("DOCKER_CONFIG") or os.path.join(environ.get("HOME") or os.path.expanduser("~"),
+                                                             ".docker")
+    try:
+        with open(os.path.join(directory, "config.json"), encoding="utf-8") as handle:
+            current = json.load(handle).get("currentContext")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return str(current) if current else None
 
 
 class DockerEngine:

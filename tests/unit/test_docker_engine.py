@@ -126,3 +126,21 @@ def test_paramiko_is_not_imported_for_a_unix_socket_engine() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "False"]
+
+
+def test_the_docker_clis_current_context_is_followed(tmp_path: Any, monkeypatch: Any) -> None:
+    import hashlib
+    import json
+
+    meta = tmp_path / "contexts" / "meta" / hashlib.sha256(b"remote").hexdigest()
+    meta.mkdir(parents=True)
+    (meta / "meta.json").write_text(json.dumps({
+        "Name": "remote", "Metadata": {}, "Endpoints": {"docker": {"Host": "tcp://10.0.0.9:2375"}}}))
+    (tmp_path / "config.json").write_text(json.dumps({"currentContext": "remote"}))
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))
+    environ = {"DOCKER_CONFIG": str(tmp_path)}
+    assert resolve_host(None, environ) == ("tcp://10.0.0.9:2375", "context remote")
+    assert resolve_host("unix:///x.sock", environ) == ("unix:///x.sock", "-H")  # -H first
+    (tmp_path / "config.json").write_text(json.dumps({"currentContext": "gone"}))
+    with pytest.raises(EngineUnavailableError, match="current context"):
+        resolve_host(None, environ)

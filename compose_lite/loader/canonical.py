@@ -406,34 +406,39 @@ def _expose(value: Any) -> Any:
     return [scalar_text(v) for v in value] if isinstance(value, list) else value
 
 
+def _checked_mapping(value: Any, refusal: Callable[[str], str | None]) -> Any:
+    """A ``[KEY=VALUE, ...]`` list as a mapping, each item first checked: ``refusal`` says why one
+    is refused, or None."""
+    if not isinstance(value, list):
+        return value
+    for item in value:
+        reason = refusal(str(item))
+        if reason:
+            raise ValueError(reason)
+    return _to_mapping(value)
+
+
 def _key_value_or_list(value: Any) -> Any:
-    """``[KEY=VALUE, ...]`` → a mapping; an item without ``=`` is refused."""
-    if isinstance(value, list):
-        for item in value:
-            if "=" not in str(item):
-                raise ValueError(f"invalid value {item}, expected key=value")
-        return _to_mapping(value)
-    return value
+    """An item without ``=`` is refused."""
+    return _checked_mapping(value, lambda item: None if "=" in item else
+                            f"invalid value {item}, expected key=value")
 
 
 def _ssh(value: Any) -> Any:
     """``[default, id=path]``: a bare id other than ``default`` is refused."""
-    if isinstance(value, list):
-        for item in value:
-            if "=" not in str(item) and str(item) != "default":
-                raise ValueError(f'invalid ssh key "{item}"')
-        return _to_mapping(value)
-    return value
+    return _checked_mapping(value, lambda item: None if "=" in item or item == "default" else
+                            f'invalid ssh key "{item}"')
 
 
 def _environment(value: Any) -> Any:
-    """Like any mapping, but a list entry's name cannot end in blanks (``A =1``)."""
-    if isinstance(value, list):
-        for item in value:
-            key = str(item).partition("=")[0]
-            if key != key.rstrip():
-                raise ValueError(f"environment variable {key} is declared with a trailing space")
-    return _to_mapping(value)
+    """A list entry's name cannot end in blanks (``A =1``)."""
+    def trailing_blank(item: str) -> str | None:
+        key = item.partition("=")[0]
+        if key == key.rstrip():
+            return None
+        return f"environment variable {key} is declared with a trailing space"
+
+    return _checked_mapping(value, trailing_blank) if isinstance(value, list) else _to_mapping(value)
 
 
 def _maybe_external(value: Any) -> Any:

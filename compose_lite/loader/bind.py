@@ -71,7 +71,7 @@ def bind(model: Mapping[str, Any], *, working_dir: str, config_files: Sequence[s
     services: dict[str, Service] = {}
     raw_services = model.get("services") or {}
     for svc_name, raw in raw_services.items():
-        service = _service(svc_name, raw or {}, working_dir)
+        service = _service(svc_name, raw or {}, working_dir, secrets)
         if not service.networks and service.network_mode is None:
             service = replace(service, networks=(ServiceNetwork("default"),))
         services[svc_name] = service
@@ -116,7 +116,7 @@ def _check_references(project: Project) -> None:
                 raise ConfigError(f"service {svc.name!r} refers to undefined service {other!r}", path=base)
 
 
-def _service(name: str, raw: Mapping[str, Any], wd: str) -> Service:
+def _service(name: str, raw: Mapping[str, Any], wd: str, secrets: Mapping[str, FileObject]) -> Service:
     path = f"services.{name}"
     deploy = raw.get("deploy") or {}
     unsupported = [k for k in raw if k not in _HANDLED_KEYS and not k.startswith("x-")]
@@ -127,7 +127,7 @@ def _service(name: str, raw: Mapping[str, Any], wd: str) -> Service:
     return Service(
         name=name,
         image=_opt_str(raw.get("image")),
-        build=_build(raw["build"], wd) if raw.get("build") else None,
+        build=_build(raw["build"], wd, secrets) if raw.get("build") else None,
         pull_policy=_opt_str(raw.get("pull_policy")),
         command=_argv(raw.get("command")),
         entrypoint=_argv(raw.get("entrypoint")),
@@ -437,16 +437,32 @@ def _file_ref(raw: Any, default_dir: str) -> FileRef:
                    mode=None if mode is None else _octal(mode))
 
 
-def _build(raw: Any, wd: str) -> Build:
+def _build(raw: Any, wd: str, secrets: Mapping[str, FileObject]) -> Build:
     if isinstance(raw, str):
         raw = {"context": raw}
+    ssh = raw.get("ssh") or {}
     return Build(
+        secrets=tuple(_build_secret(ref, secrets) for ref in raw.get("secrets") or ()),
+        ssh=tuple(k if v is None else f"{k}={v}" for k, v in ssh.items()) if isinstance(ssh, Mapping) else (),
+        cache_from=tuple(_str_list(raw.get("cache_from"))), cache_to=tuple(_str_list(raw.get("cache_to"))),
+        platforms=tuple(_str_list(raw.get("platforms"))),
         context=_abs(str(raw.get("context") or "."), wd), dockerfile=_opt_str(raw.get("dockerfile")),
         dockerfile_inline=_opt_str(raw.get("dockerfile_inline")), args=_str_map(raw.get("args")),
         target=_opt_str(raw.get("target")), labels=_str_map(raw.get("labels")),
         network=_opt_str(raw.get("network")), shm_size=_bytes(raw.get("shm_size"), "build.shm_size"),
         extra_hosts=_extra_hosts(raw.get("extra_hosts")), no_cache=bool(raw.get("no_cache", False)),
         pull=bool(raw.get("pull", False)), tags=tuple(_str_list(raw.get("tags"))))
+
+
+def _build_secret(ref: Any, secrets: Mapping[str, FileObject]) -> tuple[str, str, str]:
+    """A build secret as BuildKit takes it: its id (the target, else the source) and where it is."""
+    source = str(ref.get("source") if isinstance(ref, Mapping) else ref)
+    target = str(ref.get("target") or source) if isinstance(ref, Mapping) else source
+    obj = secrets.get(source)
+    if obj is None or (obj.file is None and obj.environment is None):
+        raise ConfigError(f"build secret {source!r} needs `file:` or `environment:` in the top-level secrets",
+                          path=f"secrets.{source}")
+    return (target, "file", obj.file) if obj.file is not None else (target, "env", str(obj.environment))
 
 
 def _watch(raw: Mapping[str, Any], wd: str) -> WatchRule:

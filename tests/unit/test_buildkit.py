@@ -1,0 +1,97 @@
+"""The BuildKit command line compose-lite runs for a build, and which docker CLI it picks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from compose_lite.engine.buildkit import BuildCli, argv, find_cli
+from compose_lite.model import Build
+
+
+def test_every_build_key_reaches_the_command_line() -> None:
+    build = Build(
+        "/ctx",
+        dockerfile="web.Dockerfile",
+        args={"A": "1"},
+        target="prod",
+        labels={"l": "v"},
+        network="host",
+        shm_size=1024,
+        extra_hosts=("h:1.2.3.4",),
+        no_cache=True,
+        pull=True,
+        tags=("extra:1",),
+        secrets=(("tok", "file", "/s/tok.txt"), ("env-one", "env", "TOKEN")),
+        ssh=("default",),
+        cache_from=("type=local,src=/c",),
+        cache_to=("type=local,dest=/c",),
+        platforms=("linux/amd64",),
+    )
+    classic = argv(
+        BuildCli("/usr/bin/docker", "classic"),
+        "p-web",
+        build,
+        {"com.docker.compose.project": "p"},
+        "/tmp/iid",
+        {"env-one": "/tmp/secret-0"},
+    )
+    assert classic == [
+        "/usr/bin/docker",
+        "build",
+        "--progress",
+        "plain",
+        "--iidfile",
+        "/tmp/iid",
+        "-t",
+        "p-web",
+        "-t=extra:1",
+        "-f",
+        "/ctx/web.Dockerfile",
+        "--build-arg=A=1",
+        "--label=l=v",
+        "--label=com.docker.compose.project=p",
+        "--target=prod",
+        "--network=host",
+        "--shm-size=1024",
+        "--add-host=h:1.2.3.4",
+        "--no-cache",
+        "--pull",
+        "--cache-from=type=local,src=/c",
+        "--platform=linux/amd64",
+        "--ssh=default",
+        "--secret=id=tok,src=/s/tok.txt",
+        "--secret=id=env-one,src=/tmp/secret-0",
+        "/ctx",
+    ]
+    buildx = argv(BuildCli("/x/docker", "buildx"), "p-web", build, {}, "/tmp/iid", {"env-one": "/tmp/s"})
+    assert (
+        buildx[:4] == ["/x/docker", "buildx", "build", "--load"] and "--cache-to=type=local,dest=/c" in buildx
+    )
+
+
+def test_an_inline_dockerfile_comes_on_stdin_with_the_real_context() -> None:
+    line = argv(BuildCli("docker", "classic"), "t", Build("/ctx", dockerfile_inline="FROM x"), {}, "/i", {})
+    assert line[line.index("-f") + 1] == "-" and line[-1] == "/ctx"
+
+
+def test_the_first_docker_on_path_that_has_buildkit_is_picked(tmp_path: Path) -> None:
+    def fake_docker(directory: str, version: str, buildx: bool) -> None:
+        path = tmp_path / directory / "docker"
+        path.parent.mkdir()
+        path.write_text(
+            "#!/bin/sh\n"
+            f'[ "$1" = buildx ] && exit {0 if buildx else 1}\n'
+            f'echo "Docker version {version}, build x"\n'
+        )
+        path.chmod(0o755)
+
+    fake_docker("new", "28.2.2", buildx=False)  # refuses BuildKit without buildx
+    fake_docker("old", "20.10.24", buildx=False)  # classic BuildKit
+    fake_docker("plugin", "28.0.0", buildx=True)
+    path = os.pathsep.join(str(tmp_path / d) for d in ("new", "old", "plugin"))
+    assert find_cli({"PATH": path}) == BuildCli(str(tmp_path / "old" / "docker"), "classic")
+    path = os.pathsep.join(str(tmp_path / d) for d in ("new", "plugin", "old"))
+    assert find_cli({"PATH": path}) == BuildCli(str(tmp_path / "plugin" / "docker"), "buildx")
+    assert find_cli({"PATH": str(tmp_path / "new")}) is None
+    assert find_cli({"PATH": path, "CL_BUILDKIT": "0"}) is None

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.integration.cl_helpers import fetch, free_port, spawn, wait_until
+from tests.integration.cl_helpers import cl_argv, fetch, free_port, spawn, wait_for_line, wait_until
 from tests.integration.watch_support import sync_project
 
 
@@ -69,3 +69,25 @@ def test_up_watch_attached_ctrl_c_stops_the_stack(docker_client: Any, project_na
     assert "Gracefully stopping... (press Ctrl+C again to force)" in err
     assert any(line.startswith("web     1 file changed → synced 1 (") for line in err.splitlines()), err
     assert docker_client.api.inspect_container(f"{project_name}-web-1")["State"]["Running"] is False
+
+
+def test_watch_started_as_a_background_job_still_stops_on_sigint_and_sigterm(project_name: str,
+                                                                            tmp_path: Path) -> None:
+    # a shell starts `cl watch &` with SIGINT ignored; the watch must stop on it all the same
+    port = free_port()
+    wd = project(tmp_path, port)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        log = tmp_path / f"watch-{sig.name}.log"
+        with open(log, "w") as sink:
+            proc = subprocess.Popen(
+                cl_argv(project_name, "watch"), cwd=wd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=sink, text=True, start_new_session=True,
+                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+        try:
+            wait_for_line(log, "Watching")  # the loop runs (and has its handlers) from here on
+            proc.send_signal(sig)
+            proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        assert "watch stopped" in log.read_text(), log.read_text()

@@ -46,6 +46,9 @@ def remove_project_resources(client: Any, project: str) -> None:
     flt = {"label": f"{PROJECT_LABEL}={project}"}
     for container in client.containers.list(all=True, filters=flt):
         container.remove(force=True, v=True)
+    # the project lock (compose_lite.lock), left behind by a cl a test killed mid-command
+    for container in client.containers.list(all=True, filters={"name": f"^{project}-cl-lock$"}):
+        container.remove(force=True)
     for network in client.networks.list(filters=flt):
         network.remove()
     for volume in client.volumes.list(filters=flt):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Condition(StrEnum):
@@ -158,6 +159,11 @@ class Resources:
     # blkio_config device entries: (kind, device path, value); kind is weight_device,
     # device_read_bps, device_write_bps, device_read_iops or device_write_iops
     blkio_devices: tuple[tuple[str, str, int], ...] = ()
+    cpu_rt_period: int | None = None
+    cpu_rt_runtime: int | None = None
+    # GPU and other device requests (gpus, deploy.resources.reservations.devices), as the engine
+    # takes them: Driver, Count (-1: all), DeviceIDs, Capabilities, Options
+    device_requests: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -250,6 +256,7 @@ class Service:
     cgroup_parent: str | None = None
     cgroup: str | None = None  # the cgroup namespace: host | private
     device_cgroup_rules: tuple[str, ...] = ()
+    storage_opt: Mapping[str, str] = field(default_factory=dict)
     links: tuple[str, ...] = ()  # "service[:alias]", legacy links on the primary network
     runtime: str | None = None
     platform: str | None = None

@@ -118,6 +118,8 @@ def run(project: Project, engine: Engine, request: RunRequest, session: Session,
     if request.service not in project.services:
         app.select_services(project, (request.service,))  # raises the "no such service" error
     svc = project.services[request.service]
+    for message in app.unsupported_warnings(replace(project, services={svc.name: svc})):
+        reporter.warning(message)  # as `up` and `create` do (the dependencies' own come from their up)
     deps = graph.dependencies(project)[svc.name]
     if deps and not request.no_deps:
         deps_request = app.UpRequest(services=tuple(sorted(deps)), remove_orphans=request.remove_orphans)

@@ -623,6 +623,9 @@ def create_arguments(spec: ContainerSpec, api: Any) -> dict[str, Any]:
         cpuset_cpus=res.cpuset, oom_kill_disable=res.oom_kill_disable, oom_score_adj=res.oom_score_adj,
         mem_swappiness=res.mem_swappiness, blkio_weight=res.blkio_weight,
         cgroupns=svc.cgroup, device_cgroup_rules=list(svc.device_cgroup_rules) or None,
+        cpu_rt_period=res.cpu_rt_period, cpu_rt_runtime=res.cpu_rt_runtime,
+        storage_opt=dict(svc.storage_opt) or None,
+        device_requests=[dict(d) for d in res.device_requests] or None,
         **_blkio(res.blkio_devices),
     )
     networking_config = None
@@ -658,12 +661,13 @@ def _seconds(ns: int | None) -> int | None:
 def _container_id(api: Any, entry: str) -> str:
     """``name[:ro]`` → ``<id>[:ro]``; a name the engine does not know is left for it to refuse."""
     import docker.errors
+    import requests.exceptions
 
     name, sep, mode = entry.partition(":")
     try:
         return str(api.inspect_container(name)["Id"]) + sep + mode
-    except docker.errors.NotFound:
-        return entry
+    except (docker.errors.DockerException, requests.exceptions.RequestException):
+        return entry  # the engine will say what is wrong when the container is created
 
 
 def _blkio(devices: tuple[tuple[str, str, int], ...]) -> dict[str, Any]:

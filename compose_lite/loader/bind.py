@@ -15,6 +15,7 @@ from typing import Any
 
 from compose_lite import compose_hash
 from compose_lite.errors import ConfigError
+from compose_lite.loader import coverage
 from compose_lite.loader.units import parse_bytes, parse_duration
 from compose_lite.model import (
     Build,
@@ -38,22 +39,11 @@ from compose_lite.model import (
     WatchRule,
 )
 
-# Service keys that are consumed by this module, or by earlier loader stages, or have no effect on a
-# single engine.  Anything else is reported back as ``Service.unsupported`` so the caller can warn.
-_HANDLED_KEYS = frozenset({
-    "image", "build", "pull_policy", "command", "entrypoint", "environment", "env_file", "label_file",
-    "ports", "expose", "volumes", "tmpfs", "volumes_from", "networks", "network_mode", "depends_on",
-    "healthcheck", "restart", "labels", "container_name", "user", "working_dir", "hostname",
-    "domainname", "mac_address", "init", "stop_signal", "stop_grace_period", "cap_add", "cap_drop",
-    "privileged", "read_only", "security_opt", "extra_hosts", "dns", "dns_search", "dns_opt", "tty",
-    "stdin_open", "shm_size", "sysctls", "ulimits", "devices", "group_add", "deploy", "logging", "pid",
-    "ipc", "uts", "userns_mode", "cgroup_parent", "runtime", "platform", "secrets", "configs",
-    "scale", "profiles", "develop", "mem_limit", "mem_reservation", "memswap_limit", "cpus",
-    "cpu_shares", "cpu_quota", "cpu_period", "cpuset", "pids_limit", "oom_kill_disable",
-    "oom_score_adj", "mem_swappiness", "blkio_config", "attach", "extends", "x-cl-watch",
-    "cgroup", "device_cgroup_rules", "links",
-})
-_DEPLOY_HANDLED = frozenset({"replicas", "resources", "restart_policy", "mode", "placement", "labels"})
+# Keys that take effect (coverage.SERVICE_KEYS); any other present key is reported back as
+# ``Service.unsupported`` so that every command creating containers can warn about it.
+_HANDLED_KEYS = frozenset(k for k in coverage.SERVICE_KEYS if coverage.reason(k) is None) | {"x-cl-watch"}
+_DEPLOY_HANDLED = frozenset(
+    k for k in coverage.DEPLOY_KEYS if coverage.reason(k, coverage.DEPLOY_KEYS) is None)
 
 
 def bind(model: Mapping[str, Any], *, working_dir: str, config_files: Sequence[str] = (),
@@ -178,6 +168,7 @@ def _service(name: str, raw: Mapping[str, Any], wd: str, secrets: Mapping[str, F
         cgroup_parent=_opt_str(raw.get("cgroup_parent")),
         cgroup=_opt_str(raw.get("cgroup")),
         device_cgroup_rules=tuple(_str_list(raw.get("device_cgroup_rules"))),
+        storage_opt=_str_map(raw.get("storage_opt")),
         links=tuple(_str_list(raw.get("links"))),
         runtime=_opt_str(raw.get("runtime")),
         platform=_opt_str(raw.get("platform")),
@@ -400,7 +391,21 @@ def _resources(raw: Mapping[str, Any], deploy_res: Mapping[str, Any], path: str)
         mem_swappiness=None if raw.get("mem_swappiness") is None else int(raw["mem_swappiness"]),
         blkio_weight=None if weight is None else int(weight),
         blkio_devices=_blkio_devices(raw.get("blkio_config") or {}, path),
+        cpu_rt_period=None if raw.get("cpu_rt_period") is None else int(raw["cpu_rt_period"]),
+        cpu_rt_runtime=None if raw.get("cpu_rt_runtime") is None else int(raw["cpu_rt_runtime"]),
+        device_requests=tuple(_device_request(d) for d in
+                              [*(raw.get("gpus") or ()), *(reservations.get("devices") or ())]),
     )
+
+
+def _device_request(raw: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A ``gpus`` or reservations ``devices`` entry as the engine's DeviceRequest (count -1: all)."""
+    count = raw.get("count")
+    ids = [str(i) for i in raw.get("device_ids") or ()]
+    return {"Driver": str(raw.get("driver") or ""),
+            "Count": int(count) if count is not None and not ids else 0,
+            "DeviceIDs": ids or None, "Capabilities": [[str(c) for c in raw.get("capabilities") or ("gpu",)]],
+            "Options": _str_map(raw.get("options")) or None}
 
 
 _BLKIO_KINDS = ("weight_device", "device_read_bps", "device_write_bps", "device_read_iops",

@@ -52,8 +52,9 @@ def test_missing_image_that_cannot_be_pulled() -> None:
 
 
 def test_unsupported_keys_become_warnings() -> None:
-    assert app.unsupported_warnings(project(unsupported=("post_start",))) == [
-        "service 'a': 'post_start' is not supported by compose-lite and is ignored"]
+    assert app.unsupported_warnings(project(unsupported=("post_start", "deploy.placement"))) == [
+        "service 'a': 'post_start' is ignored (lifecycle hooks are not run by compose-lite yet)",
+        "service 'a': 'deploy.placement' is ignored (placement is Swarm's)"]
 
 
 def test_down_removes_containers_and_network_but_keeps_volumes() -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from compose_lite import oneoff
@@ -114,3 +116,24 @@ def test_the_one_off_answers_to_its_name_not_the_services_unless_use_aliases() -
     specs = {c.name: c.spec for c in engine.containers.values()}
     assert specs["p-app-x"].networks[0].aliases == ("p-app-x",)
     assert "app" in specs["p-app-y"].networks[0].aliases
+
+
+def test_run_warns_about_keys_without_effect() -> None:
+    warnings: list[str] = []
+    reporter = QuietReporter(Null())  # type: ignore[arg-type]
+    reporter.warning = warnings.append  # type: ignore[method-assign]
+    proj = stack()
+    proj = replace(
+        proj, services={**proj.services, "app": replace(proj.services["app"], unsupported=("pre_stop",))}
+    )
+    oneoff.run(
+        proj,
+        FakeEngine(images={"img": "sha256:1"}),
+        oneoff.RunRequest("app", no_deps=True),
+        Session(),
+        reporter,
+        environ={},
+    )
+    assert warnings == [
+        "service 'app': 'pre_stop' is ignored (lifecycle hooks are not run by compose-lite yet)"
+    ]

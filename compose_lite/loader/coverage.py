@@ -1,0 +1,132 @@
+"""What compose-lite does with every service key of the Compose Specification: the contract.
+
+Each key of the schema's service definition is here, with how it takes effect, or why it cannot
+on one engine. ``tests/unit/test_coverage.py`` fails when the schema has a key this table does not
+name (so no key is dropped silently again) and when a key marked applied reaches no container
+setting. The loader warns about every key marked unsupported, from every command that creates
+containers (`up`, `create`, `run`).
+"""
+
+from __future__ import annotations
+
+APPLIED = "applied"
+USED = "used"  # consumed by compose-lite itself (ordering, selection, hot reload, ...)
+
+
+def unsupported(reason: str) -> str:
+    return f"unsupported: {reason}"
+
+
+SERVICE_KEYS: dict[str, str] = {
+    "annotations": unsupported("container annotations need Engine API 1.43"),
+    "attach": USED,
+    "blkio_config": APPLIED,
+    "build": USED,
+    "cap_add": APPLIED,
+    "cap_drop": APPLIED,
+    "cgroup": APPLIED,
+    "cgroup_parent": APPLIED,
+    "command": APPLIED,
+    "configs": APPLIED,
+    "container_name": APPLIED,
+    "cpu_count": unsupported("Windows containers only"),
+    "cpu_percent": unsupported("Windows containers only"),
+    "cpu_period": APPLIED,
+    "cpu_quota": APPLIED,
+    "cpu_rt_period": APPLIED,
+    "cpu_rt_runtime": APPLIED,
+    "cpu_shares": APPLIED,
+    "cpus": APPLIED,
+    "cpuset": APPLIED,
+    "credential_spec": unsupported("Windows containers only"),
+    "depends_on": USED,
+    "deploy": APPLIED,
+    "develop": USED,
+    "device_cgroup_rules": APPLIED,
+    "devices": APPLIED,
+    "dns": APPLIED,
+    "dns_opt": APPLIED,
+    "dns_search": APPLIED,
+    "domainname": APPLIED,
+    "entrypoint": APPLIED,
+    "env_file": APPLIED,
+    "environment": APPLIED,
+    "expose": APPLIED,
+    "extends": USED,
+    "external_links": unsupported("links to containers outside the project need the legacy bridge"),
+    "extra_hosts": APPLIED,
+    "gpus": APPLIED,
+    "group_add": APPLIED,
+    "healthcheck": APPLIED,
+    "hostname": APPLIED,
+    "image": APPLIED,
+    "init": APPLIED,
+    "ipc": APPLIED,
+    "isolation": unsupported("Windows containers only"),
+    "label_file": APPLIED,
+    "labels": APPLIED,
+    "links": APPLIED,
+    "logging": APPLIED,
+    "mac_address": APPLIED,
+    "mem_limit": APPLIED,
+    "mem_reservation": APPLIED,
+    "mem_swappiness": APPLIED,
+    "memswap_limit": APPLIED,
+    "models": unsupported("AI models need Docker Model Runner"),
+    "network_mode": APPLIED,
+    "networks": APPLIED,
+    "oom_kill_disable": APPLIED,
+    "oom_score_adj": APPLIED,
+    "pid": APPLIED,
+    "pids_limit": APPLIED,
+    "platform": APPLIED,
+    "ports": APPLIED,
+    "post_start": unsupported("lifecycle hooks are not run by compose-lite yet"),
+    "pre_stop": unsupported("lifecycle hooks are not run by compose-lite yet"),
+    "privileged": APPLIED,
+    "profiles": USED,
+    "provider": unsupported("provider services need Compose's provider plugins"),
+    "pull_policy": USED,
+    "pull_refresh_after": unsupported("no registry is polled for newer images"),
+    "read_only": APPLIED,
+    "restart": APPLIED,
+    "runtime": APPLIED,
+    "scale": USED,
+    "secrets": APPLIED,
+    "security_opt": APPLIED,
+    "shm_size": APPLIED,
+    "stdin_open": APPLIED,
+    "stop_grace_period": APPLIED,
+    "stop_signal": APPLIED,
+    "storage_opt": APPLIED,
+    "sysctls": APPLIED,
+    "tmpfs": APPLIED,
+    "tty": APPLIED,
+    "ulimits": APPLIED,
+    "use_api_socket": unsupported("mounting the engine's socket by this key is Docker Desktop's"),
+    "user": APPLIED,
+    "userns_mode": APPLIED,
+    "uts": APPLIED,
+    "volumes": APPLIED,
+    "volumes_from": APPLIED,
+    "working_dir": APPLIED,
+}
+
+# deploy.* on one engine: resources, restart policy and replicas apply; the rest is Swarm's.
+DEPLOY_KEYS: dict[str, str] = {
+    "replicas": USED,
+    "resources": APPLIED,
+    "restart_policy": APPLIED,
+    "labels": USED,  # the Swarm service's labels: nothing to apply to containers
+    "mode": USED,  # replicated (the default); `global` is warned about by the binder
+    "placement": unsupported("placement is Swarm's"),
+    "endpoint_mode": unsupported("endpoint modes are Swarm's"),
+    "update_config": unsupported("rolling updates are Swarm's"),
+    "rollback_config": unsupported("rollbacks are Swarm's"),
+}
+
+
+def reason(key: str, table: dict[str, str] = SERVICE_KEYS) -> str | None:
+    """Why ``key`` has no effect here, or None when it has one."""
+    entry = table.get(key)
+    return entry.removeprefix("unsupported: ") if entry and entry.startswith("unsupported: ") else None

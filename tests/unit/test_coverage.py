@@ -1,0 +1,154 @@
+"""The key-coverage contract (loader.coverage): every schema key is named, and every key said to be
+applied changes what the Docker adapter sends to the engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import docker
+import pytest
+
+from compose_lite.engine.docker_engine import create_config
+from compose_lite.loader import coverage
+from compose_lite.loader.bind import bind
+from compose_lite.loader.pipeline import load
+from compose_lite.loader.request import LoadRequest
+from compose_lite.planner import Desired, container_spec
+
+SCHEMA = json.loads((Path(__file__).parents[2] / "schemas" / "compose.schema.json").read_text())
+
+# One value per applied key: what a user writes (top-level resources it needs are always declared).
+SAMPLES: dict[str, str] = {
+    "blkio_config": "{weight: 300}",
+    "cap_add": "[NET_ADMIN]",
+    "cap_drop": "[MKNOD]",
+    "cgroup": "private",
+    "cgroup_parent": "/p",
+    "command": "[run]",
+    "configs": "[conf]",
+    "container_name": "named",
+    "cpu_period": "100000",
+    "cpu_quota": "50000",
+    "cpu_rt_period": "1000",
+    "cpu_rt_runtime": "500",
+    "cpu_shares": "512",
+    "cpus": "0.5",
+    "cpuset": "'0'",
+    "deploy": "{resources: {limits: {memory: 64m}}}",
+    "device_cgroup_rules": "['c 1:3 mr']",
+    "devices": "[/dev/null:/dev/n]",
+    "dns": "[127.0.0.53]",
+    "dns_opt": "['ndots:2']",
+    "dns_search": "[example.com]",
+    "domainname": "example.com",
+    "entrypoint": "[/bin/sh]",
+    "env_file": "[app.env]",
+    "environment": "{A: '1'}",
+    "expose": "['3000']",
+    "extra_hosts": "['h:127.0.0.2']",
+    "gpus": "all",
+    "group_add": "[mail]",
+    "healthcheck": "{test: [CMD, 'true']}",
+    "hostname": "h",
+    "image": "other",
+    "init": "true",
+    "ipc": "host",
+    "label_file": "[app.env]",
+    "labels": "{a: b}",
+    "links": "[db]",
+    "logging": "{driver: local}",
+    "mac_address": "02:42:ac:11:00:99",
+    "mem_limit": "64m",
+    "mem_reservation": "32m",
+    "mem_swappiness": "10",
+    "memswap_limit": "128m",
+    "network_mode": "host",
+    "networks": "[back]",
+    "oom_kill_disable": "true",
+    "oom_score_adj": "100",
+    "pid": "host",
+    "pids_limit": "100",
+    "platform": "linux/arm64",
+    "ports": "['80']",
+    "privileged": "true",
+    "read_only": "true",
+    "restart": "always",
+    "runtime": "runc",
+    "secrets": "[token]",
+    "security_opt": "['no-new-privileges:true']",
+    "shm_size": "16m",
+    "stdin_open": "true",
+    "stop_grace_period": "7s",
+    "stop_signal": "SIGINT",
+    "storage_opt": "{size: 1G}",
+    "sysctls": "{net.core.somaxconn: 1024}",
+    "tmpfs": "[/run]",
+    "tty": "true",
+    "ulimits": "{nproc: 512}",
+    "user": "'1000'",
+    "userns_mode": "host",
+    "uts": "host",
+    "volumes": "[data:/data]",
+    "volumes_from": "['container:other']",
+    "working_dir": "/srv",
+}
+PROJECT = """
+services:
+  web:
+{extra}
+  db:
+    image: img
+networks: {{back: {{}}}}
+volumes: {{data: {{}}}}
+secrets: {{token: {{file: ./token.txt}}}}
+configs: {{conf: {{file: ./token.txt}}}}
+"""
+
+
+def _schema_keys(definition: str) -> set[str]:
+    return set(SCHEMA["definitions"][definition]["properties"])
+
+
+def test_every_service_key_of_the_schema_is_in_the_contract() -> None:
+    assert _schema_keys("service") == set(coverage.SERVICE_KEYS)
+
+
+def test_every_deploy_key_of_the_schema_is_in_the_contract() -> None:
+    assert _schema_keys("deploy") == set(coverage.DEPLOY_KEYS)
+
+
+def test_every_applied_key_has_a_sample() -> None:
+    applied = {k for k, v in coverage.SERVICE_KEYS.items() if v == coverage.APPLIED}
+    assert applied == set(SAMPLES)
+
+
+def _request_body(tmp_path: Path, extra: str) -> dict[str, Any]:
+    image = "" if extra.strip().startswith("image:") else "    image: img\n"
+    (tmp_path / "compose.yaml").write_text(PROJECT.format(extra=image + extra))
+    (tmp_path / "token.txt").write_text("t\n")
+    (tmp_path / "app.env").write_text("X=1\n")
+    loaded = load(LoadRequest(cwd=str(tmp_path), environ={"HOME": "/h"}, project_name="p"))
+    project = bind(loaded.model, working_dir=loaded.working_dir, environment=loaded.environment)
+    svc = project.services["web"]
+    desired = Desired(project, {n: s.image or "img" for n, s in project.services.items()}, {}, str(tmp_path))
+    spec = container_spec(desired, svc, 1, svc.container_name or "p-web-1", "hash", "{}")
+    api = docker.APIClient(base_url="unix:///nonexistent.sock", version="1.41")  # never connects
+    body = create_config(spec, api)
+    body["Labels"] = {k: v for k, v in body["Labels"].items() if "config-hash" not in k}
+    # what create_container_from_config takes besides the body: the name and the platform
+    return {**body, "files": [f.target for f in spec.files], "name": spec.name, "platform": svc.platform}
+
+
+@pytest.mark.parametrize("key", sorted(SAMPLES))
+def test_an_applied_key_changes_the_engine_request(tmp_path: Path, key: str) -> None:
+    baseline = _request_body(tmp_path, "")
+    assert _request_body(tmp_path, f"    {key}: {SAMPLES[key]}") != baseline, f"{key} reached no engine field"
+
+
+def test_the_features_page_lists_every_key_without_effect() -> None:
+    page = (Path(__file__).parents[2] / "docs" / "compose-features.md").read_text()
+    ignored = [k for k in coverage.SERVICE_KEYS if coverage.reason(k)]
+    ignored += [f"deploy.{k}" for k in coverage.DEPLOY_KEYS if coverage.reason(k, coverage.DEPLOY_KEYS)]
+    assert [k for k in ignored if f"| `{k}` |" not in page] == []

@@ -26,6 +26,8 @@ class BuildRequest:
     no_cache: bool = False
     pull: bool = False
     build_args: Mapping[str, str] = field(default_factory=dict)  # --build-arg overrides
+    with_dependencies: bool = False  # also the images of the services these depend on
+    ssh: tuple[str, ...] = ()  # --ssh: added to every build's ssh (BuildKit)
 
 
 def parse_build_args(values: tuple[str, ...], environ: Mapping[str, str]) -> dict[str, str]:
@@ -44,18 +46,33 @@ def build(project: Project, engine: Engine, request: BuildRequest, output: Calla
           reporter: Reporter) -> list[str]:
     """Build the selected services that have ``build:``; the image references built, in order."""
     built: list[str] = []
-    for name in sorted(app.select_services(project, request.services, with_deps=False)):
+    for name in sorted(app.select_services(project, request.services, with_deps=request.with_dependencies)):
         svc = project.services[name]
         if svc.build is None:
             continue
         spec = replace(svc.build, no_cache=svc.build.no_cache or request.no_cache,
-                       pull=svc.build.pull or request.pull, args={**svc.build.args, **request.build_args})
+                       pull=svc.build.pull or request.pull, args={**svc.build.args, **request.build_args},
+                       ssh=tuple(dict.fromkeys((*svc.build.ssh, *request.ssh))))
         ref = app.image_ref(project, svc)
         reporter.event("Image", ref, "Building")
         engine.build_image(ref, spec, {L.PROJECT: project.name, L.SERVICE: name}, output)
         reporter.event("Image", ref, "Built", done=True)
         built.append(ref)
     return built
+
+
+def build_definitions(project: Project, request: BuildRequest) -> dict[str, object]:
+    """What `cl build` would build, as `build --print` shows it (target name → settings)."""
+    targets: dict[str, object] = {}
+    for name in sorted(app.select_services(project, request.services, with_deps=request.with_dependencies)):
+        svc = project.services[name]
+        if svc.build is not None:
+            b = svc.build
+            targets[name] = {"context": b.context, "dockerfile": b.dockerfile or "Dockerfile",
+                             "args": {**b.args, **request.build_args}, "tags": [app.image_ref(project, svc),
+                                                                                 *b.tags],
+                             "target": b.target, "no-cache": b.no_cache or request.no_cache}
+    return {"group": {"default": {"targets": list(targets)}}, "target": targets}
 
 
 def registry_error(action: str, ref: str, service: str, err: ComposeLiteError, *, local: bool) -> EngineError:

@@ -17,16 +17,29 @@ services_argument = click.argument("services", nargs=-1, shell_complete=complete
 @click.option("--build-arg", "build_args", multiple=True, metavar="KEY[=VALUE]",
               help="Set build-time variables.")
 @click.option("-q", "--quiet", is_flag=True, help="Don't print anything to stdout/stderr but errors.")
+@click.option("--with-dependencies", is_flag=True, help="Also build the services they depend on.")
+@click.option("--push", "push_after", is_flag=True, help="Push the service images after building them.")
+@click.option("--print", "print_only", is_flag=True,
+              help="Print the equivalent build definition (JSON), build nothing.")
+@click.option("--ssh", "ssh", multiple=True, metavar="default|ID=PATH",
+              help="SSH agent socket or keys for the builds (BuildKit).")
 @click.pass_obj
 def build(opts: GlobalOptions, services: tuple[str, ...], no_cache: bool, pull: bool,
-          build_args: tuple[str, ...], quiet: bool) -> None:
+          build_args: tuple[str, ...], quiet: bool, with_dependencies: bool, push_after: bool,
+          print_only: bool, ssh: tuple[str, ...]) -> None:
     """Build or rebuild services."""
+    import json
+
     from compose_lite import images
     from compose_lite.cli.project import load_project, open_engine, reporter
 
     request = images.BuildRequest(services=services, no_cache=no_cache, pull=pull,
-                                  build_args=images.parse_build_args(build_args, opts.environ))
+                                  build_args=images.parse_build_args(build_args, opts.environ),
+                                  with_dependencies=with_dependencies, ssh=ssh)
     project = load_project(opts)
+    if print_only:
+        click.echo(json.dumps(images.build_definitions(project, request), indent=2))
+        return
     report = reporter(opts, quiet=quiet)
 
     def output(text: str) -> None:
@@ -34,7 +47,11 @@ def build(opts: GlobalOptions, services: tuple[str, ...], no_cache: bool, pull: 
             click.echo(text, nl=False, err=True)
 
     try:
-        images.build(project, open_engine(opts), request, output, report)
+        engine = open_engine(opts)
+        built = images.build(project, engine, request, output, report)
+        if push_after and built:
+            names = tuple(n for n in project.services if project.services[n].build is not None)
+            images.push(project, engine, names, report)
     finally:
         report.close()
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from compose_lite import images
@@ -56,3 +58,21 @@ def test_push_failure_and_ignore() -> None:
                                   "tcp: lookup registry: no such host)")
     assert images.push(proj(), engine, (), QuietReporter(Null()), ignore_failures=True) == []  # type: ignore[arg-type]
     assert engine.calls == ["push_image cl-busybox", "push_image reg/x:1", "push_image cl-busybox"]
+
+
+def test_build_with_dependencies_and_print() -> None:
+    from compose_lite.model import DependsOn
+
+    project = Project("p", "/w", services={
+        "web": Service("web", build=Build("/w/web"), depends_on=(DependsOn("api"),)),
+        "api": Service("api", build=Build("/w/api", target="prod")),
+    })
+    engine = FakeEngine()
+    only = images.build(project, engine, images.BuildRequest(services=("web",)), lambda _t: None,
+                        QuietReporter(io.StringIO()))
+    both = images.build(project, engine, images.BuildRequest(services=("web",), with_dependencies=True),
+                        lambda _t: None, QuietReporter(io.StringIO()))
+    assert (only, both) == (["p-web"], ["p-api", "p-web"])
+    printed = images.build_definitions(project, images.BuildRequest(with_dependencies=True))
+    assert printed["group"] == {"default": {"targets": ["api", "web"]}}
+    assert printed["target"]["api"]["target"] == "prod"  # type: ignore[index]

@@ -41,6 +41,7 @@ class UpRequest:
     dry_run: bool = False
     timeout: int | None = None
     quiet_pull: bool = False  # pulls are not shown (their failures still are)
+    quiet_build: bool = False  # nor builds
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,10 @@ def ensure_images(project: Project, services: frozenset[str], engine: Engine, re
             if request.dry_run:
                 ids[name] = current or ""
                 continue
-            reporter.event("Image", ref, "Building")
+            shown = _Unshown(reporter) if request.quiet_build else reporter
+            shown.event("Image", ref, "Building")
             current = engine.build_image(ref, svc.build, {L.PROJECT: project.name, L.SERVICE: name})
-            reporter.event("Image", ref, "Built", done=True)
+            shown.event("Image", ref, "Built", done=True)
         elif policy == "always" or current is None:
             if policy == "never" or (current is None and svc.build is not None):
                 blocker = "--pull never" if policy == "never" else "--no-build"
@@ -113,7 +115,8 @@ def ensure_images(project: Project, services: frozenset[str], engine: Engine, re
 
 
 class _Unshown:
-    """A reporter that keeps a pull's progress to itself and passes its warnings on (--quiet-pull)."""
+    """A reporter that keeps a pull's or build's progress to itself and passes its warnings on
+    (--quiet-pull, --quiet-build)."""
 
     def __init__(self, reporter: Reporter) -> None:
         self.warning = reporter.warning

@@ -87,13 +87,17 @@ def pull(opts: GlobalOptions, services: tuple[str, ...], ignore_pull_failures: b
 @click.option("--ignore-push-failures", is_flag=True, help="Push what it can and ignores images with push "
               "failures.")
 @click.option("-q", "--quiet", is_flag=True, help="Push without printing progress information.")
+@click.option("--include-deps", is_flag=True, help="Also push the images of the services they depend on.")
 @click.pass_obj
-def push(opts: GlobalOptions, services: tuple[str, ...], ignore_push_failures: bool, quiet: bool) -> None:
+def push(opts: GlobalOptions, services: tuple[str, ...], ignore_push_failures: bool, quiet: bool,
+         include_deps: bool) -> None:
     """Push service images."""
-    from compose_lite import images
+    from compose_lite import app, images
     from compose_lite.cli.project import load_project, open_engine, reporter
 
     project = load_project(opts)
+    if include_deps and services:
+        services = tuple(sorted(app.select_services(project, services, with_deps=True)))
     report = reporter(opts, quiet=quiet)
     try:
         images.push(project, open_engine(opts), services, report, ignore_failures=ignore_push_failures)

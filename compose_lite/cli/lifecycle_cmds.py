@@ -148,9 +148,12 @@ def rm(opts: GlobalOptions, services: tuple[str, ...], force: bool, stop_first: 
               "Compose file.")
 @click.option("--scale", "scale", multiple=True, metavar="SERVICE=NUM",
               help="Scale SERVICE to NUM instances.")
+@click.option("--quiet-pull", is_flag=True, help="Pull without printing progress information.")
+@click.option("-y", "--yes", is_flag=True, help="Assume yes to prompts (create asks none).")
 @click.pass_obj
 def create(opts: GlobalOptions, services: tuple[str, ...], build: bool | None, force_recreate: bool,
-           no_recreate: bool, pull: str | None, remove_orphans: bool, scale: tuple[str, ...]) -> None:
+           no_recreate: bool, pull: str | None, remove_orphans: bool, scale: tuple[str, ...],
+           quiet_pull: bool, yes: bool) -> None:
     """Creates containers for a service (without starting them)."""
     from compose_lite import app
     from compose_lite.errors import ConfigError
@@ -164,7 +167,8 @@ def create(opts: GlobalOptions, services: tuple[str, ...], build: bool | None, f
             raise ConfigError(f"invalid --scale {value!r}", hint="use --scale SERVICE=NUM")
         counts[name] = int(count)
     request = app.UpRequest(services=services, no_start=True, build=build, force_recreate=force_recreate,
-                            no_recreate=no_recreate, pull=pull, remove_orphans=remove_orphans, scale=counts)
+                            no_recreate=no_recreate, pull=pull, remove_orphans=remove_orphans, scale=counts,
+                            quiet_pull=quiet_pull)
     _with_project(opts, lambda p, e, r: _create(p, e, r, request, opts), from_labels=False)
 
 

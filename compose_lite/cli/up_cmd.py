@@ -44,6 +44,10 @@ def _scale(values: tuple[str, ...]) -> dict[str, int]:
 @click.option("--pull", type=click.Choice(["always", "missing", "never", "build"]),
               help="Pull image before running.")
 @click.option("--quiet-pull", is_flag=True, help="Pull without printing progress information.")
+@click.option("--quiet-build", is_flag=True, help="Build without printing progress information.")
+@click.option("-y", "--yes", is_flag=True, help="Assume yes to prompts (up asks none: accepted for scripts).")
+@click.option("--menu/--no-menu", default=False,
+              help="Interactive shortcuts while attached (cl has none: --menu says so).")
 @click.option("-V", "--renew-anon-volumes", is_flag=True,
               help="Recreate anonymous volumes instead of retrieving data from the previous containers.")
 @click.option("-t", "--timeout", type=int, help="Shutdown timeout in seconds for stopped containers.")
@@ -54,12 +58,15 @@ def _scale(values: tuple[str, ...]) -> dict[str, int]:
 def up(opts: GlobalOptions, services: tuple[str, ...], detach: bool, wait: bool, wait_timeout: float | None,
        dry_run: bool, force_recreate: bool, no_recreate: bool, always_recreate_deps: bool, no_deps: bool,
        no_start: bool, scale: tuple[str, ...], remove_orphans: bool, build: bool | None, pull: str | None,
-       quiet_pull: bool, renew_anon_volumes: bool, timeout: int | None, watch: bool,
+       quiet_pull: bool, quiet_build: bool, yes: bool, menu: bool, renew_anon_volumes: bool,
+       timeout: int | None, watch: bool,
        **attach_flags: Any) -> None:
     """Create and start containers."""
     from compose_lite import app
     from compose_lite.cli.project import load_project, locked, open_engine, reporter
 
+    if menu:
+        click.echo("warning: cl has no interactive menu; --menu changes nothing", err=True)
     if force_recreate and no_recreate:
         raise ConfigError("--force-recreate and --no-recreate are incompatible")
     if always_recreate_deps and no_recreate:
@@ -69,7 +76,7 @@ def up(opts: GlobalOptions, services: tuple[str, ...], detach: bool, wait: bool,
         always_recreate_deps=always_recreate_deps, no_start=no_start, scale=_scale(scale),
         remove_orphans=remove_orphans, renew_anon_volumes=renew_anon_volumes, wait=wait,
         wait_timeout=wait_timeout, build=build, pull=pull, dry_run=dry_run, timeout=timeout,
-        quiet_pull=quiet_pull)
+        quiet_pull=quiet_pull, quiet_build=quiet_build)
     project = load_project(opts)
     engine = open_engine(opts)
     report = reporter(opts)

@@ -28,13 +28,16 @@ _TOP_ORDER = ("name", "services", "networks", "volumes", "secrets", "configs", "
 @click.option("--hash", "hash_of", metavar="SERVICES",
               help="Print these services' config hash ('*' for all, else comma-separated), one per line.")
 @click.option("--environment", is_flag=True, help="Print the environment used for interpolation.")
+@click.option("--models", is_flag=True, help="Print the model names, one per line.")
+@click.option("--no-consistency", is_flag=True, help="Don't check model consistency.")
+@click.option("--no-env-resolution", is_flag=True, help="Don't resolve service env files.")
 @click.option("--variables", is_flag=True, help="Print the variables the files use, with their defaults.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Save to file (default: stdout).")
 @click.pass_obj
 def config(opts: GlobalOptions, fmt: str, quiet: bool, services: bool, volumes: bool, networks: bool,
            profiles: bool, images: bool, no_interpolate: bool, no_normalize: bool,
-           no_path_resolution: bool, hash_of: str | None, environment: bool, variables: bool,
-           output: str | None) -> None:
+           no_path_resolution: bool, hash_of: str | None, environment: bool, models: bool,
+           no_consistency: bool, no_env_resolution: bool, variables: bool, output: str | None) -> None:
     """Parse, resolve and render the Compose files in canonical format."""
     from compose_lite.cli.project import load_request
     from compose_lite.loader.memo import LoadMemo
@@ -44,7 +47,8 @@ def config(opts: GlobalOptions, fmt: str, quiet: bool, services: bool, volumes: 
         click.echo(_variables_table(opts), nl=False)
         return
     memo = LoadMemo(load_request(opts, interpolate=not no_interpolate, normalize=not no_normalize,
-                                 resolve_paths=not no_path_resolution))
+                                 resolve_paths=not no_path_resolution, consistency=not no_consistency,
+                                 resolve_env_files=not no_env_resolution))
     project = memo.project()
     for warning in project.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -60,6 +64,8 @@ def config(opts: GlobalOptions, fmt: str, quiet: bool, services: bool, volumes: 
         text = "".join(f"{name} {service_hash(svc)}\n" for name, svc in chosen)
     elif environment:
         text = "".join(f"{k}={v}\n" for k, v in sorted(project.environment.items()))
+    elif models:
+        text = _lines(model.get("models") or {})
     elif services:
         text = _lines(model.get("services") or {})
     elif volumes:

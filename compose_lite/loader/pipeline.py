@@ -82,14 +82,16 @@ def load(request: LoadRequest) -> LoadedProject:
     model = {"name": name, **{k: v for k, v in model.items() if k != "name"}, "services": enabled}
     errors: list[ConfigError] = []
     if request.normalize:
-        model["services"] = {
-            svc_name: _resolve_environment(session, svc, svc_name, errors)
-            for svc_name, svc in enabled.items()
-        }
+        if request.resolve_env_files:
+            model["services"] = {
+                svc_name: _resolve_environment(session, svc, svc_name, errors)
+                for svc_name, svc in enabled.items()
+            }
         model = canonical.set_defaults(
             model, project_name=name, working_dir=source.working_dir if request.resolve_paths else ".")
     errors.extend(check_references(model, disabled, session.positions))
-    errors.extend(_with_position(err, session.positions, model) for err in check_consistency(model, disabled))
+    if request.consistency:
+        errors.extend(_with_position(e, session.positions, model) for e in check_consistency(model, disabled))
     if errors:
         raise ConfigErrors(errors)
     if request.normalize and not request.all_resources:

@@ -34,6 +34,8 @@ class LoadRequest(DiscoverRequest):
     normalize: bool = True
     resolve_paths: bool = True
     all_resources: bool = False  # keep networks, volumes, secrets and configs no service uses
+    consistency: bool = True  # the checks on the merged project (loader.consistency)
+    resolve_env_files: bool = True  # fold env_file and label_file into environment and labels
 
 
 @dataclass

@@ -98,3 +98,23 @@ def test_all_resources_keeps_what_no_service_uses(tmp_path: Path) -> None:
     assert runner.invoke(cli, [*base, "config", "--networks"]).output.split() == ["default"]
     every = runner.invoke(cli, [*base, "--all-resources", "config", "--networks"]).output.split()
     assert sorted(every) == ["default", "unused"]
+
+
+def test_no_consistency_and_no_env_resolution(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from compose_lite.cli import cli
+
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: x\n    scale: 2\n    container_name: cn\n    env_file: [a.env]\n"
+    )
+    (tmp_path / "a.env").write_text("A=1\n")
+    base = ["--project-directory", str(tmp_path), "-f", str(tmp_path / "compose.yaml"), "-p", "p"]
+    runner = CliRunner()
+    assert runner.invoke(cli, [*base, "config", "-q"]).exit_code == 1  # container_name with two replicas
+    assert runner.invoke(cli, [*base, "config", "-q", "--no-consistency"]).exit_code == 0
+    kept = runner.invoke(
+        cli, [*base, "config", "--no-consistency", "--no-env-resolution", "--format", "json"]
+    )
+    web = json.loads(kept.output)["services"]["web"]
+    assert "environment" not in web and web["env_file"][0]["path"] == str(tmp_path / "a.env")

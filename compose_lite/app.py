@@ -218,6 +218,7 @@ class DownRequest:
     volumes: bool = False
     rmi: str | None = None  # local | all
     timeout: int | None = None
+    dry_run: bool = False  # plan only
 
 
 def down(project: Project, engine: Engine, request: DownRequest, reporter: Reporter, *,
@@ -244,6 +245,8 @@ def down(project: Project, engine: Engine, request: DownRequest, reporter: Repor
                                                     request.timeout, in_use))
     for message in plan.warnings:
         reporter.warning(message)
+    if request.dry_run:
+        return plan
     doomed = [op.target for op in plan.operations.values() if op.kind is Kind.REMOVE_VOLUME]
     if doomed and confirm is not None and not confirm(doomed):
         raise OperationFailedError(

@@ -16,6 +16,8 @@ from compose_lite import __version__
 from compose_lite.cli.context import GlobalOptions
 from compose_lite.errors import ComposeLiteError, ConfigErrors, InterruptedByUser
 
+# Commands whose plan can be shown without acting on it.
+_DRY_RUN_COMMANDS = frozenset({"up", "create", "down", "config", "ps", "ls", "images", "version"})
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -82,6 +84,8 @@ def _relative_to_cwd(text: str) -> str:
 @click.option("--progress", type=click.Choice(["auto", "tty", "plain", "json", "quiet"]), default="auto",
               show_default=True, help="Type of progress output.")
 @click.option("-H", "--host", help="Daemon socket to connect to (unix://, tcp://, ssh://). Env: DOCKER_HOST.")
+@click.option("--dry-run", is_flag=True,
+              help="Show what up, create and down would do, and do nothing (other commands refuse it).")
 @click.option("--parallel", type=int, default=None, metavar="N",
               help="Control max parallelism, -1 for unlimited. Env: COMPOSE_PARALLEL_LIMIT.")
 @click.option("--all-resources", is_flag=True, help="Include all resources, even those not used by services.")
@@ -94,7 +98,8 @@ def _relative_to_cwd(text: str) -> str:
 @click.pass_context
 def cli(ctx: click.Context, files: tuple[str, ...], project_name: str | None, project_directory: str | None,
         env_files: tuple[str, ...], profiles: tuple[str, ...], ansi: str, progress: str, host: str | None,
-        parallel: int | None, all_resources: bool, wait_lock: float, debug: bool, verbose: bool) -> None:
+        dry_run: bool, parallel: int | None, all_resources: bool, wait_lock: float, debug: bool,
+        verbose: bool) -> None:
     """compose-lite: define and run multi-container applications (Compose files, one engine)."""
     ctx.meta["cl.debug"] = debug
     if debug or verbose:
@@ -109,7 +114,11 @@ def cli(ctx: click.Context, files: tuple[str, ...], project_name: str | None, pr
         files=files, project_name=project_name, project_directory=project_directory,
         env_files=env_files, profiles=profiles, ansi=ansi, progress=progress, host=host,
         wait_lock=wait_lock, all_resources=all_resources, debug=debug, verbose=verbose, environ=environ,
+        dry_run=dry_run,
     )
+    if dry_run and ctx.invoked_subcommand not in _DRY_RUN_COMMANDS:
+        raise click.UsageError(f"--dry-run is supported by {', '.join(sorted(_DRY_RUN_COMMANDS))}, "
+                               f"not by {ctx.invoked_subcommand}")
 
 
 def main() -> None:

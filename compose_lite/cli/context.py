@@ -21,6 +21,7 @@ class GlobalOptions:
     host: str | None = None
     wait_lock: float = 600.0  # seconds a changing command waits for the project lock
     all_resources: bool = False  # --all-resources: keep resources no service uses
+    dry_run: bool = False  # the global --dry-run: show the plan, change nothing
     debug: bool = False
     verbose: bool = False
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))

@@ -29,9 +29,13 @@ def down(opts: GlobalOptions, volumes: bool, rmi: str | None, remove_orphans: bo
     project = load_project(opts, engine=engine)
     report = reporter(opts)
     try:
+        request = app.DownRequest(remove_orphans, volumes, rmi, timeout, dry_run=opts.dry_run)
+        if opts.dry_run:  # the plan only: nothing to lock
+            click.echo(app.down(project, engine, request, report, environ=opts.environ).text())
+            return
         with locked(opts, engine, project.name, "down"):
-            app.down(project, engine, app.DownRequest(remove_orphans, volumes, rmi, timeout), report,
-                     environ=opts.environ, confirm=None if yes or not _interactive() else _confirm_volumes)
+            app.down(project, engine, request, report, environ=opts.environ,
+                     confirm=None if yes or not _interactive() else _confirm_volumes)
     finally:
         report.close()
 

@@ -167,6 +167,7 @@ def create(opts: GlobalOptions, services: tuple[str, ...], build: bool | None, f
             raise ConfigError(f"invalid --scale {value!r}", hint="use --scale SERVICE=NUM")
         counts[name] = int(count)
     request = app.UpRequest(services=services, no_start=True, build=build, force_recreate=force_recreate,
+                            dry_run=opts.dry_run,
                             no_recreate=no_recreate, pull=pull, remove_orphans=remove_orphans, scale=counts,
                             quiet_pull=quiet_pull)
     _with_project(opts, lambda p, e, r: _create(p, e, r, request, opts), from_labels=False)
@@ -176,5 +177,7 @@ def _create(project: Project, engine: Engine, report: Reporter, request: object,
     from compose_lite import app
 
     assert isinstance(request, app.UpRequest)
-    app.up(project, engine, request, report, environ=opts.environ)
+    outcome = app.up(project, engine, request, report, environ=opts.environ)
+    if request.dry_run:
+        click.echo(outcome.plan.text())
 COMMANDS = (create, kill, pause, restart, rm, start, stop, unpause)

@@ -65,6 +65,7 @@ def up(opts: GlobalOptions, services: tuple[str, ...], detach: bool, wait: bool,
     from compose_lite import app
     from compose_lite.cli.project import load_project, locked, open_engine, reporter
 
+    dry_run = dry_run or opts.dry_run
     if menu:
         click.echo("warning: cl has no interactive menu; --menu changes nothing", err=True)
     if force_recreate and no_recreate:

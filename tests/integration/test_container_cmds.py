@@ -53,9 +53,22 @@ def test_attach_follows_the_running_container_and_returns_its_exit_code(
 ) -> None:
     write(
         tmp_path,
-        'services:\n  job:\n    image: cl-busybox\n'
+        "services:\n  job:\n    image: cl-busybox\n"
         '    command: ["sh", "-c", "sleep 1.5; echo done; exit 3"]\n',
     )
     cl(project_name, tmp_path, "up", "-d")
     attached = cl(project_name, tmp_path, "attach", "--no-stdin", "job", progress="quiet", check=False)
     assert (attached.returncode, attached.stdout) == (3, "done\n")
+
+
+def test_global_dry_run_shows_the_plan_and_changes_nothing(
+    docker_client: Any, project_name: str, tmp_path: Path
+) -> None:
+    write(tmp_path, STACK)
+    cl(project_name, tmp_path, "up", "-d")
+    planned = cl(project_name, tmp_path, "--dry-run", "down", "-v", progress="quiet").stdout.splitlines()
+    assert f"remove {project_name}-app-1" in planned and f"remove volume {project_name}_data" in planned
+    names = cl(project_name, tmp_path, "ps", "--format", "{{.Name}}", progress="quiet").stdout.split()
+    assert names == [f"{project_name}-app-1", f"{project_name}-other-1"]
+    refused = cl(project_name, tmp_path, "--dry-run", "stop", check=False)
+    assert refused.returncode == 2 and "--dry-run is supported by" in refused.stderr

@@ -85,7 +85,7 @@ def _relative_to_cwd(text: str) -> str:
               show_default=True, help="Type of progress output.")
 @click.option("-H", "--host", help="Daemon socket to connect to (unix://, tcp://, ssh://). Env: DOCKER_HOST.")
 @click.option("--compatibility", is_flag=True,
-              help="Docker Compose v1 names (project_service_1): refused, cl uses v2's names only.")
+              help="Docker Compose v1 names (project_service_1): refused, cl uses v2's.")
 @click.option("--dry-run", is_flag=True,
               help="Show what up, create and down would do, and do nothing (other commands refuse it).")
 @click.option("--parallel", type=int, default=None, metavar="N",
@@ -100,8 +100,8 @@ def _relative_to_cwd(text: str) -> str:
 @click.pass_context
 def cli(ctx: click.Context, files: tuple[str, ...], project_name: str | None, project_directory: str | None,
         env_files: tuple[str, ...], profiles: tuple[str, ...], ansi: str, progress: str, host: str | None,
-        compatibility: bool, dry_run: bool, parallel: int | None, all_resources: bool, wait_lock: float, debug: bool,
-        verbose: bool) -> None:
+        compatibility: bool, dry_run: bool, parallel: int | None, all_resources: bool, wait_lock: float,
+        debug: bool, verbose: bool) -> None:
     """compose-lite: define and run multi-container applications (Compose files, one engine)."""
     ctx.meta["cl.debug"] = debug
     if debug or verbose:
@@ -119,8 +119,8 @@ def cli(ctx: click.Context, files: tuple[str, ...], project_name: str | None, pr
         dry_run=dry_run,
     )
     if compatibility:
-        raise click.UsageError("--compatibility (Docker Compose v1's project_service_1 names) is not supported: "
-                               "cl names containers as Docker Compose v2 does")
+        raise click.UsageError("--compatibility (Docker Compose v1's project_service_1 names) is not "
+                               "supported: cl names containers as Docker Compose v2 does")
     if dry_run and ctx.invoked_subcommand not in _DRY_RUN_COMMANDS:
         raise click.UsageError(f"--dry-run is supported by {', '.join(sorted(_DRY_RUN_COMMANDS))}, "
                                f"not by {ctx.invoked_subcommand}")

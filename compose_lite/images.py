@@ -28,6 +28,8 @@ class BuildRequest:
     build_args: Mapping[str, str] = field(default_factory=dict)  # --build-arg overrides
     with_dependencies: bool = False  # also the images of the services these depend on
     ssh: tuple[str, ...] = ()  # --ssh: added to every build's ssh (BuildKit)
+    memory: int | None = None  # -m/--memory
+    buildx_flags: tuple[str, ...] = ()  # --builder, --check, --provenance, --sbom
 
 
 def parse_build_args(values: tuple[str, ...], environ: Mapping[str, str]) -> dict[str, str]:
@@ -52,7 +54,8 @@ def build(project: Project, engine: Engine, request: BuildRequest, output: Calla
             continue
         spec = replace(svc.build, no_cache=svc.build.no_cache or request.no_cache,
                        pull=svc.build.pull or request.pull, args={**svc.build.args, **request.build_args},
-                       ssh=tuple(dict.fromkeys((*svc.build.ssh, *request.ssh))))
+                       ssh=tuple(dict.fromkeys((*svc.build.ssh, *request.ssh))),
+                       memory=request.memory or svc.build.memory, buildx_flags=request.buildx_flags)
         ref = app.image_ref(project, svc)
         reporter.event("Image", ref, "Building")
         engine.build_image(ref, spec, {L.PROJECT: project.name, L.SERVICE: name}, output)

@@ -111,6 +111,8 @@ class Build:
     cache_from: tuple[str, ...] = ()
     cache_to: tuple[str, ...] = ()
     platforms: tuple[str, ...] = ()
+    memory: int | None = None  # `build -m`: the build containers' memory limit
+    buildx_flags: tuple[str, ...] = ()  # `build --builder/--check/--provenance/--sbom`: buildx's alone
 
 
 @dataclass(frozen=True)

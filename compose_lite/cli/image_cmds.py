@@ -23,19 +23,31 @@ services_argument = click.argument("services", nargs=-1, shell_complete=complete
               help="Print the equivalent build definition (JSON), build nothing.")
 @click.option("--ssh", "ssh", multiple=True, metavar="default|ID=PATH",
               help="SSH agent socket or keys for the builds (BuildKit).")
+@click.option("-m", "--memory", help="Memory limit for the build containers (e.g. 1g).")
+@click.option("--builder", help="The buildx builder to use (needs the buildx plugin).")
+@click.option("--check", is_flag=True, help="Check the build configuration (needs the buildx plugin).")
+@click.option("--provenance", help="Provenance attestation (needs the buildx plugin).")
+@click.option("--sbom", help="SBOM attestation (needs the buildx plugin).")
 @click.pass_obj
 def build(opts: GlobalOptions, services: tuple[str, ...], no_cache: bool, pull: bool,
           build_args: tuple[str, ...], quiet: bool, with_dependencies: bool, push_after: bool,
-          print_only: bool, ssh: tuple[str, ...]) -> None:
+          print_only: bool, ssh: tuple[str, ...], memory: str | None, builder: str | None, check: bool,
+          provenance: str | None, sbom: str | None) -> None:
     """Build or rebuild services."""
     import json
 
     from compose_lite import images
     from compose_lite.cli.project import load_project, open_engine, reporter
+    from compose_lite.loader.units import parse_bytes
 
     request = images.BuildRequest(services=services, no_cache=no_cache, pull=pull,
                                   build_args=images.parse_build_args(build_args, opts.environ),
-                                  with_dependencies=with_dependencies, ssh=ssh)
+                                  with_dependencies=with_dependencies, ssh=ssh,
+                                  memory=parse_bytes(memory) if memory else None,
+                                  buildx_flags=(*([f"--builder={builder}"] if builder else []),
+                                                *(["--check"] if check else []),
+                                                *([f"--provenance={provenance}"] if provenance else []),
+                                                *([f"--sbom={sbom}"] if sbom else [])))
     project = load_project(opts)
     if print_only:
         click.echo(json.dumps(images.build_definitions(project, request), indent=2))

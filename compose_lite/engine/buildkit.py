@@ -91,6 +91,11 @@ def argv(cli: BuildCli, tag: str, build: Build, labels: Mapping[str, str], iidfi
     out += [f"--cache-to={c}" for c in build.cache_to] if cli.mode == "buildx" else []
     out += [f"--platform={','.join(build.platforms)}"] if build.platforms else []
     out += [f"--ssh={s}" for s in build.ssh]
+    out += [f"--memory={build.memory}"] if build.memory else []
+    if build.buildx_flags and cli.mode != "buildx":
+        raise EngineError(f"build {tag}: {' '.join(build.buildx_flags)} need the docker buildx plugin",
+                          hint="install docker-buildx, or leave these flags out")
+    out += list(build.buildx_flags)
     for secret_id, kind, where in build.secrets:
         source = secret_files[secret_id] if kind == "env" else where
         out += [f"--secret=id={secret_id},src={source}"]

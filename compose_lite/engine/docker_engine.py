@@ -287,7 +287,7 @@ class DockerEngine:
                 output(f"building {tag} with {cli.describe()}\n")
             host, _ = resolve_host(self._host_arg, self._environ)
             return buildkit.build(cli, tag, build, labels, host=host, environ=self._environ, output=output)
-        needs = [key for key in buildkit.BUILDKIT_ONLY if getattr(build, key)]
+        needs = [key for key in (*buildkit.BUILDKIT_ONLY, "buildx_flags") if getattr(build, key)]
         if needs:
             raise EngineError(f"build {tag}: {', '.join(needs)} need BuildKit, and no docker CLI here has it",
                               hint="install the docker buildx plugin, or a docker CLI older than 23 "
@@ -304,6 +304,7 @@ class DockerEngine:
                 "target": build.target, "labels": {**build.labels, **labels}, "network_mode": build.network,
                 "shmsize": build.shm_size, "nocache": build.no_cache, "pull": build.pull,
                 "extra_hosts": dict(h.split(":", 1) for h in build.extra_hosts) or None,
+                "container_limits": {"memory": build.memory} if build.memory else None,
             }
             if build.dockerfile_inline is not None:
                 kwargs["fileobj"], kwargs["custom_context"] = _inline_context(build), True

@@ -95,3 +95,15 @@ def test_the_first_docker_on_path_that_has_buildkit_is_picked(tmp_path: Path) ->
     assert find_cli({"PATH": path}) == BuildCli(str(tmp_path / "plugin" / "docker"), "buildx")
     assert find_cli({"PATH": str(tmp_path / "new")}) is None
     assert find_cli({"PATH": path, "CL_BUILDKIT": "0"}) is None
+
+
+def test_memory_and_buildx_only_flags() -> None:
+    import pytest
+
+    from compose_lite.errors import EngineError
+
+    spec = Build("/ctx", memory=1 << 30, buildx_flags=("--check",))
+    line = argv(BuildCli("/x/docker", "buildx"), "t", spec, {}, "/i", {})
+    assert "--memory=1073741824" in line and "--check" in line
+    with pytest.raises(EngineError, match="need the docker buildx plugin"):
+        argv(BuildCli("/usr/bin/docker", "classic"), "t", spec, {}, "/i", {})

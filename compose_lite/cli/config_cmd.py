@@ -31,13 +31,18 @@ _TOP_ORDER = ("name", "services", "networks", "volumes", "secrets", "configs", "
 @click.option("--models", is_flag=True, help="Print the model names, one per line.")
 @click.option("--no-consistency", is_flag=True, help="Don't check model consistency.")
 @click.option("--no-env-resolution", is_flag=True, help="Don't resolve service env files.")
+@click.option("--resolve-image-digests", is_flag=True,
+              help="Pin image tags to digests (from the engine's images).")
+@click.option("--lock-image-digests", is_flag=True,
+              help="Print an override file pinning the images to digests.")
 @click.option("--variables", is_flag=True, help="Print the variables the files use, with their defaults.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Save to file (default: stdout).")
 @click.pass_obj
 def config(opts: GlobalOptions, fmt: str, quiet: bool, services: bool, volumes: bool, networks: bool,
            profiles: bool, images: bool, no_interpolate: bool, no_normalize: bool,
            no_path_resolution: bool, hash_of: str | None, environment: bool, models: bool,
-           no_consistency: bool, no_env_resolution: bool, variables: bool, output: str | None) -> None:
+           no_consistency: bool, no_env_resolution: bool, resolve_image_digests: bool,
+           lock_image_digests: bool, variables: bool, output: str | None) -> None:
     """Parse, resolve and render the Compose files in canonical format."""
     from compose_lite.cli.project import load_request
     from compose_lite.loader.memo import LoadMemo
@@ -55,7 +60,15 @@ def config(opts: GlobalOptions, fmt: str, quiet: bool, services: bool, volumes: 
     if quiet:
         return
     model = project.model
-    if hash_of:
+    if resolve_image_digests or lock_image_digests:
+        pinned = _image_digests(opts, model)
+        if lock_image_digests:
+            model = {"services": {name: {"image": image} for name, image in pinned.items()}}
+        else:
+            model = {**model, "services": {name: {**svc, "image": pinned.get(name, svc.get("image"))}
+                                           for name, svc in (model.get("services") or {}).items()}}
+        text = render(model, fmt, escape=not no_interpolate)
+    elif hash_of:
         from compose_lite.compose_hash import service_hash
 
         wanted = None if hash_of == "*" else {s.strip() for s in hash_of.split(",")}
@@ -85,6 +98,27 @@ def config(opts: GlobalOptions, fmt: str, quiet: bool, services: bool, volumes: 
             handle.write(text)
     else:
         click.echo(text, nl=False)
+
+
+def _image_digests(opts: GlobalOptions, model: dict[str, Any]) -> dict[str, str]:
+    """Service → ``name@sha256:…`` from the engine's copy of each image (no registry is asked)."""
+    from compose_lite.cli.project import open_engine
+    from compose_lite.errors import NotFoundError
+
+    engine = open_engine(opts)
+    pinned: dict[str, str] = {}
+    for name, svc in (model.get("services") or {}).items():
+        image = svc.get("image")
+        if not image or "@" in str(image):
+            continue
+        info = engine.image_info(str(image))
+        if info is None or not info.repo_digests:
+            raise NotFoundError(f"no digest for {image} (service {name}): it was never pulled from or pushed "
+                                "to a registry", hint="pull or push it once, or leave the flag out")
+        repo = str(image).rsplit(":", 1)[0] if ":" in str(image).rsplit("/", 1)[-1] else str(image)
+        pinned[name] = next((d for d in info.repo_digests if d.split("@")[0].endswith(repo)),
+                            info.repo_digests[0])
+    return pinned
 
 
 def _variables_table(opts: GlobalOptions) -> str:

@@ -360,3 +360,4 @@ class ImageInfo:
     created: str  # RFC 3339, as the engine returns it
     platform: str  # os/architecture
     last_tag_time: str = ""
+    repo_digests: tuple[str, ...] = ()  # name@sha256:… for each registry it came from or went to

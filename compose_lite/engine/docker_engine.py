@@ -502,7 +502,8 @@ class DockerEngine:
             return None
         return ImageInfo(str(raw["Id"]), tuple(raw.get("RepoTags") or ()), int(raw.get("Size") or 0),
                          str(raw.get("Created", "")), f"{raw.get('Os', '')}/{raw.get('Architecture', '')}",
-                         str((raw.get("Metadata") or {}).get("LastTagTime", "")))
+                         str((raw.get("Metadata") or {}).get("LastTagTime", "")),
+                         tuple(raw.get("RepoDigests") or ()))
 
     def push_image(self, ref: str) -> None:
         repo, tag = _split_ref(ref)

@@ -72,3 +72,10 @@ def test_global_dry_run_shows_the_plan_and_changes_nothing(
     assert names == [f"{project_name}-app-1", f"{project_name}-other-1"]
     refused = cl(project_name, tmp_path, "--dry-run", "stop", check=False)
     assert refused.returncode == 2 and "--dry-run is supported by" in refused.stderr
+
+
+def test_image_digests_need_an_image_that_went_through_a_registry(project_name: str, tmp_path: Path) -> None:
+    write(tmp_path, STACK)
+    pinned = cl(project_name, tmp_path, "config", "--resolve-image-digests", check=False, progress="quiet")
+    assert pinned.returncode != 0
+    assert "no digest for cl-busybox (service app): it was never pulled from or pushed" in pinned.stderr

@@ -716,8 +716,11 @@ def _is_absolute(path: str) -> bool:
 
 
 def _bind_volume_device(volume: Any, absolute: Callable[[str], str]) -> Any:
-    """A local volume bound to a host directory (``o: bind``) names that directory in ``device``."""
+    """A volume of the ``local`` driver, named so, bound to a host directory (``o: bind``) names
+    that directory in ``device``; without ``driver: local`` Compose leaves the path as written."""
     if not isinstance(volume, dict) or not isinstance(volume.get("driver_opts"), dict):
+        return volume
+    if volume.get("driver") != "local":
         return volume
     opts = volume["driver_opts"]
     device = opts.get("device")

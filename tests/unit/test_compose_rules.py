@@ -341,3 +341,12 @@ def test_provider_services_need_no_image_and_get_no_network(tmp_path: Path) -> N
     _write(tmp_path, "compose.yaml", "services:\n  db:\n    provider: {type: cloud, options: {size: 256}}\n")
     db = _load(tmp_path)["services"]["db"]
     assert db == {"provider": {"type": "cloud", "options": {"size": ["256"]}}}
+
+
+def test_a_bind_volume_device_is_resolved_only_for_the_named_local_driver(tmp_path: Path) -> None:
+    base = "services:\n  web:\n    image: x\n    volumes: [data:/d]\nvolumes:\n  data:\n{driver}" \
+           "    driver_opts: {{type: none, o: bind, device: ./vol}}\n"
+    _write(tmp_path, "compose.yaml", base.format(driver=""))
+    assert _load(tmp_path)["volumes"]["data"]["driver_opts"]["device"] == "./vol"
+    _write(tmp_path, "compose.yaml", base.format(driver="    driver: local\n"))
+    assert _load(tmp_path)["volumes"]["data"]["driver_opts"]["device"] == f"{tmp_path}/vol"

@@ -24,7 +24,8 @@ from tests.differential.projects import Project, projects
 EXAMPLES = int(os.environ.get("CL_DIFF_EXAMPLES", "300"))
 REPORT_DIR = os.environ.get("CL_DIFF_REPORT")
 
-pytestmark = pytest.mark.differential
+# about 0.2 s a project (two tool runs): the suite's 300 s timeout would end a long run early
+pytestmark = [pytest.mark.differential, pytest.mark.timeout(max(300, EXAMPLES))]
 
 
 def compare(project: Project) -> str | None:

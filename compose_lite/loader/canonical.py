@@ -694,7 +694,7 @@ def resolve_paths(data: dict[str, Any], *, base_dir: str, home: str | None) -> d
         develop = svc.get("develop")
         if isinstance(develop, dict) and isinstance(develop.get("watch"), list):
             svc["develop"] = {**develop, "watch": [
-                {**w, "path": absolute(str(w["path"]))} if isinstance(w, dict) and "path" in w else w
+                {**w, "path": absolute(str(w["path"]))} if isinstance(w, dict) and w.get("path") else w
                 for w in develop["watch"]
             ]}
         services[name] = {k: Override(v) if k in overridden else v for k, v in svc.items()}

@@ -229,6 +229,15 @@ def _decode_errors(name: str, svc: dict[str, Any]) -> list[ConfigError]:
                     hint="a port is a number from 0 to 65535",
                 )
             )
+    for key, value in (svc.get("storage_opt") or {}).items():
+        if isinstance(value, float):  # Go's map[string]string takes no float
+            errors.append(
+                ConfigError(
+                    f"{value} is a number: storage options are strings",
+                    path=f"{here}.storage_opt.{key}",
+                    hint=f"quote it: '{value}'",
+                )
+            )
     return errors
 
 

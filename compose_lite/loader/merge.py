@@ -44,6 +44,22 @@ def _logging(base: Any, over: Any, path: tuple[str, ...]) -> Any:
     return merge_values(base, over, path, special=False)
 
 
+def _ipam_pools(base: Any, over: Any, path: tuple[str, ...]) -> Any:
+    """``ipam.config`` entries merge by subnet: the same subnet is one pool, others are appended."""
+    if not isinstance(base, list) or not isinstance(over, list):
+        return merge_values(base, over, path, special=False)
+    out = list(base)
+    for pool in strip_tags(over):
+        subnet = pool.get("subnet") if isinstance(pool, dict) else None
+        same = next((i for i, known in enumerate(out)
+                     if isinstance(known, dict) and subnet and known.get("subnet") == subnet), None)
+        if same is None:
+            out.append(pool)
+        else:
+            out[same] = merge_values(out[same], pool, (*path, "*"), special=False)
+    return out
+
+
 RULES: dict[str, Rule] = {
     "services.*.command": _replace,
     "services.*.entrypoint": _replace,
@@ -54,6 +70,7 @@ RULES: dict[str, Rule] = {
     "services.*.networks.*": _keep_base_when_null,
     "services.*.models.*": _keep_base_when_null,
     "services.*.extends": _replace,
+    "networks.*.ipam.config": _ipam_pools,
 }
 
 

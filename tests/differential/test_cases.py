@@ -21,9 +21,7 @@ CASES = [json.loads(line) for line in (Path(__file__).with_name("cases.jsonl")).
 
 KNOWN = {
     "i07_brace_matching": "a `{` inside a default is matched as a nested brace by compose-go",
-    "t14_storage_opt_numbers": "Compose refuses a float in storage_opt at decoding",
     "m19_cannot_override": "an override's string environment is merged as a one-item list by Compose",
-    "m20_ipam_merge": "ipam.config entries are merged by subnet in Compose",
     "m24_extra_hosts_dup": "Compose compares extra_hosts as written before de-duplicating",
     "x13_include_long": "an include's project_directory that does not exist resolves against the parent",
     "d09_blkio": "blkio_config device entries: Go's field names and byte rates",
@@ -33,7 +31,6 @@ KNOWN = {
     "b11_build_ssh_map": "build.ssh `default` printed as a list by Compose",
     "q12_extends_file_in_override_dir": "an override's extends.file resolves against the first file's dir",
     "q18_depends_on_map_merge_required": "Compose validates depends_on after merging the files",
-    "r12_watch_path_blank": "a blank watch path is made absolute before it is checked",
 }
 
 pytestmark = pytest.mark.differential

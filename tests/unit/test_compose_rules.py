@@ -344,9 +344,44 @@ def test_provider_services_need_no_image_and_get_no_network(tmp_path: Path) -> N
 
 
 def test_a_bind_volume_device_is_resolved_only_for_the_named_local_driver(tmp_path: Path) -> None:
-    base = "services:\n  web:\n    image: x\n    volumes: [data:/d]\nvolumes:\n  data:\n{driver}" \
-           "    driver_opts: {{type: none, o: bind, device: ./vol}}\n"
+    base = (
+        "services:\n  web:\n    image: x\n    volumes: [data:/d]\nvolumes:\n  data:\n{driver}"
+        "    driver_opts: {{type: none, o: bind, device: ./vol}}\n"
+    )
     _write(tmp_path, "compose.yaml", base.format(driver=""))
     assert _load(tmp_path)["volumes"]["data"]["driver_opts"]["device"] == "./vol"
     _write(tmp_path, "compose.yaml", base.format(driver="    driver: local\n"))
     assert _load(tmp_path)["volumes"]["data"]["driver_opts"]["device"] == f"{tmp_path}/vol"
+
+
+def test_ipam_pools_merge_by_subnet(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "a.yaml",
+        "services:\n  web:\n    image: x\n    networks: [n]\nnetworks:\n  n:\n    ipam:\n"
+        "      config: [{subnet: 10.0.0.0/24, gateway: 10.0.0.1}]\n",
+    )
+    _write(
+        tmp_path,
+        "b.yaml",
+        "networks:\n  n:\n    ipam:\n      config: [{subnet: 10.0.0.0/24, ip_range: 10.0.0.0/25},"
+        " {subnet: 10.1.0.0/24}]\n",
+    )
+    pools = _load(tmp_path, "a.yaml", "b.yaml")["networks"]["n"]["ipam"]["config"]
+    assert pools == [
+        {"subnet": "10.0.0.0/24", "gateway": "10.0.0.1", "ip_range": "10.0.0.0/25"},
+        {"subnet": "10.1.0.0/24"},
+    ]
+
+
+def test_a_float_storage_option_and_a_blank_watch_path_are_refused(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "compose.yaml",
+        "services:\n  web:\n    image: x\n    storage_opt: {size: 1.0}\n"
+        "    develop:\n      watch: [{action: rebuild, path: ''}]\n",
+    )
+    assert _errors(tmp_path) == [
+        "services.web.storage_opt.size: 1.0 is a number: storage options are strings",
+        "services.web.develop.watch[0].path: value can't be blank",
+    ]

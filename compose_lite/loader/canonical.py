@@ -339,18 +339,18 @@ def _device(value: Any) -> Any:
     return {"source": source, "target": target, "permissions": permissions}
 
 
+_STARTED = {"condition": "service_started", "required": True}
+
+
 def _depends_on(value: Any) -> Any:
+    """A list names complete entries (a later file's list resets a condition, as in Compose); a
+    mapping entry keeps only what it says, so a later file's ``{restart: true}`` keeps the earlier
+    condition. The defaults come after the merge (``set_defaults``)."""
     if isinstance(value, list):
-        value = {name: {} for name in value}
+        return {name: dict(_STARTED) for name in value}
     if not isinstance(value, dict):
         return value
-    out: dict[str, Any] = {}
-    for name, dep in value.items():
-        dep = dict(dep or {})
-        dep.setdefault("condition", "service_started")
-        dep.setdefault("required", True)
-        out[name] = dep
-    return out
+    return {name: dict(dep or {}) for name, dep in value.items()}
 
 
 def _env_file(value: Any) -> Any:
@@ -827,6 +827,8 @@ def set_defaults(model: dict[str, Any], *, project_name: str, working_dir: str =
             svc["extra_hosts"] = sorted(svc["extra_hosts"])
         if isinstance(build, dict) and isinstance(build.get("extra_hosts"), list):
             svc["build"] = {**svc["build"], "extra_hosts": sorted(build["extra_hosts"])}
+        if isinstance(svc.get("depends_on"), dict):
+            svc["depends_on"] = {name: {**_STARTED, **(dep or {})} for name, dep in svc["depends_on"].items()}
         _add_implicit_dependencies(svc)
         services[name] = {k: v for k, v in svc.items() if v != ""}
     out["services"] = services

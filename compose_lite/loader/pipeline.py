@@ -188,7 +188,7 @@ def _load_file(
         # Compose de-duplicates lists before it validates: `ports: [80, 80]` is one port, not an error
         plain = merge.enforce_unicity(_empty_services_as_mappings(merge.strip_tags(tree)))
         if base is not None:  # a null over a value of an earlier file keeps that value: nothing to check
-            plain = _without_nulls_over(plain, base)
+            plain = _with_dependency_conditions(_without_nulls_over(plain, base), base)
         # a value that failed its cast is reported once, by the cast, not again by the schema
         uncast = {err.path for err in cast_errors}
         errors.extend(cast_errors)
@@ -212,6 +212,26 @@ def _load_file(
         return _load_included(session, entry, chain)
 
     return apply_include(data, base_dir=base_dir, load_project=load_project, chain=chain)
+
+
+def _with_dependency_conditions(tree: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    """An override's ``depends_on: {db: {restart: true}}`` keeps the earlier file's condition: Compose
+    validates the merged project, where the entry is complete."""
+    services = tree.get("services")
+    if not isinstance(services, dict):
+        return tree
+    out = dict(services)
+    for name, svc in services.items():
+        deps = svc.get("depends_on") if isinstance(svc, dict) else None
+        earlier = ((base.get("services") or {}).get(name) or {}).get("depends_on") or {}
+        if not isinstance(deps, dict) or not isinstance(earlier, dict):
+            continue
+        filled = {dep: {"condition": earlier[dep]["condition"], **spec}
+                  if isinstance(spec, dict) and "condition" not in spec
+                  and isinstance(earlier.get(dep), dict) and "condition" in earlier[dep] else spec
+                  for dep, spec in deps.items()}
+        out[name] = {**svc, "depends_on": filled}
+    return {**tree, "services": out}
 
 
 def _timestamp_errors(tree: Any, path: tuple[str | int, ...], doc: Document) -> list[ConfigError]:

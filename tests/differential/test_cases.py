@@ -30,7 +30,6 @@ KNOWN = {
     "b10_build_ssh_keypath": "Compose itself fails to print a build.ssh key path",
     "b11_build_ssh_map": "build.ssh `default` printed as a list by Compose",
     "q12_extends_file_in_override_dir": "an override's extends.file resolves against the first file's dir",
-    "q18_depends_on_map_merge_required": "Compose validates depends_on after merging the files",
 }
 
 pytestmark = pytest.mark.differential

@@ -385,3 +385,24 @@ def test_a_float_storage_option_and_a_blank_watch_path_are_refused(tmp_path: Pat
         "services.web.storage_opt.size: 1.0 is a number: storage options are strings",
         "services.web.develop.watch[0].path: value can't be blank",
     ]
+
+
+def test_a_later_depends_on_entry_completes_the_earlier_one(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "a.yaml",
+        "services:\n  web:\n    image: x\n    depends_on:\n"
+        "      db: {condition: service_healthy, required: false}\n  db:\n    image: x\n",
+    )
+    _write(tmp_path, "b.yaml", "services:\n  web:\n    depends_on:\n      db: {restart: true}\n")
+    _write(tmp_path, "c.yaml", "services:\n  web:\n    depends_on: [db]\n")
+    assert _load(tmp_path, "a.yaml", "b.yaml")["services"]["web"]["depends_on"]["db"] == {
+        "condition": "service_healthy",
+        "required": False,
+        "restart": True,
+    }
+    # a list names complete entries: it resets the condition, as in Compose
+    assert _load(tmp_path, "a.yaml", "c.yaml")["services"]["web"]["depends_on"]["db"] == {
+        "condition": "service_started",
+        "required": True,
+    }

@@ -259,18 +259,13 @@ def _struct(
     for key in order:
         here = (*path, key)
         value = node.get(key)
-        if value is None or value in ([], "", False) or (value == {} and not _is_struct(here, orders)):
+        # The model already leaves out what Go's omitempty would (loader.zero_values): an explicit
+        # zero still there is a pointer field's, printed; only unset fields and empty maps go.
+        if value is None or (value == {} and not _is_struct(here, orders)):
             if here in _NULL_WHEN_UNSET and value is None:
                 fields.append(f"{_string(key)}:null")
             elif here in _ALWAYS_STRUCT:
                 fields.append(f"{_string(key)}:{{}}")
-            continue
-        if (
-            isinstance(value, int | float)
-            and not isinstance(value, bool)
-            and value == 0
-            and not _keeps_zero(here)
-        ):
             continue
         fields.append(f"{_string(key)}:{_value(value, here, orders)}")
     return "{" + ",".join(fields) + "}"
@@ -279,13 +274,6 @@ def _struct(
 def _is_struct(path: tuple[str, ...], orders: Mapping[tuple[str, ...], tuple[str, ...]]) -> bool:
     """An empty mapping that is a (pointer to a) struct in Go is printed as {}; an empty map is not."""
     return _generic(path) in orders or path in _ALWAYS_STRUCT
-
-
-def _keeps_zero(path: tuple[str, ...]) -> bool:
-    """Pointer fields (scale, retries, parallelism, ...) and ulimits keep an explicit 0."""
-    return path[-1] in ("retries", "parallelism", "max_attempts", "replicas", "count", "single") or path[
-        :1
-    ] == ("ulimits",)
 
 
 def _value(value: Any, path: tuple[str, ...], orders: Mapping[tuple[str, ...], tuple[str, ...]]) -> str:

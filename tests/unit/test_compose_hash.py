@@ -51,6 +51,22 @@ def test_service_hashes_are_composes() -> None:
     assert compose_hash.service_hash(DB) == "1fb3b3d7e47c97b972f186a127208126ffea710d126be7e50f8f0f4b1e9cb7c3"
 
 
+def test_explicit_pointer_zeros_are_hashed_as_compose_does() -> None:
+    # `init: false`, `retries: 0` and `stop_grace_period: 0s` are set, not unset: Compose keeps them.
+    zeros = {
+        "command": ["sh", "-c", "sleep 60"],
+        "entrypoint": None,
+        "healthcheck": {"test": ["CMD", "true"], "retries": 0},
+        "image": "cl-busybox",
+        "init": False,
+        "networks": {"default": None},
+        "stop_grace_period": "0s",
+    }
+    assert (
+        compose_hash.service_hash(zeros) == "1b0d3c4ed5e4ba2b208abd5203b99bac7ccad877a7e7286d2d063989cb9f9a9f"
+    )
+
+
 def test_fields_compose_leaves_out_of_the_hash_do_not_change_it() -> None:
     tooling = {
         **DB,

@@ -17,7 +17,7 @@ from compose_lite.engine.base import Engine, ObservedContainer
 from compose_lite.errors import EngineError, NotFoundError, OperationFailedError
 from compose_lite.model import Project, Service
 from compose_lite.observe import ObservedState, snapshot
-from compose_lite.output import Reporter
+from compose_lite.output import Reporter, WarningsOnly
 from compose_lite.planner import Desired, DownOptions, Kind, Plan, Recreate, UpOptions, plan_down, plan_up
 
 
@@ -95,7 +95,7 @@ def ensure_images(project: Project, services: frozenset[str], engine: Engine, re
             if request.dry_run:
                 ids[name] = current or ""
                 continue
-            shown = _Unshown(reporter) if request.quiet_build else reporter
+            shown = WarningsOnly(reporter.warning) if request.quiet_build else reporter
             shown.event("Image", ref, "Building")
             current = engine.build_image(ref, svc.build, {L.PROJECT: project.name, L.SERVICE: name})
             shown.event("Image", ref, "Built", done=True)
@@ -108,24 +108,13 @@ def ensure_images(project: Project, services: frozenset[str], engine: Engine, re
             if request.dry_run:
                 ids[name] = current or ""
                 continue
-            shown = _Unshown(reporter) if request.quiet_pull else reporter
+            shown = WarningsOnly(reporter.warning) if request.quiet_pull else reporter
             current = _pull(engine, ref, name, shown, have_local=current is not None)
         ids[name] = current or ""
     return refs, ids
 
 
-class _Unshown:
-    """A reporter that keeps a pull's or build's progress to itself and passes its warnings on
-    (--quiet-pull, --quiet-build)."""
-
-    def __init__(self, reporter: Reporter) -> None:
-        self.warning = reporter.warning
-
-    def event(self, kind: str, name: str, status: str, *, done: bool = False) -> None:
-        return None
-
-
-def _pull(engine: Engine, ref: str, service: str, reporter: Reporter | _Unshown, *, have_local: bool) -> str:
+def _pull(engine: Engine, ref: str, service: str, reporter: Reporter, *, have_local: bool) -> str:
     reporter.event("Image", ref, "Pulling")
     try:
         image = engine.pull_image(ref)

@@ -10,6 +10,7 @@ import json
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import Any, Protocol, TextIO
 
 
@@ -86,23 +87,31 @@ class JsonReporter(_Timed):
         return None
 
 
-class QuietReporter:
-    """Nothing but warnings."""
+class WarningsOnly:
+    """Progress dropped, warnings handed to `warn`: --quiet-pull/--quiet-build pass them on to the
+    shown reporter, the watch loop's rebuilds keep them as notes of what it did."""
 
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
+    def __init__(self, warn: Callable[[str], object]) -> None:
+        self._warn = warn
 
     def event(self, kind: str, name: str, status: str, *, done: bool = False) -> None:
         return None
 
     def warning(self, message: str) -> None:
-        self.stream.write(f"warning: {message}\n")
+        self._warn(message)
 
     def info(self, message: str) -> None:
         return None
 
     def close(self) -> None:
         return None
+
+
+class QuietReporter(WarningsOnly):
+    """--quiet: nothing but warnings, on the stream."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__(lambda message: stream.write(f"warning: {message}\n"))
 
 
 class LiveReporter(_Timed):

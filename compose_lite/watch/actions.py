@@ -22,6 +22,7 @@ from compose_lite.clock import Clock
 from compose_lite.engine.base import Engine, ObservedContainer
 from compose_lite.errors import ComposeLiteError, NotFoundError, OperationFailedError
 from compose_lite.model import Project, Service, WatchExec
+from compose_lite.output import WarningsOnly
 from compose_lite.watch.rules import Action, ServiceAction
 from compose_lite.watch.stats import format_duration
 from compose_lite.watch.syncplan import SyncPlan, plan_sync
@@ -65,25 +66,6 @@ def describe_cause(action: ServiceAction) -> str:
     if n == 1:
         return "1 file changed"
     return f"{n} files changed" if n else "changed"
-
-
-class SilentReporter:
-    """The executor's reporter during a rebuild: progress dropped, warnings kept as notes."""
-
-    def __init__(self, notes: list[str]) -> None:
-        self.notes = notes
-
-    def event(self, kind: str, name: str, status: str, *, done: bool = False) -> None:
-        return None
-
-    def warning(self, message: str) -> None:
-        self.notes.append(message)
-
-    def info(self, message: str) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
 
 
 class ActionRunner:
@@ -191,7 +173,7 @@ class ActionRunner:
         ref = app.image_ref(project, svc)
         previous = self.engine.image_id(ref)
         request = app.UpRequest(services=(svc.name,), no_deps=True, build=True)
-        up = app.up(project, self.engine, request, SilentReporter(outcome.notes), environ=self.environ)
+        up = app.up(project, self.engine, request, WarningsOnly(outcome.notes.append), environ=self.environ)
         if self.prune and previous and previous != self.engine.image_id(ref):
             try:  # the replaced image is dangling now, unless something else still uses it
                 self.engine.remove_image(previous)

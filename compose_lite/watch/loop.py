@@ -22,8 +22,9 @@ from compose_lite.clock import Clock, SystemClock
 from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, ConfigErrors
 from compose_lite.model import Project
+from compose_lite.output import WarningsOnly
 from compose_lite.watch import adapter
-from compose_lite.watch.actions import ActionRunner, Outcome, SilentReporter
+from compose_lite.watch.actions import ActionRunner, Outcome
 from compose_lite.watch.debounce import (
     DEFAULT_BURST_QUIET,
     DEFAULT_MAX_WAIT,
@@ -214,7 +215,7 @@ class WatchLoop:
         notes: list[str] = []
         try:
             request = app.UpRequest(services=self.options.services)
-            up = app.up(project, self.engine, request, SilentReporter(notes), environ=self.environ)
+            up = app.up(project, self.engine, request, WarningsOnly(notes.append), environ=self.environ)
         except ComposeLiteError as err:
             self.problem(f"{lead} → reloaded, applying failed:\n{_indent(err)}")
             self._set_project(project)  # the new model stands; the next change retries

@@ -17,7 +17,8 @@ from compose_lite.model import (
     WatchExec,
     WatchRule,
 )
-from compose_lite.watch.actions import ActionRunner, Outcome, SilentReporter, Step
+from compose_lite.output import WarningsOnly
+from compose_lite.watch.actions import ActionRunner, Outcome, Step
 from compose_lite.watch.adapter import build_triggers
 from compose_lite.watch.debounce import Batch, Change, ChangeKind
 from compose_lite.watch.rules import Action, ServiceAction, classify
@@ -38,8 +39,8 @@ def started(tmp_path: Path, *services: Service) -> tuple[FakeEngine, Project]:
     return engine, proj
 
 
-def app_reporter() -> SilentReporter:
-    return SilentReporter([])
+def app_reporter() -> WarningsOnly:
+    return WarningsOnly([].append)
 
 
 def action_for(proj: Project, *changes: Change) -> ServiceAction:

@@ -11,7 +11,7 @@ from compose_lite.clock import FakeClock
 from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import ConfigError, ConfigErrors, EngineError, Position
 from compose_lite.model import DependsOn, Mount, Network, Project, Service, ServiceNetwork, WatchRule
-from compose_lite.watch.actions import SilentReporter
+from compose_lite.output import WarningsOnly
 from compose_lite.watch.debounce import Batch, Change, ChangeKind
 from compose_lite.watch.guard import StormGuard
 from compose_lite.watch.loop import LoopOptions, WatchLoop
@@ -39,7 +39,7 @@ class Harness:
         self.root = root
         self.engine = FakeEngine(images={"img": "sha256:img", "img2": "sha256:img2"})
         self.project = project or stack(root)
-        app.up(self.project, self.engine, app.UpRequest(), SilentReporter([]), environ={})
+        app.up(self.project, self.engine, app.UpRequest(), WarningsOnly([].append), environ={})
         self.engine.calls.clear()
         self.clock = FakeClock()
         self.lines: list[str] = []
@@ -171,7 +171,7 @@ def _running_loop(tmp_path: Path, lines: list[str],
     engine = FakeEngine(images={"img": "sha256:img"})
     project = stack(tmp_path)
     (tmp_path / "www").mkdir()
-    app.up(project, engine, app.UpRequest(), SilentReporter([]), environ={})
+    app.up(project, engine, app.UpRequest(), WarningsOnly([].append), environ={})
     loop = WatchLoop(project, engine, load=lambda: project, emit=lines.append, problem=lines.append,
                      options=LoopOptions(poll=False))
     thread = threading.Thread(target=loop.run, kwargs={"on_ready": on_ready}, daemon=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from compose_lite.engine.buildkit import BuildCli, argv, find_cli
 from compose_lite.model import Build
 
@@ -107,3 +109,19 @@ def test_memory_and_buildx_only_flags() -> None:
     assert "--memory=1073741824" in line and "--check" in line
     with pytest.raises(EngineError, match="need the docker buildx plugin"):
         argv(BuildCli("/usr/bin/docker", "classic"), "t", spec, {}, "/i", {})
+
+
+def test_without_a_buildkit_cli_buildkit_only_keys_are_refused_before_any_engine_call() -> None:
+    # CL_BUILDKIT=0 forces the legacy builder; the socket does not exist, so any API call would fail
+    # with a connection error instead of this refusal
+    from compose_lite.engine.docker_engine import DockerEngine
+    from compose_lite.errors import EngineError
+
+    engine = DockerEngine("unix:///nonexistent/docker.sock", environ={"CL_BUILDKIT": "0"})
+    build = Build("/ctx", secrets=(("tok", "file", "/s/tok.txt"),), platforms=("linux/arm64",))
+    with pytest.raises(EngineError) as refused:
+        engine.build_image("app:dev", build, {})
+    assert refused.value.message == (
+        "build app:dev: secrets, platforms need BuildKit, and no docker CLI here has it"
+    )
+    assert "docker buildx plugin" in (refused.value.hint or "")

@@ -1,10 +1,13 @@
-"""Shared test set-up: integration tests are marked by folder and always talk to an explicit engine."""
+"""Shared test set-up: integration tests are marked by folder and always talk to an explicit engine;
+the real-engine client is here so the contract suite's Docker half can use it too."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -27,3 +30,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if INTEGRATION_DIR in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def docker_client() -> Iterator[Any]:
+    import docker
+
+    host = os.environ["DOCKER_HOST"]
+    try:
+        client = docker.DockerClient(base_url=host, timeout=120)
+        client.ping()
+    except Exception as err:  # any failure to reach the engine fails every integration test
+        pytest.fail(f"Docker Engine not reachable at {host} ({err}); run scripts/engine.sh first")
+    yield client
+    client.close()

@@ -120,9 +120,12 @@ class FakeEngine:
         health = spec.service.healthcheck
         running = "Up 1 second (healthy)" if health and not health.disabled else "Up 1 second"
         statuses = {"running": running, "exited": f"Exited ({c.exit_code}) 1 second ago"}
+        # Identity from the labels, as the Docker adapter reads it (not from the spec behind them).
         return ObservedContainer(
-            id=c.id, name=c.name, project=spec.labels.get(L.PROJECT, ""), service=spec.service.name,
-            number=spec.number, state=c.state, status=statuses.get(c.state, c.state),
+            id=c.id, name=c.name, project=spec.labels.get(L.PROJECT, ""),
+            service=spec.labels.get(L.SERVICE, ""), number=int(spec.labels.get(L.NUMBER, "0")),
+            oneoff=spec.labels.get(L.ONEOFF) == "True",
+            state=c.state, status=statuses.get(c.state, c.state),
             labels=dict(spec.labels), image=spec.image, image_id=self.images.get(spec.image, spec.image),
             networks=tuple(n.name for n in spec.networks), mounts=c.mounts)
 
@@ -149,7 +152,8 @@ class FakeEngine:
 
     def remove_network(self, name: str) -> None:
         self._record("remove_network", name)
-        self.networks.pop(name, None)
+        if self.networks.pop(name, None) is None:
+            raise NotFoundError(f"remove network {name}: network {name} not found")
 
     def create_volume(self, volume: Volume, labels: Mapping[str, str]) -> None:
         self._record("create_volume", volume.name)
@@ -157,7 +161,8 @@ class FakeEngine:
 
     def remove_volume(self, name: str) -> None:
         self._record("remove_volume", name)
-        self.volumes.pop(name, None)
+        if self.volumes.pop(name, None) is None:
+            raise NotFoundError(f"remove volume {name}: get {name}: no such volume")
 
     def image_id(self, ref: str) -> str | None:
         return self.images.get(ref)
@@ -194,7 +199,7 @@ class FakeEngine:
                 raise NotFoundError(f"create container {spec.name}: No such image: {spec.image}")
             cid = f"c{next(self._ids):063d}"
             mounts = tuple(ObservedMount("volume", m.source or f"anon-{cid[-6:]}-{i}", "", m.target)
-                           for i, m in enumerate(spec.service.mounts) if m.type == "volume")
+                           for i, m in enumerate(spec.mounts) if m.type == "volume")
             self.containers[cid] = FakeContainer(cid, spec, spec.name, mounts=mounts)
         return cid
 

@@ -6,7 +6,6 @@ so CI can never turn green by skipping them.
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -17,20 +16,6 @@ import pytest
 PROJECT_LABEL = "com.docker.compose.project"
 BUSYBOX = "cl-busybox:latest"
 PYTHON = "cl-python:latest"
-
-
-@pytest.fixture(scope="session")
-def docker_client() -> Iterator[Any]:
-    import docker
-
-    host = os.environ["DOCKER_HOST"]
-    try:
-        client = docker.DockerClient(base_url=host, timeout=120)
-        client.ping()
-    except Exception as err:  # any failure to reach the engine fails every integration test
-        pytest.fail(f"Docker Engine not reachable at {host} ({err}); run scripts/engine.sh first")
-    yield client
-    client.close()
 
 
 @pytest.fixture

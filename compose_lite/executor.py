@@ -25,6 +25,7 @@ from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, EngineError, OperationFailedError
 from compose_lite.exits import ExitWatch
 from compose_lite.model import Condition
+from compose_lite.network_release import clear_stale_endpoint, release_network
 from compose_lite.planner import Kind, Operation, Plan
 
 log = logging.getLogger(__name__)
@@ -175,7 +176,14 @@ class _Runner:
 
     def _remove_network(self, op: Operation) -> None:
         self.progress.event("Network", op.target, "Removing")
-        self.engine.remove_network(op.target)
+        released = release_network(self.engine, op.target, self.clock)
+        if released.cleared:
+            self.progress.warning(f"network {op.target}: cleared endpoints the engine had not released "
+                                  f"({', '.join(released.cleared)})")
+        if released.kept_for:
+            self.progress.warning(f"network {op.target} kept: still in use by {', '.join(released.kept_for)}")
+            self.progress.event("Network", op.target, "Resource is still in use", done=True)
+            return
         self.progress.event("Network", op.target, "Removed", done=True)
 
     def _remove_volume(self, op: Operation) -> None:
@@ -244,7 +252,14 @@ class _Runner:
 
     def _start_id(self, name: str, cid: str) -> None:
         self.progress.event("Container", name, "Starting")
-        self.engine.start_container(cid)
+        try:
+            self.engine.start_container(cid)
+        except EngineError as err:
+            cleared = clear_stale_endpoint(self.engine, err.message)
+            if cleared is None:
+                raise
+            self.progress.warning(cleared)
+            self.engine.start_container(cid)
         self.progress.event("Container", name, "Started", done=True)
 
     def _stop(self, op: Operation) -> None:

@@ -242,6 +242,14 @@ class DockerEngine:
     def remove_network(self, name: str) -> None:
         self._call(f"remove network {name}", lambda: self.api.remove_network(name))
 
+    def network_endpoints(self, name: str) -> Mapping[str, str]:
+        info = self._call(f"inspect network {name}", lambda: self.api.inspect_network(name))
+        return {cid: str(ep.get("Name", "")) for cid, ep in (info.get("Containers") or {}).items()}
+
+    def disconnect_network(self, name: str, container: str, *, force: bool = False) -> None:
+        self._call(f"disconnect {container[:12]} from network {name}",
+                   lambda: self.api.disconnect_container_from_network(container, name, force=force))
+
     def create_volume(self, volume: Volume, labels: Mapping[str, str]) -> None:
         self._call(f"create volume {volume.name}", lambda: self.api.create_volume(
             volume.name, driver=volume.driver, driver_opts=dict(volume.driver_opts) or None,

@@ -4,7 +4,8 @@ Faults: ``fail[("start_container", "p-web-1")] = EngineError(...)`` raises on th
 (the target is the container/network/volume/image name; for ``events``, the project).  Health:
 ``states["p-db-1"]`` is a list of ContainerState returned by successive inspects (the last one
 repeats).  A stop reports the container's ``kill`` and ``die`` to event subscribers at once; ``stop_hold``
-then keeps the call from returning, as the real engine's endpoint cleanup does.
+then keeps the call from returning, as the real engine's endpoint cleanup does.  Endpoints the
+engine releases late, or never: ``stale_endpoints``.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class FakeContainer:
     exit_code: int = 0
     mounts: tuple[ObservedMount, ...] = ()
     files: dict[str, bytes] = field(default_factory=dict)  # what put_archive wrote, by container path
+    disconnected: set[str] = field(default_factory=set)  # networks it was disconnected from
 
 
 @dataclass
@@ -65,6 +67,8 @@ class FakeEngine:
     built: dict[str, Build] = field(default_factory=dict)  # what build_image was asked to build
     stop_hold: dict[str, threading.Event] = field(default_factory=dict)  # container name → release
     locks: dict[str, Mapping[str, str]] = field(default_factory=dict)  # lock name → holder's labels
+    stale_endpoints: dict[str, dict[str, str]] = field(default_factory=dict)  # network → {id: name}
+    stale_release_after: int | None = None  # endpoint queries before the engine releases them; None: never
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _subscribers: list[tuple[str, _FakeEvents]] = field(default_factory=list)  # (project, stream)
@@ -127,7 +131,8 @@ class FakeEngine:
             oneoff=spec.labels.get(L.ONEOFF) == "True",
             state=c.state, status=statuses.get(c.state, c.state),
             labels=dict(spec.labels), image=spec.image, image_id=self.images.get(spec.image, spec.image),
-            networks=tuple(n.name for n in spec.networks), mounts=c.mounts)
+            networks=tuple(n.name for n in spec.networks if n.name not in c.disconnected),
+            mounts=c.mounts)
 
     def list_networks(self, project: str) -> list[ObservedNetwork]:
         return [ObservedNetwork(f"net-{n}", n, labels) for n, labels in self.networks.items()
@@ -152,8 +157,38 @@ class FakeEngine:
 
     def remove_network(self, name: str) -> None:
         self._record("remove_network", name)
+        if name in self.networks and self.network_endpoints(name):
+            raise EngineError(f"remove network {name}: error while removing network: network {name} id "
+                              f"net-{name} has active endpoints")
         if self.networks.pop(name, None) is None:
             raise NotFoundError(f"remove network {name}: network {name} not found")
+
+    def network_endpoints(self, name: str) -> Mapping[str, str]:
+        """Attached containers, plus ``stale_endpoints`` (gone containers the engine still lists;
+        each query counts one of ``stale_release_after`` down, then they are released)."""
+        if name not in self.networks:
+            raise NotFoundError(f"inspect network {name}: network {name} not found")
+        with self._lock:
+            # A container has endpoints only while it runs, as on the real engine.
+            found = {c.id: c.name for c in self.containers.values() if c.state in ("running", "paused")
+                     and any(n.name == name for n in c.spec.networks) and name not in c.disconnected}
+            stale = self.stale_endpoints.get(name, {})
+            if stale and self.stale_release_after is not None:
+                self.stale_release_after -= 1
+                if self.stale_release_after < 0:
+                    del self.stale_endpoints[name]
+                    stale = {}
+        return {**found, **stale}
+
+    def disconnect_network(self, name: str, container: str, *, force: bool = False) -> None:
+        self._record("disconnect_network", f"{name} {container}")
+        stale = self.stale_endpoints.get(name, {})
+        if container in stale or container in stale.values():
+            if not force:
+                raise NotFoundError(f"disconnect {container} from network {name}: No such container")
+            self.stale_endpoints[name] = {k: v for k, v in stale.items() if container not in (k, v)}
+            return
+        self._get(container).disconnected.add(name)
 
     def create_volume(self, volume: Volume, labels: Mapping[str, str]) -> None:
         self._record("create_volume", volume.name)
@@ -206,6 +241,10 @@ class FakeEngine:
     def start_container(self, container_id: str) -> None:
         c = self._get(container_id)
         self._record("start_container", c.name)
+        for net in c.spec.networks:
+            if c.name in self.stale_endpoints.get(net.name, {}).values():
+                raise EngineError(f"start container {c.name}: endpoint with name {c.name} already exists in "
+                                  f"network {net.name}")
         c.state = "running"
 
     def stop_container(self, container_id: str, timeout: int | None) -> None:

@@ -235,3 +235,21 @@ def test_a_subscriber_sees_the_container_die_when_it_is_stopped(world: World) ->
     reader.join(timeout=30)
     stream.close()
     assert ("die", cid) in seen
+
+
+def test_a_running_container_is_an_endpoint_that_keeps_its_network(world: World) -> None:
+    name = f"{world.project}_default"
+    world.engine.create_network(Network("default", name), {"com.docker.compose.project": world.project})
+    spec = dataclasses.replace(world.spec(), networks=(NetworkAttachment(name),))
+    cid = world.engine.create_container(spec)
+    assert world.engine.network_endpoints(name) == {}  # endpoints come with the start
+    world.engine.start_container(cid)
+    assert world.engine.network_endpoints(name) == {cid: spec.name}
+    with pytest.raises(EngineError, match="active endpoints"):
+        world.engine.remove_network(name)
+    world.engine.disconnect_network(name, cid)
+    assert world.engine.network_endpoints(name) == {}
+    assert _only(world).networks == ()
+    world.engine.remove_network(name)
+    with pytest.raises(NotFoundError):
+        world.engine.network_endpoints(name)

@@ -74,3 +74,26 @@ def test_down_signals_each_dependency_only_after_its_dependents_exited(docker_cl
         assert when[("kill", dependency)] > when[("die", dependent)], (dependent, dependency)
     assert docker_client.api.containers(all=True, filters={"label": flt["label"]}) == []
     assert docker_client.api.networks(filters={"label": flt["label"]}) == []
+
+
+def test_down_keeps_a_network_another_container_still_uses_and_a_rerun_converges(
+        docker_client: Any, project_name: str, tmp_path: Path) -> None:
+    """Compose's rule: a network some other running container is attached to is kept ("Resource is
+    still in use") and `down` still succeeds; once that container is gone, the next `down` removes it."""
+    p = project_name
+    write(tmp_path, "services:\n  app:\n    image: cl-busybox\n"
+                    "    command: [\"sh\", \"-c\", \"trap 'exit 0' TERM; sleep 3600 & wait\"]\n")
+    cl(p, tmp_path, "up", "-d")
+    stranger = docker_client.containers.run(
+        "cl-busybox", ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"], detach=True,
+        name=f"{p}-stranger", network=f"{p}_default")
+    try:
+        down = cl(p, tmp_path, "down", "-t", "1")
+        assert f"network {p}_default kept: still in use by {p}-stranger" in down.stdout + down.stderr
+        mine = {"label": f"com.docker.compose.project={p}"}
+        assert docker_client.api.containers(all=True, filters=mine) == []
+        assert docker_client.api.inspect_network(f"{p}_default")["Name"] == f"{p}_default"
+    finally:
+        stranger.remove(force=True)
+    cl(p, tmp_path, "down")
+    assert docker_client.api.networks(names=[f"{p}_default"]) == []

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import pytest
+
+from compose_lite import labels as L
+from compose_lite.clock import FakeClock
+from compose_lite.engine.base import ContainerSpec, NetworkAttachment
+from compose_lite.engine.fake import FakeEngine
+from compose_lite.errors import EngineError
+from compose_lite.model import Network, Service
+from compose_lite.network_release import STALE_WAIT_S, Released, clear_stale_endpoint, release_network
+
+NET = "p_default"
+
+
+def _engine(**kwargs: object) -> FakeEngine:
+    engine = FakeEngine(images={"img": "sha256:1"}, **kwargs)  # type: ignore[arg-type]
+    engine.create_network(Network("default", NET), {L.PROJECT: "p"})
+    return engine
+
+
+def _web_on_the_network() -> ContainerSpec:
+    return ContainerSpec("p-web-1", Service("web"), 1, "img", {L.PROJECT: "p"},
+                         networks=(NetworkAttachment(NET),))
+
+
+def test_a_free_network_is_removed_at_once() -> None:
+    engine, clock = _engine(), FakeClock()
+    assert release_network(engine, NET, clock) == Released(removed=True)
+    assert NET not in engine.networks and clock.slept == []
+
+
+def test_endpoints_released_late_are_waited_for_then_the_network_goes() -> None:
+    engine, clock = _engine(stale_endpoints={NET: {"c9": "p-web-1"}}, stale_release_after=3), FakeClock()
+    assert release_network(engine, NET, clock) == Released(removed=True)
+    assert len(clock.slept) == 3 and not any(c.startswith("disconnect") for c in engine.calls)
+
+
+def test_endpoints_never_released_are_cleared_by_a_forced_disconnect_after_the_wait() -> None:
+    engine, clock = _engine(stale_endpoints={NET: {"c9": "p-web-1"}}), FakeClock()
+    released = release_network(engine, NET, clock)
+    assert released == Released(removed=True, cleared=("p-web-1",))
+    assert f"disconnect_network {NET} c9" in engine.calls
+    assert sum(clock.slept) >= STALE_WAIT_S
+
+
+def test_a_running_container_that_still_uses_it_keeps_the_network() -> None:
+    engine, clock = _engine(), FakeClock()
+    spec = ContainerSpec("other-x-1", Service("x"), 1, "img", {L.PROJECT: "other"},
+                         networks=(NetworkAttachment(NET),))
+    engine.start_container(engine.create_container(spec))
+    assert release_network(engine, NET, clock) == Released(removed=False, kept_for=("other-x-1",))
+    assert NET in engine.networks and f"remove_network {NET}" not in engine.calls
+
+
+def test_a_network_already_gone_is_not_an_error() -> None:
+    engine = FakeEngine()
+    assert release_network(engine, NET, FakeClock()) == Released(removed=False)
+
+
+class _Stuck(FakeEngine):
+    """An engine whose lost endpoints even a forced disconnect cannot clear."""
+
+    def disconnect_network(self, name: str, container: str, *, force: bool = False) -> None:
+        self.calls.append(f"disconnect_network {name} {container}")
+
+
+def test_endpoints_a_forced_disconnect_cannot_clear_end_in_an_error_that_says_what_to_do() -> None:
+    engine = _Stuck(stale_endpoints={NET: {"c9": "p-web-1"}})
+    engine.create_network(Network("default", NET), {})
+    with pytest.raises(EngineError, match=r"no longer exist \(p-web-1\)") as err:
+        release_network(engine, NET, FakeClock())
+    assert err.value.hint is not None and "restart dockerd" in err.value.hint
+    assert NET in engine.networks
+
+
+def test_up_clears_a_leftover_endpoint_that_holds_the_new_containers_name_and_says_so() -> None:
+    from compose_lite import executor
+    from compose_lite.planner import Kind, Operation, Plan
+
+    engine = _engine(stale_endpoints={NET: {"c-gone": "p-web-1"}})
+    spec = _web_on_the_network()
+    plan = Plan({"create:web-1": Operation("create:web-1", Kind.CREATE, "p-web-1", spec=spec, start=True)})
+    events: list[str] = []
+
+    class Progress:
+        def event(self, kind: str, name: str, status: str, *, done: bool = False) -> None:
+            events.append(status)
+
+        def warning(self, message: str) -> None:
+            events.append(f"warning: {message}")
+
+        def info(self, message: str) -> None:
+            events.append(message)
+
+    executor.run(plan, engine, Progress(), clock=FakeClock())
+    assert engine.list_containers("p")[0].state == "running"
+    cleared = f"warning: network {NET}: cleared a leftover endpoint named p-web-1 of a removed container"
+    assert cleared in events
+    assert engine.calls.count("start_container p-web-1") == 2
+
+
+def test_a_name_held_by_a_live_container_or_another_refusal_is_not_touched() -> None:
+    engine = _engine()
+    engine.start_container(engine.create_container(_web_on_the_network()))
+    refusal = f"endpoint with name p-web-1 already exists in network {NET}"
+    assert clear_stale_endpoint(engine, refusal) is None
+    assert clear_stale_endpoint(engine, "port is already allocated") is None
+    assert not any(c.startswith("disconnect") for c in engine.calls)

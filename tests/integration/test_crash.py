@@ -71,3 +71,58 @@ def test_killed_up_converges_on_the_next_run(docker_client: Any, project_name: s
     assert docker_client.api.exec_start(exec_id).decode().strip() == "precious"
     again = cl(p, tmp_path, "up", "-d", "--dry-run", progress="quiet", timeout=60, check=False)
     assert [line for line in again.stdout.splitlines() if not line.startswith(("keep", "wait"))] == []
+
+
+def test_killed_right_after_the_replacement_is_created_converges(docker_client: Any, project_name: str,
+                                                                 tmp_path: Path) -> None:
+    """The kill lands at the riskiest point of a recreate: the replacement exists under its temporary
+    name and the old container has not been removed yet. The next `up` keeps one of each, data intact."""
+    p = project_name
+    write(tmp_path, STACK.replace("GENERATION", "0"))
+    cl(p, tmp_path, "up", "-d", "--wait", progress="quiet")
+    exec_id = docker_client.api.exec_create(f"{p}-db-1", ["sh", "-c", "echo precious > /data/f"])
+    docker_client.api.exec_start(exec_id)
+    write(tmp_path, STACK.replace("GENERATION", "1"))
+    now = time.time()
+    events = docker_client.api.events(decode=True, since=now, until=now + 60, filters={
+        "type": "container", "event": "create", "label": f"com.docker.compose.project={p}"})
+    try:
+        victim = spawn(p, tmp_path, "up", "-d", progress="quiet", stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        for event in events:  # the stream ends by itself after a minute
+            if event["Actor"]["Attributes"].get("name", "").endswith(f"_{p}-db-1"):
+                victim.send_signal(signal.SIGKILL)
+                break
+        victim.wait(timeout=30)
+    finally:
+        events.close()
+    left = {name for name in containers(docker_client, p)}
+    assert any(name.endswith(f"_{p}-db-1") for name in left), left  # the kill landed mid-recreate
+    done = cl(p, tmp_path, "up", "-d", "--wait", progress="quiet", check=False)
+    assert done.returncode == 0, done.stderr
+    now = state(docker_client, p)
+    assert set(now) == EXPECTED
+    assert all("GEN=1" in docker_client.api.inspect_container(c["Id"])["Config"]["Env"] for c in now.values())
+    exec_id = docker_client.api.exec_create(f"{p}-db-1", ["cat", "/data/f"])
+    assert docker_client.api.exec_start(exec_id).decode().strip() == "precious"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_killed_down_converges_on_the_next_down_and_keeps_named_volumes(
+        docker_client: Any, project_name: str, tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    p = project_name
+    write(tmp_path, STACK.replace("GENERATION", "0"))
+    cl(p, tmp_path, "up", "-d", "--wait", progress="quiet")
+    victim = spawn(p, tmp_path, "down", "-t", "1", progress="quiet", stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    time.sleep(rng.uniform(0.05, 0.8))
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(timeout=30)
+    done = cl(p, tmp_path, "down", "-t", "1", progress="quiet", check=False)
+    assert done.returncode == 0, done.stderr
+    mine = {"label": f"com.docker.compose.project={p}"}
+    assert docker_client.api.containers(all=True, filters=mine) == []
+    assert docker_client.api.networks(filters=mine) == []
+    assert [v["Name"] for v in docker_client.api.volumes(filters=mine)["Volumes"] or []] == [f"{p}_dbdata"]
+    assert docker_client.containers.list(all=True, filters={"name": f"{p}-cl-lock"}) == []

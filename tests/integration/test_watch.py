@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import errno
 import os
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
-from tests.integration.cl_helpers import fetch, free_port, wait_until
+from tests.integration.cl_helpers import fetch, free_port, wait_until, write
 from tests.integration.watch_support import HTTPD, WatchedStack, sync_project
 
 
@@ -371,3 +372,47 @@ def test_exhausted_inotify_watches_fall_back_to_polling_and_say_so_once(
         limit_file.write_text(original)
     fallbacks = [p for p in stack.problems if "polling it instead" in p]
     assert len(fallbacks) == 1 and "inotify limit reached" in fallbacks[0], stack.problems
+
+
+def test_full_disks_on_either_side_are_reported_and_the_watch_goes_on(docker_client: Any, project_name: str,
+                                                                      tmp_path: Path) -> None:
+    """The synced tree's disk fills on the host (a save is cut short), and the container's target
+    fills (the engine refuses the copy): each is one line, the loop keeps running, and once there is
+    room again the next change brings the container to the host's content."""
+    port = free_port()
+    host_disk = tmp_path / "project"
+    host_disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(host_disk)], check=True)
+    try:
+        (host_disk / "www").mkdir()
+        (host_disk / "www" / "index.html").write_text("v1")
+        write(host_disk, f"""
+services:
+  web:
+    image: cl-busybox
+    init: true
+    command: {HTTPD.format(prep="")}
+    ports: ["127.0.0.1:{port}:80"]
+    volumes: [small:/www]
+    develop:
+      watch: [{{path: ./www, action: sync, target: /www, initial_sync: true}}]
+volumes:
+  small: {{driver_opts: {{type: tmpfs, device: tmpfs, o: "size=64k"}}}}
+""")
+        with WatchedStack(docker_client, host_disk, project_name) as stack:
+            stack.wait_served(port, "v1")
+            (host_disk / "www" / "big.bin").write_bytes(bytes(100 * 1024))  # fits the host, not the target
+            wait_until(lambda: any("no space left on device" in p for p in stack.problems),
+                       lambda: f"the refused copy reported: {stack.problems}")
+            try:  # now the host side: a save cut short by a full disk
+                (host_disk / "www" / "filler.bin").write_bytes(bytes(512 * 1024))
+            except OSError as err:
+                assert err.errno == errno.ENOSPC
+            (host_disk / "www" / "big.bin").unlink()
+            (host_disk / "www" / "filler.bin").unlink()
+            (host_disk / "www" / "index.html").write_text("v2")
+            wait_until(lambda: fetch(port) == "v2", "the next change synced once there was room")
+            assert stack.loop is not None and stack.loop.ready.is_set()
+            assert stack.exec("web", "ls", "/www")[1].split() == ["index.html"]
+    finally:
+        subprocess.run(["umount", "-l", str(host_disk)], check=False)

@@ -366,7 +366,8 @@ def test_exhausted_inotify_watches_fall_back_to_polling_and_say_so_once(
         with WatchedStack(docker_client, wd, project_name) as stack:
             stack.wait_served(port, "v1")
             (wd / "www" / "d59" / "late.txt").write_text("polled\n")
-            wait_until(lambda: fetch(port, "/d59/late.txt") == "polled\n", "a change in the polled tree synced")
+            wait_until(lambda: fetch(port, "/d59/late.txt") == "polled\n",
+                       "a change in the polled tree synced")
     finally:
         hog.close()
         limit_file.write_text(original)

@@ -41,7 +41,9 @@ from compose_lite.model import Build, Mount, Network, Service, Volume
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 DEFAULT_SOCKET = "unix:///var/run/docker.sock"
-START_HINT = "start the engine (scripts/engine.sh, or `sudo dockerd`), or point -H / DOCKER_HOST at one"
+START_HINT = "start the engine (`sudo systemctl start docker`, or `sudo dockerd`), or point -H / DOCKER_HOST at one"
+SSH_HINT = ("check the ssh link (`ssh {host} docker version`); what was done so far stays, and running "
+            "the command again goes on from there")
 
 
 def resolve_host(host: str | None, environ: Mapping[str, str]) -> tuple[str, str]:
@@ -134,8 +136,11 @@ class DockerEngine:
             raise self._unavailable(err) from None
 
     def _unavailable(self, err: BaseException) -> EngineUnavailableError:
+        base_url, _ = resolve_host(self._host_arg, self._environ)
+        hint = SSH_HINT.format(host=base_url.removeprefix("ssh://")) if base_url.startswith("ssh://") \
+            else START_HINT
         return EngineUnavailableError(f"cannot reach the Docker Engine at {self._where}: {_reason(err)}",
-                                      hint=START_HINT)
+                                      hint=hint)
 
     def export_container(self, container_id: str) -> Iterator[bytes]:
         stream = self._call(f"export {container_id[:12]}", lambda: self.api.export(container_id))

@@ -21,6 +21,7 @@ from tests.integration.cl_helpers import free_port, wait_until
 class SshEndpoint:
     host_url: str  # e.g. ssh://root@127.0.0.1:40222
     env: dict[str, str]  # environment with the ssh wrapper first on PATH
+    sshd_pid: int  # the listening daemon; each connection is served by a child of it
 
 
 def _listening(port: int) -> bool:
@@ -61,7 +62,7 @@ def running_sshd(workdir: Path) -> Iterator[SshEndpoint]:
         wait_until(lambda: _listening(port), f"sshd listening on 127.0.0.1:{port}", timeout=10)
         env = dict(os.environ)
         env["PATH"] = f"{bin_dir}:{env.get('PATH', '/usr/bin:/bin')}"
-        yield SshEndpoint(host_url=f"ssh://root@127.0.0.1:{port}", env=env)
+        yield SshEndpoint(host_url=f"ssh://root@127.0.0.1:{port}", env=env, sshd_pid=proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=10)

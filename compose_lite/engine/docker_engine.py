@@ -41,7 +41,8 @@ from compose_lite.model import Build, Mount, Network, Service, Volume
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 DEFAULT_SOCKET = "unix:///var/run/docker.sock"
-START_HINT = "start the engine (`sudo systemctl start docker`, or `sudo dockerd`), or point -H / DOCKER_HOST at one"
+START_HINT = ("start the engine (`sudo systemctl start docker`, or `sudo dockerd`), "
+              "or point -H / DOCKER_HOST at one")
 SSH_HINT = ("check the ssh link (`ssh {host} docker version`); what was done so far stays, and running "
             "the command again goes on from there")
 

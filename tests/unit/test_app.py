@@ -82,7 +82,8 @@ def test_unreachable_engine_is_one_clear_line(tmp_path: os.PathLike[str]) -> Non
     assert done.stdout == ""
     assert done.stderr.splitlines() == [
         "error: cannot reach the Docker Engine at unix:///nonexistent.sock (DOCKER_HOST): no such socket",
-        "hint: start the engine (`sudo systemctl start docker`, or `sudo dockerd`), or point -H / DOCKER_HOST at one",
+        "hint: start the engine (`sudo systemctl start docker`, or `sudo dockerd`), "
+        "or point -H / DOCKER_HOST at one",
     ]
 
 

@@ -13,6 +13,7 @@ it is older than the time to live (``CL_LOCK_TTL`` seconds, default 3600).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import time
@@ -110,8 +111,13 @@ def project_lock(engine: Engine, project: str, command: str, *, wait: float,
         clock.sleep(POLL_S)
     try:
         yield
-    finally:
-        engine.unlock(name)
+    except BaseException:
+        # The block's error is the one to report. A lock the engine cannot release now (it is
+        # unreachable) is taken over later: its holder is dead, or older than the TTL.
+        with contextlib.suppress(ComposeLiteError):
+            engine.unlock(name)
+        raise
+    engine.unlock(name)
 
 
 def _boot_id() -> str:

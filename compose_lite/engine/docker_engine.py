@@ -7,6 +7,7 @@ daemon's own explanation.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import logging
@@ -166,32 +167,42 @@ class DockerEngine:
         (no registry needed); the holder is described by the container's labels."""
         import docker.errors
 
+        what = f"take the project lock {name}"
         for attempt in range(2):
             try:
-                self.api.create_container(_LOCK_IMAGE, command=["lock"], name=name, labels=dict(labels))
+                self._transport(what, lambda: self.api.create_container(
+                    _LOCK_IMAGE, command=["lock"], name=name, labels=dict(labels)))
                 return None
             except docker.errors.ImageNotFound:
                 if attempt:
-                    raise EngineError(f"take the project lock {name}: the lock image vanished") from None
+                    raise EngineError(f"{what}: the lock image vanished") from None
                 self._make_lock_image()  # the first lock on this engine
             except docker.errors.APIError as err:
                 if err.status_code != 409:
-                    raise EngineError(f"take the project lock {name}: {_explanation(err)}") from None
+                    raise EngineError(f"{what}: {_explanation(err)}") from None
                 break
         try:
-            return dict(self.api.inspect_container(name)["Config"].get("Labels") or {})
-        except docker.errors.NotFound:
+            holder = self._call(what, lambda: self.api.inspect_container(name))
+        except NotFoundError:
             return {}  # released in between: the caller tries again
+        return dict(holder["Config"].get("Labels") or {})
 
     def unlock(self, name: str) -> None:
+        with contextlib.suppress(NotFoundError):  # released already
+            self._call(f"release the project lock {name}",
+                       lambda: self.api.remove_container(name, force=True))
+
+    def _transport(self, what: str, fn: Callable[[], T]) -> T:
+        """``fn`` with only the engine being unreachable mapped; its API errors are the caller's."""
         import docker.errors
+        import requests.exceptions
 
         try:
-            self.api.remove_container(name, force=True)
-        except docker.errors.NotFound:
-            pass
-        except docker.errors.APIError as err:
-            raise EngineError(f"release the project lock {name}: {_explanation(err)}") from None
+            return fn()
+        except docker.errors.APIError:
+            raise
+        except (requests.exceptions.ConnectionError, docker.errors.DockerException) as err:
+            raise self._unavailable(err) from None
 
     def _make_lock_image(self) -> None:
         empty_tar = bytes(1024)  # two zero blocks: a tar archive with nothing in it

@@ -80,6 +80,17 @@ def test_released_when_the_command_fails() -> None:
     assert engine.locks == {}
 
 
+def test_an_engine_lost_mid_command_reports_the_commands_error_not_the_release() -> None:
+    from compose_lite.errors import EngineUnavailableError
+
+    engine = FakeEngine()
+    engine.fail[("unlock", lock_name("p"))] = EngineUnavailableError("cannot reach the Docker Engine")
+    with pytest.raises(EngineUnavailableError, match="lost in the middle"), \
+            project_lock(engine, "p", "up", wait=0, on_wait=lambda _h: None):
+        raise EngineUnavailableError("lost in the middle")
+    assert engine.calls[-1] == f"unlock {lock_name('p')}"  # it tried; a later command takes the lock over
+
+
 def test_up_takes_the_lock_only_to_change_something() -> None:
     project = Project(
         "p",

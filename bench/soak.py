@@ -103,7 +103,8 @@ def main() -> int:
     print(f"{args.minutes:g} min, {args.services} services, {edits} edits (one per second):")
     for name, r in report.items():
         print(f"  cl {name:8} RSS after warm-up {r['first_mib']:.1f} MiB, "
-              f"at the end {r['last_mib']:.1f} MiB, peak {r['peak_mib']:.1f} MiB, growth {r['growth_mib_per_hour']:+.2f} MiB/hour")
+              f"at the end {r['last_mib']:.1f} MiB, peak {r['peak_mib']:.1f} MiB, "
+              f"growth {r['growth_mib_per_hour']:+.2f} MiB/hour")
     if args.json:
         Path(args.json).write_text(json.dumps({"report": report, "samples": samples}, indent=1))
     return 0

@@ -210,8 +210,17 @@ class DownRequest:
     dry_run: bool = False  # plan only
 
 
+@dataclass(frozen=True)
+class DoomedVolume:
+    """A volume `down -v` is about to delete, as the question before it shows it."""
+
+    name: str
+    size: int  # bytes; -1 when the engine does not say
+    used_by: tuple[str, ...]  # this project's containers that mount it
+
+
 def down(project: Project, engine: Engine, request: DownRequest, reporter: Reporter, *,
-         environ: Mapping[str, str], confirm: Callable[[list[str]], bool] | None = None) -> Plan:
+         environ: Mapping[str, str], confirm: Callable[[list[DoomedVolume]], bool] | None = None) -> Plan:
     """Remove the project's containers and networks (and volumes, images on request). Containers of
     a same-named project made from another directory are left alone, and so then are the networks
     and volumes they share. A project rebuilt from labels (no files) has no directory to compare.
@@ -237,12 +246,19 @@ def down(project: Project, engine: Engine, request: DownRequest, reporter: Repor
     if request.dry_run:
         return plan
     doomed = [op.target for op in plan.operations.values() if op.kind is Kind.REMOVE_VOLUME]
-    if doomed and confirm is not None and not confirm(doomed):
+    if doomed and confirm is not None and not confirm(_describe_volumes(engine, observed, doomed)):
         raise OperationFailedError(
             "down cancelled: nothing was removed",
             hint="`down` without -v keeps the volumes; `-y` deletes them without asking")
     executor.run(plan, engine, reporter, limit=executor.parallel_limit(environ))
     return plan
+
+
+def _describe_volumes(engine: Engine, observed: ObservedState, names: list[str]) -> list[DoomedVolume]:
+    sizes = engine.volume_sizes()
+    return [DoomedVolume(name, sizes.get(name, -1), tuple(sorted(
+        c.name for c in observed.containers if any(m.type == "volume" and m.name == name for m in c.mounts))))
+        for name in names]
 
 
 def _volumes_used_elsewhere(engine: Engine, project: str) -> dict[str, str]:

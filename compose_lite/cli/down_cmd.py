@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from compose_lite.cli.context import GlobalOptions
+
+if TYPE_CHECKING:
+    from compose_lite.app import DoomedVolume
 
 
 @click.command("down")
@@ -44,9 +48,14 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def _confirm_volumes(names: list[str]) -> bool:
+def _confirm_volumes(volumes: list[DoomedVolume]) -> bool:
     """On a terminal, `down -v` lists the volumes it would delete and asks (data is at stake)."""
+    from compose_lite.cli.info_cmds import human_size
+
     click.echo("These volumes and their data will be deleted:", err=True)
-    for name in names:
-        click.echo(f"  {name}", err=True)
+    width = max(len(v.name) for v in volumes)
+    for v in volumes:
+        size = human_size(v.size) if v.size >= 0 else "size unknown"
+        users = f"used by {', '.join(v.used_by)}" if v.used_by else "used by no container"
+        click.echo(f"  {v.name:<{width}}  {size:>9}  {users}", err=True)
     return click.confirm("Delete them?", default=False, err=True)

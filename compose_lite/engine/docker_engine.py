@@ -275,6 +275,11 @@ class DockerEngine:
     def remove_volume(self, name: str) -> None:
         self._call(f"remove volume {name}", lambda: self.api.remove_volume(name))
 
+    def volume_sizes(self) -> Mapping[str, int]:
+        usage = self._call("disk usage", lambda: self.api.df())
+        return {str(v["Name"]): int((v.get("UsageData") or {}).get("Size", -1))
+                for v in usage.get("Volumes") or ()}
+
     # -- images --------------------------------------------------------------------------------
 
     def image_id(self, ref: str) -> str | None:

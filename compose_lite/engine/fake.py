@@ -68,6 +68,7 @@ class FakeEngine:
     stop_hold: dict[str, threading.Event] = field(default_factory=dict)  # container name → release
     locks: dict[str, Mapping[str, str]] = field(default_factory=dict)  # lock name → holder's labels
     stale_endpoints: dict[str, dict[str, str]] = field(default_factory=dict)  # network → {id: name}
+    volume_bytes: dict[str, int] = field(default_factory=dict)  # what volume_sizes reports (default 0)
     stale_release_after: int | None = None  # endpoint queries before the engine releases them; None: never
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -201,6 +202,9 @@ class FakeEngine:
 
     def image_id(self, ref: str) -> str | None:
         return self.images.get(ref)
+
+    def volume_sizes(self) -> Mapping[str, int]:
+        return {name: self.volume_bytes.get(name, 0) for name in self.volumes}
 
     def pull_image(self, ref: str) -> str:
         self._record("pull_image", ref)

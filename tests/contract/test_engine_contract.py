@@ -148,6 +148,7 @@ def test_volumes_are_created_idempotently_listed_by_project_and_removed(world: W
     [seen] = world.engine.list_volumes(world.project)
     assert (seen.name, dict(seen.labels)) == (name, labels)
     assert world.engine.volume_exists(name)
+    assert world.engine.volume_sizes()[name] == 0  # empty, and known
     world.engine.remove_volume(name)
     assert not world.engine.volume_exists(name)
     with pytest.raises(NotFoundError):

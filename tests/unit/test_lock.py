@@ -158,10 +158,11 @@ def test_down_v_asks_before_deleting_volumes_and_no_removes_nothing() -> None:
     from compose_lite.errors import OperationFailedError
 
     project, engine = _with_volume()
-    asked: list[list[str]] = []
+    engine.volume_bytes["p_data"] = 12_345_678
+    asked: list[list[app.DoomedVolume]] = []
 
-    def refuse(names: list[str]) -> bool:
-        asked.append(names)
+    def refuse(volumes: list[app.DoomedVolume]) -> bool:
+        asked.append(volumes)
         return False
 
     with pytest.raises(OperationFailedError, match="nothing was removed"):
@@ -173,7 +174,7 @@ def test_down_v_asks_before_deleting_volumes_and_no_removes_nothing() -> None:
             environ={},  # type: ignore[arg-type]
             confirm=refuse,
         )
-    assert asked == [["p_data"]]
+    assert asked == [[app.DoomedVolume("p_data", 12_345_678, ("p-web-1",))]]
     assert "p_data" in engine.volumes and engine.list_containers("p")
 
 
@@ -193,3 +194,20 @@ def test_down_v_keeps_a_volume_another_projects_container_uses() -> None:
     app.down(project, engine, app.DownRequest(volumes=True), reporter, environ={})
     assert "p_data" in engine.volumes
     assert warnings == ["kept volume p_data: container q-x-1 of another project uses it"]
+
+
+def test_the_down_v_question_shows_each_volumes_size_and_users() -> None:
+    from click.testing import CliRunner
+
+    from compose_lite.cli.down_cmd import _confirm_volumes
+
+    volumes = [app.DoomedVolume("p_data", 12_345_678, ("p-db-1", "p-worker-1")),
+               app.DoomedVolume("p_cache_volume", -1, ())]
+    with CliRunner().isolation(input="n\n") as streams:
+        assert _confirm_volumes(volumes) is False
+    assert streams[1].getvalue().decode().splitlines() == [
+        "These volumes and their data will be deleted:",
+        "  p_data             12.3MB  used by p-db-1, p-worker-1",
+        "  p_cache_volume  size unknown  used by no container",
+        "Delete them? [y/N]: n",
+    ]

@@ -28,7 +28,7 @@ def load_request(opts: GlobalOptions, **flags: Any) -> LoadRequest:
     return LoadRequest(
         files=opts.files, project_name=opts.project_name, project_directory=opts.project_directory,
         env_files=opts.env_files, profiles=opts.profiles, environ=dict(opts.environ), cwd=os.getcwd(),
-        stdin=sys.stdin.read, all_resources=opts.all_resources, **flags)
+        stdin=_read_stdin, all_resources=opts.all_resources, **flags)
 
 
 def load_project(opts: GlobalOptions, *, engine: Engine | None = None) -> Project:
@@ -85,3 +85,15 @@ def locked(opts: GlobalOptions, engine: Engine, project: str, command: str) -> I
     ttl = float(opts.environ.get("CL_LOCK_TTL") or DEFAULT_TTL_S)
     with project_lock(engine, project, command, wait=opts.wait_lock, on_wait=waiting, ttl=ttl):
         yield
+
+
+def _read_stdin() -> bytes:
+    """`-f -`: standard input, bounded like every file the loader reads (bytes: the loader checks
+    the encoding and reports where it breaks)."""
+    from compose_lite.errors import ConfigError
+    from compose_lite.loader.inputs import read_capped
+
+    try:
+        return read_capped(sys.stdin.buffer)
+    except OSError as err:
+        raise ConfigError(f"cannot read the compose file from stdin: {err.strerror}") from None

@@ -133,7 +133,8 @@ class DockerEngine:
         except docker.errors.NotFound as err:
             raise NotFoundError(f"{what}: {_explanation(err)}") from None
         except docker.errors.APIError as err:
-            raise EngineError(f"{what}: {_explanation(err)}") from None
+            explanation = _explanation(err)
+            raise EngineError(f"{what}: {explanation}", hint=refusal_hint(explanation)) from None
         except (requests.exceptions.ConnectionError, docker.errors.DockerException) as err:
             raise self._unavailable(err) from None
 
@@ -880,6 +881,21 @@ def _tar(files: tuple[Any, ...]) -> bytes:
             info.mtime = int(time.time())
             tar.addfile(info, io.BytesIO(f.content))
     return buf.getvalue()
+
+
+# What to do about the engine's common refusals, by a phrase of its message.
+_REFUSAL_HINTS = (
+    (("address already in use", "port is already allocated"),
+     "another process or container already publishes that host port: stop it, or change the host side "
+     "of the service's `ports:` entry"),
+    (("is already in use by container",),
+     "a container outside this project has that name: remove or rename it, or change `container_name:`"),
+    (("no space left on device",), "the engine's disk is full: `docker system df` shows what uses it"),
+)
+
+
+def refusal_hint(explanation: str) -> str | None:
+    return next((hint for phrases, hint in _REFUSAL_HINTS if any(p in explanation for p in phrases)), None)
 
 
 def _explanation(err: Any) -> str:

@@ -9,10 +9,12 @@ must change the outcome.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import BinaryIO
 
 # (file type, mtime, ctime (both ns), size, inode, device) or None for "does not exist".  The ctime
 # catches content replaced under a restored mtime (`tar --mtime`, `cp -p`, `touch -d`), which
@@ -30,12 +32,25 @@ def fingerprint(path: str) -> Fingerprint:
     return _of(info)
 
 
+MAX_INPUT_BYTES = 64 * 1024 * 1024  # far beyond any real Compose or env file
+
+
 def read_bytes(path: str) -> bytes:
-    """The file's content (OSError as ``open`` raises it)."""
+    """The file's content (OSError as ``open`` raises it, and for input that never ends)."""
     with open(path, "rb") as handle:
-        data = handle.read()
+        data = read_capped(handle)
         if _recorders:
             _note(path, _of(os.fstat(handle.fileno())))
+    return data
+
+
+def read_capped(handle: BinaryIO) -> bytes:
+    """All of ``handle``, refused past MAX_INPUT_BYTES: `-f /dev/zero`, or a stream that never ends,
+    would otherwise be read until memory runs out."""
+    data = handle.read(MAX_INPUT_BYTES + 1)
+    if len(data) > MAX_INPUT_BYTES:
+        raise OSError(errno.EFBIG,
+                      f"it is over {MAX_INPUT_BYTES >> 20} MiB: a device, or input that never ends?")
     return data
 
 

@@ -23,7 +23,7 @@ class DiscoverRequest:
     env_files: tuple[str, ...] = ()
     profiles: tuple[str, ...] = ()
     environ: Mapping[str, str] = field(default_factory=dict)
-    stdin: Callable[[], str] | None = None
+    stdin: Callable[[], str | bytes] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

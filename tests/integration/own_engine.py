@@ -1,7 +1,8 @@
 """A second Docker engine on this machine, for drills that stop and start an engine: the suite's
 main engine is never restarted. It has its own containerd (started apart, as Debian's and most
 distributions' services run it, so stopping dockerd leaves containerd up), its own data and exec
-roots, no default bridge or iptables rules, and address pools apart from the main engine's."""
+roots, and a network namespace of its own: its bridges, `docker0` included, never touch the main
+engine's (a dockerd restarted on the host deletes the host's `docker0`)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tests.integration.cl_helpers import wait_until
 @dataclass
 class OwnEngine:
     root: Path  # short: unix socket paths under it must stay within 108 bytes
+    netns: str  # the network namespace dockerd runs in
     proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -33,10 +35,11 @@ class OwnEngine:
         (self.root / "docker.pid").unlink(missing_ok=True)
         log = (self.root / "dockerd.log").open("ab")
         self.proc = subprocess.Popen(
-            ["dockerd", "--containerd", str(self.root / "containerd.sock"),
-             "--data-root", str(self.root / "data"), "--exec-root", str(self.root / "exec"),
-             "--pidfile", str(self.root / "docker.pid"), "-H", self.host, "--bridge=none",
-             "--iptables=false", "--ip-masq=false", "--default-address-pool", "base=10.213.0.0/16,size=24"],
+            # nsenter, not `ip netns exec`: that remounts /sys, and dockerd would find no cgroups.
+            ["nsenter", f"--net=/run/netns/{self.netns}", "dockerd",
+             "--containerd", str(self.root / "containerd.sock"), "--data-root", str(self.root / "data"),
+             "--exec-root", str(self.root / "exec"),
+             "--pidfile", str(self.root / "docker.pid"), "-H", self.host, "--iptables=false"],
             stdout=log, stderr=log)
         wait_until(lambda: self.docker("info").returncode == 0, timeout=60, what=lambda: (
             "the drill engine answering; its log ends:\n"
@@ -66,8 +69,11 @@ def _containerd(root: Path) -> subprocess.Popen[bytes]:
 def own_engine(root: Path, image: str) -> Iterator[OwnEngine]:
     """Started, with ``image`` copied in from the main engine; stopped and its files removed after."""
     root.mkdir(parents=True, exist_ok=True)
+    netns = root.name
+    subprocess.run(["ip", "netns", "add", netns], check=True)
+    subprocess.run(["ip", "netns", "exec", netns, "ip", "link", "set", "lo", "up"], check=True)
     containerd = _containerd(root)
-    engine = OwnEngine(root)
+    engine = OwnEngine(root, netns)
     try:
         engine.start()
         saved = subprocess.run(["docker", "save", image], capture_output=True, check=True, timeout=120).stdout
@@ -84,3 +90,4 @@ def own_engine(root: Path, image: str) -> Iterator[OwnEngine]:
         subprocess.run(["sh", "-c", f"grep -o ' {root}/[^ ]*' /proc/mounts | sort -r | xargs -r umount -l"],
                        check=False)
         subprocess.run(["rm", "-rf", str(root)], check=False)
+        subprocess.run(["ip", "netns", "delete", netns], check=False)

@@ -78,6 +78,23 @@ def test_missing_explicit_file(tmp_path: Path) -> None:
     assert error(tmp_path, files=("nope.yml",)).message == f"compose file {tmp_path / 'nope.yml'} not found"
 
 
+def test_a_compose_file_that_never_ends_is_refused_not_read_forever(tmp_path: Path) -> None:
+    assert error(tmp_path, files=("/dev/zero",)).message == (
+        "cannot read compose file /dev/zero: it is over 64 MiB: a device, or input that never ends?")
+
+
+def test_stdin_that_never_ends_is_refused_too() -> None:
+    import subprocess
+    import sys
+
+    with open("/dev/zero", "rb") as zero:
+        done = subprocess.run([sys.executable, "-m", "compose_lite", "-f", "-", "config", "-q"], stdin=zero,
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr == ("error: cannot read the compose file from stdin: it is over 64 MiB: a device, "
+                           "or input that never ends?\n")
+
+
 def test_stdin_content_is_carried_and_cwd_is_working_dir(tmp_path: Path) -> None:
     source = run(tmp_path, files=("-",), stdin=lambda: "services: {a: {image: x}}\n")
     assert source.config_files == (ConfigFile("-", "services: {a: {image: x}}\n"),)

@@ -144,3 +144,16 @@ def test_the_docker_clis_current_context_is_followed(tmp_path: Any, monkeypatch:
     (tmp_path / "config.json").write_text(json.dumps({"currentContext": "gone"}))
     with pytest.raises(EngineUnavailableError, match="current context"):
         resolve_host(None, environ)
+
+
+def test_common_engine_refusals_come_with_what_to_do() -> None:
+    from compose_lite.engine.docker_engine import refusal_hint
+
+    port = ("driver failed programming external connectivity on endpoint p-web-1: Error starting userland "
+            "proxy: listen tcp4 127.0.0.1:8080: bind: address already in use")
+    hint = refusal_hint(port)
+    assert hint is not None and "`ports:`" in hint
+    name = 'Conflict. The container name "/x" is already in use by container "da18". You have to remove it'
+    hint = refusal_hint(name)
+    assert hint is not None and "container_name" in hint
+    assert refusal_hint("No such image: cl-absent:1") is None

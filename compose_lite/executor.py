@@ -78,29 +78,36 @@ def _run(ops: Mapping[str, Operation], runner: _Runner, limit: int) -> Result:
     failure: ComposeLiteError | None = None
     in_flight = 0
     with ThreadPoolExecutor(max_workers=max(1, limit), thread_name_prefix="cl-op") as pool:
-        while True:
-            if failure is None:
-                ready = sorted(sorter.get_ready(), key=order.__getitem__)
-                # Exit waits hold no worker: the watch calls back.  They are registered before the
-                # stops they wait on are submitted, so each sees its stop's outcome in order.
-                for op in (ops[op_id] for op_id in ready if ops[op_id].kind == Kind.AWAIT_EXIT):
-                    assert op.container is not None
-                    runner.exits.on_exit(op.container.id, functools.partial(_exited, finished, op.id))
-                for op in (ops[op_id] for op_id in ready if ops[op_id].kind != Kind.AWAIT_EXIT):
-                    pool.submit(_report, finished, op.id, runner.execute, op)
-                in_flight += len(ready)
-            if not in_flight:
-                break
-            op_id, err = finished.get()
-            in_flight -= 1
-            if err is None:
-                sorter.done(op_id)
-            elif isinstance(err, ComposeLiteError) and not ops[op_id].required:
-                runner.warn(f"optional dependency {ops[op_id].target} failed: {err.message}; continuing")
-                sorter.done(op_id)
-            elif failure is None:
-                failure = err if isinstance(err, ComposeLiteError) else EngineError(f"{op_id}: {err!r}")
-                runner.cancelled.set()
+        try:
+            while True:
+                if failure is None:
+                    ready = sorted(sorter.get_ready(), key=order.__getitem__)
+                    # Exit waits hold no worker: the watch calls back.  They are registered before the
+                    # stops they wait on are submitted, so each sees its stop's outcome in order.
+                    for op in (ops[op_id] for op_id in ready if ops[op_id].kind == Kind.AWAIT_EXIT):
+                        assert op.container is not None
+                        runner.exits.on_exit(op.container.id, functools.partial(_exited, finished, op.id))
+                    for op in (ops[op_id] for op_id in ready if ops[op_id].kind != Kind.AWAIT_EXIT):
+                        pool.submit(_report, finished, op.id, runner.execute, op)
+                    in_flight += len(ready)
+                if not in_flight:
+                    break
+                op_id, err = finished.get()
+                in_flight -= 1
+                if err is None:
+                    sorter.done(op_id)
+                elif isinstance(err, ComposeLiteError) and not ops[op_id].required:
+                    runner.warn(f"optional dependency {ops[op_id].target} failed: {err.message}; continuing")
+                    sorter.done(op_id)
+                elif failure is None:
+                    failure = err if isinstance(err, ComposeLiteError) else EngineError(f"{op_id}: {err!r}")
+                    runner.cancelled.set()
+        except BaseException:
+            # Ctrl-C or SIGTERM (KeyboardInterrupt, see interrupts.py): waits end at their next poll,
+            # operations not started never start, and calls already at the engine finish.
+            runner.cancelled.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     if failure is not None:
         raise failure
     return runner.result

@@ -149,3 +149,41 @@ def test_each_wait_is_shown_once_and_a_one_shot_job_as_exited() -> None:
     assert lines.count("Waiting") == 1 and lines.count("Healthy") == 1
     job = [line.split("  ")[1].split(" ")[0] for line in stream.getvalue().splitlines() if "p-job-1" in line]
     assert "Running" not in job and job[-1] == "Exited"
+
+
+class _SlowFakeClock(FakeClock):
+    """Fake time, plus a real pause per sleep so a signal from another thread can arrive."""
+
+    def sleep(self, seconds: float) -> None:
+        import time
+
+        time.sleep(0.005)
+        super().sleep(seconds)
+
+
+class _CountingEngine(FakeEngine):
+    inspects: int = 0
+
+    def inspect_container(self, container_id: str) -> ContainerState:
+        self.inspects += 1
+        return super().inspect_container(container_id)
+
+
+def test_ctrl_c_during_a_health_wait_ends_the_wait_at_its_next_poll() -> None:
+    import signal
+
+    engine = _CountingEngine(images={"img": "sha256:1"})
+    engine.states["p-db-1"] = [ContainerState("running", "starting")]  # never healthy
+    seen_at_interrupt: list[int] = []
+
+    def interrupt() -> None:
+        seen_at_interrupt.append(engine.inspects)
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+
+    timer = threading.Timer(0.3, interrupt)
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        up(engine, project(), _SlowFakeClock(), wait=True, wait_timeout=60)
+    timer.join()
+    assert engine.inspects - seen_at_interrupt[0] <= 2  # without the cancel: polls on to the timeout
+    assert "start_container p-web-1" not in engine.calls

@@ -76,14 +76,17 @@ def reporter(opts: GlobalOptions, *, quiet: bool = False) -> Reporter:
 @contextmanager
 def locked(opts: GlobalOptions, engine: Engine, project: str, command: str) -> Iterator[None]:
     """Hold the project's lock for a command that changes it (compose_lite.lock); say whom it
-    waits for, once per holder."""
+    waits for, once per holder. SIGTERM, like Ctrl-C, stops the command through its clean-up:
+    the lock is released, not left for the next command to take over."""
+    from compose_lite.interrupts import interruptible
     from compose_lite.lock import DEFAULT_TTL_S, Holder, project_lock
 
     def waiting(holder: Holder) -> None:
         click.echo(f"waiting for {holder.describe()} to release project {project}", err=True)
 
     ttl = float(opts.environ.get("CL_LOCK_TTL") or DEFAULT_TTL_S)
-    with project_lock(engine, project, command, wait=opts.wait_lock, on_wait=waiting, ttl=ttl):
+    with interruptible(), project_lock(engine, project, command, wait=opts.wait_lock, on_wait=waiting,
+                                       ttl=ttl):
         yield
 
 

@@ -5,13 +5,14 @@ behind. `bench/concurrency.py` runs the same race many times over."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.integration.cl_helpers import spawn, write
+from tests.integration.cl_helpers import cl, spawn, wait_until, write
 from tests.integration.conftest import PROJECT_LABEL
 from tests.integration.sshd import running_sshd
 
@@ -57,3 +58,32 @@ def test_ups_at_once_over_ssh_and_locally_take_turns(docker_client: Any, project
                   for _ in range(3)]
         local = [spawn(project_name, tmp_path, "up", "-d") for _ in range(2)]
         _race(remote + local, docker_client, project_name)
+
+
+def test_sigterm_mid_up_releases_the_lock_and_the_next_up_converges(docker_client: Any, project_name: str,
+                                                                     tmp_path: Path) -> None:
+    slow = """
+services:
+  a:
+    image: cl-busybox
+    init: true
+    command: ["sh", "-c", "sleep 5; mkdir -p /tmp; touch /tmp/ok; sleep 3600"]
+    healthcheck: {test: ["CMD", "test", "-f", "/tmp/ok"], interval: 200ms, retries: 100}
+  b:
+    image: cl-busybox
+    init: true
+    command: ["sleep", "3600"]
+    depends_on: {a: {condition: service_healthy}}
+"""
+    write(tmp_path, slow)
+    victim = spawn(project_name, tmp_path, "up", "-d")
+    a_running = {"name": f"{project_name}-a-1", "status": "running"}
+    wait_until(lambda: bool(docker_client.containers.list(filters=a_running)), "a started, b waiting on it")
+    victim.send_signal(signal.SIGTERM)
+    _, err = victim.communicate(timeout=30)
+    assert victim.returncode != 0, err
+    assert docker_client.containers.list(all=True, filters={"name": f"{project_name}-cl-lock"}) == []
+    again = cl(project_name, tmp_path, "up", "-d", "--wait")
+    assert "waiting for" not in again.stderr
+    running = docker_client.containers.list(filters={"label": f"{PROJECT_LABEL}={project_name}"})
+    assert sorted(c.name for c in running) == [f"{project_name}-a-1", f"{project_name}-b-1"]

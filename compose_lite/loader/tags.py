@@ -3,9 +3,13 @@ unquoted timestamps (yaml.v3 reads them as times, not strings)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import UTC
 from typing import Any
+
+# YAML 1.1's timestamp, as yaml.v3 resolves it.
+_TIMESTAMP = re.compile(r"(\d{4})-(\d\d?)-(\d\d?)(?:(?:[Tt]|[ \t]+)(\d\d?):(\d\d):(\d\d)(?:\.(\d*))?"
+                        r"(?:[ \t]*(Z|z|[-+]\d\d?(?::\d\d)?))?)?$")
 
 
 @dataclass(frozen=True)
@@ -27,16 +31,17 @@ class Timestamp(str):
     string is expected (``RELEASE: 2024-01-15``) and prints in RFC 3339 in a top-level extension."""
 
     def rfc3339(self) -> str:
-        from datetime import datetime
-
-        text = self.replace("t", "T").replace(" ", "T", 1).replace("Z", "+00:00").replace("z", "+00:00")
-        moment = datetime.fromisoformat(text if "T" in text else f"{text}T00:00:00")
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        out = moment.isoformat().replace("+00:00", "Z")
-        if "." in out:  # Go trims the fraction's trailing zeros
-            head, _, tail = out.partition(".")
-            digits = "".join(c for c in tail if c.isdigit())
-            zone = tail[len(digits):]
-            out = f"{head}.{digits.rstrip('0')}{zone}" if digits.rstrip("0") else f"{head}{zone}"
-        return out
+        """As Go prints a time.Time (RFC 3339, nanoseconds): fields zero-padded, the fraction's
+        trailing zeros trimmed, the offset as written (``Z`` for none or zero)."""
+        found = _TIMESTAMP.match(self)
+        if found is None:  # the parser only makes Timestamps of what YAML resolves as one
+            return str(self)
+        year, month, day, hour, minute, second, fraction, zone = found.groups()
+        out = f"{year}-{int(month):02}-{int(day):02}T{int(hour or 0):02}:{minute or '00'}:{second or '00'}"
+        if fraction and fraction[:9].rstrip("0"):
+            out += "." + fraction[:9].rstrip("0")
+        if zone and zone not in ("Z", "z"):
+            hours, _, minutes = zone[1:].partition(":")
+            offset = f"{zone[0]}{int(hours):02}:{minutes or '00'}"
+            return out + ("Z" if offset[1:] == "00:00" else offset)
+        return out + "Z"

@@ -333,6 +333,11 @@ def test_short_ports_split_like_docker(tmp_path: Path) -> None:
 def test_unquoted_dates_are_refused_where_strings_go_and_rfc3339_in_extensions(tmp_path: Path) -> None:
     _write(tmp_path, "compose.yaml", "x-when: 2001-12-14\nservices:\n  web:\n    image: x\n")
     assert _load(tmp_path)["x-when"] == "2001-12-14T00:00:00Z"
+    _write(tmp_path, "compose.yaml", "x-when: [2001-12-14t21:59:43.10-05:00, 2002-12-14 21:59:43.000000001, "
+                                     "2001-1-2 3:04:05 +0]\nservices:\n  web:\n    image: x\n")
+    assert _load(tmp_path)["x-when"] == [  # Go's time.Time: nanoseconds, the offset as written
+        "2001-12-14T21:59:43.1-05:00", "2002-12-14T21:59:43.000000001Z",
+        "2001-1-2 3:04:05 +0"]  # not one of yaml.v3's time layouts: a string
     _write(tmp_path, "compose.yaml", "services:\n  web:\n    image: x\n    environment: {R: 2024-01-15}\n")
     assert _errors(tmp_path) == ["services.web.environment.R: 2024-01-15 is a date, not a string"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -149,10 +150,51 @@ def render(model: dict[str, Any], fmt: str, *, escape: bool = True) -> str:
     ordered.update({k: v for k, v in tree.items() if k not in ordered})
     if fmt == "json":
         return json.dumps(ordered, indent=4, ensure_ascii=False) + "\n"
+    return yaml_text(_yaml_shapes(ordered))
+
+
+def _yaml_shapes(tree: dict[str, Any]) -> dict[str, Any]:
+    """Where compose-go's YAML writer prints the model differently from its JSON one (the model
+    here follows the JSON): yaml.v3 leaves out an all-zero struct and a null ShellCommand that
+    encoding/json prints (`"ipam": {}`, `"command": null`), and a ulimit given as soft/hard is
+    always printed with both."""
+    def drop_if(key: str, unset: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
+        return lambda node: {k: v for k, v in node.items() if not (k == key and v == unset)}
+
+    def both_limits(ulimits: dict[str, Any]) -> dict[str, Any]:
+        return {name: {"soft": v.get("soft", 0), "hard": v.get("hard", 0)} if isinstance(v, dict) else v
+                for name, v in ulimits.items()}
+
+    rules: tuple[tuple[tuple[str, ...], Callable[[dict[str, Any]], dict[str, Any]]], ...] = (
+        (("networks", "*"), drop_if("ipam", {})),
+        (("services", "*", "deploy"), drop_if("resources", {})),
+        (("services", "*", "deploy"), drop_if("placement", {})),
+        (("services", "*"), drop_if("command", None)),
+        (("services", "*"), drop_if("entrypoint", None)),
+        (("services", "*", "ulimits"), both_limits),
+    )
+    for path, rule in rules:
+        tree = _apply_at(tree, path, rule)
+    return tree
+
+
+def _apply_at(node: Any, path: tuple[str, ...], rule: Callable[[dict[str, Any]], dict[str, Any]]) -> Any:
+    """``rule`` applied to each mapping at ``path`` ("*": every entry), the rest left as is."""
+    if not isinstance(node, dict):
+        return node
+    if not path:
+        return rule(node)
+    head, rest = path[0], path[1:]
+    if head == "*":
+        return {k: _apply_at(v, rest, rule) for k, v in node.items()}
+    return {**node, head: _apply_at(node[head], rest, rule)} if head in node else node
+
+
+def yaml_text(tree: Any) -> str:
     import yaml
 
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return str(yaml.dump(ordered, Dumper=dumper, sort_keys=False, default_flow_style=False,
+    return str(yaml.dump(tree, Dumper=dumper, sort_keys=False, default_flow_style=False,
                          allow_unicode=True, width=1 << 30))
 
 

@@ -99,9 +99,11 @@ def run_config(
     env: Mapping[str, str],
     *,
     extra_env: Mapping[str, str] | None = None,
+    fmt: str = "json",
 ) -> Outcome:
-    """``<prefix> <args> config --format json`` in ``project_dir`` with only ``env`` (and PATH/HOME)."""
-    argv = [*prefix, *args, "config", "--format", "json"]
+    """``<prefix> <args> config --format FMT`` in ``project_dir`` with only ``env`` (and PATH/HOME).
+    JSON is normalized (see normalize); YAML is kept exactly as printed, shapes included."""
+    argv = [*prefix, *args, "config", "--format", fmt]
     environ = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": HOME, **(extra_env or {}), **env}
     done = subprocess.run(
         argv, cwd=project_dir, env=environ, stdin=subprocess.DEVNULL, capture_output=True, timeout=60
@@ -110,6 +112,10 @@ def run_config(
     if done.returncode != 0:
         return Outcome(done.returncode, None, stderr)
     text = done.stdout.decode("utf-8").replace(str(project_dir), PLACEHOLDER)
+    if fmt == "yaml":
+        import yaml
+
+        return Outcome(0, yaml.safe_load(text), stderr)
     return Outcome(0, normalize(json.loads(text)), stderr)
 
 
@@ -121,6 +127,7 @@ def compare(
     *,
     project_flag: bool = True,
     directory_name: str = "proj",
+    fmt: str = "json",
 ) -> tuple[list[str], str]:
     """Write a project, run both tools on it; the differences (none when they agree) and a report.
 
@@ -138,10 +145,11 @@ def compare(
         argv = ["-p", PROJECT, *args] if project_flag else list(args)
         # The docker CLI finds its plugins through DOCKER_CONFIG, which the fake HOME would hide.
         docker_config = os.environ.get("DOCKER_CONFIG", os.path.expanduser("~/.docker"))
-        ref = run_config(reference, root, argv, env, extra_env={"DOCKER_CONFIG": docker_config})
+        ref = run_config(reference, root, argv, env, extra_env={"DOCKER_CONFIG": docker_config}, fmt=fmt)
         passthrough = {k: os.environ[k] for k in ("PYTHONPATH", "VIRTUAL_ENV") if k in os.environ}
         ours = run_config(
-            CL, root, argv, env, extra_env={**passthrough, "XDG_CACHE_HOME": str(Path(scratch) / "cache")}
+            CL, root, argv, env, extra_env={**passthrough, "XDG_CACHE_HOME": str(Path(scratch) / "cache")},
+            fmt=fmt,
         )
     if (ref.code == 0) != (ours.code == 0):
         verdict = "Compose accepts, cl rejects" if ref.code == 0 else "Compose rejects, cl accepts"
@@ -225,5 +233,5 @@ def differences(expected: Any, actual: Any, path: str = "") -> list[str]:
 
 
 def _short(value: Any, limit: int = 120) -> str:
-    text = json.dumps(value, sort_keys=True)
+    text = json.dumps(value, sort_keys=True, default=str)
     return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -60,3 +60,35 @@ def test_case_agrees_with_docker_compose(case: dict[str, Any]) -> None:
     )
     found = [d for d in found if not deliberate_difference(d, files)]
     assert found == [], "\n".join(found)
+
+
+# YAML is printed from the same model with yaml.v3's own rules (all-zero structs and null commands
+# left out, both limits of a ulimit): every 4th case, exactly as printed, shapes included.
+YAML_SAMPLE = [c for i, c in enumerate(CASES) if i % 4 == 0 and c["name"] not in KNOWN]
+KNOWN_YAML = {
+    "t16_x_top_numbers": "an unquoted date in a top-level extension is printed quoted (the loader's cache "
+                         "keeps it as a string)",
+    "t17_x_top_times": "as t16; and YAML 1.1 (this test's reader) takes more strings for times than yaml.v3",
+}
+
+
+def _yaml_param(case: dict[str, Any]) -> Any:
+    reason = KNOWN_YAML.get(case["name"])
+    marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+    return pytest.param(case, id=case["name"], marks=marks)
+
+
+@pytest.mark.parametrize("case", [_yaml_param(c) for c in YAML_SAMPLE])
+def test_case_yaml_agrees_with_docker_compose(case: dict[str, Any]) -> None:
+    files = _files(case)
+    found, _ = reference.compare(
+        reference.required_reference(),
+        files,
+        case.get("args", []),
+        case.get("env", {}),
+        project_flag=not case.get("no_project_flag"),
+        directory_name=case["name"],
+        fmt="yaml",
+    )
+    found = [d for d in found if not deliberate_difference(d, files)]
+    assert found == [], "\n".join(found)

@@ -12,6 +12,7 @@ import click
 # command name → (module in compose_lite.cli, attribute)
 COMMANDS: dict[str, tuple[str, str]] = {
     "attach": ("container_cmds", "attach"),
+    "bridge": ("bridge_cmd", "bridge"),
     "build": ("image_cmds", "build"),
     "commit": ("container_cmds", "commit"),
     "completion": ("completion", "completion"),

@@ -280,6 +280,10 @@ class Engine(Protocol):
 
     def push_image(self, ref: str) -> None: ...
 
+    def images_labelled(self, label: str) -> list[ImageInfo]:
+        """Local images carrying ``label`` (``key`` or ``key=value``)."""
+        ...
+
     def exec_attached(self, container_id: str, command: Sequence[str], session: Session, *,
                       user: str | None = None, workdir: str | None = None,
                       environment: Mapping[str, str] | None = None, privileged: bool = False) -> int:
@@ -373,3 +377,4 @@ class ImageInfo:
     platform: str  # os/architecture
     last_tag_time: str = ""
     repo_digests: tuple[str, ...] = ()  # name@sha256:… for each registry it came from or went to
+    exposed_ports: tuple[str, ...] = ()  # the image's EXPOSE entries: "80/tcp"

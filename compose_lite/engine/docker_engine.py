@@ -534,7 +534,15 @@ class DockerEngine:
         return ImageInfo(str(raw["Id"]), tuple(raw.get("RepoTags") or ()), int(raw.get("Size") or 0),
                          str(raw.get("Created", "")), f"{raw.get('Os', '')}/{raw.get('Architecture', '')}",
                          str((raw.get("Metadata") or {}).get("LastTagTime", "")),
-                         tuple(raw.get("RepoDigests") or ()))
+                         tuple(raw.get("RepoDigests") or ()),
+                         tuple(sorted((raw.get("Config") or {}).get("ExposedPorts") or ())))
+
+    def images_labelled(self, label: str) -> list[ImageInfo]:
+        raw = self._call("list images", lambda: self.api.images(filters={"label": label}))
+        return [ImageInfo(str(i["Id"]), tuple(i.get("RepoTags") or ()), int(i.get("Size") or 0),
+                          _rfc3339(int(i.get("Created") or 0)), "",
+                          repo_digests=tuple(i.get("RepoDigests") or ()))
+                for i in raw]
 
     def push_image(self, ref: str) -> None:
         repo, tag = _split_ref(ref)
@@ -896,6 +904,10 @@ _REFUSAL_HINTS = (
 
 def refusal_hint(explanation: str) -> str | None:
     return next((hint for phrases, hint in _REFUSAL_HINTS if any(p in explanation for p in phrases)), None)
+
+
+def _rfc3339(unix_seconds: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(unix_seconds))
 
 
 def _explanation(err: Any) -> str:

@@ -68,6 +68,7 @@ class FakeEngine:
     stop_hold: dict[str, threading.Event] = field(default_factory=dict)  # container name → release
     locks: dict[str, Mapping[str, str]] = field(default_factory=dict)  # lock name → holder's labels
     stale_endpoints: dict[str, dict[str, str]] = field(default_factory=dict)  # network → {id: name}
+    image_labels: dict[str, Mapping[str, str]] = field(default_factory=dict)  # ref → labels (built: theirs)
     volume_bytes: dict[str, int] = field(default_factory=dict)  # what volume_sizes reports (default 0)
     stale_release_after: int | None = None  # endpoint queries before the engine releases them; None: never
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
@@ -219,6 +220,7 @@ class FakeEngine:
         if output is not None:
             output(f"Step 1/1 : FROM {tag}-base\n")
         self.built[tag] = build
+        self.image_labels[tag] = {**build.labels, **labels}
         image = self.images[tag] = f"sha256:built-{tag}-{next(self._ids)}"
         for extra in build.tags:
             self.images[extra] = image
@@ -405,6 +407,12 @@ class FakeEngine:
             return None
         tags = tuple(r for r, i in self.images.items() if i == image and not r.startswith("sha256:"))
         return ImageInfo(image, tags, 1_985_472, "2024-01-01T00:00:00Z", "linux/amd64")
+
+    def images_labelled(self, label: str) -> list[ImageInfo]:
+        key, has_value, value = label.partition("=")
+        found = [ref for ref, labels in self.image_labels.items()
+                 if key in labels and (not has_value or labels[key] == value)]
+        return [info for ref in found if (info := self.image_info(ref)) is not None]
 
     def push_image(self, ref: str) -> None:
         self._record("push_image", ref)

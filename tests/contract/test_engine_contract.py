@@ -170,6 +170,8 @@ def test_images_unknown_and_known(world: World) -> None:
     info = world.engine.image_info(BUSYBOX)
     assert info is not None and BUSYBOX in info.repo_tags
     assert info.id == world.engine.image_id(BUSYBOX)
+    assert info.exposed_ports == ()  # busybox exposes nothing
+    assert world.engine.images_labelled(f"cl.contract.{world.project}") == []
 
 
 def test_the_lock_is_taken_once_reports_its_holder_and_is_released(world: World) -> None:

@@ -35,14 +35,6 @@ def container_name(project: str, service: str, number: int) -> str:
     return f"{project}-{service}-{number}"
 
 
-def network_name(project: str, key: str) -> str:
-    return f"{project}_{key}"
-
-
-def volume_name(project: str, key: str) -> str:
-    return f"{project}_{key}"
-
-
 def project_filter(project: str) -> str:
     """The engine's ``label=`` filter value selecting one project's resources."""
     return f"{PROJECT}={project}"

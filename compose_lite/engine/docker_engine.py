@@ -95,10 +95,6 @@ class DockerEngine:
                 and not self._environ.get("DOCKER_CONTEXT"):
             _skip_paramiko_unless_ssh()
 
-    def describe(self) -> str:
-        base_url, how = resolve_host(self._host_arg, self._environ)
-        return f"{base_url} ({how})"
-
     @property
     def api(self) -> Any:
         with self._client_lock:
@@ -688,11 +684,6 @@ def create_arguments(spec: ContainerSpec, api: Any) -> dict[str, Any]:
         "healthcheck": _healthcheck(svc), "host_config": host_config, "networking_config": networking_config,
         "platform": svc.platform, "use_config_proxy": False, "detach": True,
     }
-
-
-def stop_timeout(service: Service, override: int | None) -> int | None:
-    """Seconds to wait after the stop signal: -t wins over stop_grace_period; None = engine default."""
-    return override if override is not None else _seconds(service.stop_grace_period_ns)
 
 
 def _seconds(ns: int | None) -> int | None:

@@ -113,9 +113,6 @@ class FakeEngine:
         with self._lock:
             self.locks.pop(name, None)
 
-    def describe(self) -> str:
-        return "fake engine"
-
     def list_containers(self, project: str) -> list[ObservedContainer]:
         with self._lock:
             found = [c for c in self.containers.values() if c.spec.labels.get(L.PROJECT) == project]

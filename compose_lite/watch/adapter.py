@@ -11,10 +11,10 @@ them recursively could cost thousands of inotify watches.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from compose_lite.errors import ConfigError
-from compose_lite.model import Project, Service, WatchExec
+from compose_lite.model import Project, Service
 from compose_lite.watch.filters import PatternSet, load_dockerignore, relative_to
 from compose_lite.watch.rules import Action, BindMountTrigger, Triggers, WatchTrigger
 
@@ -93,8 +93,3 @@ def _bind_mounts(svc: Service, project_dir: str) -> list[BindMountTrigger]:
     return [BindMountTrigger(svc.name, m.source, m.target) for m in svc.mounts
             if m.type == "bind" and m.source and relative_to(m.source, project_dir) is not None]
 
-
-def exec_specs(project: Project) -> Mapping[tuple[str, tuple[str, ...]], WatchExec]:
-    """(service, command) → the rule's WatchExec, so an action can run it with its user and env."""
-    return {(s.name, r.exec.command): r.exec for s in project.services.values()
-            for r in s.watch if r.exec is not None}

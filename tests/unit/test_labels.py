@@ -6,8 +6,6 @@ from compose_lite.model import Condition, DependsOn
 
 def test_names_follow_compose_v2() -> None:
     assert labels.container_name("web3", "db", 1) == "web3-db-1"
-    assert labels.network_name("web3", "default") == "web3_default"
-    assert labels.volume_name("web3", "dbdata") == "web3_dbdata"
     assert labels.project_filter("web3") == "com.docker.compose.project=web3"
 
 

@@ -77,9 +77,12 @@ def test_convert_hands_the_transformation_what_compose_hands_it(docker_client: A
     env = {"CONF_VALUE": "from the shell"}
     ours = cl(project_name, tmp_path, "bridge", "convert", "-t", image, "-o", "out-cl", env=env)
     assert "LICENSE_AGREEMENT=true" in ours.stdout
+    # Compose 2.40 writes the model to $TMPDIR/compose.yaml, mounts all of $TMPDIR and leaves the
+    # file there (where a later upward search for a compose file would find it): a TMPDIR of its own.
+    (tmp_path / "tmp").mkdir()
     subprocess.run([*required_reference(), "-p", project_name, "bridge", "convert", "-t", image, "-o",
                     "out-compose"], cwd=tmp_path, check=True, capture_output=True, timeout=120,
-                   env={**os.environ, **env})
+                   env={**os.environ, **env, "TMPDIR": str(tmp_path / "tmp")})
     mine, theirs = _model(tmp_path / "out-cl"), _model(tmp_path / "out-compose")
     assert mine == theirs
     assert mine["services"]["web"]["expose"] == ["3000", "80"]

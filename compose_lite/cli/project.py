@@ -60,8 +60,9 @@ def load_project(opts: GlobalOptions, *, engine: Engine | None = None) -> Projec
 
 def open_engine(opts: GlobalOptions) -> DockerEngine:
     from compose_lite.engine.docker_engine import DockerEngine
+    from compose_lite.executor import parallel_limit
 
-    return DockerEngine(opts.docker_host(), environ=opts.environ)
+    return DockerEngine(opts.docker_host(), environ=opts.environ, pool_size=parallel_limit(opts.environ))
 
 
 def reporter(opts: GlobalOptions, *, quiet: bool = False) -> Reporter:

@@ -1,4 +1,5 @@
-"""The Docker Engine adapter: the only module that imports ``docker``.
+"""The Docker Engine adapter: with its helpers (docker_request: request bodies, docker_reply:
+reading answers, docker_transport: reaching the engine) the only code that imports ``docker``.
 
 It uses the SDK's low-level ``APIClient`` (one HTTP call per operation, no model objects),
 created on first use, and turns every SDK/HTTP failure into a compose_lite error that keeps the
@@ -8,12 +9,9 @@ daemon's own explanation.
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import logging
 import os
-import sys
-import tarfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -29,63 +27,48 @@ from compose_lite.engine.base import (
     ExecResult,
     ImageInfo,
     ObservedContainer,
-    ObservedMount,
     ObservedNetwork,
     ObservedVolume,
     PathStat,
     ProcessTable,
     Session,
 )
+from compose_lite.engine.docker_reply import (
+    container_stats_of,
+    explanation,
+    observed_container,
+    reason,
+    refusal_hint,
+    rfc3339,
+)
+from compose_lite.engine.docker_request import create_config, legacy_build, split_ref, tar_files
+from compose_lite.engine.docker_transport import (
+    SSH_HINT,
+    START_HINT,
+    pump,
+    resolve_host,
+    reuse_unix_connections,
+    skip_paramiko_unless_ssh,
+)
 from compose_lite.errors import EngineError, EngineUnavailableError, NotFoundError
-from compose_lite.model import Build, Mount, Network, Service, Volume
+from compose_lite.model import Build, Network, Volume
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-DEFAULT_SOCKET = "unix:///var/run/docker.sock"
-START_HINT = ("start the engine (`sudo systemctl start docker`, or `sudo dockerd`), "
-              "or point -H / DOCKER_HOST at one")
-SSH_HINT = ("check the ssh link (`ssh {host} docker version`); what was done so far stays, and running "
-            "the command again goes on from there")
-
-
-def resolve_host(host: str | None, environ: Mapping[str, str]) -> tuple[str, str]:
-    """(base_url, how it was chosen): -H / DOCKER_HOST, else DOCKER_CONTEXT, else the docker CLI's
-    current context (``currentContext`` in its config.json), else the default socket."""
-    if host:
-        return host, "DOCKER_HOST" if host == environ.get("DOCKER_HOST") else "-H"
-    context = environ.get("DOCKER_CONTEXT") or _current_context(environ)
-    if context and context != "default":
-        from docker.context import ContextAPI
-
-        ctx = ContextAPI.get_context(context)
-        if ctx is None:
-            where = "DOCKER_CONTEXT" if environ.get("DOCKER_CONTEXT") else "the docker CLI's current context"
-            raise EngineUnavailableError(f"Docker context {context!r} ({where}) does not exist",
-                                         hint="list contexts with `docker context ls`")
-        return str(ctx.Host), f"context {context}"
-    return DEFAULT_SOCKET, "default socket"
-
-
-def _current_context(environ: Mapping[str, str]) -> str | None:
-    """The docker CLI's ``currentContext``, read from its config file (cheap: no SDK import)."""
-    directory = environ.get("DOCKER_CONFIG") or os.path.join(environ.get("HOME") or os.path.expanduser("~"),
-                                                             ".docker")
-    try:
-        with open(os.path.join(directory, "config.json"), encoding="utf-8") as handle:
-            current = json.load(handle).get("currentContext")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return str(current) if current else None
+DEFAULT_POOL_SIZE = 64
 
 
 class DockerEngine:
     """Engine over the Docker SDK; the client is created (and the API version negotiated) lazily."""
 
     def __init__(self, host: str | None = None, environ: Mapping[str, str] | None = None,
-                 timeout: int = 120) -> None:
+                 timeout: int = 120, pool_size: int = DEFAULT_POOL_SIZE) -> None:
+        """``pool_size``: connections kept per client, one per operation run in parallel (the
+        SDK keeps 10; the executor runs up to COMPOSE_PARALLEL_LIMIT calls at once)."""
         self._environ = dict(os.environ if environ is None else environ)
         self._host_arg = host
         self._timeout = timeout
+        self._pool_size = pool_size
         self._client: Any = None
         self._stream_client: Any = None
         self._client_lock = threading.Lock()  # log readers may ask for a client from many threads
@@ -93,7 +76,7 @@ class DockerEngine:
         self._build_cli: object = _UNKNOWN
         if not (host or self._environ.get("DOCKER_HOST", "")).startswith("ssh://") \
                 and not self._environ.get("DOCKER_CONTEXT"):
-            _skip_paramiko_unless_ssh()
+            skip_paramiko_unless_ssh()
 
     @property
     def api(self) -> Any:
@@ -108,16 +91,14 @@ class DockerEngine:
 
         self._where = f"{base_url} ({how})"
         try:
-            # One pooled connection per parallel operation: the SDK keeps 10, and the executor runs
-            # up to COMPOSE_PARALLEL_LIMIT calls at once (30 stops for a 30-service `down`).
             client = docker.APIClient(base_url=base_url, version=version,
                                       timeout=timeout,  # type: ignore[arg-type]  # None: no read timeout
                                       use_ssh_client=base_url.startswith("ssh://"),
-                                      max_pool_size=_pool_size(self._environ))
+                                      max_pool_size=self._pool_size)
         except Exception as err:  # the SDK raises DockerException or raw requests errors here
             raise self._unavailable(err) from None
         if base_url.startswith("unix://"):
-            _reuse_unix_connections(client)
+            reuse_unix_connections(client)
         return client
 
     def _call(self, what: str, fn: Callable[[], T]) -> T:
@@ -127,10 +108,10 @@ class DockerEngine:
         try:
             return fn()
         except docker.errors.NotFound as err:
-            raise NotFoundError(f"{what}: {_explanation(err)}") from None
+            raise NotFoundError(f"{what}: {explanation(err)}") from None
         except docker.errors.APIError as err:
-            explanation = _explanation(err)
-            raise EngineError(f"{what}: {explanation}", hint=refusal_hint(explanation)) from None
+            said = explanation(err)
+            raise EngineError(f"{what}: {said}", hint=refusal_hint(said)) from None
         except (requests.exceptions.ConnectionError, docker.errors.DockerException) as err:
             raise self._unavailable(err) from None
 
@@ -138,7 +119,7 @@ class DockerEngine:
         base_url, _ = resolve_host(self._host_arg, self._environ)
         hint = SSH_HINT.format(host=base_url.removeprefix("ssh://")) if base_url.startswith("ssh://") \
             else START_HINT
-        return EngineUnavailableError(f"cannot reach the Docker Engine at {self._where}: {_reason(err)}",
+        return EngineUnavailableError(f"cannot reach the Docker Engine at {self._where}: {reason(err)}",
                                       hint=hint)
 
     def export_container(self, container_id: str) -> Iterator[bytes]:
@@ -176,7 +157,7 @@ class DockerEngine:
                 self._make_lock_image()  # the first lock on this engine
             except docker.errors.APIError as err:
                 if err.status_code != 409:
-                    raise EngineError(f"{what}: {_explanation(err)}") from None
+                    raise EngineError(f"{what}: {explanation(err)}") from None
                 break
         try:
             holder = self._call(what, lambda: self.api.inspect_container(name))
@@ -212,7 +193,7 @@ class DockerEngine:
     def list_containers(self, project: str) -> list[ObservedContainer]:
         raw = self._call("list containers", lambda: self.api.containers(
             all=True, filters={"label": L.project_filter(project)}))
-        return [_observed_container(c) for c in raw]
+        return [observed_container(c) for c in raw]
 
     def list_networks(self, project: str) -> list[ObservedNetwork]:
         flt = {"label": L.project_filter(project)}
@@ -287,7 +268,7 @@ class DockerEngine:
         return str(info["Id"])
 
     def pull_image(self, ref: str) -> str:
-        repo, tag = _split_ref(ref)
+        repo, tag = split_ref(ref)
 
         def pull() -> None:
             for event in self.api.pull(repo, tag=tag, stream=True, decode=True):
@@ -321,43 +302,7 @@ class DockerEngine:
                                    "(Debian's docker.io), or drop these build keys")
         if output is not None:
             output(f"building {tag} with the engine's legacy builder (no BuildKit docker CLI found)\n")
-        return self._legacy_build(tag, build, labels, output)
-
-    def _legacy_build(self, tag: str, build: Build, labels: Mapping[str, str],
-                      output: Callable[[str], None] | None) -> str:
-        def run() -> str:
-            kwargs: dict[str, Any] = {
-                "path": build.context, "tag": tag, "rm": True, "decode": True, "buildargs": dict(build.args),
-                "target": build.target, "labels": {**build.labels, **labels}, "network_mode": build.network,
-                "shmsize": build.shm_size, "nocache": build.no_cache, "pull": build.pull,
-                "extra_hosts": dict(h.split(":", 1) for h in build.extra_hosts) or None,
-                "container_limits": {"memory": build.memory} if build.memory else None,
-            }
-            if build.dockerfile_inline is not None:
-                kwargs["fileobj"], kwargs["custom_context"] = _inline_context(build), True
-                del kwargs["path"]
-            elif build.dockerfile:
-                kwargs["dockerfile"] = build.dockerfile
-            image = ""
-            recent: list[str] = []  # the last lines, shown with an error
-            for event in self.api.build(**kwargs):
-                if "error" in event:
-                    tail = "".join(recent[-5:]).strip()
-                    detail = f"\n{tail}" if tail and output is None else ""
-                    raise EngineError(f"build {tag}: {str(event['error']).strip()}{detail}")
-                line = str(event.get("stream") or "")
-                if line:
-                    recent.append(line)
-                    if output is not None:
-                        output(line)
-                image = str((event.get("aux") or {}).get("ID") or image)
-            image = image or str(self.api.inspect_image(tag)["Id"])
-            for extra in build.tags:
-                repo, extra_tag = _split_ref(extra)
-                self.api.tag(image, repo, extra_tag)
-            return image
-
-        return self._call(f"build {tag}", run)
+        return self._call(f"build {tag}", lambda: legacy_build(self.api, tag, build, labels, output))
 
     def remove_image(self, ref: str) -> None:
         self._call(f"remove image {ref}", lambda: self.api.remove_image(ref))
@@ -374,7 +319,7 @@ class DockerEngine:
                            container_id, n.name, aliases=list(n.aliases) or None, ipv4_address=n.ipv4_address,
                            ipv6_address=n.ipv6_address))
         if spec.files:
-            archive = _tar(spec.files)
+            archive = tar_files(spec.files)
             self._call(f"copy files into {spec.name}",
                        lambda: self.api.put_archive(container_id, "/", archive))
         return container_id
@@ -483,7 +428,7 @@ class DockerEngine:
 
     def container_stats(self, container_id: str) -> ContainerStats:
         raw = self._call(f"stats of {container_id[:12]}", lambda: self.api.stats(container_id, stream=False))
-        return _stats(raw)
+        return container_stats_of(raw)
 
     def get_archive(self, container_id: str, path: str) -> bytes:
         def fetch() -> bytes:
@@ -512,7 +457,7 @@ class DockerEngine:
     def list_all_containers(self) -> list[ObservedContainer]:
         raw = self._call("list containers",
                          lambda: self.api.containers(all=True, filters={"label": L.PROJECT}))
-        return [_observed_container(c) for c in raw]
+        return [observed_container(c) for c in raw]
 
     def events(self, project: str, *, since: float | None = None,
                until: float | None = None) -> EventStream:
@@ -536,12 +481,12 @@ class DockerEngine:
     def images_labelled(self, label: str) -> list[ImageInfo]:
         raw = self._call("list images", lambda: self.api.images(filters={"label": label}))
         return [ImageInfo(str(i["Id"]), tuple(i.get("RepoTags") or ()), int(i.get("Size") or 0),
-                          _rfc3339(int(i.get("Created") or 0)), "",
+                          rfc3339(int(i.get("Created") or 0)), "",
                           repo_digests=tuple(i.get("RepoDigests") or ()))
                 for i in raw]
 
     def push_image(self, ref: str) -> None:
-        repo, tag = _split_ref(ref)
+        repo, tag = split_ref(ref)
 
         def push() -> None:
             for event in self.api.push(repo, tag=tag, stream=True, decode=True):
@@ -564,7 +509,7 @@ class DockerEngine:
         sock = self._call(what, lambda: self.api.exec_start(exec_id, tty=session.tty, socket=True))
         if session.tty:
             self._resize(lambda h, w: self.api.exec_resize(exec_id, height=h, width=w))
-        _pump(sock, session)
+        pump(sock, session)
         for _ in range(50):  # the stream can end a moment before the engine records the exit
             info = self._call(what, lambda: self.api.exec_inspect(exec_id))
             if not info.get("Running"):
@@ -587,7 +532,7 @@ class DockerEngine:
             self.start_container(container_id)
         if session.tty:
             self._resize(lambda h, w: self.api.resize(container_id, height=h, width=w))
-        _pump(sock, session)
+        pump(sock, session)
         return self.wait_container(container_id)
 
     def _resize(self, resize: Callable[[int, int], None]) -> None:
@@ -602,211 +547,6 @@ _UNKNOWN = object()  # not looked for yet
 
 # An empty image (imported from an empty archive) for the lock container, which is never started.
 _LOCK_IMAGE = "compose-lite-lock:1"
-
-def create_config(spec: ContainerSpec, api: Any) -> dict[str, Any]:
-    """The Engine API body that creates a spec's container, as Docker Compose sends it.
-
-    The SDK formats exposed ports itself ("3000" becomes "3000/tcp", a range "4000-4001/tcp") and
-    ties the attach flags to ``detach``; Compose sends ``expose`` entries as written (the engine
-    expands ranges) and attaches stdout and stderr, stdin only for an attached one-off.
-    """
-    args = create_arguments(spec, api)
-    exposed = args.pop("ports")
-    for key in ("name", "platform", "use_config_proxy"):  # create_container's, not the body's
-        args.pop(key)
-    if spec.volumes_from:  # by container id, as Compose writes it (the containers exist by now)
-        args["host_config"]["VolumesFrom"] = [_container_id(api, entry) for entry in spec.volumes_from]
-    config: dict[str, Any] = api.create_container_config(**args)
-    config["ExposedPorts"] = {port: {} for port in exposed} or None
-    config.update(AttachStdout=True, AttachStderr=True, AttachStdin=spec.stdin_once,
-                  StdinOnce=spec.stdin_once)
-    return config
-
-
-def create_arguments(spec: ContainerSpec, api: Any) -> dict[str, Any]:
-    """The ``APIClient.create_container`` keyword arguments for a spec (host config included);
-    ``ports`` holds the exposed ports as Compose writes them (``80/tcp``, ``3000``, ``4000-4001``)."""
-    from docker.types import LogConfig, Ulimit
-
-    svc = spec.service
-    res = svc.resources
-    binds, mounts, tmpfs = _mounts(spec.mounts)
-    port_bindings: dict[str, list[tuple[str, str] | str | None]] = {}
-    for port in svc.ports:
-        key = f"{port.target}/{port.protocol}"
-        host: tuple[str, str] | str | None = (
-            (port.host_ip or "", port.published or "") if port.host_ip else port.published)
-        port_bindings.setdefault(key, []).append(host)
-    exposed = [f"{p.target}/{p.protocol}" for p in svc.ports] + list(svc.expose)
-    network_mode = spec.network_mode or (spec.networks[0].name if spec.networks else None)
-    host_config = api.create_host_config(
-        binds=binds or None, mounts=mounts or None, port_bindings=port_bindings, tmpfs=tmpfs or None,
-        network_mode=network_mode, restart_policy=_restart_policy(svc.restart),
-        privileged=svc.privileged, read_only=svc.read_only, cap_add=_capabilities(svc.cap_add),
-        cap_drop=_capabilities(svc.cap_drop), security_opt=list(svc.security_opt) or None,
-        extra_hosts=list(svc.extra_hosts), dns=list(svc.dns) or None,
-        dns_search=list(svc.dns_search) or None, dns_opt=list(svc.dns_opt) or None,
-        shm_size=svc.shm_size, sysctls=dict(svc.sysctls) or None,
-        ulimits=[Ulimit(name=u.name, soft=u.soft, hard=u.hard) for u in svc.ulimits] or None,
-        devices=[f"{d.source}:{d.target}:{d.permissions}" for d in svc.devices] or None,
-        group_add=list(svc.group_add) or None, init=svc.init, pid_mode=spec.pid, ipc_mode=spec.ipc,
-        uts_mode=svc.uts, userns_mode=svc.userns_mode, cgroup_parent=svc.cgroup_parent, runtime=svc.runtime,
-        volumes_from=list(spec.volumes_from) or None,
-        log_config=LogConfig(type=svc.logging.driver or "json-file", config=dict(svc.logging.options))
-        if svc.logging else None,
-        nano_cpus=int(res.cpus * 1e9) if res.cpus else None, mem_limit=res.memory,
-        mem_reservation=res.memory_reservation, memswap_limit=res.memswap_limit, pids_limit=res.pids,
-        cpu_shares=res.cpu_shares, cpu_quota=res.cpu_quota, cpu_period=res.cpu_period,
-        cpuset_cpus=res.cpuset, oom_kill_disable=res.oom_kill_disable, oom_score_adj=res.oom_score_adj,
-        mem_swappiness=res.mem_swappiness, blkio_weight=res.blkio_weight,
-        cgroupns=svc.cgroup, device_cgroup_rules=list(svc.device_cgroup_rules) or None,
-        cpu_rt_period=res.cpu_rt_period, cpu_rt_runtime=res.cpu_rt_runtime,
-        storage_opt=dict(svc.storage_opt) or None,
-        device_requests=[dict(d) for d in res.device_requests] or None,
-        **_blkio(res.blkio_devices),
-    )
-    networking_config = None
-    if spec.networks and spec.network_mode is None:
-        first = spec.networks[0]
-        networking_config = api.create_networking_config({first.name: api.create_endpoint_config(
-            aliases=list(first.aliases) or None, ipv4_address=first.ipv4_address,
-            ipv6_address=first.ipv6_address,
-            links=[tuple(link.split(":", 1)) for link in first.links] or None)})
-    return {
-        "image": spec.image, "name": spec.name,
-        "command": list(svc.command) if svc.command is not None else None,
-        "entrypoint": list(svc.entrypoint) if svc.entrypoint is not None else None,
-        "environment": [f"{k}={v}" for k, v in svc.environment.items() if v is not None],
-        "labels": dict(spec.labels), "hostname": svc.hostname, "domainname": svc.domainname, "user": svc.user,
-        "working_dir": svc.working_dir, "tty": svc.tty, "stdin_open": svc.stdin_open,
-        "stop_signal": svc.stop_signal, "stop_timeout": _seconds(svc.stop_grace_period_ns),
-        "mac_address": svc.mac_address, "ports": list(dict.fromkeys(exposed)),
-        "healthcheck": _healthcheck(svc), "host_config": host_config, "networking_config": networking_config,
-        "platform": svc.platform, "use_config_proxy": False, "detach": True,
-    }
-
-
-def _seconds(ns: int | None) -> int | None:
-    return None if ns is None else max(0, round(ns / 1e9))
-
-
-def _container_id(api: Any, entry: str) -> str:
-    """``name[:ro]`` → ``<id>[:ro]``; a name the engine does not know is left for it to refuse."""
-    import docker.errors
-    import requests.exceptions
-
-    name, sep, mode = entry.partition(":")
-    try:
-        return str(api.inspect_container(name)["Id"]) + sep + mode
-    except (docker.errors.DockerException, requests.exceptions.RequestException):
-        return entry  # the engine will say what is wrong when the container is created
-
-
-def _blkio(devices: tuple[tuple[str, str, int], ...]) -> dict[str, Any]:
-    """blkio_config device entries as create_host_config's keyword arguments."""
-    out: dict[str, list[dict[str, Any]]] = {}
-    for kind, path, value in devices:
-        key = "blkio_weight_device" if kind == "weight_device" else kind
-        out.setdefault(key, []).append({"Path": path, "Weight" if kind == "weight_device" else "Rate": value})
-    return out
-
-
-def _capabilities(names: tuple[str, ...]) -> list[str] | None:
-    """Capabilities as Compose sends them: ``CAP_NET_ADMIN`` (``ALL`` as is)."""
-    out = [n.upper() if n.upper() in ("ALL",) or n.upper().startswith("CAP_") else f"CAP_{n.upper()}"
-           for n in names]
-    return out or None
-
-
-def _restart_policy(value: str | None) -> dict[str, Any] | None:
-    if not value or value == "no":
-        return None
-    name, _, count = value.partition(":")
-    return {"Name": name, "MaximumRetryCount": int(count or 0)}
-
-
-def _healthcheck(svc: Service) -> dict[str, Any] | None:
-    hc = svc.healthcheck
-    if hc is None:
-        return None
-    out: dict[str, Any] = {}
-    if hc.test:
-        out["test"] = list(hc.test)
-    for key, value in (("interval", hc.interval_ns), ("timeout", hc.timeout_ns),
-                       ("start_period", hc.start_period_ns), ("retries", hc.retries)):
-        if value is not None:
-            out[key] = value
-    return out
-
-
-def _mounts(mounts: tuple[Mount, ...]) -> tuple[list[str], list[Any], dict[str, str]]:
-    """Plain binds and volumes go through ``Binds`` (the engine creates missing host dirs, as Compose
-    relies on); everything with options the short syntax can't carry through ``Mounts``; a ``tmpfs:``
-    entry through ``Tmpfs`` with its options as written (noexec, uid...), as Compose does."""
-    from docker.types import Mount as DockerMount
-
-    binds: list[str] = []
-    out: list[Any] = []
-    tmpfs: dict[str, str] = {}
-    for m in mounts:
-        mode = "ro" if m.read_only else "rw"
-        if m.type == "tmpfs" and m.tmpfs_options is not None:
-            tmpfs[m.target] = m.tmpfs_options
-            continue
-        if m.type == "bind" and m.source and m.bind_create_host_path and not m.bind_propagation:
-            binds.append(f"{m.source}:{m.target}:{mode}" + (f",{m.bind_selinux}" if m.bind_selinux else ""))
-        elif m.type == "volume" and m.source and not m.volume_nocopy and not m.volume_subpath:
-            binds.append(f"{m.source}:{m.target}:{mode}")
-        elif m.type in ("bind", "volume", "tmpfs"):
-            if m.volume_subpath:
-                raise EngineError(f"volume subpath for {m.target} needs Docker Engine API 1.45 or newer",
-                                  hint="mount the whole volume and use a path inside it")
-            options: dict[str, Any] = {
-                "target": m.target, "source": m.source or "", "type": m.type, "read_only": m.read_only,
-                "consistency": m.consistency, "propagation": m.bind_propagation, "no_copy": m.volume_nocopy,
-                "tmpfs_size": m.tmpfs_size, "tmpfs_mode": m.tmpfs_mode}
-            out.append(DockerMount(**options))
-        else:
-            raise EngineError(f"mount type {m.type!r} at {m.target} is not supported by compose-lite")
-    return binds, out, tmpfs
-
-
-def _reuse_unix_connections(client: Any) -> None:
-    """Give the client one connection pool for its socket instead of one per request URL.
-
-    The SDK's unix-socket adapter keys its pools by the whole URL, so every call about one container
-    (start, stop, inspect of an id) opens a new connection in a new pool and evicts an older pool:
-    ~180 pools for a 30-service `up`, each built, connected and torn down. One pool per socket keeps
-    the connections alive across calls, as the SDK's TCP transport (through requests) already does.
-    """
-    from docker.transport import UnixHTTPAdapter
-
-    class OnePoolPerSocket(UnixHTTPAdapter):
-        def get_connection(self, url: str | bytes, proxies: Any = None) -> Any:
-            return super().get_connection("http+docker://localhost", proxies)
-
-    negotiated = client.get_adapter("http+docker://localhost")
-    client.mount("http+docker://", OnePoolPerSocket(
-        f"http+unix://{negotiated.socket_path}", negotiated.timeout, max_pool_size=negotiated.max_pool_size))
-    negotiated.close()
-
-
-def _pool_size(environ: Mapping[str, str]) -> int:
-    from compose_lite.executor import parallel_limit
-
-    return parallel_limit(environ)
-
-
-def _skip_paramiko_unless_ssh() -> None:
-    """Keep the SDK from importing paramiko (~90 ms): called only for hosts that are not ssh://.
-
-    docker.transport imports its ssh adapter, and with it paramiko, whenever paramiko can be
-    imported, although only ssh:// hosts use it.  A ``None`` entry in sys.modules makes that
-    import fail fast, which the SDK handles by leaving the ssh adapter out.  One process talks to
-    one host, so nothing else in it needs paramiko.
-    """
-    if "docker" not in sys.modules:
-        sys.modules.setdefault("paramiko", None)  # type: ignore[arg-type]
 
 
 class _Events:
@@ -832,170 +572,3 @@ class _Events:
             log.debug("event stream not closed: %r", err)
 
 
-def _observed_container(raw: Mapping[str, Any]) -> ObservedContainer:
-    labels = raw.get("Labels") or {}
-    networks = ((raw.get("NetworkSettings") or {}).get("Networks") or {}).keys()
-    try:
-        number = int(labels.get(L.NUMBER, "0"))
-    except ValueError:
-        number = 0
-    return ObservedContainer(
-        id=raw["Id"], name=(raw.get("Names") or ["/?"])[0].lstrip("/"), project=labels.get(L.PROJECT, ""),
-        service=labels.get(L.SERVICE, ""), number=number, state=str(raw.get("State", "")),
-        status=str(raw.get("Status", "")), labels=labels, image=str(raw.get("Image", "")),
-        image_id=str(raw.get("ImageID", "")), command=str(raw.get("Command", "")),
-        created=int(raw.get("Created") or 0), oneoff=labels.get(L.ONEOFF, "False") == "True",
-        ports=tuple(raw.get("Ports") or ()), networks=tuple(networks),
-        mounts=tuple(ObservedMount(str(m.get("Type", "")), m.get("Name"), str(m.get("Source", "")),
-                                   str(m.get("Destination", ""))) for m in raw.get("Mounts") or ()),
-    )
-
-
-def _split_ref(ref: str) -> tuple[str, str | None]:
-    if "@" in ref:
-        return ref, None
-    name, _, tag = ref.rpartition(":")
-    if name and "/" not in tag:
-        return name, tag
-    return ref, "latest"
-
-
-def _inline_context(build: Build) -> io.BytesIO:
-    data = (build.dockerfile_inline or "").encode()
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as tar:
-        info = tarfile.TarInfo("Dockerfile")
-        info.size = len(data)
-        tar.addfile(info, io.BytesIO(data))
-    buf.seek(0)
-    return buf
-
-
-def _tar(files: tuple[Any, ...]) -> bytes:
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as tar:
-        for f in files:
-            info = tarfile.TarInfo(f.target.lstrip("/"))
-            info.size, info.mode, info.uid, info.gid = len(f.content), f.mode, f.uid, f.gid
-            info.mtime = int(time.time())
-            tar.addfile(info, io.BytesIO(f.content))
-    return buf.getvalue()
-
-
-# What to do about the engine's common refusals, by a phrase of its message.
-_REFUSAL_HINTS = (
-    (("address already in use", "port is already allocated"),
-     "another process or container already publishes that host port: stop it, or change the host side "
-     "of the service's `ports:` entry"),
-    (("is already in use by container",),
-     "a container outside this project has that name: remove or rename it, or change `container_name:`"),
-    (("no space left on device",), "the engine's disk is full: `docker system df` shows what uses it"),
-)
-
-
-def refusal_hint(explanation: str) -> str | None:
-    return next((hint for phrases, hint in _REFUSAL_HINTS if any(p in explanation for p in phrases)), None)
-
-
-def _rfc3339(unix_seconds: int) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(unix_seconds))
-
-
-def _explanation(err: Any) -> str:
-    explanation = getattr(err, "explanation", None)
-    if isinstance(explanation, bytes):
-        explanation = explanation.decode(errors="replace")
-    if explanation:
-        try:  # some daemons return the JSON body verbatim
-            return str(json.loads(explanation).get("message", explanation))
-        except (ValueError, AttributeError):
-            return str(explanation)
-    return str(err)
-
-
-def _reason(err: BaseException) -> str:
-    """A one-line reason for a connection failure, without the urllib3 object soup."""
-    text = str(err)
-    for needle, reason in (("No such file or directory", "no such socket"),
-                           ("Connection refused", "connection refused"),
-                           ("Permission denied", "permission denied"),
-                           ("timed out", "timed out")):
-        if needle in text:
-            return reason
-    return text.splitlines()[0] if text else type(err).__name__
-
-
-def _pump(sock: Any, session: Session) -> None:
-    """Copy stdin into a hijacked connection and its output to the session's streams until it ends."""
-    import threading
-
-    from docker.utils.socket import frames_iter
-
-    if session.stdin:
-        threading.Thread(target=_feed, args=(getattr(sock, "_sock", sock), session.stdin_fd), daemon=True,
-                         name="cl-stdin").start()
-    try:
-        with _RawTerminal(session.stdin_fd if session.tty else None):
-            for stream_id, data in frames_iter(sock, session.tty):
-                out = session.stderr if stream_id == 2 else session.stdout
-                if out is not None:
-                    out.write(data)
-                    out.flush()
-    finally:
-        sock.close()
-
-
-def _feed(raw: Any, fd: int) -> None:
-    """stdin → container; end of input half-closes the connection so the process sees EOF."""
-    import socket
-
-    try:
-        while data := os.read(fd, 4096):
-            raw.sendall(data)
-        raw.shutdown(socket.SHUT_WR)
-    except OSError as err:  # the container ended first, or stdin is closed
-        log.debug("stdin copy ended: %s", err)
-
-
-class _RawTerminal:
-    """Puts a terminal in raw mode for a TTY session (keys go to the container) and restores it."""
-
-    def __init__(self, fd: int | None) -> None:
-        self._saved: Any = None
-        self._fd = fd
-
-    def __enter__(self) -> None:
-        if self._fd is not None and os.isatty(self._fd):
-            import termios
-            import tty
-
-            self._saved = termios.tcgetattr(self._fd)
-            tty.setraw(self._fd)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._saved is not None and self._fd is not None:
-            import termios
-
-            termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved)
-
-
-def _stats(raw: Mapping[str, Any]) -> ContainerStats:
-    """The numbers ``docker stats`` shows, computed as the Docker CLI computes them."""
-    cpu, pre = raw.get("cpu_stats") or {}, raw.get("precpu_stats") or {}
-    cpu_delta = (cpu.get("cpu_usage") or {}).get("total_usage", 0) - (pre.get("cpu_usage") or {}).get(
-        "total_usage", 0)
-    system_delta = cpu.get("system_cpu_usage", 0) - pre.get("system_cpu_usage", 0)
-    online = cpu.get("online_cpus") or len((cpu.get("cpu_usage") or {}).get("percpu_usage") or ()) or 1
-    percent = cpu_delta / system_delta * online * 100.0 if system_delta > 0 and cpu_delta > 0 else 0.0
-    mem = raw.get("memory_stats") or {}
-    detail = mem.get("stats") or {}
-    cache = detail.get("inactive_file", detail.get("total_inactive_file", 0))
-    nets = (raw.get("networks") or {}).values()
-    blkio = (raw.get("blkio_stats") or {}).get("io_service_bytes_recursive") or ()
-    return ContainerStats(
-        cpu_percent=percent, mem_usage=max(0, int(mem.get("usage", 0)) - int(cache)),
-        mem_limit=int(mem.get("limit", 0)), net_rx=sum(int(n.get("rx_bytes", 0)) for n in nets),
-        net_tx=sum(int(n.get("tx_bytes", 0)) for n in nets),
-        block_read=sum(int(b.get("value", 0)) for b in blkio if str(b.get("op", "")).lower() == "read"),
-        block_write=sum(int(b.get("value", 0)) for b in blkio if str(b.get("op", "")).lower() == "write"),
-        pids=int((raw.get("pids_stats") or {}).get("current", 0)))

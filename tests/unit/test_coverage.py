@@ -10,7 +10,7 @@ from typing import Any
 import docker
 import pytest
 
-from compose_lite.engine.docker_engine import create_config
+from compose_lite.engine.docker_request import create_config
 from compose_lite.loader import coverage
 from compose_lite.loader.bind import bind
 from compose_lite.loader.pipeline import load

@@ -8,7 +8,9 @@ import docker
 import pytest
 
 from compose_lite.engine.base import ContainerSpec, NetworkAttachment
-from compose_lite.engine.docker_engine import DockerEngine, create_arguments, create_config, resolve_host
+from compose_lite.engine.docker_engine import DockerEngine
+from compose_lite.engine.docker_request import create_arguments, create_config
+from compose_lite.engine.docker_transport import resolve_host
 from compose_lite.errors import EngineUnavailableError
 from compose_lite.model import Healthcheck, Mount, Port, Resources, Service, Ulimit
 
@@ -147,7 +149,7 @@ def test_the_docker_clis_current_context_is_followed(tmp_path: Any, monkeypatch:
 
 
 def test_common_engine_refusals_come_with_what_to_do() -> None:
-    from compose_lite.engine.docker_engine import refusal_hint
+    from compose_lite.engine.docker_reply import refusal_hint
 
     port = ("driver failed programming external connectivity on endpoint p-web-1: Error starting userland "
             "proxy: listen tcp4 127.0.0.1:8080: bind: address already in use")

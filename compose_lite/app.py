@@ -54,14 +54,9 @@ class UpOutcome:
 
 def unsupported_warnings(project: Project) -> list[str]:
     """One line per key that takes no effect here, with why (loader.coverage)."""
-    from compose_lite.loader import coverage
+    from compose_lite.loader import why_unsupported
 
-    def why(key: str) -> str:
-        deploy_key = key.removeprefix("deploy.")
-        table = coverage.DEPLOY_KEYS if deploy_key != key else coverage.SERVICE_KEYS
-        return coverage.reason(deploy_key, table) or "not supported by compose-lite"
-
-    return [f"service {svc.name!r}: {key!r} is ignored ({why(key)})"
+    return [f"service {svc.name!r}: {key!r} is ignored ({why_unsupported(key)})"
             for svc in project.services.values() for key in svc.unsupported]
 
 

@@ -6,7 +6,7 @@ import graphlib
 from collections.abc import Iterable, Mapping
 
 from compose_lite.errors import ConfigError, NotFoundError
-from compose_lite.loader.suggest import did_you_mean
+from compose_lite.loader import did_you_mean
 from compose_lite.model import Project
 
 Deps = Mapping[str, frozenset[str]]

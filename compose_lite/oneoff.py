@@ -60,7 +60,7 @@ def parse_env(values: tuple[str, ...], environ: Mapping[str, str]) -> dict[str, 
 
 
 def _ports(specs: tuple[str, ...]) -> tuple[Port, ...]:
-    from compose_lite.loader.canonical import parse_port
+    from compose_lite.loader import parse_port
 
     out: list[Port] = []
     for spec in specs:
@@ -75,7 +75,7 @@ def _ports(specs: tuple[str, ...]) -> tuple[Port, ...]:
 
 def _mounts(specs: tuple[str, ...], working_dir: str) -> tuple[Mount, ...]:
     """``-v`` entries; a named source is an engine volume name as given (docker run's behaviour)."""
-    from compose_lite.loader.canonical import parse_volume
+    from compose_lite.loader import parse_volume
 
     out: list[Mount] = []
     for spec in specs:

@@ -29,7 +29,7 @@ def convert(opts: GlobalOptions, output: str, transformations: tuple[str, ...],
     from compose_lite import bridge as lib
     from compose_lite.cli.config_cmd import render
     from compose_lite.cli.project import load_request, open_engine
-    from compose_lite.loader.memo import LoadMemo
+    from compose_lite.loader import LoadMemo
 
     loaded = LoadMemo(load_request(opts)).project()
     for warning in loaded.warnings:

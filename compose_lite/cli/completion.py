@@ -31,7 +31,7 @@ def _service_names(opts: object) -> list[str]:
 
     from compose_lite.cli.context import GlobalOptions
     from compose_lite.cli.project import load_request
-    from compose_lite.loader.memo import LoadMemo
+    from compose_lite.loader import LoadMemo
 
     assert isinstance(opts, GlobalOptions)
     # Completing must never block on stdin.

@@ -46,8 +46,7 @@ def config(opts: GlobalOptions, fmt: str, quiet: bool, services: bool, volumes: 
            lock_image_digests: bool, variables: bool, output: str | None) -> None:
     """Parse, resolve and render the Compose files in canonical format."""
     from compose_lite.cli.project import load_request
-    from compose_lite.loader.memo import LoadMemo
-    from compose_lite.loader.profiles import all_profiles
+    from compose_lite.loader import LoadMemo, all_profiles
 
     if variables:  # from the files as written: the templates, not their values
         click.echo(_variables_table(opts), nl=False)
@@ -124,11 +123,9 @@ def _image_digests(opts: GlobalOptions, model: dict[str, Any]) -> dict[str, str]
 
 def _variables_table(opts: GlobalOptions) -> str:
     from compose_lite.cli.project import load_request
-    from compose_lite.loader.discover import discover
-    from compose_lite.loader.interpolate import variables_used
-    from compose_lite.loader.parse import parse_yaml_all
+    from compose_lite.loader import discover_files, parse_yaml_all, variables_used
 
-    source = discover(load_request(opts))
+    source = discover_files(load_request(opts))
     trees = [doc.data for f in source.config_files for doc in parse_yaml_all(f.content, f.path)]
     rows = [("NAME", "REQUIRED", "DEFAULT VALUE", "ALTERNATE VALUE")]
     rows += [(v.name, str(v.required).lower(), v.default, v.alternate) for v in variables_used(trees)]

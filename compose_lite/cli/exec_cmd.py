@@ -138,7 +138,7 @@ def run(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: boo
 
 def _env_from_files(paths: tuple[str, ...]) -> dict[str, str]:
     """--env-from-file: KEY=VALUE files in the .env dialect, later ones winning."""
-    from compose_lite.loader.dotenv import read_dotenv
+    from compose_lite.loader import read_dotenv
 
     out: dict[str, str] = {}
     for path in paths:

@@ -38,7 +38,7 @@ def build(opts: GlobalOptions, services: tuple[str, ...], no_cache: bool, pull: 
 
     from compose_lite import images
     from compose_lite.cli.project import load_project, open_engine, reporter
-    from compose_lite.loader.units import parse_bytes
+    from compose_lite.loader import parse_bytes
 
     request = images.BuildRequest(services=services, no_cache=no_cache, pull=pull,
                                   build_args=images.parse_build_args(build_args, opts.environ),

@@ -16,14 +16,14 @@ from compose_lite.errors import NoConfigFileError
 if TYPE_CHECKING:
     from compose_lite.engine.base import Engine
     from compose_lite.engine.docker_engine import DockerEngine
-    from compose_lite.loader.request import LoadRequest
+    from compose_lite.loader import LoadRequest
     from compose_lite.model import Project
     from compose_lite.output import Reporter
 
 
 def load_request(opts: GlobalOptions, **flags: Any) -> LoadRequest:
     """The loader request the global options describe (``flags``: interpolate, normalize, …)."""
-    from compose_lite.loader.request import LoadRequest
+    from compose_lite.loader import LoadRequest
 
     return LoadRequest(
         files=opts.files, project_name=opts.project_name, project_directory=opts.project_directory,
@@ -37,8 +37,7 @@ def load_project(opts: GlobalOptions, *, engine: Engine | None = None) -> Projec
     Given an ``engine``, a project named by -p / COMPOSE_PROJECT_NAME with no Compose file around
     is rebuilt from its labels, as Docker Compose does for down, ps, logs, stop and friends.
     """
-    from compose_lite.loader.bind import bind
-    from compose_lite.loader.memo import LoadMemo
+    from compose_lite.loader import LoadMemo, bind_model
 
     try:
         loaded = LoadMemo(load_request(opts)).project()
@@ -54,7 +53,7 @@ def load_project(opts: GlobalOptions, *, engine: Engine | None = None) -> Projec
         return found
     for warning in loaded.warnings:
         click.echo(f"warning: {warning}", err=True)
-    return bind(loaded.model, working_dir=loaded.working_dir, config_files=tuple(loaded.config_files),
+    return bind_model(loaded.model, working_dir=loaded.working_dir, config_files=tuple(loaded.config_files),
                 environment=loaded.environment, disabled_services=tuple(loaded.disabled_services))
 
 
@@ -95,7 +94,7 @@ def _read_stdin() -> bytes:
     """`-f -`: standard input, bounded like every file the loader reads (bytes: the loader checks
     the encoding and reports where it breaks)."""
     from compose_lite.errors import ConfigError
-    from compose_lite.loader.inputs import read_capped
+    from compose_lite.loader import read_capped
 
     try:
         return read_capped(sys.stdin.buffer)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 def parse_window(value: str, option: str) -> float:
     """``50ms``, ``0.5s`` or plain seconds → seconds."""
-    from compose_lite.loader.units import parse_duration
+    from compose_lite.loader import parse_duration
 
     try:
         seconds = float(value) if value.replace(".", "", 1).isdigit() else parse_duration(value) / 1e9

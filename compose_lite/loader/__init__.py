@@ -1,1 +1,71 @@
-"""The Compose loader: files → plain tree → interpolated, validated, merged, bound model."""
+"""The Compose loader: files → plain tree → interpolated, validated, merged, bound model.
+
+What the rest of compose-lite may use is exported here; the modules behind it are the loader's
+own. The exports load lazily (PEP 562), so `cl --help` and `cl ps` import none of the loader's
+heavy parts (yaml, jsonschema) until something asks for them. No export is named like a module
+of the package: importing that module would replace the export with the module.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from compose_lite.loader.bind import bind as bind_model
+    from compose_lite.loader.canonical import parse_port, parse_volume
+    from compose_lite.loader.coverage import why_unsupported
+    from compose_lite.loader.discover import discover as discover_files
+    from compose_lite.loader.dotenv import read_dotenv
+    from compose_lite.loader.inputs import read_capped
+    from compose_lite.loader.interpolate import variables_used
+    from compose_lite.loader.memo import LoadMemo
+    from compose_lite.loader.parse import parse_yaml_all
+    from compose_lite.loader.profiles import all_profiles
+    from compose_lite.loader.request import LoadRequest
+    from compose_lite.loader.suggest import did_you_mean
+    from compose_lite.loader.units import parse_bytes, parse_duration
+
+# export → (the module that defines it, its name there)
+_RENAMED = {"bind_model": ("bind", "bind"), "discover_files": ("discover", "discover")}
+_EXPORTS = {
+    "parse_port": "canonical",
+    "parse_volume": "canonical",
+    "why_unsupported": "coverage",
+    "read_dotenv": "dotenv",
+    "read_capped": "inputs",
+    "variables_used": "interpolate",
+    "LoadMemo": "memo",
+    "parse_yaml_all": "parse",
+    "all_profiles": "profiles",
+    "LoadRequest": "request",
+    "did_you_mean": "suggest",
+    "parse_bytes": "units",
+    "parse_duration": "units",
+}
+__all__ = [
+    "LoadMemo",
+    "LoadRequest",
+    "all_profiles",
+    "bind_model",
+    "did_you_mean",
+    "discover_files",
+    "parse_bytes",
+    "parse_duration",
+    "parse_port",
+    "parse_volume",
+    "parse_yaml_all",
+    "read_capped",
+    "read_dotenv",
+    "variables_used",
+    "why_unsupported",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS and name not in _RENAMED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _RENAMED.get(name) or (_EXPORTS[name], name)
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+    globals()[name] = value  # looked up once
+    return value

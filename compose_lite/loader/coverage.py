@@ -130,3 +130,10 @@ def reason(key: str, table: dict[str, str] = SERVICE_KEYS) -> str | None:
     """Why ``key`` has no effect here, or None when it has one."""
     entry = table.get(key)
     return entry.removeprefix("unsupported: ") if entry and entry.startswith("unsupported: ") else None
+
+
+def why_unsupported(key: str) -> str:
+    """Why a service key (``deploy.x`` for deploy keys) takes no effect here."""
+    deploy_key = key.removeprefix("deploy.")
+    table = DEPLOY_KEYS if deploy_key != key else SERVICE_KEYS
+    return reason(deploy_key, table) or "not supported by compose-lite"

@@ -1,0 +1,48 @@
+"""The package's seams, checked on its import statements (lazy ones inside functions included)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "compose_lite"
+
+
+def _imports(path: Path) -> set[str]:
+    """Every compose_lite module or name ``path`` imports, as dotted names."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return {name for name in found if name.startswith("compose_lite")}
+
+
+def _modules(under: str = "") -> list[Path]:
+    return sorted((PACKAGE / under).rglob("*.py"))
+
+
+def test_nothing_outside_the_loader_imports_its_modules() -> None:
+    """The loader's door is compose_lite.loader (its __init__ exports what others may use)."""
+    inside = PACKAGE / "loader"
+    offenders = {
+        f"{path.relative_to(PACKAGE)}: {name}"
+        for path in _modules() if inside not in path.parents
+        for name in _imports(path)
+        if name.startswith("compose_lite.loader.") and name.removeprefix("compose_lite.loader.").split(".")[0]
+        in {p.stem for p in inside.glob("*.py")} - {"__init__"}
+    }
+    assert sorted(offenders) == []
+
+
+def test_the_engine_imports_nothing_above_it() -> None:
+    """engine/ may use the model, the labels and the errors, and itself; never the layers that use it."""
+    allowed = ("compose_lite.engine", "compose_lite.errors", "compose_lite.model", "compose_lite.labels")
+    offenders = {
+        f"{path.relative_to(PACKAGE)}: {name}"
+        for path in _modules("engine")
+        for name in _imports(path)
+        if not name.startswith(allowed) and name not in ("compose_lite", "compose_lite.labels")
+    }
+    assert sorted(offenders) == []

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from compose_lite import executor, graph
 from compose_lite import labels as L
 from compose_lite.clock import Clock, SystemClock
-from compose_lite.engine.base import Engine, ObservedContainer
+from compose_lite.engine.base import Engine
 from compose_lite.errors import EngineError, NotFoundError, OperationFailedError
 from compose_lite.model import Project, Service
-from compose_lite.observe import ObservedState, snapshot
+from compose_lite.observe import snapshot
 from compose_lite.output import Reporter, WarningsOnly
 from compose_lite.planner import Desired, DownOptions, Kind, Plan, Recreate, UpOptions, plan_down, plan_up
+from compose_lite.state import ObservedContainer, ObservedState
 
 
 @dataclass(frozen=True)

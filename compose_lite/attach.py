@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from compose_lite import control
-from compose_lite.engine.base import Engine, ObservedContainer
+from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, ConfigError, InterruptedByUser
 from compose_lite.interrupts import interruptible
 from compose_lite.logfmt import LogLine
 from compose_lite.logs import POLL_S, LogOptions, Multiplexer, display_name, follow
 from compose_lite.model import Project, Service
 from compose_lite.output import Reporter
+from compose_lite.state import ObservedContainer
 
 INTERRUPTED = InterruptedByUser.exit_code  # 130
 KILL_WAIT_S = 5.0

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from compose_lite.copy import extract
-from compose_lite.engine.base import ContainerSpec, Engine, ImageInfo
+from compose_lite.engine.base import Engine, ImageInfo
 from compose_lite.errors import ConfigError, OperationFailedError
 from compose_lite.model import Mount, Service
+from compose_lite.state import ContainerSpec
 
 DEFAULT_TRANSFORMATION = "docker/compose-bridge-kubernetes"
 TRANSFORMER_LABEL = "com.docker.compose.bridge"

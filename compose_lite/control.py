@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from compose_lite import app, executor, graph
-from compose_lite.engine.base import Engine, ObservedContainer
+from compose_lite.engine.base import Engine
 from compose_lite.errors import NotFoundError
 from compose_lite.model import Project
 from compose_lite.output import Reporter
+from compose_lite.state import ObservedContainer
 
 
 def levels(project: Project, services: Iterable[str], *, reverse: bool = False) -> list[list[str]]:

@@ -17,8 +17,9 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from compose_lite.engine.base import Engine, ObservedContainer
+from compose_lite.engine.base import Engine
 from compose_lite.errors import ConfigError, NotFoundError
+from compose_lite.state import ObservedContainer
 
 
 @dataclass(frozen=True)

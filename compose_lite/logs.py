@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from compose_lite.engine.base import Engine, ObservedContainer
+from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, ConfigError, EngineError
 from compose_lite.logfmt import LogLine
+from compose_lite.state import ObservedContainer
 
 POLL_S = 0.5
 LIVE_STATES = ("running", "restarting", "paused")

@@ -6,34 +6,9 @@ else under the same name) are looked up by name, which is usually zero extra cal
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-
-from compose_lite.engine.base import Engine, ObservedContainer, ObservedNetwork, ObservedVolume
+from compose_lite.engine.base import Engine
 from compose_lite.model import Project
-
-
-@dataclass(frozen=True)
-class ObservedState:
-    """What exists of the project in the engine, read from labels."""
-
-    containers: tuple[ObservedContainer, ...] = ()
-    networks: Mapping[str, ObservedNetwork] = field(default_factory=dict)  # by engine name
-    volumes: Mapping[str, ObservedVolume] = field(default_factory=dict)
-    # Engine names of networks/volumes that exist but carry no label of this project.
-    foreign_networks: frozenset[str] = frozenset()
-    foreign_volumes: frozenset[str] = frozenset()
-
-    def of_service(self, service: str) -> list[ObservedContainer]:
-        """The service's containers (one-off `run` containers excluded), by number then name."""
-        return sorted((c for c in self.containers if c.service == service and not c.oneoff),
-                      key=lambda c: (c.number, c.name))
-
-    def network_exists(self, name: str) -> bool:
-        return name in self.networks or name in self.foreign_networks
-
-    def volume_exists(self, name: str) -> bool:
-        return name in self.volumes or name in self.foreign_volumes
+from compose_lite.state import ObservedState
 
 
 def snapshot(engine: Engine, project: Project) -> ObservedState:

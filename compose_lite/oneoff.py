@@ -16,10 +16,11 @@ from dataclasses import dataclass, field, replace
 
 from compose_lite import app, graph, hashing, planner
 from compose_lite import labels as L
-from compose_lite.engine.base import Engine, ObservedContainer, Session
+from compose_lite.engine.base import Engine, Session
 from compose_lite.errors import ConfigError, NotFoundError, OperationFailedError
 from compose_lite.model import Mount, Port, Project, Service
 from compose_lite.output import Reporter
+from compose_lite.state import ObservedContainer
 
 
 @dataclass(frozen=True)

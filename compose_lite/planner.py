@@ -15,7 +15,6 @@ from enum import StrEnum
 
 from compose_lite import graph
 from compose_lite import labels as L
-from compose_lite.engine.base import ContainerSpec, FileCopy, NetworkAttachment, ObservedContainer
 from compose_lite.errors import ConfigError, NotFoundError
 from compose_lite.hashing import (
     canonical_json,
@@ -27,7 +26,7 @@ from compose_lite.hashing import (
     volume_hash,
 )
 from compose_lite.model import Condition, FileObject, FileRef, Mount, Network, Project, Service, Volume
-from compose_lite.observe import ObservedState
+from compose_lite.state import ContainerSpec, FileCopy, NetworkAttachment, ObservedContainer, ObservedState
 
 
 class Kind(StrEnum):

@@ -12,8 +12,9 @@ from compose_lite.cli.gotemplate import format_choice, is_template, render
 from compose_lite.errors import ConfigError, OperationFailedError
 
 if TYPE_CHECKING:
-    from compose_lite.engine.base import Engine, ObservedContainer
+    from compose_lite.engine.base import Engine
     from compose_lite.model import Project
+    from compose_lite.state import ObservedContainer
 
 
 @click.command("volumes")

@@ -20,8 +20,9 @@ from compose_lite.cli.context import GlobalOptions
 from compose_lite.cli.gotemplate import format_choice, is_template, render
 
 if TYPE_CHECKING:
-    from compose_lite.engine.base import ContainerStats, Engine, ObservedContainer
+    from compose_lite.engine.base import ContainerStats, Engine
     from compose_lite.model import Project
+    from compose_lite.state import ObservedContainer
 
 services_argument = click.argument("services", nargs=-1, shell_complete=complete_services)
 format_option = click.option("--format", "fmt", default="table", show_default=True, callback=format_choice,

@@ -14,8 +14,8 @@ from compose_lite.cli.completion import complete_services
 from compose_lite.cli.context import GlobalOptions
 
 if TYPE_CHECKING:
-    from compose_lite.engine.base import ObservedContainer
     from compose_lite.logfmt import LogLine
+    from compose_lite.state import ObservedContainer
 
 
 def use_colour(opts: GlobalOptions, no_color: bool, stream: TextIO) -> bool:

@@ -13,7 +13,7 @@ from compose_lite.cli.context import GlobalOptions
 from compose_lite.cli.gotemplate import format_choice, is_template, render
 
 if TYPE_CHECKING:
-    from compose_lite.engine.base import ObservedContainer
+    from compose_lite.state import ObservedContainer
 
 STATES = ("paused", "restarting", "removing", "running", "dead", "created", "exited")
 

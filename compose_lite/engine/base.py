@@ -1,7 +1,7 @@
-"""The Engine protocol and the data crossing it; never imports docker.
+"""The Engine protocol and the data only engines exchange with their callers; never imports docker.
 
-Specs are fully resolved (resource names, volume names, labels) so an engine only translates;
-observed objects carry what one list call returns, so a snapshot needs no inspect.
+Specs (compose_lite.state) are fully resolved (resource names, volume names, labels) so an engine
+only translates; observed objects carry what one list call returns, so a snapshot needs no inspect.
 """
 
 from __future__ import annotations
@@ -10,112 +10,14 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO, Protocol
 
-from compose_lite.model import Build, Mount, Network, Service, Volume
-
-
-@dataclass(frozen=True)
-class NetworkAttachment:
-    """A container's connection to one network, as it is created."""
-
-    name: str  # engine network name
-    aliases: tuple[str, ...] = ()
-    ipv4_address: str | None = None
-    ipv6_address: str | None = None
-    mac_address: str | None = None
-    links: tuple[str, ...] = ()  # "container:alias", legacy links
-
-
-@dataclass(frozen=True)
-class FileCopy:
-    """A file written into the container before it starts (secrets/configs given inline)."""
-
-    target: str
-    content: bytes
-    mode: int = 0o444
-    uid: int = 0
-    gid: int = 0
-
-
-@dataclass(frozen=True)
-class ContainerSpec:
-    """Everything needed to create one container; ``service`` carries the container options."""
-
-    name: str
-    service: Service
-    number: int
-    image: str
-    labels: Mapping[str, str]
-    networks: tuple[NetworkAttachment, ...] = ()
-    network_mode: str | None = None  # "host", "none", "container:<name>", or None = networks
-    ipc: str | None = None
-    pid: str | None = None
-    volumes_from: tuple[str, ...] = ()
-    mounts: tuple[Mount, ...] = ()  # volume sources are engine volume names
-    files: tuple[FileCopy, ...] = ()
-    # An attached one-off with stdin: the engine closes the container's stdin at our end of input
-    # and keeps its output flowing (`docker run -i`); without it, our EOF ends the output instead.
-    stdin_once: bool = False
-
-
-@dataclass(frozen=True)
-class ObservedMount:
-    """A mount of an existing container, as the engine reports it."""
-
-    type: str
-    name: str | None
-    source: str
-    destination: str
-
-
-@dataclass(frozen=True)
-class ObservedContainer:
-    """An existing container of the project: identity from its labels, plus its state."""
-
-    id: str
-    name: str
-    project: str
-    service: str
-    number: int
-    state: str  # created | running | paused | restarting | removing | exited | dead
-    status: str  # "Up 3 seconds (healthy)"
-    labels: Mapping[str, str]
-    image: str
-    image_id: str
-    command: str = ""
-    created: int = 0  # unix seconds
-    oneoff: bool = False
-    ports: tuple[Mapping[str, object], ...] = ()
-    networks: tuple[str, ...] = ()
-    mounts: tuple[ObservedMount, ...] = ()
-
-    @property
-    def health(self) -> str | None:
-        """healthy | unhealthy | starting, read from the status text the list call returns."""
-        for word, value in (("(healthy)", "healthy"), ("(unhealthy)", "unhealthy"),
-                            ("(health: starting)", "starting")):
-            if word in self.status:
-                return value
-        return None
-
-    @property
-    def exit_code(self) -> int | None:
-        if self.state != "exited" or "(" not in self.status:
-            return None
-        try:
-            return int(self.status.split("(", 1)[1].split(")", 1)[0])
-        except ValueError:
-            return None
-
-
-@dataclass(frozen=True)
-class ContainerState:
-    """One inspect's view of a running container, as health gating needs it."""
-
-    status: str
-    health: str | None = None
-    exit_code: int = 0
-    health_log: str = ""  # output of the last health probe
-    error: str = ""
+from compose_lite.model import Build, Network, Volume
+from compose_lite.state import (
+    ContainerSpec,
+    ContainerState,
+    ObservedContainer,
+    ObservedNetwork,
+    ObservedVolume,
+)
 
 
 @dataclass(frozen=True)
@@ -124,23 +26,6 @@ class ExecResult:
 
     exit_code: int
     output: bytes = b""  # stdout and stderr interleaved, as the engine returns them
-
-
-@dataclass(frozen=True)
-class ObservedNetwork:
-    """An existing network and its labels."""
-
-    id: str
-    name: str
-    labels: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ObservedVolume:
-    """An existing volume and its labels."""
-
-    name: str
-    labels: Mapping[str, str] = field(default_factory=dict)
 
 
 class Engine(Protocol):

@@ -19,16 +19,11 @@ from typing import Any, TypeVar
 
 from compose_lite import labels as L
 from compose_lite.engine.base import (
-    ContainerSpec,
-    ContainerState,
     ContainerStats,
     EngineEvent,
     EventStream,
     ExecResult,
     ImageInfo,
-    ObservedContainer,
-    ObservedNetwork,
-    ObservedVolume,
     PathStat,
     ProcessTable,
     Session,
@@ -52,6 +47,13 @@ from compose_lite.engine.docker_transport import (
 )
 from compose_lite.errors import EngineError, EngineUnavailableError, NotFoundError
 from compose_lite.model import Build, Network, Volume
+from compose_lite.state import (
+    ContainerSpec,
+    ContainerState,
+    ObservedContainer,
+    ObservedNetwork,
+    ObservedVolume,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

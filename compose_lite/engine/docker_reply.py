@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from compose_lite import labels as L
-from compose_lite.engine.base import ContainerStats, ObservedContainer, ObservedMount
+from compose_lite.engine.base import ContainerStats
+from compose_lite.state import ObservedContainer, ObservedMount
 
 
 def observed_container(raw: Mapping[str, Any]) -> ObservedContainer:

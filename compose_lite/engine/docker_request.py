@@ -9,9 +9,9 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from compose_lite.engine.base import ContainerSpec
 from compose_lite.errors import EngineError
 from compose_lite.model import Build, Mount, Service
+from compose_lite.state import ContainerSpec
 
 
 def create_config(spec: ContainerSpec, api: Any) -> dict[str, Any]:

@@ -21,23 +21,25 @@ from dataclasses import dataclass, field
 
 from compose_lite import labels as L
 from compose_lite.engine.base import (
-    ContainerSpec,
-    ContainerState,
     ContainerStats,
     EngineEvent,
     EventStream,
     ExecResult,
     ImageInfo,
-    ObservedContainer,
-    ObservedMount,
-    ObservedNetwork,
-    ObservedVolume,
     PathStat,
     ProcessTable,
     Session,
 )
 from compose_lite.errors import ComposeLiteError, EngineError, NotFoundError
 from compose_lite.model import Build, Network, Volume
+from compose_lite.state import (
+    ContainerSpec,
+    ContainerState,
+    ObservedContainer,
+    ObservedMount,
+    ObservedNetwork,
+    ObservedVolume,
+)
 
 
 @dataclass

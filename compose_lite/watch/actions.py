@@ -19,10 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from compose_lite.clock import Clock
-from compose_lite.engine.base import Engine, ObservedContainer
+from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, NotFoundError, OperationFailedError
 from compose_lite.model import Project, Service, WatchExec
 from compose_lite.output import WarningsOnly
+from compose_lite.state import ObservedContainer
 from compose_lite.watch.rules import Action, ServiceAction
 from compose_lite.watch.stats import format_duration
 from compose_lite.watch.syncplan import SyncPlan, plan_sync

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import pytest
 
 from compose_lite import labels as L
-from compose_lite.engine.base import ContainerSpec, Engine
+from compose_lite.engine.base import Engine
 from compose_lite.model import Healthcheck, Mount, Service
+from compose_lite.state import ContainerSpec
 
 BUSYBOX = "cl-busybox:latest"
 # PID 1 that ends at once on SIGTERM (busybox's sh ignores it otherwise), and idles otherwise.

@@ -11,9 +11,9 @@ import time
 
 import pytest
 
-from compose_lite.engine.base import NetworkAttachment, ObservedContainer, ObservedMount
 from compose_lite.errors import EngineError, NotFoundError
 from compose_lite.model import Healthcheck, Mount, Network, Volume
+from compose_lite.state import NetworkAttachment, ObservedContainer, ObservedMount
 from tests.contract.conftest import BUSYBOX, World
 
 SECOND = 1_000_000_000

@@ -7,12 +7,12 @@ from typing import Any
 import docker
 import pytest
 
-from compose_lite.engine.base import ContainerSpec, NetworkAttachment
 from compose_lite.engine.docker_engine import DockerEngine
 from compose_lite.engine.docker_request import create_arguments, create_config
 from compose_lite.engine.docker_transport import resolve_host
 from compose_lite.errors import EngineUnavailableError
 from compose_lite.model import Healthcheck, Mount, Port, Resources, Service, Ulimit
+from compose_lite.state import ContainerSpec, NetworkAttachment
 
 
 @pytest.fixture(scope="module")

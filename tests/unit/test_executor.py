@@ -9,11 +9,11 @@ import pytest
 
 from compose_lite import app, executor
 from compose_lite.clock import FakeClock
-from compose_lite.engine.base import ContainerState
 from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import EngineError, OperationFailedError
 from compose_lite.model import Condition, DependsOn, Healthcheck, Network, Project, Service, ServiceNetwork
 from compose_lite.output import QuietReporter
+from compose_lite.state import ContainerState
 
 NET = (ServiceNetwork("default"),)
 HEALTH = Healthcheck(("CMD", "true"))

@@ -5,10 +5,11 @@ import tarfile
 
 import pytest
 
-from compose_lite.engine.base import ContainerSpec, ContainerState, ExecResult
+from compose_lite.engine.base import ExecResult
 from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import EngineError, NotFoundError
 from compose_lite.model import Service
+from compose_lite.state import ContainerSpec, ContainerState
 
 SPEC = ContainerSpec("p-a-1", Service("a", image="img"), 1, "img", {"com.docker.compose.project": "p"})
 

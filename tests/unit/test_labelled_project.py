@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from compose_lite import labels as L
-from compose_lite.engine.base import ContainerSpec
 from compose_lite.engine.fake import FakeEngine
 from compose_lite.labelled_project import project_from_labels
 from compose_lite.model import Condition, DependsOn, Network, Service, Volume
+from compose_lite.state import ContainerSpec
 
 
 def _container(engine: FakeEngine, service: str, number: int, image: str, depends_on: str = "") -> None:

@@ -37,8 +37,10 @@ def test_nothing_outside_the_loader_imports_its_modules() -> None:
 
 
 def test_the_engine_imports_nothing_above_it() -> None:
-    """engine/ may use the model, the labels and the errors, and itself; never the layers that use it."""
-    allowed = ("compose_lite.engine", "compose_lite.errors", "compose_lite.model", "compose_lite.labels")
+    """engine/ may use the model, the state vocabulary, the labels and the errors, and itself; never
+    the layers that use it."""
+    allowed = ("compose_lite.engine", "compose_lite.errors", "compose_lite.model", "compose_lite.labels",
+               "compose_lite.state")
     offenders = {
         f"{path.relative_to(PACKAGE)}: {name}"
         for path in _modules("engine")
@@ -46,3 +48,9 @@ def test_the_engine_imports_nothing_above_it() -> None:
         if not name.startswith(allowed) and name not in ("compose_lite", "compose_lite.labels")
     }
     assert sorted(offenders) == []
+
+
+def test_the_planner_is_pure() -> None:
+    """It reads state (compose_lite.state) and writes plans; it never talks to an engine or observes."""
+    names = _imports(PACKAGE / "planner.py")
+    assert sorted(n for n in names if n.startswith(("compose_lite.engine", "compose_lite.observe"))) == []

@@ -114,7 +114,7 @@ def test_up_takes_the_lock_only_to_change_something() -> None:
 
 def test_down_leaves_a_same_named_projects_containers_from_another_directory() -> None:
     from compose_lite import labels as L
-    from compose_lite.engine.base import ContainerSpec
+    from compose_lite.state import ContainerSpec
 
     project = Project(
         "p",
@@ -180,8 +180,8 @@ def test_down_v_asks_before_deleting_volumes_and_no_removes_nothing() -> None:
 
 def test_down_v_keeps_a_volume_another_projects_container_uses() -> None:
     from compose_lite import labels as L
-    from compose_lite.engine.base import ContainerSpec
     from compose_lite.model import Mount
+    from compose_lite.state import ContainerSpec
 
     project, engine = _with_volume()
     other = Service("x", image="img", mounts=(Mount("volume", "/d", "p_data"),))

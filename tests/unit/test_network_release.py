@@ -4,11 +4,11 @@ import pytest
 
 from compose_lite import labels as L
 from compose_lite.clock import FakeClock
-from compose_lite.engine.base import ContainerSpec, NetworkAttachment
 from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import EngineError
 from compose_lite.model import Network, Service
 from compose_lite.network_release import STALE_WAIT_S, Released, clear_stale_endpoint, release_network
+from compose_lite.state import ContainerSpec, NetworkAttachment
 
 NET = "p_default"
 

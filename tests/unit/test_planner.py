@@ -67,8 +67,8 @@ start p-front-1"""
 
 
 def test_new_containers_start_after_conditions_but_are_created_after_their_dependencies() -> None:
-    from compose_lite.observe import ObservedState
     from compose_lite.planner import Desired, UpOptions, plan_up
+    from compose_lite.state import ObservedState
 
     project = stack()
     desired = Desired(project, {s: project.services[s].image or "" for s in project.services}, {}, "/w")

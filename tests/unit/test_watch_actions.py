@@ -4,7 +4,7 @@ from pathlib import Path
 
 from compose_lite import app
 from compose_lite.clock import FakeClock
-from compose_lite.engine.base import ContainerState, ExecResult
+from compose_lite.engine.base import ExecResult
 from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import EngineError
 from compose_lite.model import (
@@ -18,6 +18,7 @@ from compose_lite.model import (
     WatchRule,
 )
 from compose_lite.output import WarningsOnly
+from compose_lite.state import ContainerState
 from compose_lite.watch.actions import ActionRunner, Outcome, Step
 from compose_lite.watch.adapter import build_triggers
 from compose_lite.watch.debounce import Batch, Change, ChangeKind

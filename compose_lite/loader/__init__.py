@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from compose_lite.loader.bind import bind as bind_model
-    from compose_lite.loader.canonical import parse_port, parse_volume
     from compose_lite.loader.coverage import why_unsupported
     from compose_lite.loader.discover import discover as discover_files
     from compose_lite.loader.dotenv import read_dotenv
@@ -23,14 +22,15 @@ if TYPE_CHECKING:
     from compose_lite.loader.parse import parse_yaml_all
     from compose_lite.loader.profiles import all_profiles
     from compose_lite.loader.request import LoadRequest
+    from compose_lite.loader.short_syntax import parse_port, parse_volume
     from compose_lite.loader.suggest import did_you_mean
     from compose_lite.loader.units import parse_bytes, parse_duration
 
 # export → (the module that defines it, its name there)
 _RENAMED = {"bind_model": ("bind", "bind"), "discover_files": ("discover", "discover")}
 _EXPORTS = {
-    "parse_port": "canonical",
-    "parse_volume": "canonical",
+    "parse_port": "short_syntax",
+    "parse_volume": "short_syntax",
     "why_unsupported": "coverage",
     "read_dotenv": "dotenv",
     "read_capped": "inputs",

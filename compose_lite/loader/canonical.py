@@ -10,22 +10,17 @@ the walker turns that into a ConfigError carrying the dotted path.
 from __future__ import annotations
 
 import math
-import os.path
-import posixpath
-import re
 import shlex
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from compose_lite.errors import ConfigError, ConfigErrors, Position
-from compose_lite.loader.paths import expand_home
+from compose_lite.loader.short_syntax import parse_port, parse_volume, port_number
 from compose_lite.loader.tags import Override, Reset
 from compose_lite.loader.units import normalize_duration, parse_bytes
 
 Converter = Callable[[Any], Any]
-
-_BIND_PROPAGATION = {"rprivate", "private", "rshared", "shared", "rslave", "slave"}
 
 
 def scalar_text(value: Any) -> str:
@@ -168,131 +163,13 @@ def _ports(value: Any) -> Any:
             if "published" in port and port["published"] is not None:
                 port["published"] = scalar_text(port["published"])
             if isinstance(port.get("target"), str):
-                port["target"] = _port_number(port["target"])
+                port["target"] = port_number(port["target"])
             out.append(port)
         elif isinstance(entry, int) and not isinstance(entry, bool):
             out.append({"target": entry})
         else:
             out.extend(parse_port(str(entry)))
     return out
-
-
-def _port_number(text: str) -> int:
-    if not text.strip().isdigit():
-        raise ValueError(f"invalid port target {text!r}: expected a container port number")
-    return int(text)
-
-
-def _port_range(text: str, spec: str) -> tuple[int, int]:
-    low, _, high = text.partition("-")
-    try:
-        start = int(low)
-        end = int(high) if high else start
-    except ValueError:
-        raise ValueError(f"invalid port {text!r} in {spec!r}") from None
-    if end < start:
-        raise ValueError(f"invalid port range {text!r} in {spec!r}")
-    return start, end
-
-
-def parse_port(spec: str) -> list[dict[str, Any]]:
-    """ "[ip:][host[-range]:]container[-range][/proto]" → long-syntax port entries.
-
-    Split as Docker's nat.ParsePortSpec does: the last part is the container port, the one
-    before it the host port, everything before those the address (``::1:80:80`` works, brackets
-    optional); the protocol is lower-cased.
-    """
-    text, _, proto = spec.strip().partition("/")
-    parts = text.split(":")
-    container = parts[-1]
-    host = parts[-2] if len(parts) >= 2 else ""
-    ip = ":".join(parts[:-2]) if len(parts) >= 3 else ""
-    if ip.startswith("[") and ip.endswith("]"):
-        ip = ip[1:-1]
-    proto = (proto or "tcp").lower()
-    if not container or "/" in proto:
-        raise ValueError(f"invalid port specification {spec!r}")
-    c_start, c_end = _port_range(container, spec)
-    base: dict[str, Any] = {"mode": "ingress", "protocol": proto}
-    if ip:
-        base["host_ip"] = ip
-    if not host:
-        return [{**base, "target": port} for port in range(c_start, c_end + 1)]
-    h_start, h_end = _port_range(host, spec)
-    if c_start == c_end and h_start != h_end:
-        return [{**base, "published": host, "target": c_start}]
-    if h_end - h_start != c_end - c_start:
-        raise ValueError(f"invalid port range {spec!r}: host and container ranges differ in length")
-    return [
-        {**base, "published": str(h_start + i), "target": c_start + i}
-        for i in range(c_end - c_start + 1)
-    ]
-
-
-def _is_file_path(source: str) -> bool:
-    """A bind source: starts with ``.``, ``/`` or ``~``, a ``\\\\`` pipe, or a drive (``c:``)."""
-    return source[:1] in (".", "/", "~") or source.startswith("\\\\") or _is_drive(source[:1], source[1:2])
-
-
-def _is_drive(buffer: str, char: str) -> bool:
-    return char == ":" and len(buffer) == 1 and buffer.isalpha()
-
-
-def parse_volume(spec: str) -> dict[str, Any]:
-    """ "[source:]target[:options]" → a long-syntax mount, scanned as compose-go's ParseVolume does.
-
-    A ``:`` right after a single letter belongs to that part (a Windows drive: ``c:/x``), in any
-    part; a spec of one or two characters is a target; unknown options are ignored.
-    """
-    if not spec:
-        raise ValueError("invalid empty volume spec")
-    if len(spec) <= 2:
-        return {"type": "volume", "target": spec, "volume": {}}
-    parts: list[str] = []
-    buffer = ""
-    for char in spec:
-        if char == ":" and not _is_drive(buffer, char):
-            parts.append(buffer)
-            buffer = ""
-        else:
-            buffer += char
-    parts.append(buffer)
-    if any(not p for p in parts):
-        raise ValueError(f"invalid volume specification {spec!r}: empty section between colons")
-    if len(parts) > 3:
-        raise ValueError(f"invalid volume specification {spec!r}: too many colons")
-    mount: dict[str, Any] = {}
-    if len(parts) == 1:
-        mount["target"] = parts[0]
-    else:
-        mount["source"], mount["target"] = parts[0], parts[1]
-    bind: dict[str, Any] = {}
-    for option in (parts[2].split(",") if len(parts) == 3 else []):
-        if option in ("ro", "rw"):
-            mount["read_only"] = option == "ro"
-        elif option == "nocopy":
-            mount["volume"] = {"nocopy": True}
-        elif option in ("z", "Z"):
-            bind["selinux"] = option
-        elif option in _BIND_PROPAGATION:
-            bind["propagation"] = option
-    mount["target"] = _clean_posix(mount["target"])
-    if _is_file_path(mount.get("source", "")):
-        mount["type"] = "bind"
-        mount["bind"] = {**bind, "create_host_path": True}
-    else:
-        mount["type"] = "volume"
-        mount.setdefault("volume", {})
-        if bind:
-            mount["bind"] = bind
-    return mount
-
-
-def _clean_posix(path: str) -> str:
-    """Go's path.Clean for container paths: ``//var/run/x`` → ``/var/run/x``, ``/c//d/`` → ``/c/d``."""
-    if not path.startswith("/"):
-        return path
-    return "/" + posixpath.normpath(path).lstrip("/")
 
 
 def _multi_options(value: Any) -> Any:
@@ -339,7 +216,7 @@ def _device(value: Any) -> Any:
     return {"source": source, "target": target, "permissions": permissions}
 
 
-_STARTED = {"condition": "service_started", "required": True}
+STARTED = {"condition": "service_started", "required": True}
 
 
 def _depends_on(value: Any) -> Any:
@@ -347,7 +224,7 @@ def _depends_on(value: Any) -> Any:
     mapping entry keeps only what it says, so a later file's ``{restart: true}`` keeps the earlier
     condition. The defaults come after the merge (``set_defaults``)."""
     if isinstance(value, list):
-        return {name: dict(_STARTED) for name in value}
+        return {name: dict(STARTED) for name in value}
     if not isinstance(value, dict):
         return value
     return {name: dict(dep or {}) for name, dep in value.items()}
@@ -643,207 +520,3 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-# --------------------------------------------------------------------------- relative paths
-
-_REMOTE_CONTEXT = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/|[a-z-]+:(?!/))", re.IGNORECASE)
-
-
-def resolve_paths(data: dict[str, Any], *, base_dir: str, home: str | None) -> dict[str, Any]:
-    """Relative host paths of one file's canonical tree made absolute against ``base_dir``.
-
-    ``~`` expands to ``home`` in bind sources (Compose expands it from the user's HOME).
-    """
-    def absolute(path: str) -> str:
-        path = expand_home(path, home)
-        if _is_absolute(path):
-            return path
-        return os.path.normpath(os.path.join(base_dir, path))
-
-    def context(path: str) -> str:
-        return path if _REMOTE_CONTEXT.match(path) else absolute(path)
-
-    out = dict(data)
-    services = {}
-    for name, service in (data.get("services") or {}).items():
-        if not isinstance(service, dict):
-            services[name] = service
-            continue
-        # `key: !override value` holds paths too: resolve inside the tag, keep the tag for the merge
-        overridden = {k for k, v in service.items() if isinstance(v, Override)}
-        svc = {k: v.value if k in overridden else v for k, v in service.items()}
-        build = svc.get("build")
-        if isinstance(build, dict):
-            build = dict(build)
-            if "context" in build:  # a missing one defaults after the merge: an override may omit it
-                build["context"] = context(str(build["context"]))
-            if isinstance(build.get("additional_contexts"), dict):
-                build["additional_contexts"] = {
-                    k: context(str(v)) for k, v in build["additional_contexts"].items()
-                }
-            svc["build"] = build
-        if isinstance(svc.get("env_file"), list):
-            svc["env_file"] = [{**e, "path": absolute(str(e["path"]))} for e in svc["env_file"]]
-        if isinstance(svc.get("label_file"), list):
-            svc["label_file"] = [absolute(str(p)) for p in svc["label_file"]]
-        if isinstance(svc.get("volumes"), list):
-            svc["volumes"] = [
-                {**v, "source": absolute(str(v["source"]))}
-                if isinstance(v, dict) and v.get("type") == "bind" and v.get("source") else v
-                for v in svc["volumes"]
-            ]
-        develop = svc.get("develop")
-        if isinstance(develop, dict) and isinstance(develop.get("watch"), list):
-            svc["develop"] = {**develop, "watch": [
-                {**w, "path": absolute(str(w["path"]))} if isinstance(w, dict) and w.get("path") else w
-                for w in develop["watch"]
-            ]}
-        services[name] = {k: Override(v) if k in overridden else v for k, v in svc.items()}
-    if "services" in data:
-        out["services"] = services
-    for kind in ("secrets", "configs"):
-        if isinstance(data.get(kind), dict):
-            out[kind] = {
-                k: {**v, "file": absolute(str(v["file"]))} if isinstance(v, dict) and v.get("file") else v
-                for k, v in data[kind].items()
-            }
-    if isinstance(data.get("volumes"), dict):
-        out["volumes"] = {k: _bind_volume_device(v, absolute) for k, v in data["volumes"].items()}
-    return out
-
-
-def _is_absolute(path: str) -> bool:
-    return path.startswith("/") or bool(re.match(r"^[a-zA-Z]:[\\/]", path)) or path.startswith("\\\\")
-
-
-def _bind_volume_device(volume: Any, absolute: Callable[[str], str]) -> Any:
-    """A volume of the ``local`` driver, named so, bound to a host directory (``o: bind``) names
-    that directory in ``device``; without ``driver: local`` Compose leaves the path as written."""
-    if not isinstance(volume, dict) or not isinstance(volume.get("driver_opts"), dict):
-        return volume
-    if volume.get("driver") != "local":
-        return volume
-    opts = volume["driver_opts"]
-    device = opts.get("device")
-    is_bind = "bind" in str(opts.get("o", "")).split(",")
-    if is_bind and isinstance(device, str) and not _is_absolute(device):
-        return {**volume, "driver_opts": {**opts, "device": absolute(device)}}
-    return volume
-
-
-# --------------------------------------------------------------------------- defaults
-
-def _drop_false_mount_flags(mount: Any) -> Any:
-    """Go omits false booleans of mounts (``read_only: false``, ``create_host_path: false``)."""
-    if not isinstance(mount, dict):
-        return mount
-    out = {k: v for k, v in mount.items() if not (k == "read_only" and v is False)}
-    if isinstance(out.get("bind"), dict):
-        out["bind"] = {k: v for k, v in out["bind"].items() if not (k == "create_host_path" and v is False)}
-    return out
-
-
-def _clean_target(mount: Any) -> Any:
-    if isinstance(mount, dict) and isinstance(mount.get("target"), str):
-        return {**mount, "target": _clean_posix(mount["target"])}
-    return mount
-
-
-def _default_device_counts(key: str, value: Any) -> Any:
-    """A device request with neither ``count`` nor ``device_ids`` asks for all devices (-1)."""
-    def fill(devices: Any) -> Any:
-        if not isinstance(devices, list):
-            return devices
-        return [{**d, "count": -1} if isinstance(d, dict) and "count" not in d and "device_ids" not in d
-                else d for d in devices]
-
-    if key == "gpus":
-        return fill(value)
-    resources: Any = value.get("resources") if isinstance(value, dict) else None
-    reservations = resources.get("reservations") if isinstance(resources, dict) else None
-    if not isinstance(reservations, dict) or "devices" not in reservations:
-        return value
-    devices = fill(reservations["devices"])
-    return {**value, "resources": {**resources, "reservations": {**reservations, "devices": devices}}}
-
-
-def _add_implicit_dependencies(service: dict[str, Any]) -> None:
-    """Services named by links, network_mode/ipc/pid ("service:x") and volumes_from are dependencies;
-    in that order the first to name a service decides (links and namespaces restart with it)."""
-    implied: dict[str, dict[str, Any]] = {}
-    for link in service.get("links") or []:
-        implied.setdefault(
-            str(link).split(":")[0], {"condition": "service_started", "required": True, "restart": True}
-        )
-    for key in ("network_mode", "ipc", "pid"):
-        value = service.get(key)
-        if isinstance(value, str) and value.startswith("service:"):
-            implied.setdefault(value[8:], {"condition": "service_started", "required": True, "restart": True})
-    for ref in service.get("volumes_from") or []:
-        name = str(ref).split(":")[0]
-        if name != "container":
-            implied.setdefault(name, {"condition": "service_started", "required": True})
-    if not implied:
-        return
-    depends_on = dict(service.get("depends_on") or {})
-    for name, dep in implied.items():
-        depends_on.setdefault(name, dep)
-    service["depends_on"] = depends_on
-
-
-def set_defaults(model: dict[str, Any], *, project_name: str, working_dir: str = ".") -> dict[str, Any]:
-    """Fill what Compose fills: resource names, the default network, build and port defaults
-    (a build without a context builds the working directory)."""
-    out = dict(model)
-    services = {}
-    uses_default = False
-    for name, service in (model.get("services") or {}).items():
-        svc = dict(service)
-        build = svc.get("build")
-        if isinstance(build, dict):
-            build = {"context": working_dir, **build}
-            if "dockerfile" not in build and "dockerfile_inline" not in build:
-                build["dockerfile"] = "Dockerfile"
-            svc["build"] = {k: v for k, v in build.items() if v != ""}
-        if "network_mode" not in svc and "provider" not in svc and not svc.get("networks"):
-            svc["networks"] = {"default": None}
-        if "default" in (svc.get("networks") or {}):
-            uses_default = True
-        if isinstance(svc.get("ports"), list):
-            svc["ports"] = [{"mode": "ingress", "protocol": "tcp", **p} for p in svc["ports"]]
-        if isinstance(svc.get("secrets"), list):
-            svc["secrets"] = [
-                {**s, "target": s.get("target") or f"/run/secrets/{s.get('source')}"} for s in svc["secrets"]
-            ]
-        if isinstance(svc.get("volumes"), list):
-            svc["volumes"] = [_clean_target(_drop_false_mount_flags(v)) for v in svc["volumes"]]
-        for key in ("deploy", "gpus"):
-            if svc.get(key):
-                svc[key] = _default_device_counts(key, svc[key])
-        # compose-go copies scale into an existing deploy section's replicas
-        if isinstance(svc.get("deploy"), dict) and svc.get("scale") is not None:
-            svc["deploy"] = {**svc["deploy"], "replicas": svc["deploy"].get("replicas", svc["scale"])}
-        # Compose keeps extra hosts as a host → addresses map and prints it sorted
-        if isinstance(svc.get("extra_hosts"), list):
-            svc["extra_hosts"] = sorted(svc["extra_hosts"])
-        if isinstance(build, dict) and isinstance(build.get("extra_hosts"), list):
-            svc["build"] = {**svc["build"], "extra_hosts": sorted(build["extra_hosts"])}
-        if isinstance(svc.get("depends_on"), dict):
-            svc["depends_on"] = {name: {**_STARTED, **(dep or {})} for name, dep in svc["depends_on"].items()}
-        _add_implicit_dependencies(svc)
-        services[name] = {k: v for k, v in svc.items() if v != ""}
-    out["services"] = services
-    networks = dict(model.get("networks") or {})
-    if uses_default and "default" not in networks:
-        networks["default"] = {"ipam": {}}
-    for kind, table in (("networks", networks), ("volumes", model.get("volumes")),
-                        ("secrets", model.get("secrets")), ("configs", model.get("configs"))):
-        if not table:
-            continue
-        named = {}
-        for key, resource in table.items():
-            res = dict(resource or {})
-            if "name" not in res:
-                res["name"] = key if res.get("external") else f"{project_name}_{key}"
-            named[key] = res
-        out[kind] = named
-    return out

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from compose_lite.errors import ConfigError, ConfigErrors, Position
-from compose_lite.loader import canonical, inputs, merge, schema_cache
+from compose_lite.loader import canonical, defaults, inputs, merge, resolve, schema_cache
 from compose_lite.loader.consistency import check_consistency
 from compose_lite.loader.discover import ProjectSource, discover, normalize_project_name, resolve_project_name
 from compose_lite.loader.dotenv import read_dotenv, read_env_file_raw
@@ -87,7 +87,7 @@ def load(request: LoadRequest) -> LoadedProject:
                 svc_name: _resolve_environment(session, svc, svc_name, errors)
                 for svc_name, svc in enabled.items()
             }
-        model = canonical.set_defaults(
+        model = defaults.set_defaults(
             model, project_name=name, working_dir=source.working_dir if request.resolve_paths else ".")
     errors.extend(check_references(model, disabled, session.positions))
     if request.consistency:
@@ -201,7 +201,7 @@ def _load_file(
         positions.update(file_positions)
     data = canonical.canonicalize(data, lambda path: nearest_position(file_positions, path))
     if request.resolve_paths:
-        data = canonical.resolve_paths(data, base_dir=base_dir, home=session.environment.get("HOME"))
+        data = resolve.resolve_paths(data, base_dir=base_dir, home=session.environment.get("HOME"))
     data = apply_extends(
         data, file=os.path.abspath(file),
         load_file=lambda other: _load_file(session, other, base_dir=os.path.dirname(other),

@@ -5,7 +5,10 @@ from typing import Any
 import pytest
 
 from compose_lite.errors import ConfigError
-from compose_lite.loader.canonical import canonicalize, parse_port, parse_volume, resolve_paths, set_defaults
+from compose_lite.loader.canonical import canonicalize
+from compose_lite.loader.defaults import set_defaults
+from compose_lite.loader.resolve import resolve_paths
+from compose_lite.loader.short_syntax import parse_port, parse_volume
 
 
 def _svc(**fields: Any) -> dict[str, Any]:

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from compose_lite.errors import ConfigError, ConfigErrors
-from compose_lite.loader.canonical import parse_volume
 from compose_lite.loader.pipeline import load
 from compose_lite.loader.request import LoadRequest
+from compose_lite.loader.short_syntax import parse_volume
 
 
 def _write(root: Path, name: str, text: str) -> None:

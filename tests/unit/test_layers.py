@@ -54,3 +54,10 @@ def test_the_planner_is_pure() -> None:
     """It reads state (compose_lite.state) and writes plans; it never talks to an engine or observes."""
     names = _imports(PACKAGE / "planner.py")
     assert sorted(n for n in names if n.startswith(("compose_lite.engine", "compose_lite.observe"))) == []
+
+
+def test_no_module_is_over_600_lines() -> None:
+    """A module that grows past this holds more than one job: split it by job, as canonical.py
+    (short syntax, path resolution, defaults) and docker_engine.py (requests, replies, transport) were."""
+    sizes = {str(p.relative_to(PACKAGE)): len(p.read_text().splitlines()) for p in _modules()}
+    assert {name: n for name, n in sizes.items() if n > 600} == {}

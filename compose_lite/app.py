@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
-from compose_lite import executor, graph
+from compose_lite import executor, graph, observe
 from compose_lite import labels as L
 from compose_lite.clock import Clock, SystemClock
 from compose_lite.engine.base import Engine
@@ -260,7 +260,7 @@ def _describe_volumes(engine: Engine, observed: ObservedState, names: list[str])
 def _volumes_used_elsewhere(engine: Engine, project: str) -> dict[str, str]:
     """Volume name → a container of another Compose project that mounts it."""
     used: dict[str, str] = {}
-    for c in engine.list_all_containers():
+    for c in observe.every_projects_containers(engine):
         if c.project != project:
             for mount in c.mounts:
                 if mount.type == "volume" and mount.name:
@@ -273,12 +273,6 @@ def ps(project: Project, engine: Engine, *, all_states: bool = False, services: 
     """The project's containers (running only unless ``all_states``), sorted by service and number."""
     if services:
         select_services(project, services, with_deps=False)  # unknown names are errors, as in Compose
-    found = [c for c in engine.list_containers(project.name) if not c.oneoff]
-    if not all_states and not status:
-        found = [c for c in found if c.state == "running"]
-    if services:
-        found = [c for c in found if c.service in services]
-    if status:
-        found = [c for c in found if c.state in status]
-    return sorted(found, key=lambda c: (c.service, c.number, c.name))
+    states = status or (None if all_states else ("running",))
+    return observe.containers(engine, project.name, services=services or None, states=states)
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from compose_lite import control
+from compose_lite import control, observe
 from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, ConfigError, InterruptedByUser
 from compose_lite.interrupts import interruptible
@@ -90,9 +90,7 @@ class _Session:
         self.codes: dict[str, int] = {}  # service → last exit code
 
     def containers(self) -> list[ObservedContainer]:
-        found = [c for c in self.engine.list_containers(self.project.name)
-                 if not c.oneoff and c.service in self.services]
-        return sorted(found, key=lambda c: (c.service, c.number))
+        return observe.containers(self.engine, self.project.name, services=self.services)
 
     def emit(self, entry: LogLine) -> None:
         if entry.service in self.shown:

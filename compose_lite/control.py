@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from compose_lite import app, executor, graph
+from compose_lite import app, executor, graph, observe
 from compose_lite.engine.base import Engine
 from compose_lite.errors import NotFoundError
 from compose_lite.model import Project
@@ -42,9 +42,8 @@ def containers(engine: Engine, project: Project,
     """service → its containers (not one-offs), by replica number."""
     wanted = set(services)
     out: dict[str, list[ObservedContainer]] = {}
-    for c in sorted(engine.list_containers(project.name), key=lambda c: (c.number, c.name)):
-        if not c.oneoff and c.service in wanted:
-            out.setdefault(c.service, []).append(c)
+    for c in observe.containers(engine, project.name, services=wanted):
+        out.setdefault(c.service, []).append(c)
     return out
 
 
@@ -112,8 +111,8 @@ def kill(project: Project, engine: Engine, services: tuple[str, ...], signal: st
 
 def remove_orphans(project: Project, engine: Engine, reporter: Reporter) -> None:
     """Remove (forcibly) the project's containers of services the files no longer declare."""
-    for c in engine.list_containers(project.name):
-        if not c.oneoff and c.service not in project.services and c.service not in project.disabled_services:
+    for c in observe.containers(engine, project.name):
+        if c.service not in project.services and c.service not in project.disabled_services:
             reporter.event("Container", c.name, "Removing")
             engine.remove_container(c.id)
             reporter.event("Container", c.name, "Removed", done=True)

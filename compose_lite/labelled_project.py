@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from compose_lite import labels as L
+from compose_lite import observe
 from compose_lite.engine.base import Engine
 from compose_lite.model import Network, Project, Service, Volume
 
 
 def project_from_labels(name: str, engine: Engine) -> Project | None:
     """The project as the engine's labels describe it; None when nothing carries its label."""
-    containers = [c for c in engine.list_containers(name) if not c.oneoff]
+    containers = observe.containers(engine, name)
     networks = engine.list_networks(name)
     volumes = engine.list_volumes(name)
     if not (containers or networks or volumes):

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from compose_lite import observe
 from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, ConfigError, EngineError
 from compose_lite.logfmt import LogLine
@@ -204,10 +205,7 @@ def show(engine: Engine, project: str, services: Iterable[str], options: LogOpti
     wanted = set(services)
 
     def containers() -> list[ObservedContainer]:
-        found = [c for c in engine.list_containers(project) if not c.oneoff]
-        return sorted((c for c in found if (not wanted or c.service in wanted)
-                       and (index is None or c.number == index)),
-                      key=lambda c: (c.service, c.number))
+        return observe.containers(engine, project, services=wanted or None, number=index)
 
     def ended(c: ObservedContainer) -> None:
         if exited is None or not options.follow:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 
-from compose_lite import app, graph, hashing, planner
+from compose_lite import app, graph, hashing, observe, planner
 from compose_lite import labels as L
 from compose_lite.engine.base import Engine, Session
 from compose_lite.errors import ConfigError, NotFoundError, OperationFailedError
@@ -175,8 +175,7 @@ def _ensure_resources(project: Project, svc: Service, engine: Engine) -> None:
 def exec_target(engine: Engine, project: Project, service: str, index: int) -> ObservedContainer:
     """The running replica ``index`` of ``service`` (what `cl exec` runs in)."""
     app.select_services(project, (service,), with_deps=False)
-    found = [c for c in engine.list_containers(project.name)
-             if c.service == service and not c.oneoff and c.number == index]
+    found = observe.containers(engine, project.name, services=(service,), number=index)
     running = [c for c in found if c.state == "running"]
     if not running:
         raise OperationFailedError(f'service "{service}" is not running' if not found else

@@ -70,7 +70,7 @@ class _View:
 def run_attached(opts: GlobalOptions, project: Project, engine: Engine, containers: Mapping[str, list[str]],
              timeout: int | None, since: float, flags: Mapping[str, Any]) -> None:
     """Run the attached session for the services `up` started; exits with the session's code."""
-    from compose_lite import attach
+    from compose_lite import attach, observe
     from compose_lite.cli.logs_cmd import LogPrinter, use_colour
     from compose_lite.logs import display_name
     from compose_lite.output import make_reporter
@@ -87,8 +87,7 @@ def run_attached(opts: GlobalOptions, project: Project, engine: Engine, containe
         exit_code_from=flags.get("exit_code_from"), attach=shown,
         no_attach=tuple(flags.get("no_attach_services") or ()), timestamps=bool(flags.get("timestamps")),
         timeout=timeout, since=since)
-    names = [display_name(c) for c in engine.list_containers(project.name)
-             if not c.oneoff and c.service in containers]
+    names = [display_name(c) for c in observe.containers(engine, project.name, services=containers)]
     printer = LogPrinter(project.services, colour=use_colour(opts, bool(flags.get("no_color")), sys.stdout),
                          prefix=not flags.get("no_log_prefix"), timestamps=options.timestamps, names=names)
     # Stop progress as plain lines: a live display would fight with the log lines.

@@ -148,15 +148,12 @@ def commit(
 
 def _one(opts: GlobalOptions, service: str, index: int) -> tuple[Project, Engine, ObservedContainer]:
     """Replica ``index`` of ``service``, running or not."""
+    from compose_lite import observe
     from compose_lite.cli.project import load_project, open_engine
 
     engine = open_engine(opts)
     project = load_project(opts, engine=engine)
-    found = [
-        c
-        for c in engine.list_containers(project.name)
-        if c.service == service and not c.oneoff and c.number == index
-    ]
+    found = observe.containers(engine, project.name, services=(service,), number=index)
     if not found:
         raise OperationFailedError(
             f"service {service!r} has no container number {index}",

@@ -169,11 +169,12 @@ def ls(opts: GlobalOptions, all_states: bool, fmt: str, quiet: bool, filters: tu
     Every project on the engine, found by its containers' labels.
     """
     from compose_lite import labels as L
+    from compose_lite import observe
     from compose_lite.cli.project import open_engine
 
     names = [f.split("=", 1)[1] for f in filters if f.startswith("name=")]
     projects: dict[str, dict[str, Any]] = {}
-    for c in open_engine(opts).list_all_containers():
+    for c in observe.every_projects_containers(open_engine(opts)):
         if not all_states and c.state != "running":
             continue
         entry = projects.setdefault(c.project, {"states": {}, "files": c.labels.get(L.CONFIG_FILES, "")})
@@ -347,7 +348,8 @@ def cp(opts: GlobalOptions, src: str, dest: str, index: int | None, archive: boo
     project, engine = _session(opts)
     found = _containers(project, engine, (service,), running=False, index=index)
     if include_oneoffs:
-        found += [c for c in engine.list_containers(project.name) if c.oneoff and c.service == service]
+        from compose_lite import observe
+        found += observe.containers(engine, project.name, services=(service,), oneoff=True)
     if not found:
         raise NotFoundError(f'no container found for service "{service}"'
                             + (f" with index {index}" if index is not None else ""))

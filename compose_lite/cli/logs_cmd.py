@@ -65,7 +65,7 @@ def logs(opts: GlobalOptions, services: tuple[str, ...], follow: bool, tail: str
          since: str | None, until: str | None, no_color: bool, no_log_prefix: bool,
          index: int | None) -> None:
     """View output from containers."""
-    from compose_lite import app
+    from compose_lite import app, observe
     from compose_lite import logs as logs_
     from compose_lite.cli.project import load_project, open_engine
     from compose_lite.errors import ConfigError, OperationFailedError
@@ -81,8 +81,8 @@ def logs(opts: GlobalOptions, services: tuple[str, ...], follow: bool, tail: str
     project = load_project(opts, engine=engine)
     if services:
         app.select_services(project, services, with_deps=False)  # unknown names are errors
-    names = [logs_.display_name(c) for c in engine.list_containers(project.name)
-             if not c.oneoff and (not services or c.service in services)]
+    shown = observe.containers(engine, project.name, services=services or None)
+    names = [logs_.display_name(c) for c in shown]
     printer = LogPrinter(project.services, colour=use_colour(opts, no_color, sys.stdout),
                          prefix=not no_log_prefix, timestamps=timestamps, names=names)
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from compose_lite import observe
 from compose_lite.clock import Clock
 from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, NotFoundError, OperationFailedError
@@ -110,9 +111,8 @@ class ActionRunner:
             self._await_healthy(svc, containers, outcome)
 
     def _containers(self, project: Project, service: str) -> list[ObservedContainer]:
-        found = [c for c in self.engine.list_containers(project.name)
-                 if c.service == service and not c.oneoff and c.state in ("running", "restarting")]
-        return sorted(found, key=lambda c: c.number)
+        return observe.containers(self.engine, project.name, services=(service,),
+                                  states=("running", "restarting"))
 
     def _timed(self, outcome: Outcome, text: str, started: float, *, after: bool = False) -> None:
         outcome.steps.append(Step(text, self.clock.monotonic() - started, after))

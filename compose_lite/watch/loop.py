@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 
+from compose_lite import observe
 from compose_lite.clock import Clock, SystemClock
 from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, ConfigErrors
@@ -152,7 +153,7 @@ class WatchLoop:
             self._run_waves(actions, batch)
             return
         with self.lock():  # never restart or rebuild in the middle of another command (a `down`)
-            if not self.engine.list_containers(self.project.name):
+            if not observe.containers(self.engine, self.project.name, oneoff=None):
                 self.problem("the project's containers are gone (`cl down`?): watch stops")
                 self.stop()
                 return

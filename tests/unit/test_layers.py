@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "compose_lite"
@@ -61,3 +62,11 @@ def test_no_module_is_over_600_lines() -> None:
     (short syntax, path resolution, defaults) and docker_engine.py (requests, replies, transport) were."""
     sizes = {str(p.relative_to(PACKAGE)): len(p.read_text().splitlines()) for p in _modules()}
     assert {name: n for name, n in sizes.items() if n > 600} == {}
+
+
+def test_only_the_observer_lists_containers() -> None:
+    """compose_lite.observe is the one way to read containers, so every command sees them alike."""
+    calls = re.compile(r"\.list_(all_)?containers\(")
+    offenders = [str(p.relative_to(PACKAGE)) for p in _modules()
+                 if calls.search(p.read_text()) and p.parent.name != "engine" and p.name != "observe.py"]
+    assert offenders == []

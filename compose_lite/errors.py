@@ -86,6 +86,23 @@ class EngineError(ComposeLiteError):
     """The Docker Engine refused or failed an operation."""
 
 
+class AlreadyExistsError(EngineError):
+    """A create refused: a network or container of that name exists already."""
+
+
+class InUseError(EngineError):
+    """A removal refused: the network still has endpoints, the volume is mounted."""
+
+
+class StaleEndpointError(EngineError):
+    """A start refused: the container's name is still an endpoint on one of its networks."""
+
+    def __init__(self, message: str, *, endpoint: str, network: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.endpoint = endpoint
+        self.network = network
+
+
 class NotFoundError(ComposeLiteError):
     """A named resource (service, container, image) does not exist."""
 

@@ -9,6 +9,7 @@ running finish, and the first failure is raised.  A failed optional dependency
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import graphlib
 import logging
@@ -22,7 +23,13 @@ from typing import Protocol
 
 from compose_lite.clock import Clock, SystemClock
 from compose_lite.engine.base import Engine
-from compose_lite.errors import ComposeLiteError, EngineError, OperationFailedError
+from compose_lite.errors import (
+    AlreadyExistsError,
+    ComposeLiteError,
+    EngineError,
+    OperationFailedError,
+    StaleEndpointError,
+)
 from compose_lite.exits import ExitWatch
 from compose_lite.model import Condition
 from compose_lite.network_release import clear_stale_endpoint, release_network
@@ -168,11 +175,8 @@ class _Runner:
     def _create_network(self, op: Operation) -> None:
         assert op.network is not None
         self.progress.event("Network", op.target, "Creating")
-        try:
+        with contextlib.suppress(AlreadyExistsError):  # created concurrently or by an interrupted run
             self.engine.create_network(op.network, op.labels)
-        except EngineError as err:
-            if "already exists" not in err.message:  # created concurrently or by an interrupted run
-                raise
         self.progress.event("Network", op.target, "Created", done=True)
 
     def _create_volume(self, op: Operation) -> None:
@@ -261,8 +265,8 @@ class _Runner:
         self.progress.event("Container", name, "Starting")
         try:
             self.engine.start_container(cid)
-        except EngineError as err:
-            cleared = clear_stale_endpoint(self.engine, err.message)
+        except StaleEndpointError as err:
+            cleared = clear_stale_endpoint(self.engine, err)
             if cleared is None:
                 raise
             self.progress.warning(cleared)

@@ -11,13 +11,12 @@ because the new container's name is still an endpoint there: it is cleared the s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from compose_lite.clock import Clock
 from compose_lite.engine.base import Engine
-from compose_lite.errors import EngineError, NotFoundError
+from compose_lite.errors import EngineError, InUseError, NotFoundError, StaleEndpointError
 
 STALE_WAIT_S = 5.0  # the late releases seen on fan30 `down` cleared within a second
 POLL_S = 0.1
@@ -51,8 +50,8 @@ def release_network(engine: Engine, name: str, clock: Clock, *, stale_wait_s: fl
                 return Released(removed=True, cleared=cleared)
             except NotFoundError:
                 return Released(removed=False)
-            except EngineError as err:
-                if "active endpoints" not in err.message or clock.monotonic() >= deadline:
+            except InUseError:  # an endpoint came between the two calls: look again, for a while
+                if clock.monotonic() >= deadline:
                     raise
         elif clock.monotonic() >= deadline:
             if cleared:
@@ -65,27 +64,21 @@ def release_network(engine: Engine, name: str, clock: Clock, *, stale_wait_s: fl
         clock.sleep(poll_s)
 
 
-_NAME_TAKEN = re.compile(r"endpoint with name (\S+) already exists in network (\S+)")
-
-
-def clear_stale_endpoint(engine: Engine, refusal: str) -> str | None:
-    """After a start refused with "endpoint with name X already exists in network N": if that
-    endpoint's container no longer exists, remove the endpoint and say so; None when the refusal
-    is something else, or the name belongs to a live container (then the refusal stands)."""
-    found = _NAME_TAKEN.search(refusal)
-    if found is None:
-        return None
-    who, network = found.group(1), found.group(2)
+def clear_stale_endpoint(engine: Engine, refused: StaleEndpointError) -> str | None:
+    """After a start refused because the container's name is still an endpoint on a network: if
+    that endpoint's container no longer exists, remove the endpoint and say so; None when the name
+    belongs to a live container (then the refusal stands)."""
     try:
-        endpoints = engine.network_endpoints(network)
+        endpoints = engine.network_endpoints(refused.network)
     except NotFoundError:
         return None
-    stale = [cid for cid, name in endpoints.items() if name == who and not _exists(engine, cid)]
+    stale = [cid for cid, name in endpoints.items() if name == refused.endpoint and not _exists(engine, cid)]
     for cid in stale:
-        engine.disconnect_network(network, cid, force=True)
+        engine.disconnect_network(refused.network, cid, force=True)
     if not stale:
         return None
-    return f"network {network}: cleared a leftover endpoint named {who} of a removed container"
+    return (f"network {refused.network}: cleared a leftover endpoint named {refused.endpoint} "
+            "of a removed container")
 
 
 def _exists(engine: Engine, container_id: str) -> bool:

@@ -33,7 +33,7 @@ from compose_lite.engine.docker_reply import (
     explanation,
     observed_container,
     reason,
-    refusal_hint,
+    refusal,
     rfc3339,
 )
 from compose_lite.engine.docker_request import create_config, legacy_build, split_ref, tar_files
@@ -112,8 +112,7 @@ class DockerEngine:
         except docker.errors.NotFound as err:
             raise NotFoundError(f"{what}: {explanation(err)}") from None
         except docker.errors.APIError as err:
-            said = explanation(err)
-            raise EngineError(f"{what}: {said}", hint=refusal_hint(said)) from None
+            raise refusal(what, explanation(err)) from None
         except (requests.exceptions.ConnectionError, docker.errors.DockerException) as err:
             raise self._unavailable(err) from None
 

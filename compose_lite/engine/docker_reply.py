@@ -4,12 +4,14 @@ refusals into one-line explanations with a hint where one helps."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Mapping
 from typing import Any
 
 from compose_lite import labels as L
 from compose_lite.engine.base import ContainerStats
+from compose_lite.errors import AlreadyExistsError, EngineError, InUseError, StaleEndpointError
 from compose_lite.state import ObservedContainer, ObservedMount
 
 
@@ -95,3 +97,19 @@ def reason(err: BaseException) -> str:
         if needle in text:
             return reason
     return text.splitlines()[0] if text else type(err).__name__
+
+
+_STALE_ENDPOINT = re.compile(r"endpoint with name (\S+) already exists in network (\S+)")
+
+
+def refusal(what: str, said: str) -> EngineError:
+    """The engine's refusal as the error type that names it (the one place its wording is read)."""
+    message, hint = f"{what}: {said}", refusal_hint(said)
+    stale = _STALE_ENDPOINT.search(said)
+    if stale:
+        return StaleEndpointError(message, endpoint=stale.group(1), network=stale.group(2), hint=hint)
+    if "already exists" in said or "is already in use by container" in said:
+        return AlreadyExistsError(message, hint=hint)
+    if "has active endpoints" in said or "volume is in use" in said:
+        return InUseError(message, hint=hint)
+    return EngineError(message, hint=hint)

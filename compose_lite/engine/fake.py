@@ -30,7 +30,14 @@ from compose_lite.engine.base import (
     ProcessTable,
     Session,
 )
-from compose_lite.errors import ComposeLiteError, EngineError, NotFoundError
+from compose_lite.errors import (
+    AlreadyExistsError,
+    ComposeLiteError,
+    EngineError,
+    InUseError,
+    NotFoundError,
+    StaleEndpointError,
+)
 from compose_lite.model import Build, Network, Volume
 from compose_lite.state import (
     ContainerSpec,
@@ -152,15 +159,15 @@ class FakeEngine:
     def create_network(self, network: Network, labels: Mapping[str, str]) -> None:
         self._record("create_network", network.name)
         if network.name in self.networks:
-            raise EngineError(f"create network {network.name}: network with name {network.name} "
-                              "already exists")
+            raise AlreadyExistsError(f"create network {network.name}: network with name {network.name} "
+                                     "already exists")
         self.networks[network.name] = dict(labels)
 
     def remove_network(self, name: str) -> None:
         self._record("remove_network", name)
         if name in self.networks and self.network_endpoints(name):
-            raise EngineError(f"remove network {name}: error while removing network: network {name} id "
-                              f"net-{name} has active endpoints")
+            raise InUseError(f"remove network {name}: error while removing network: network {name} id "
+                             f"net-{name} has active endpoints")
         if self.networks.pop(name, None) is None:
             raise NotFoundError(f"remove network {name}: network {name} not found")
 
@@ -233,8 +240,8 @@ class FakeEngine:
         self._record("create_container", spec.name)
         with self._lock:
             if any(c.name == spec.name for c in self.containers.values()):
-                raise EngineError(f"create container {spec.name}: Conflict. The container name "
-                                  f'"/{spec.name}" is already in use')
+                raise AlreadyExistsError(f"create container {spec.name}: Conflict. The container name "
+                                         f'"/{spec.name}" is already in use by container "{spec.name}"')
             if spec.image not in self.images and not spec.image.startswith("sha256:"):
                 raise NotFoundError(f"create container {spec.name}: No such image: {spec.image}")
             cid = f"c{next(self._ids):063d}"
@@ -248,8 +255,8 @@ class FakeEngine:
         self._record("start_container", c.name)
         for net in c.spec.networks:
             if c.name in self.stale_endpoints.get(net.name, {}).values():
-                raise EngineError(f"start container {c.name}: endpoint with name {c.name} already exists in "
-                                  f"network {net.name}")
+                raise StaleEndpointError(f"start container {c.name}: endpoint with name {c.name} already "
+                                         f"exists in network {net.name}", endpoint=c.name, network=net.name)
         c.state = "running"
 
     def stop_container(self, container_id: str, timeout: int | None) -> None:

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from compose_lite.errors import EngineError, NotFoundError
+from compose_lite.errors import AlreadyExistsError, InUseError, NotFoundError
 from compose_lite.model import Healthcheck, Mount, Network, Volume
 from compose_lite.state import NetworkAttachment, ObservedContainer, ObservedMount
 from tests.contract.conftest import BUSYBOX, World
@@ -105,7 +105,7 @@ def test_a_container_is_listed_on_the_networks_it_was_created_on(world: World) -
 
 def test_a_taken_name_is_an_engine_error_and_a_missing_image_not_found(world: World) -> None:
     world.engine.create_container(world.spec())
-    with pytest.raises(EngineError, match="already in use"):
+    with pytest.raises(AlreadyExistsError, match="already in use"):
         world.engine.create_container(world.spec())
     missing = dataclasses.replace(world.spec("other"), image="cl-contract-absent:1")
     with pytest.raises(NotFoundError):
@@ -131,7 +131,7 @@ def test_networks_are_created_once_listed_by_project_and_removed(world: World) -
     [seen] = world.engine.list_networks(world.project)
     assert (seen.name, dict(seen.labels)) == (name, labels)
     assert world.engine.network_exists(name)
-    with pytest.raises(EngineError):
+    with pytest.raises(AlreadyExistsError):
         world.engine.create_network(Network("default", name), labels)
     world.engine.remove_network(name)
     assert not world.engine.network_exists(name)
@@ -248,7 +248,7 @@ def test_a_running_container_is_an_endpoint_that_keeps_its_network(world: World)
     assert world.engine.network_endpoints(name) == {}  # endpoints come with the start
     world.engine.start_container(cid)
     assert world.engine.network_endpoints(name) == {cid: spec.name}
-    with pytest.raises(EngineError, match="active endpoints"):
+    with pytest.raises(InUseError, match="active endpoints"):
         world.engine.remove_network(name)
     world.engine.disconnect_network(name, cid)
     assert world.engine.network_endpoints(name) == {}

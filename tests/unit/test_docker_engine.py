@@ -166,9 +166,11 @@ def test_the_engines_refusals_become_the_error_types_that_name_them() -> None:
     from compose_lite.errors import AlreadyExistsError, EngineError, InUseError, StaleEndpointError
 
     stale = refusal("start container 1a2b", "endpoint with name p-web-1 already exists in network p_default")
-    assert isinstance(stale, StaleEndpointError) and (stale.endpoint, stale.network) == ("p-web-1", "p_default")
+    assert isinstance(stale, StaleEndpointError)
+    assert (stale.endpoint, stale.network) == ("p-web-1", "p_default")
     assert type(refusal("create network n", "network with name n already exists")) is AlreadyExistsError
     assert type(refusal("remove volume v", "remove v: volume is in use - [1a2b]")) is InUseError
-    assert type(refusal("remove network n", "error while removing network: n has active endpoints")) is InUseError
+    endpoints = refusal("remove network n", "error while removing network: n has active endpoints")
+    assert type(endpoints) is InUseError
     other = refusal("start container 1a2b", "bind: address already in use")
     assert type(other) is EngineError and other.hint is not None

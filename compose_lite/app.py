@@ -19,7 +19,7 @@ from compose_lite.model import Project, Service
 from compose_lite.observe import snapshot
 from compose_lite.output import Reporter, WarningsOnly
 from compose_lite.planner import Desired, DownOptions, Kind, Plan, Recreate, UpOptions, plan_down, plan_up
-from compose_lite.state import ObservedContainer, ObservedState
+from compose_lite.state import ObservedContainer, ObservedState, Status
 
 
 @dataclass(frozen=True)
@@ -273,6 +273,6 @@ def ps(project: Project, engine: Engine, *, all_states: bool = False, services: 
     """The project's containers (running only unless ``all_states``), sorted by service and number."""
     if services:
         select_services(project, services, with_deps=False)  # unknown names are errors, as in Compose
-    states = status or (None if all_states else ("running",))
+    states = status or (None if all_states else (Status.RUNNING,))
     return observe.containers(engine, project.name, services=services or None, states=states)
 

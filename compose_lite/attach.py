@@ -26,7 +26,7 @@ from compose_lite.logfmt import LogLine
 from compose_lite.logs import POLL_S, LogOptions, Multiplexer, display_name, follow
 from compose_lite.model import Project, Service
 from compose_lite.output import Reporter
-from compose_lite.state import ObservedContainer
+from compose_lite.state import ENDED, ObservedContainer, Status
 
 INTERRUPTED = InterruptedByUser.exit_code  # 130
 KILL_WAIT_S = 5.0
@@ -101,13 +101,13 @@ class _Session:
             state = self.engine.inspect_container(c.id)
         except ComposeLiteError:
             return  # removed meanwhile (a recreate by another command)
-        if state.status not in ("exited", "dead", "restarting"):
+        if state.status not in (*ENDED, Status.RESTARTING):
             return  # running again already: its stream ended for another reason
         if c.service in self.shown:
             self.view.event(display_name(c), c.service, f"exited with code {state.exit_code}")
         with self.lock:
             self.codes[c.service] = state.exit_code
-        if (self.stopping.is_set() or state.status == "restarting"
+        if (self.stopping.is_set() or state.status == Status.RESTARTING
                 or will_restart(self.project.services[c.service], state.exit_code)):
             return
         if c.service not in self.shown and c.service != self.options.exit_code_from:

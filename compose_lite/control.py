@@ -15,7 +15,7 @@ from compose_lite.engine.base import Engine
 from compose_lite.errors import NotFoundError
 from compose_lite.model import Project
 from compose_lite.output import Reporter
-from compose_lite.state import ObservedContainer
+from compose_lite.state import LIVE, ObservedContainer, Status
 
 
 def levels(project: Project, services: Iterable[str], *, reverse: bool = False) -> list[list[str]]:
@@ -79,14 +79,15 @@ def start(project: Project, engine: Engine, services: tuple[str, ...], reporter:
         raise NotFoundError("no container found for project " + repr(project.name) +
                             (f" (services {', '.join(names)})" if services else ""),
                             hint="create them first with `cl up` or `cl create`")
-    _run(project, engine, names, Step("Starting", "Started", lambda c: c.state in ("created", "exited"),
+    startable = (Status.CREATED, Status.EXITED)
+    _run(project, engine, names, Step("Starting", "Started", lambda c: c.state in startable,
                                       lambda c: engine.start_container(c.id)), reporter)
 
 
 def stop(project: Project, engine: Engine, services: tuple[str, ...], timeout: int | None,
          reporter: Reporter) -> None:
     _run(project, engine, selected(project, services),
-         Step("Stopping", "Stopped", lambda c: c.state in ("running", "restarting", "paused"),
+         Step("Stopping", "Stopped", lambda c: c.state in LIVE,
               lambda c: engine.stop_container(c.id, timeout)), reporter, reverse=True)
 
 
@@ -98,14 +99,14 @@ def restart(project: Project, engine: Engine, services: tuple[str, ...], timeout
         deps = graph.dependencies(project)
         names |= {d for name in list(names) for d in graph.dependents(deps, name)}
     _run(project, engine, sorted(names),
-         Step("Restarting", "Started", lambda c: c.state != "removing",
+         Step("Restarting", "Started", lambda c: c.state != Status.REMOVING,
               lambda c: engine.restart_container(c.id, timeout)), reporter)
 
 
 def kill(project: Project, engine: Engine, services: tuple[str, ...], signal: str | None,
          reporter: Reporter) -> None:
     _run(project, engine, selected(project, services),
-         Step("Killing", "Killed", lambda c: c.state in ("running", "restarting", "paused"),
+         Step("Killing", "Killed", lambda c: c.state in LIVE,
               lambda c: engine.kill_container(c.id, signal)), reporter, reverse=True)
 
 
@@ -120,13 +121,13 @@ def remove_orphans(project: Project, engine: Engine, reporter: Reporter) -> None
 
 def pause(project: Project, engine: Engine, services: tuple[str, ...], reporter: Reporter) -> None:
     _run(project, engine, selected(project, services),
-         Step("Pausing", "Paused", lambda c: c.state == "running",
+         Step("Pausing", "Paused", lambda c: c.state == Status.RUNNING,
               lambda c: engine.pause_container(c.id)), reporter)
 
 
 def unpause(project: Project, engine: Engine, services: tuple[str, ...], reporter: Reporter) -> None:
     _run(project, engine, selected(project, services),
-         Step("Unpausing", "Unpaused", lambda c: c.state == "paused",
+         Step("Unpausing", "Unpaused", lambda c: c.state == Status.PAUSED,
               lambda c: engine.unpause_container(c.id)), reporter)
 
 
@@ -135,7 +136,7 @@ def removable(project: Project, engine: Engine, services: tuple[str, ...], *,
     """What `rm` would remove: stopped containers (and running ones when they are stopped first)."""
     found = containers(engine, project, selected(project, services))
     return [c for group in found.values() for c in group
-            if stopped_too or c.state not in ("running", "restarting", "paused")]
+            if stopped_too or c.state not in LIVE]
 
 
 def remove(project: Project, engine: Engine, targets: list[ObservedContainer], *, stop_first: bool,
@@ -144,8 +145,7 @@ def remove(project: Project, engine: Engine, targets: list[ObservedContainer], *
     services = sorted({c.service for c in targets})
     if stop_first:
         _run(project, engine, services,
-             Step("Stopping", "Stopped", lambda c: c.id in ids and c.state in ("running", "restarting",
-                                                                                "paused"),
+             Step("Stopping", "Stopped", lambda c: c.id in ids and c.state in LIVE,
                   lambda c: engine.stop_container(c.id, timeout)), reporter, reverse=True)
     _run(project, engine, services, Step("Removing", "Removed", lambda c: c.id in ids,
                                          lambda c: engine.remove_container(c.id, volumes=volumes)),

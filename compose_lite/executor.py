@@ -34,6 +34,7 @@ from compose_lite.exits import ExitWatch
 from compose_lite.model import Condition
 from compose_lite.network_release import clear_stale_endpoint, release_network
 from compose_lite.planner import Kind, Operation, Plan
+from compose_lite.state import ENDED, LIVE, Status
 
 log = logging.getLogger(__name__)
 DEFAULT_LIMIT = 64
@@ -276,7 +277,7 @@ class _Runner:
     def _stop(self, op: Operation) -> None:
         assert op.container is not None
         try:
-            if op.container.state in ("running", "restarting", "paused"):
+            if op.container.state in LIVE:
                 self.exits.stopping(op.container.id)
                 self.progress.event("Container", op.target, "Stopping")
                 self.engine.stop_container(op.container.id, op.stop_timeout)
@@ -335,7 +336,7 @@ class _Runner:
         """Poll until healthy / running / exited 0 (by mode); raise naming the container otherwise."""
         while not self.cancelled.is_set():
             state = self.engine.inspect_container(cid)
-            if state.status in ("exited", "dead"):
+            if state.status in ENDED:
                 if exit_ok and state.exit_code == 0:
                     return
                 detail = f" (last health check output: {state.health_log})" if state.health_log else ""
@@ -352,7 +353,7 @@ class _Runner:
                 if state.health is None:
                     raise OperationFailedError(
                         f"{what} failed: container {name} has no healthcheck configured")
-            elif state.status == "running":
+            elif state.status == Status.RUNNING:
                 return
             if self.deadline is not None and self.clock.monotonic() >= self.deadline:
                 raise OperationFailedError(f"timed out waiting for container {name} ({what})",

@@ -19,10 +19,9 @@ from compose_lite import observe
 from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, ConfigError, EngineError
 from compose_lite.logfmt import LogLine
-from compose_lite.state import ObservedContainer
+from compose_lite.state import ENDED, LIVE, ObservedContainer, Status
 
 POLL_S = 0.5
-LIVE_STATES = ("running", "restarting", "paused")
 
 
 @dataclass(frozen=True)
@@ -176,17 +175,17 @@ def follow(mux: Multiplexer, list_containers: Callable[[], list[ObservedContaine
         listed_at = time.time()
         current = list_containers()
         if initially_created is None:
-            initially_created = {c.id for c in current if c.state == "created"}
+            initially_created = {c.id for c in current if c.state == Status.CREATED}
             for c in current:  # stopped ones too: their output, then their exit
-                if c.state != "created":
+                if c.state != Status.CREATED:
                     mux.add(c)
         for c in current:
             # A container read before is resumed only if the list postdates its stream's end:
             # otherwise "running" may be the state it had just before it stopped.
-            if c.state == "running" and not mux.reading(c.id) and mux.ended_before(c.id, listed_at):
+            if c.state == Status.RUNNING and not mux.reading(c.id) and mux.ended_before(c.id, listed_at):
                 mux.add(c)
         live = [c for c in current
-                if c.state in LIVE_STATES or (c.state == "created" and c.id not in initially_created)]
+                if c.state in LIVE or (c.state == Status.CREATED and c.id not in initially_created)]
         if not mux.active() and not live:
             return
         mux.wait(poll)
@@ -214,7 +213,7 @@ def show(engine: Engine, project: str, services: Iterable[str], options: LogOpti
             state = engine.inspect_container(c.id)
         except ComposeLiteError:
             return  # removed (e.g. replaced by a recreate)
-        if state.status in ("exited", "dead"):
+        if state.status in ENDED:
             exited(c, state.exit_code)
 
     mux = Multiplexer(engine, options, emit, ended)

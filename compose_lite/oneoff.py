@@ -20,7 +20,7 @@ from compose_lite.engine.base import Engine, Session
 from compose_lite.errors import ConfigError, NotFoundError, OperationFailedError
 from compose_lite.model import Mount, Port, Project, Service
 from compose_lite.output import Reporter
-from compose_lite.state import ObservedContainer
+from compose_lite.state import ObservedContainer, Status
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ def exec_target(engine: Engine, project: Project, service: str, index: int) -> O
     """The running replica ``index`` of ``service`` (what `cl exec` runs in)."""
     app.select_services(project, (service,), with_deps=False)
     found = observe.containers(engine, project.name, services=(service,), number=index)
-    running = [c for c in found if c.state == "running"]
+    running = [c for c in found if c.state == Status.RUNNING]
     if not running:
         raise OperationFailedError(f'service "{service}" is not running' if not found else
                                    f"container {found[0].name} is not running",

@@ -26,7 +26,14 @@ from compose_lite.hashing import (
     volume_hash,
 )
 from compose_lite.model import Condition, FileObject, FileRef, Mount, Network, Project, Service, Volume
-from compose_lite.state import ContainerSpec, FileCopy, NetworkAttachment, ObservedContainer, ObservedState
+from compose_lite.state import (
+    ContainerSpec,
+    FileCopy,
+    NetworkAttachment,
+    ObservedContainer,
+    ObservedState,
+    Status,
+)
 
 
 class Kind(StrEnum):
@@ -226,8 +233,8 @@ def _choose(candidates: list[ObservedContainer], config_hash: str, name: str) ->
     """The container to keep for one replica: up to date first, then running, then canonically named."""
     if not candidates:
         return None
-    return max(candidates, key=lambda c: (c.labels.get(L.CONFIG_HASH) == config_hash, c.state == "running",
-                                          c.name == name, c.created))
+    return max(candidates, key=lambda c: (c.labels.get(L.CONFIG_HASH) == config_hash,
+                                          c.state == Status.RUNNING, c.name == name, c.created))
 
 
 def _converge(c: ObservedContainer, spec: ContainerSpec, svc: Service, digests: dict[str, str],
@@ -251,9 +258,9 @@ def _converge(c: ObservedContainer, spec: ContainerSpec, svc: Service, digests: 
         return replace(base, kind=Kind.RECREATE, cause=cause, spec=replacement, rename_to=spec.name,
                        start=options.start)
     restart_for = [d.service for d in svc.depends_on if d.restart and d.service in recreated]
-    if restart_for and c.state == "running":
+    if restart_for and c.state == Status.RUNNING:
         return replace(base, kind=Kind.RESTART, cause=f"dependency {restart_for[0]} was recreated")
-    if c.state not in ("running", "restarting") and options.start:
+    if c.state not in (Status.RUNNING, Status.RESTARTING) and options.start:
         return replace(base, kind=Kind.START, cause=f"was {c.state}")
     return replace(base, cause="renamed from an interrupted recreate" if rename else "")
 
@@ -336,7 +343,7 @@ def _wire_dependencies(project: Project, selected: list[str], service_ops: dict[
 def _holds(op: Operation, condition: Condition) -> bool:
     """A kept container whose snapshot already satisfies the condition (no engine call needed)."""
     c = op.container
-    if op.kind != Kind.KEEP or c is None or c.state != "running" or condition == Condition.COMPLETED:
+    if op.kind != Kind.KEEP or c is None or c.state != Status.RUNNING or condition == Condition.COMPLETED:
         return False
     return condition == Condition.STARTED or c.health == "healthy"
 
@@ -402,7 +409,7 @@ def plan_down(project: Project, observed: ObservedState, options: DownOptions) -
                                                  container=victim)
             # The removal runs after its stop op: it sees the container as already stopped.
             ops[op_id] = replace(ops[op_id], deps=frozenset({f"stop:{op_id}"}),
-                                 container=replace(victim, state="exited"))
+                                 container=replace(victim, state=Status.EXITED))
     ops = {**stops, **ops}
     if orphans and not options.remove_orphans:
         names = ", ".join(c.name for c in orphans)

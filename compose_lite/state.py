@@ -7,8 +7,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from compose_lite.model import Mount, Service
+
+
+class Status(StrEnum):
+    """A container's state, as the engine names it."""
+
+    CREATED = "created"
+    RUNNING = "running"
+    PAUSED = "paused"
+    RESTARTING = "restarting"
+    REMOVING = "removing"
+    EXITED = "exited"
+    DEAD = "dead"
+
+
+LIVE = frozenset({Status.RUNNING, Status.RESTARTING, Status.PAUSED})  # a process to stop or signal
+ENDED = frozenset({Status.EXITED, Status.DEAD})  # its process is over for good (or until a restart)
 
 
 @dataclass(frozen=True)
@@ -74,7 +91,7 @@ class ObservedContainer:
     project: str
     service: str
     number: int
-    state: str  # created | running | paused | restarting | removing | exited | dead
+    state: str  # a Status value
     status: str  # "Up 3 seconds (healthy)"
     labels: Mapping[str, str]
     image: str
@@ -97,7 +114,7 @@ class ObservedContainer:
 
     @property
     def exit_code(self) -> int | None:
-        if self.state != "exited" or "(" not in self.status:
+        if self.state != Status.EXITED or "(" not in self.status:
             return None
         try:
             return int(self.status.split("(", 1)[1].split(")", 1)[0])

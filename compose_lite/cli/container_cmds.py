@@ -10,6 +10,7 @@ import click
 from compose_lite.cli.context import GlobalOptions
 from compose_lite.cli.gotemplate import format_choice, is_template, render
 from compose_lite.errors import ConfigError, OperationFailedError
+from compose_lite.state import Status
 
 if TYPE_CHECKING:
     from compose_lite.engine.base import Engine
@@ -176,7 +177,7 @@ def attach(opts: GlobalOptions, service: str, index: int, no_stdin: bool, sig_pr
     from compose_lite.cli.exec_cmd import _session, _tty
 
     _project, engine, container = _one(opts, service, index)
-    if container.state != "running":
+    if container.state != Status.RUNNING:
         raise OperationFailedError(f"container {container.name} is not running",
                                    hint=f"start it with `cl start {service}`")
     session = _session(tty=_tty(False) and not no_stdin, detach=False, stdin=not no_stdin)

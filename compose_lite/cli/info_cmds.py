@@ -18,6 +18,7 @@ import click
 from compose_lite.cli.completion import complete_services
 from compose_lite.cli.context import GlobalOptions
 from compose_lite.cli.gotemplate import format_choice, is_template, render
+from compose_lite.state import Status
 
 if TYPE_CHECKING:
     from compose_lite.engine.base import ContainerStats, Engine
@@ -175,7 +176,7 @@ def ls(opts: GlobalOptions, all_states: bool, fmt: str, quiet: bool, filters: tu
     names = [f.split("=", 1)[1] for f in filters if f.startswith("name=")]
     projects: dict[str, dict[str, Any]] = {}
     for c in observe.every_projects_containers(open_engine(opts)):
-        if not all_states and c.state != "running":
+        if not all_states and c.state != Status.RUNNING:
             continue
         entry = projects.setdefault(c.project, {"states": {}, "files": c.labels.get(L.CONFIG_FILES, "")})
         entry["states"][c.state] = entry["states"].get(c.state, 0) + 1
@@ -300,7 +301,7 @@ def stats(opts: GlobalOptions, services: tuple[str, ...], all_states: bool, fmt:
     while True:
         found = _containers(project, engine, services, running=not all_states)
         samples.clear()
-        executor.each(sample, [c.id for c in found if c.state == "running"])
+        executor.each(sample, [c.id for c in found if c.state == Status.RUNNING])
         records = [_stats_record(c, samples.get(c.id), no_trunc) for c in found]
         if not no_stream and fmt == "table" and sys.stdout.isatty():
             click.echo("\x1b[2J\x1b[H", nl=False)  # redraw in place, as `docker stats` does

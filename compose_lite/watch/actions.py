@@ -24,7 +24,7 @@ from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, NotFoundError, OperationFailedError
 from compose_lite.model import Project, Service, WatchExec
 from compose_lite.output import WarningsOnly
-from compose_lite.state import ObservedContainer
+from compose_lite.state import ENDED, ObservedContainer, Status
 from compose_lite.watch.rules import Action, ServiceAction
 from compose_lite.watch.stats import format_duration
 from compose_lite.watch.syncplan import SyncPlan, plan_sync
@@ -112,7 +112,7 @@ class ActionRunner:
 
     def _containers(self, project: Project, service: str) -> list[ObservedContainer]:
         return observe.containers(self.engine, project.name, services=(service,),
-                                  states=("running", "restarting"))
+                                  states=(Status.RUNNING, Status.RESTARTING))
 
     def _timed(self, outcome: Outcome, text: str, started: float, *, after: bool = False) -> None:
         outcome.steps.append(Step(text, self.clock.monotonic() - started, after))
@@ -195,7 +195,7 @@ class ActionRunner:
             if state.health == "healthy":
                 pending.pop(0)
                 continue
-            if state.status in ("exited", "dead") or state.health == "unhealthy":
+            if state.status in ENDED or state.health == "unhealthy":
                 detail = f" (last health check output: {state.health_log})" if state.health_log else ""
                 raise OperationFailedError(f"service {svc.name} is {state.health or state.status} after "
                                            f"the change{detail}")

@@ -14,6 +14,7 @@ import pytest
 from compose_lite.errors import AlreadyExistsError, InUseError, NotFoundError
 from compose_lite.model import Healthcheck, Mount, Network, Volume
 from compose_lite.state import NetworkAttachment, ObservedContainer, ObservedMount
+from tests.archives import tar_of
 from tests.contract.conftest import BUSYBOX, World
 
 SECOND = 1_000_000_000
@@ -186,19 +187,10 @@ def test_the_lock_is_taken_once_reports_its_holder_and_is_released(world: World)
     world.engine.unlock(name)
 
 
-def _tar(files: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as tar:
-        for path, data in files.items():
-            info = tarfile.TarInfo(path)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return buf.getvalue()
-
 
 def test_files_copied_in_are_read_back_and_stat_ed(world: World) -> None:
     cid = world.engine.create_container(world.spec())
-    world.engine.put_archive(cid, "/", _tar({"contract/hello.txt": b"hello"}))
+    world.engine.put_archive(cid, "/", tar_of({"contract/hello.txt": b"hello"}))
     with tarfile.open(fileobj=io.BytesIO(world.engine.get_archive(cid, "/contract/hello.txt"))) as tar:
         member = tar.getmember("hello.txt")
         assert tar.extractfile(member).read() == b"hello"  # type: ignore[union-attr]

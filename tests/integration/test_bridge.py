@@ -7,12 +7,12 @@ from __future__ import annotations
 import io
 import os
 import subprocess
-import tarfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from tests.archives import tar_of
 from tests.differential.reference import required_reference
 from tests.integration.cl_helpers import cl, write
 
@@ -46,15 +46,9 @@ id -u > /out/uid; echo LICENSE_AGREEMENT=$LICENSE_AGREEMENT"]
 
 def _transformer(client: Any, project: str, dockerfile: str = TRANSFORMER) -> str:
     tag = f"{project}-transformer:1"
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as tar:
-        for name, data in (("Dockerfile", dockerfile.format(project=project).encode()),
-                           ("templates/deployment.tmpl", b"kind: Deployment\n")):
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    buf.seek(0)
-    client.images.build(fileobj=buf, custom_context=True, tag=tag, rm=True)
+    context = tar_of({"Dockerfile": dockerfile.format(project=project).encode(),
+                      "templates/deployment.tmpl": b"kind: Deployment\n"})
+    client.images.build(fileobj=io.BytesIO(context), custom_context=True, tag=tag, rm=True)
     return tag
 
 

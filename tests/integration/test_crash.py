@@ -38,6 +38,15 @@ volumes:
 EXPECTED = {"db-1", "api-1", "api-2", "web-1"}
 
 
+def _killed_after(seconds: float, project: str, cwd: Path, *args: str) -> None:
+    """`cl ARGS` SIGKILLed after ``seconds``, as a crash or an OOM kill would end it."""
+    victim = spawn(project, cwd, *args, progress="quiet", stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    time.sleep(seconds)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(timeout=30)
+
+
 def state(client: Any, project: str) -> dict[str, dict[str, Any]]:
     return {name.removeprefix(f"{project}-"): c for name, c in containers(client, project).items()}
 
@@ -54,11 +63,7 @@ def test_killed_up_converges_on_the_next_run(docker_client: Any, project_name: s
     for generation in (1, 2):
         # A config change forces recreates, so the kill can land between create, stop, remove and rename.
         write(tmp_path, STACK.replace("GENERATION", str(generation)))
-        victim = spawn(p, tmp_path, "up", "-d", progress="quiet", stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 1.6))
-        victim.send_signal(signal.SIGKILL)
-        victim.wait(timeout=30)
+        _killed_after(rng.uniform(0.3, 1.6), p, tmp_path, "up", "-d")
     done = cl(p, tmp_path, "up", "-d", "--wait", progress="quiet", check=False)
     assert done.returncode == 0, done.stderr
     now = state(docker_client, p)
@@ -114,11 +119,7 @@ def test_killed_down_converges_on_the_next_down_and_keeps_named_volumes(
     p = project_name
     write(tmp_path, STACK.replace("GENERATION", "0"))
     cl(p, tmp_path, "up", "-d", "--wait", progress="quiet")
-    victim = spawn(p, tmp_path, "down", "-t", "1", progress="quiet", stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    time.sleep(rng.uniform(0.05, 0.8))
-    victim.send_signal(signal.SIGKILL)
-    victim.wait(timeout=30)
+    _killed_after(rng.uniform(0.05, 0.8), p, tmp_path, "down", "-t", "1")
     done = cl(p, tmp_path, "down", "-t", "1", progress="quiet", check=False)
     assert done.returncode == 0, done.stderr
     mine = {"label": f"com.docker.compose.project={p}"}

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import os
-import tarfile
 from typing import Any
 
 from compose_lite.engine.docker_engine import DockerEngine
+from tests.archives import tar_of
 from tests.integration.conftest import BUSYBOX, PROJECT_LABEL
-
-
-def _tar(files: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as tar:
-        for name, data in files.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return buf.getvalue()
 
 
 def test_put_archive_exec_and_restart(docker_client: Any, project_name: str) -> None:
@@ -28,7 +17,7 @@ def test_put_archive_exec_and_restart(docker_client: Any, project_name: str) -> 
     )
     engine = DockerEngine(environ=dict(os.environ))
 
-    engine.put_archive(container.id, "/", _tar({"srv/app/hello.txt": b"hi there\n"}))
+    engine.put_archive(container.id, "/", tar_of({"srv/app/hello.txt": b"hi there\n"}))
     result = engine.exec_run(container.id, ["cat", "/srv/app/hello.txt"])
     assert (result.exit_code, result.output) == (0, b"hi there\n")
 

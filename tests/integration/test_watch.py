@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.integration.cl_helpers import fetch, free_port, wait_until, write
+from tests.integration.cl_helpers import fetch, free_port, wait_until
 from tests.integration.watch_support import HTTPD, WatchedStack, sync_project
 
 
@@ -385,21 +385,8 @@ def test_full_disks_on_either_side_are_reported_and_the_watch_goes_on(docker_cli
     host_disk.mkdir()
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(host_disk)], check=True)
     try:
-        (host_disk / "www").mkdir()
-        (host_disk / "www" / "index.html").write_text("v1")
-        write(host_disk, f"""
-services:
-  web:
-    image: cl-busybox
-    init: true
-    command: {HTTPD.format(prep="")}
-    ports: ["127.0.0.1:{port}:80"]
-    volumes: [small:/www]
-    develop:
-      watch: [{{path: ./www, action: sync, target: /www, initial_sync: true}}]
-volumes:
-  small: {{driver_opts: {{type: tmpfs, device: tmpfs, o: "size=64k"}}}}
-""")
+        small = 'volumes:\n  small: {driver_opts: {type: tmpfs, device: tmpfs, o: "size=64k"}}\n'
+        sync_project(host_disk, port, service_keys="    volumes: [small:/www]\n", top_level=small)
         with WatchedStack(docker_client, host_disk, project_name) as stack:
             stack.wait_served(port, "v1")
             (host_disk / "www" / "big.bin").write_bytes(bytes(100 * 1024))  # fits the host, not the target

@@ -30,8 +30,10 @@ def load_project(workdir: Path, name: str) -> Project:
                 environment=loaded.environment)
 
 
-def sync_project(tmp_path: Path, port: int, action: str = "sync") -> Path:
-    """web serving ./www (index.html: "v1") on the port, ./www watched with action (initial sync on)."""
+def sync_project(tmp_path: Path, port: int, action: str = "sync", *, service_keys: str = "",
+                 top_level: str = "") -> Path:
+    """web serving ./www (index.html: "v1") on the port, ./www watched with action (initial sync on);
+    ``service_keys`` adds lines to the service, ``top_level`` to the file."""
     (tmp_path / "www").mkdir()
     (tmp_path / "www" / "index.html").write_text("v1")
     return write(tmp_path, f"""
@@ -47,7 +49,7 @@ services:
           action: {action}
           target: /www
           initial_sync: true
-""")
+{service_keys}{top_level}""")
 
 
 class WatchedStack:

@@ -276,6 +276,11 @@ class Service:
     def replicas(self) -> int:
         return 1 if self.scale is None else self.scale
 
+    @property
+    def stop_timeout_s(self) -> int | None:
+        """``stop_grace_period`` in whole seconds, cut as Compose cuts it (``int(d.Seconds())``)."""
+        return None if self.stop_grace_period_ns is None else max(0, self.stop_grace_period_ns // 10**9)
+
     def service_refs(self) -> tuple[str, ...]:
         """Services this one needs at creation time besides depends_on (network_mode/ipc/pid
         ``service:x``, volumes_from)."""

@@ -90,15 +90,12 @@ def create_arguments(spec: ContainerSpec, api: Any) -> dict[str, Any]:
         "environment": [f"{k}={v}" for k, v in svc.environment.items() if v is not None],
         "labels": dict(spec.labels), "hostname": svc.hostname, "domainname": svc.domainname, "user": svc.user,
         "working_dir": svc.working_dir, "tty": svc.tty, "stdin_open": svc.stdin_open,
-        "stop_signal": svc.stop_signal, "stop_timeout": _seconds(svc.stop_grace_period_ns),
+        "stop_signal": svc.stop_signal, "stop_timeout": svc.stop_timeout_s,
         "mac_address": svc.mac_address, "ports": list(dict.fromkeys(exposed)),
         "healthcheck": _healthcheck(svc), "host_config": host_config, "networking_config": networking_config,
         "platform": svc.platform, "use_config_proxy": False, "detach": True,
     }
 
-
-def _seconds(ns: int | None) -> int | None:
-    return None if ns is None else max(0, round(ns / 1e9))
 
 
 def _container_id(api: Any, entry: str) -> str:

@@ -159,9 +159,8 @@ class ActionRunner:
         self._timed(outcome, f"ran {command[0]}", started)
 
     def _restart(self, svc: Service, containers: Sequence[ObservedContainer], outcome: Outcome) -> None:
-        timeout = None if svc.stop_grace_period_ns is None else max(0, svc.stop_grace_period_ns // 10**9)
         started = self.clock.monotonic()
-        _each(lambda c: self.engine.restart_container(c.id, timeout), containers)
+        _each(lambda c: self.engine.restart_container(c.id, svc.stop_timeout_s), containers)
         outcome.restarted = True
         self._timed(outcome, "restarted", started)
 

@@ -174,3 +174,11 @@ def test_the_engines_refusals_become_the_error_types_that_name_them() -> None:
     assert type(endpoints) is InUseError
     other = refusal("start container 1a2b", "bind: address already in use")
     assert type(other) is EngineError and other.hint is not None
+
+
+@pytest.mark.parametrize(("grace_ns", "seconds"), [(1_500_000_000, 1), (2_999_000_000, 2), (400_000_000, 0)])
+def test_stop_grace_period_is_cut_to_whole_seconds_as_compose_cuts_it(api: Any, grace_ns: int,
+                                                                       seconds: int) -> None:
+    svc = Service("web", image="img", stop_grace_period_ns=grace_ns)
+    spec = ContainerSpec("p-web-1", svc, 1, "img", {})
+    assert create_arguments(spec, api)["stop_timeout"] == seconds == svc.stop_timeout_s

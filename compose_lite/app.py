@@ -19,6 +19,7 @@ from compose_lite.model import Project, Service
 from compose_lite.observe import snapshot
 from compose_lite.output import Reporter, WarningsOnly
 from compose_lite.planner import Desired, DownOptions, Kind, Plan, Recreate, UpOptions, plan_down, plan_up
+from compose_lite.registry import registry_error
 from compose_lite.state import ObservedContainer, ObservedState, Status
 
 
@@ -115,13 +116,11 @@ def _pull(engine: Engine, ref: str, service: str, reporter: Reporter, *, have_lo
     try:
         image = engine.pull_image(ref)
     except EngineError as err:
-        if have_local:  # --pull always with no registry: the local copy still works
-            reporter.warning(f"could not pull {ref} ({err.message}); using the local image")
-            local = engine.image_id(ref)
-            return local or ""
-        raise EngineError(f"image {ref} for service {service!r} is not present locally and could not be "
-                          f"pulled: {err.message}",
-                          hint="check the registry is reachable, or build/load the image locally") from None
+        failure = registry_error("pull", ref, service, err, local=have_local)
+        if not have_local:
+            raise failure from None
+        reporter.warning(failure.message)  # --pull always with no registry: the local copy still works
+        return engine.image_id(ref) or ""
     reporter.event("Image", ref, "Pulled", done=True)
     return image
 

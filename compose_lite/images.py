@@ -12,12 +12,10 @@ from dataclasses import dataclass, field, replace
 from compose_lite import app
 from compose_lite import labels as L
 from compose_lite.engine.base import Engine
-from compose_lite.errors import ComposeLiteError, EngineError
+from compose_lite.errors import ComposeLiteError
 from compose_lite.model import Project
 from compose_lite.output import Reporter
-
-_UNREACHABLE = ("no such host", "connection refused", "i/o timeout", "dial tcp", "network is unreachable",
-                "TLS handshake timeout", "server misbehaving")
+from compose_lite.registry import registry_error
 
 
 @dataclass(frozen=True)
@@ -76,19 +74,6 @@ def build_definitions(project: Project, request: BuildRequest) -> dict[str, obje
                                                                                  *b.tags],
                              "target": b.target, "no-cache": b.no_cache or request.no_cache}
     return {"group": {"default": {"targets": list(targets)}}, "target": targets}
-
-
-def registry_error(action: str, ref: str, service: str, err: ComposeLiteError, *, local: bool) -> EngineError:
-    """One line: which image, for which service, and whether a registry could be reached at all."""
-    reason = err.message.split(": ", 1)[1] if err.message.startswith(f"{action} ") else err.message
-    if any(word.lower() in reason.lower() for word in _UNREACHABLE):
-        reason = f"no registry reachable ({reason})"
-    message = f"cannot {action} {ref} for service {service!r}: {reason}"
-    if local:
-        message += "; the image exists locally and is used as it is"
-    hint = ("`cl up` uses the local image; use --ignore-pull-failures to make this a warning" if local
-            else "build or load the image locally (cl build / docker load)")
-    return EngineError(message, hint=hint if action == "pull" else "push needs a reachable registry")
 
 
 def pull(project: Project, engine: Engine, services: tuple[str, ...], reporter: Reporter, *,

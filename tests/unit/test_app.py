@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from compose_lite import app
+from compose_lite.clock import FakeClock
 from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import EngineError, NotFoundError, OperationFailedError
 from compose_lite.model import Network, Project, Service, ServiceNetwork
@@ -47,8 +48,21 @@ def test_missing_image_with_pull_never() -> None:
 def test_missing_image_that_cannot_be_pulled() -> None:
     with pytest.raises(EngineError) as info:
         up(FakeEngine(), project())
-    assert info.value.message == ("image img for service 'a' is not present locally and could not be pulled: "
-                                  "pull img: pull access denied for img, repository does not exist")
+    # the same words as `cl pull` (compose_lite.registry)
+    assert info.value.message == ("cannot pull img for service 'a': pull access denied for img, "
+                                  "repository does not exist")
+    assert info.value.hint == "build or load the image locally (cl build / docker load)"
+
+
+def test_pull_always_without_a_registry_warns_and_uses_the_local_image() -> None:
+    warned: list[str] = []
+    reporter = QuietReporter(Null())  # type: ignore[arg-type]
+    reporter.warning = warned.append  # type: ignore[method-assign]
+    engine = FakeEngine(images={"img": "sha256:1"})
+    app.up(project(), engine, app.UpRequest(pull="always"), reporter, environ={}, clock=FakeClock())
+    assert warned == ["cannot pull img for service 'a': pull access denied for img, repository does not "
+                      "exist; the image exists locally and is used as it is"]
+    assert engine.list_containers("p")[0].image_id == "sha256:1"
 
 
 def test_unsupported_keys_become_warnings() -> None:

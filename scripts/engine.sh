@@ -29,6 +29,8 @@ command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
 # sshd + ssh: the tests deploy through `cl -H ssh://…` to this same engine over loopback.
 [ -x /usr/sbin/sshd ] || need_pkgs+=(openssh-server)
 command -v ssh >/dev/null 2>&1 || need_pkgs+=(openssh-client)
+# a registry of the tests' own on loopback: `cl publish` and `cl push` go there, never outside.
+command -v docker-registry >/dev/null 2>&1 || need_pkgs+=(docker-registry)
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
   log "installing ${need_pkgs[*]}"
   apt_install "${need_pkgs[@]}"

@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "pause": ("lifecycle_cmds", "pause"),
     "port": ("info_cmds", "port"),
     "ps": ("ps_cmd", "ps"),
+    "publish": ("publish_cmd", "publish"),
     "pull": ("image_cmds", "pull"),
     "push": ("image_cmds", "push"),
     "restart": ("lifecycle_cmds", "restart"),

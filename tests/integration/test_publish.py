@@ -56,6 +56,8 @@ def test_publish_pushes_the_files_compose_pushes(docker_client: Any, project_nam
             assert 'service "web" has env_file declared.' in refused.stderr and "--with-env" in refused.stderr
 
             cl(project_name, tmp_path, "publish", "--with-env", "-y", f"{registry}/{project_name}/app:cl")
+            cl(project_name, tmp_path, "publish", "--with-env", "-y", "--resolve-image-digests",
+               f"{registry}/{project_name}/app:pinned")
             subprocess.run([*required_reference(), "-p", project_name, "publish", "--with-env", "-y",
                             f"{registry}/{project_name}/app:compose"], cwd=tmp_path, check=True,
                            capture_output=True, timeout=120,
@@ -76,6 +78,10 @@ def test_publish_pushes_the_files_compose_pushes(docker_client: Any, project_nam
         assert web["extends"] == {"file": compose[1][1]["com.docker.compose.file"], "service": "base"}
         status, _ = http("GET", f"http://{registry}/v2/{project_name}/web/manifests/1")
         assert status == 200  # the service's image went first
+        *_, (_, annotations, digests) = _layers(_manifest(registry, f"{project_name}/app", "pinned"))
+        assert annotations["com.docker.compose.file"] == "image-digests.yaml"
+        pinned = yaml.safe_load(digests)["services"]["web"]["image"]
+        assert pinned.startswith(f"{registry}/{project_name}/web@sha256:")
 
 
 def test_a_service_with_only_a_build_section_cannot_be_published(project_name: str, tmp_path: Path) -> None:

@@ -53,7 +53,8 @@ def build(project: Project, engine: Engine, request: BuildRequest, output: Calla
         spec = replace(svc.build, no_cache=svc.build.no_cache or request.no_cache,
                        pull=svc.build.pull or request.pull, args={**svc.build.args, **request.build_args},
                        ssh=tuple(dict.fromkeys((*svc.build.ssh, *request.ssh))),
-                       memory=request.memory or svc.build.memory, buildx_flags=request.buildx_flags)
+                       memory=request.memory or svc.build.memory,
+                       buildx_flags=(*svc.build.buildx_flags, *request.buildx_flags))
         ref = app.image_ref(project, svc)
         reporter.event("Image", ref, "Building")
         engine.build_image(ref, spec, {L.PROJECT: project.name, L.SERVICE: name}, output)

@@ -112,6 +112,13 @@ class Build:
     cache_to: tuple[str, ...] = ()
     platforms: tuple[str, ...] = ()
     memory: int | None = None  # `build -m`: the build containers' memory limit
+    ulimits: tuple[str, ...] = ()  # "nofile=1024:2048", as `docker build --ulimit` takes them
+    isolation: str | None = None
+    # buildx's alone: named extra contexts, entitlements (`privileged` is security.insecure), attestations
+    additional_contexts: Mapping[str, str] = field(default_factory=dict)
+    entitlements: tuple[str, ...] = ()
+    provenance: str | None = None
+    sbom: str | None = None
     buildx_flags: tuple[str, ...] = ()  # `build --builder/--check/--provenance/--sbom`: buildx's alone
 
 

@@ -21,7 +21,11 @@ from compose_lite.errors import EngineError
 from compose_lite.model import Build
 
 # What only BuildKit does: a build that sets any of these says so when it falls back.
-BUILDKIT_ONLY = ("secrets", "ssh", "cache_to", "platforms")
+BUILDKIT_ONLY = ("secrets", "ssh", "platforms")
+# What only buildx does: a classic `DOCKER_BUILDKIT=1 docker build` has no flag for it, or (ulimits)
+# takes the flag and ignores it.
+BUILDX_ONLY = ("cache_to", "additional_contexts", "entitlements", "provenance", "sbom", "ulimits",
+               "buildx_flags")
 
 
 @dataclass(frozen=True)
@@ -88,13 +92,20 @@ def argv(cli: BuildCli, tag: str, build: Build, labels: Mapping[str, str], iidfi
     out += ["--no-cache"] if build.no_cache else []
     out += ["--pull"] if build.pull else []
     out += [f"--cache-from={c}" for c in build.cache_from]
-    out += [f"--cache-to={c}" for c in build.cache_to] if cli.mode == "buildx" else []
     out += [f"--platform={','.join(build.platforms)}"] if build.platforms else []
     out += [f"--ssh={s}" for s in build.ssh]
     out += [f"--memory={build.memory}"] if build.memory else []
-    if build.buildx_flags and cli.mode != "buildx":
-        raise EngineError(f"build {tag}: {' '.join(build.buildx_flags)} need the docker buildx plugin",
-                          hint="install docker-buildx, or leave these flags out")
+    out += [f"--isolation={build.isolation}"] if build.isolation else []
+    buildx = [key for key in BUILDX_ONLY if getattr(build, key)]
+    if buildx and cli.mode != "buildx":
+        raise EngineError(f"build {tag}: {', '.join(buildx)} need the docker buildx plugin",
+                          hint="install docker-buildx, or leave these out")
+    out += [f"--cache-to={c}" for c in build.cache_to]
+    out += [f"--build-context={k}={v}" for k, v in build.additional_contexts.items()]
+    out += [f"--allow={e}" for e in build.entitlements]
+    out += [f"--provenance={build.provenance}"] if build.provenance else []
+    out += [f"--sbom={build.sbom}"] if build.sbom else []
+    out += [f"--ulimit={u}" for u in build.ulimits]
     out += list(build.buildx_flags)
     for secret_id, kind, where in build.secrets:
         source = secret_files[secret_id] if kind == "env" else where

@@ -296,7 +296,7 @@ class DockerEngine:
                 output(f"building {tag} with {cli.describe()}\n")
             host, _ = resolve_host(self._host_arg, self._environ)
             return buildkit.build(cli, tag, build, labels, host=host, environ=self._environ, output=output)
-        needs = [key for key in (*buildkit.BUILDKIT_ONLY, "buildx_flags") if getattr(build, key)]
+        needs = [key for key in (*buildkit.BUILDKIT_ONLY, *buildkit.BUILDX_ONLY) if getattr(build, key)]
         if needs:
             raise EngineError(f"build {tag}: {', '.join(needs)} need BuildKit, and no docker CLI here has it",
                               hint="install the docker buildx plugin, or a docker CLI older than 23 "

@@ -456,7 +456,27 @@ def _build(raw: Any, wd: str, secrets: Mapping[str, FileObject]) -> Build:
         target=_opt_str(raw.get("target")), labels=_str_map(raw.get("labels")),
         network=_opt_str(raw.get("network")), shm_size=_bytes(raw.get("shm_size"), "build.shm_size"),
         extra_hosts=_extra_hosts(raw.get("extra_hosts")), no_cache=bool(raw.get("no_cache", False)),
-        pull=bool(raw.get("pull", False)), tags=tuple(_str_list(raw.get("tags"))))
+        pull=bool(raw.get("pull", False)), tags=tuple(_str_list(raw.get("tags"))),
+        ulimits=tuple(_build_ulimit(k, v) for k, v in (raw.get("ulimits") or {}).items()),
+        isolation=_opt_str(raw.get("isolation")),
+        additional_contexts=_str_map(raw.get("additional_contexts")),
+        entitlements=(*_str_list(raw.get("entitlements")),
+                      *(["security.insecure"] if raw.get("privileged") else [])),
+        provenance=_attestation(raw.get("provenance")), sbom=_attestation(raw.get("sbom")))
+
+
+def _build_ulimit(name: str, value: Any) -> str:
+    """``nofile=1024:2048`` (or ``nproc=65535``), as `docker build --ulimit` takes it."""
+    if isinstance(value, Mapping):
+        return f"{name}={value.get('soft', 0)}:{value.get('hard', 0)}"
+    return f"{name}={value}"
+
+
+def _attestation(value: Any) -> str | None:
+    """``provenance``/``sbom``: a boolean, or buildx's attestation options, as `--provenance=` takes them."""
+    if value is None:
+        return None
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _build_secret(ref: Any, secrets: Mapping[str, FileObject]) -> tuple[str, str, str]:

@@ -126,6 +126,21 @@ DEPLOY_KEYS: dict[str, str] = {
 }
 
 
+# build.*: every key reaches the build (engine/buildkit.argv, or the SDK's legacy builder). A
+# builder that cannot apply one refuses the build, naming the key, rather than dropping it.
+BUILDKIT = "applied with BuildKit; the legacy builder refuses it"
+BUILDX = "applied with docker buildx; other builders refuse it"
+BUILD_KEYS: dict[str, str] = {
+    **dict.fromkeys(("context", "dockerfile", "dockerfile_inline", "args", "target", "labels", "network",
+                     "shm_size", "extra_hosts", "no_cache", "pull", "tags", "cache_from", "isolation"),
+                    APPLIED),
+    **dict.fromkeys(("secrets", "ssh", "platforms"), BUILDKIT),
+    # ulimits: a classic BuildKit CLI (docker 20.10) takes --ulimit and ignores it
+    **dict.fromkeys(("cache_to", "additional_contexts", "entitlements", "privileged", "provenance", "sbom",
+                     "ulimits"), BUILDX),
+}
+
+
 def reason(key: str, table: dict[str, str] = SERVICE_KEYS) -> str | None:
     """Why ``key`` has no effect here, or None when it has one."""
     entry = table.get(key)

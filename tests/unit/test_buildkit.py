@@ -27,7 +27,6 @@ def test_every_build_key_reaches_the_command_line() -> None:
         secrets=(("tok", "file", "/s/tok.txt"), ("env-one", "env", "TOKEN")),
         ssh=("default",),
         cache_from=("type=local,src=/c",),
-        cache_to=("type=local,dest=/c",),
         platforms=("linux/amd64",),
     )
     classic = argv(
@@ -67,9 +66,30 @@ def test_every_build_key_reaches_the_command_line() -> None:
         "/ctx",
     ]
     buildx = argv(BuildCli("/x/docker", "buildx"), "p-web", build, {}, "/tmp/iid", {"env-one": "/tmp/s"})
-    assert (
-        buildx[:4] == ["/x/docker", "buildx", "build", "--load"] and "--cache-to=type=local,dest=/c" in buildx
-    )
+    assert buildx[:4] == ["/x/docker", "buildx", "build", "--load"]
+
+
+BUILDX_ONLY = Build("/ctx", cache_to=("type=local,dest=/c",),
+                    additional_contexts={"base": "docker-image://x"},
+                    entitlements=("network.host", "security.insecure"), provenance="mode=max", sbom="true",
+                    ulimits=("nofile=1024:2048",))
+
+
+def test_what_only_buildx_does_reaches_its_command_line() -> None:
+    line = argv(BuildCli("/x/docker", "buildx"), "t", BUILDX_ONLY, {}, "/i", {})
+    flags = ("--cache-to", "--build-context", "--allow", "--provenance", "--sbom", "--ulimit")
+    assert [a for a in line if a.startswith(flags)] == [
+        "--cache-to=type=local,dest=/c", "--build-context=base=docker-image://x", "--allow=network.host",
+        "--allow=security.insecure", "--provenance=mode=max", "--sbom=true", "--ulimit=nofile=1024:2048"]
+
+
+def test_a_classic_buildkit_cli_refuses_what_only_buildx_does_naming_the_keys() -> None:
+    from compose_lite.errors import EngineError
+
+    with pytest.raises(EngineError) as err:
+        argv(BuildCli("/usr/bin/docker", "classic"), "t", BUILDX_ONLY, {}, "/i", {})
+    assert err.value.message == ("build t: cache_to, additional_contexts, entitlements, provenance, sbom, "
+                                 "ulimits need the docker buildx plugin")
 
 
 def test_an_inline_dockerfile_comes_on_stdin_with_the_real_context() -> None:

@@ -152,3 +152,32 @@ def test_the_features_page_lists_every_key_without_effect() -> None:
     ignored = [k for k in coverage.SERVICE_KEYS if coverage.reason(k)]
     ignored += [f"deploy.{k}" for k in coverage.DEPLOY_KEYS if coverage.reason(k, coverage.DEPLOY_KEYS)]
     assert [k for k in ignored if f"| `{k}` |" not in page] == []
+
+
+BUILD_SAMPLES: dict[str, Any] = {
+    "context": "./other", "dockerfile": "web.Dockerfile", "dockerfile_inline": "FROM x", "args": {"A": "1"},
+    "target": "prod", "labels": {"l": "v"}, "network": "host", "shm_size": "64m",
+    "extra_hosts": ["h=1.2.3.4"], "no_cache": True, "pull": True, "tags": ["extra:1"],
+    "cache_from": ["type=local,src=/c"], "isolation": "default", "secrets": ["token"],
+    "ssh": {"default": None},
+    "platforms": ["linux/amd64"], "ulimits": {"nofile": {"soft": 1024, "hard": 2048}},
+    "cache_to": ["type=local,dest=/c"], "additional_contexts": {"base": "docker-image://x"},
+    "entitlements": ["network.host"], "privileged": True, "provenance": "mode=max", "sbom": True,
+}
+
+
+def test_every_build_key_of_the_schema_is_in_the_contract_and_reaches_the_build() -> None:
+    from compose_lite.engine.buildkit import BuildCli, argv
+    from compose_lite.loader.bind import _build
+    from compose_lite.model import FileObject
+
+    def line(raw: dict[str, Any]) -> list[str]:
+        build = _build(raw, "/w", {"token": FileObject("token", "p_token", file="/w/token.txt")})
+        return argv(BuildCli("docker", "buildx"), "t", build, {}, "/i", {})
+
+    [long_syntax] = [form for form in SCHEMA["definitions"]["build"]["anyOf"] if form["type"] == "object"]
+    assert set(long_syntax["properties"]) == set(coverage.BUILD_KEYS) == set(BUILD_SAMPLES)
+    baseline = line({"context": "."})
+    unchanged = [key for key, value in BUILD_SAMPLES.items()
+                 if line({"context": ".", key: value}) == baseline]
+    assert unchanged == []

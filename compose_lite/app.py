@@ -58,8 +58,8 @@ def unsupported_warnings(project: Project) -> list[str]:
     """One line per key that takes no effect here, with why (loader.coverage)."""
     from compose_lite.loader import why_unsupported
 
-    return [f"service {svc.name!r}: {key!r} is ignored ({why_unsupported(key)})"
-            for svc in project.services.values() for key in svc.unsupported]
+    return [*(f"service {svc.name!r}: {key!r} is ignored ({why_unsupported(key)})"
+              for svc in project.services.values() for key in svc.unsupported), *project.unsupported]
 
 
 def select_services(project: Project, names: tuple[str, ...], *, with_deps: bool = True) -> frozenset[str]:

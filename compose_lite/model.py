@@ -302,6 +302,16 @@ class Service:
 
 
 @dataclass(frozen=True)
+class IpamPool:
+    """One ``ipam.config`` entry."""
+
+    subnet: str | None = None
+    ip_range: str | None = None
+    gateway: str | None = None
+    aux_addresses: Mapping[str, str] = field(default_factory=dict)  # hostname → address kept out of the pool
+
+
+@dataclass(frozen=True)
 class Network:
     """A top-level network; ``name`` is its engine name, ``key`` its name in the file."""
 
@@ -314,7 +324,8 @@ class Network:
     attachable: bool = False
     enable_ipv6: bool = False
     ipam_driver: str | None = None
-    ipam_config: tuple[Mapping[str, str], ...] = ()
+    ipam_config: tuple[IpamPool, ...] = ()
+    ipam_options: Mapping[str, str] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
     compose_hash: str = ""
 
@@ -358,3 +369,4 @@ class Project:
     configs: Mapping[str, FileObject] = field(default_factory=dict)
     environment: Mapping[str, str] = field(default_factory=dict)
     disabled_services: tuple[str, ...] = ()
+    unsupported: tuple[str, ...] = ()  # top-level resource keys that take no effect, each with why

@@ -226,10 +226,11 @@ class DockerEngine:
         from docker.types import IPAMConfig, IPAMPool
 
         ipam = None
-        if network.ipam_driver or network.ipam_config:
-            pools = [IPAMPool(subnet=c.get("subnet"), iprange=c.get("ip_range"), gateway=c.get("gateway"),
-                              aux_addresses=None) for c in network.ipam_config]
-            ipam = IPAMConfig(driver=network.ipam_driver or "default", pool_configs=pools)
+        if network.ipam_driver or network.ipam_config or network.ipam_options:
+            pools = [IPAMPool(subnet=c.subnet, iprange=c.ip_range, gateway=c.gateway,
+                              aux_addresses=dict(c.aux_addresses) or None) for c in network.ipam_config]
+            ipam = IPAMConfig(driver=network.ipam_driver or "default", pool_configs=pools,
+                              options=dict(network.ipam_options) or None)
         self._call(f"create network {network.name}", lambda: self.api.create_network(
             network.name, driver=network.driver, options=dict(network.driver_opts) or None, ipam=ipam,
             check_duplicate=True, internal=network.internal, labels=dict(labels),

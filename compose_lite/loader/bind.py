@@ -25,6 +25,7 @@ from compose_lite.model import (
     FileObject,
     FileRef,
     Healthcheck,
+    IpamPool,
     Logging,
     Mount,
     Network,
@@ -72,6 +73,7 @@ def bind(model: Mapping[str, Any], *, working_dir: str, config_files: Sequence[s
         name=name, working_dir=working_dir, config_files=tuple(config_files), services=services,
         networks=networks, volumes=volumes, secrets=secrets, configs=configs,
         environment=dict(environment or {}), disabled_services=tuple(disabled_services),
+        unsupported=tuple(coverage.resource_key_warnings(model)),
     )
     _check_references(project)
     return project
@@ -514,7 +516,10 @@ def _network(project: str, key: str, raw: Mapping[str, Any]) -> Network:
         driver=_opt_str(raw.get("driver")), driver_opts=_str_map(raw.get("driver_opts")),
         internal=bool(raw.get("internal", False)), attachable=bool(raw.get("attachable", False)),
         enable_ipv6=bool(raw.get("enable_ipv6", False)), ipam_driver=_opt_str(ipam.get("driver")),
-        ipam_config=tuple(_str_map(c) for c in ipam.get("config") or ()), labels=_str_map(raw.get("labels")),
+        ipam_config=tuple(IpamPool(_opt_str(c.get("subnet")), _opt_str(c.get("ip_range")),
+                                   _opt_str(c.get("gateway")), _str_map(c.get("aux_addresses")))
+                          for c in ipam.get("config") or ()),
+        ipam_options=_str_map(ipam.get("options")), labels=_str_map(raw.get("labels")),
         compose_hash=compose_hash.network_hash(raw))
 
 

@@ -9,6 +9,9 @@ containers (`up`, `create`, `run`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 APPLIED = "applied"
 USED = "used"  # consumed by compose-lite itself (ordering, selection, hot reload, ...)
 
@@ -139,6 +142,39 @@ BUILD_KEYS: dict[str, str] = {
     **dict.fromkeys(("cache_to", "additional_contexts", "entitlements", "privileged", "provenance", "sbom",
                      "ulimits"), BUILDX),
 }
+
+
+# Top-level resources. A key's entry is APPLIED, or why not (warned about, as `networks.x.key`).
+NETWORK_KEYS: dict[str, str] = {
+    **dict.fromkeys(("attachable", "driver", "driver_opts", "enable_ipv6", "external", "internal", "ipam",
+                     "labels", "name"), APPLIED),
+    # warned about only when false: true is what every engine does
+    "enable_ipv4": unsupported("turning IPv4 off needs Engine API 1.48 (Docker 28)"),
+}
+VOLUME_KEYS: dict[str, str] = dict.fromkeys(("driver", "driver_opts", "external", "labels", "name"), APPLIED)
+_SWARM_OBJECT = unsupported("Swarm's: here a secret or config is a file in the container")
+SECRET_KEYS: dict[str, str] = {
+    **dict.fromkeys(("environment", "external", "file", "name"), APPLIED),
+    **dict.fromkeys(("driver", "driver_opts", "labels", "template_driver"), _SWARM_OBJECT),
+}
+CONFIG_KEYS: dict[str, str] = {
+    **dict.fromkeys(("content", "environment", "external", "file", "name"), APPLIED),
+    **dict.fromkeys(("labels", "template_driver"), _SWARM_OBJECT),
+}
+RESOURCE_KEYS = {"networks": NETWORK_KEYS, "volumes": VOLUME_KEYS, "secrets": SECRET_KEYS,
+                 "configs": CONFIG_KEYS}
+
+
+def resource_key_warnings(model: Mapping[str, Any]) -> list[str]:
+    """One line per top-level resource key that takes no effect here, with why."""
+    lines = []
+    for kind, table in RESOURCE_KEYS.items():
+        for name, raw in (model.get(kind) or {}).items():
+            for key, value in (raw or {}).items():
+                why = reason(key, table)
+                if why is not None and not (key == "enable_ipv4" and value is not False):
+                    lines.append(f"{kind}.{name}: {key!r} is ignored ({why})")
+    return lines
 
 
 def reason(key: str, table: dict[str, str] = SERVICE_KEYS) -> str | None:

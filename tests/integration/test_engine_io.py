@@ -32,3 +32,17 @@ def test_put_archive_exec_and_restart(docker_client: Any, project_name: str) -> 
     # Calls about different containers and endpoints (exec hijacks its connection) shared one
     # connection pool: the SDK alone would have opened one per URL.
     assert len(engine.api.get_adapter("http+docker://localhost").pools) == 1
+
+
+def test_a_networks_ipam_pool_aux_addresses_and_options_reach_the_engine(docker_client: Any,
+                                                                        project_name: str) -> None:
+    from compose_lite.model import IpamPool, Network
+
+    engine = DockerEngine(environ=dict(os.environ))
+    name = f"{project_name}_n"
+    pool = IpamPool("10.231.7.0/24", gateway="10.231.7.1", aux_addresses={"printer": "10.231.7.5"})
+    engine.create_network(Network("n", name, ipam_driver="default", ipam_config=(pool,),
+                                  ipam_options={"foo": "bar"}), {PROJECT_LABEL: project_name})
+    ipam = docker_client.api.inspect_network(name)["IPAM"]
+    assert ipam["Options"] == {"foo": "bar"}
+    assert ipam["Config"][0]["AuxiliaryAddresses"] == {"printer": "10.231.7.5"}

@@ -8,7 +8,7 @@ import pytest
 
 from compose_lite.errors import ConfigError
 from compose_lite.loader.bind import bind
-from compose_lite.model import Condition, DependsOn, Mount, Port, ServiceNetwork, Ulimit
+from compose_lite.model import Condition, DependsOn, IpamPool, Mount, Port, ServiceNetwork, Ulimit
 
 # `docker compose config --format json` of a small demo project (paths rewritten to /proj).
 DEMO = json.loads((Path(__file__).parent / "fixtures" / "bind_demo.json").read_text())
@@ -25,7 +25,7 @@ def test_project_level_names_and_defaults() -> None:
     assert {k: n.name for k, n in project.networks.items()} == {
         "back": "demo_back", "default": "demo_default", "front": "front"}
     assert project.networks["front"].external
-    assert project.networks["back"].ipam_config == ({"subnet": "10.5.0.0/16"},)
+    assert project.networks["back"].ipam_config == (IpamPool("10.5.0.0/16"),)
     assert project.volumes["dbdata"].name == "demo_dbdata"
     assert project.volumes["dbdata"].labels == {"keep": "yes"}
     assert project.secrets["pw"].file == "/proj/pw.txt"

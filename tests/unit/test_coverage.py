@@ -181,3 +181,36 @@ def test_every_build_key_of_the_schema_is_in_the_contract_and_reaches_the_build(
     unchanged = [key for key, value in BUILD_SAMPLES.items()
                  if line({"context": ".", key: value}) == baseline]
     assert unchanged == []
+
+
+@pytest.mark.parametrize("kind", ["network", "volume", "secret", "config"])
+def test_every_top_level_resource_key_of_the_schema_is_in_the_contract(kind: str) -> None:
+    assert _schema_keys(kind) == set(coverage.RESOURCE_KEYS[f"{kind}s"])
+
+
+def test_resource_keys_without_effect_are_warned_about_by_every_command_that_creates() -> None:
+    from compose_lite import app
+    from compose_lite.loader.bind import bind
+
+    model = {
+        "name": "p",
+        "services": {"web": {"image": "x", "secrets": [{"source": "s"}]}},
+        "networks": {"v6only": {"enable_ipv4": False}, "plain": {"enable_ipv4": True}},
+        "secrets": {"s": {"file": "/s", "driver": "vault", "labels": {"a": "b"}}},
+    }
+    warned = app.unsupported_warnings(bind(model, working_dir="/w"))
+    assert warned == [
+        "networks.v6only: 'enable_ipv4' is ignored (turning IPv4 off needs Engine API 1.48 (Docker 28))",
+        "secrets.s: 'driver' is ignored (Swarm's: here a secret or config is a file in the container)",
+        "secrets.s: 'labels' is ignored (Swarm's: here a secret or config is a file in the container)",
+    ]
+
+
+def test_ipam_pool_aux_addresses_and_options_are_bound() -> None:
+    from compose_lite.loader.bind import bind
+
+    model = {"name": "p", "services": {"web": {"image": "x", "networks": {"n": None}}},
+             "networks": {"n": {"ipam": {"driver": "default", "options": {"o": "1"}, "config": [
+                 {"subnet": "10.9.0.0/24", "aux_addresses": {"host1": "10.9.0.5"}}]}}}}
+    net = bind(model, working_dir="/w").networks["n"]
+    assert net.ipam_options == {"o": "1"} and net.ipam_config[0].aux_addresses == {"host1": "10.9.0.5"}

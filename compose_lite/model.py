@@ -70,6 +70,10 @@ class ServiceNetwork:
     ipv6_address: str | None = None
     priority: int = 0
     mac_address: str | None = None
+    link_local_ips: tuple[str, ...] = ()
+    driver_opts: Mapping[str, str] = field(default_factory=dict)
+    gw_priority: int = 0
+    interface_name: str | None = None
 
 
 @dataclass(frozen=True)

@@ -463,7 +463,9 @@ def container_spec(desired: Desired, svc: Service, number: int, name: str, confi
         user_labels=svc.labels)
     networks = tuple(NetworkAttachment(
         name=project.networks[n.key].name, aliases=(name, svc.name, *n.aliases), ipv4_address=n.ipv4_address,
-        ipv6_address=n.ipv6_address, mac_address=n.mac_address) for n in svc.networks)
+        ipv6_address=n.ipv6_address, mac_address=n.mac_address, link_local_ips=n.link_local_ips,
+        driver_opts=n.driver_opts, gw_priority=n.gw_priority, interface_name=n.interface_name)
+        for n in svc.networks)
     if networks and svc.links:  # legacy links live on the first (primary) network's endpoint
         networks = (replace(networks[0], links=_links(svc.links, project.name)), *networks[1:])
     mounts = tuple(replace(m, source=project.volumes[m.source].name)

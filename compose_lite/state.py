@@ -38,6 +38,10 @@ class NetworkAttachment:
     ipv6_address: str | None = None
     mac_address: str | None = None
     links: tuple[str, ...] = ()  # "container:alias", legacy links
+    link_local_ips: tuple[str, ...] = ()
+    driver_opts: Mapping[str, str] = field(default_factory=dict)
+    gw_priority: int = 0
+    interface_name: str | None = None  # sent as the endpoint's ifname driver option (Engine API 1.49+)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,14 @@ from compose_lite.engine.docker_reply import (
     refusal,
     rfc3339,
 )
-from compose_lite.engine.docker_request import create_config, legacy_build, split_ref, tar_files
+from compose_lite.engine.docker_request import (
+    container_mac_address,
+    create_config,
+    endpoint_config,
+    legacy_build,
+    split_ref,
+    tar_files,
+)
 from compose_lite.engine.docker_transport import (
     SSH_HINT,
     START_HINT,
@@ -316,10 +323,13 @@ class DockerEngine:
         container_id: str = self._call(f"create container {spec.name}", lambda: (
             self.api.create_container_from_config(config, spec.name, spec.service.platform)["Id"]))
         for extra in spec.networks[1:]:
+            endpoint = endpoint_config(self.api, extra, mac_address=extra.mac_address
+                                       if container_mac_address(spec, self.api.api_version) is None else None)
+            # The SDK's own connect call, with the whole endpoint (it has no gateway priority).
             self._call(f"connect {spec.name} to network {extra.name}",
-                       lambda n=extra: self.api.connect_container_to_network(  # type: ignore[misc]
-                           container_id, n.name, aliases=list(n.aliases) or None, ipv4_address=n.ipv4_address,
-                           ipv6_address=n.ipv6_address))
+                       lambda n=extra, e=endpoint: self.api._raise_for_status(  # type: ignore[misc]
+                           self.api._post_json(self.api._url("/networks/{0}/connect", n.name),
+                                               data={"Container": container_id, "EndpointConfig": e})))
         if spec.files:
             archive = tar_files(spec.files)
             self._call(f"copy files into {spec.name}",

@@ -9,9 +9,9 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from compose_lite.errors import EngineError
+from compose_lite.errors import ConfigError, EngineError
 from compose_lite.model import Build, Mount, Service
-from compose_lite.state import ContainerSpec
+from compose_lite.state import ContainerSpec, NetworkAttachment
 
 
 def create_config(spec: ContainerSpec, api: Any) -> dict[str, Any]:
@@ -77,12 +77,12 @@ def create_arguments(spec: ContainerSpec, api: Any) -> dict[str, Any]:
         **_blkio(res.blkio_devices),
     )
     networking_config = None
+    mac_address = container_mac_address(spec, api.api_version)
     if spec.networks and spec.network_mode is None:
         first = spec.networks[0]
-        networking_config = api.create_networking_config({first.name: api.create_endpoint_config(
-            aliases=list(first.aliases) or None, ipv4_address=first.ipv4_address,
-            ipv6_address=first.ipv6_address,
-            links=[tuple(link.split(":", 1)) for link in first.links] or None)})
+        networking_config = api.create_networking_config({first.name: endpoint_config(
+            api, first, links=[tuple(link.split(":", 1)) for link in first.links] or None,
+            mac_address=None if mac_address is not None else first.mac_address or svc.mac_address)})
     return {
         "image": spec.image, "name": spec.name,
         "command": list(svc.command) if svc.command is not None else None,
@@ -91,11 +91,55 @@ def create_arguments(spec: ContainerSpec, api: Any) -> dict[str, Any]:
         "labels": dict(spec.labels), "hostname": svc.hostname, "domainname": svc.domainname, "user": svc.user,
         "working_dir": svc.working_dir, "tty": svc.tty, "stdin_open": svc.stdin_open,
         "stop_signal": svc.stop_signal, "stop_timeout": svc.stop_timeout_s,
-        "mac_address": svc.mac_address, "ports": list(dict.fromkeys(exposed)),
+        "mac_address": mac_address, "ports": list(dict.fromkeys(exposed)),
         "healthcheck": _healthcheck(svc), "host_config": host_config, "networking_config": networking_config,
         "platform": svc.platform, "use_config_proxy": False, "detach": True,
     }
 
+
+
+_IFNAME = "com.docker.network.endpoint.ifname"
+
+
+def endpoint_config(api: Any, attachment: NetworkAttachment, **extra: Any) -> Any:
+    """A network endpoint as Compose sets it: aliases, addresses, link-local IPs, driver options
+    (``interface_name`` among them), and the gateway priority newer engines honour."""
+    from docker.utils import version_lt
+
+    driver_opts = dict(attachment.driver_opts)
+    if attachment.interface_name:
+        if version_lt(api.api_version, "1.49"):
+            raise ConfigError("interface_name requires Docker Engine v28.1 or later",
+                              hint=f"leave interface_name out of network {attachment.name}, "
+                                   "or upgrade the engine")
+        driver_opts.setdefault(_IFNAME, attachment.interface_name)
+    config = api.create_endpoint_config(
+        aliases=list(attachment.aliases) or None, ipv4_address=attachment.ipv4_address,
+        ipv6_address=attachment.ipv6_address, link_local_ips=list(attachment.link_local_ips) or None,
+        driver_opt=driver_opts or None, **extra)
+    if attachment.gw_priority:
+        config["GwPriority"] = attachment.gw_priority
+    return config
+
+
+def container_mac_address(spec: ContainerSpec, api_version: str) -> str | None:
+    """The container-wide MAC address, by Compose's rule: before Engine API 1.44 a MAC address is
+    the container's (the primary network's, else the service's, and only one network may have
+    one); from 1.44 it belongs to the endpoint and this is None."""
+    from docker.utils import version_gte
+
+    svc, primary = spec.service, spec.networks[0] if spec.networks else None
+    if svc.mac_address and primary and primary.mac_address and primary.mac_address != svc.mac_address:
+        raise ConfigError("the service-level mac_address should have the same value as network "
+                          f"{primary.name}", path=f"services.{svc.name}.mac_address")
+    if version_gte(api_version, "1.44"):
+        return None
+    with_mac = [n.name for n in spec.networks if n.mac_address]
+    if len(with_mac) > 1:
+        raise ConfigError(f"a MAC address is specified for multiple networks ({', '.join(with_mac)}), but "
+                          "this feature requires Docker Engine v25 or later",
+                          path=f"services.{svc.name}.networks")
+    return (primary.mac_address if primary and primary.mac_address else None) or svc.mac_address
 
 
 def _container_id(api: Any, entry: str) -> str:

@@ -302,7 +302,10 @@ def _service_networks(raw: Any) -> tuple[ServiceNetwork, ...]:
         out.append(ServiceNetwork(
             key=str(key), aliases=tuple(_str_list(opts.get("aliases"))),
             ipv4_address=_opt_str(opts.get("ipv4_address")), ipv6_address=_opt_str(opts.get("ipv6_address")),
-            priority=int(opts.get("priority") or 0), mac_address=_opt_str(opts.get("mac_address"))))
+            priority=int(opts.get("priority") or 0), mac_address=_opt_str(opts.get("mac_address")),
+            link_local_ips=tuple(_str_list(opts.get("link_local_ips"))),
+            driver_opts=_str_map(opts.get("driver_opts")), gw_priority=int(opts.get("gw_priority") or 0),
+            interface_name=_opt_str(opts.get("interface_name"))))
     # Compose connects the highest-priority network first (it becomes the container's primary one),
     # the first by name among equals.
     return tuple(sorted(out, key=lambda n: (-n.priority, n.key)))

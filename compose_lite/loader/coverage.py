@@ -144,6 +144,13 @@ BUILD_KEYS: dict[str, str] = {
 }
 
 
+# services.*.networks.<network>.*: everything Compose sends for an endpoint. gw_priority and
+# interface_name (as the endpoint's ifname driver option) are sent as Compose sends them; an engine
+# older than API 1.48 does not act on them.
+SERVICE_NETWORK_KEYS: dict[str, str] = dict.fromkeys(
+    ("aliases", "ipv4_address", "ipv6_address", "link_local_ips", "mac_address", "driver_opts", "priority",
+     "gw_priority", "interface_name"), APPLIED)
+
 # Top-level resources. A key's entry is APPLIED, or why not (warned about, as `networks.x.key`).
 NETWORK_KEYS: dict[str, str] = {
     **dict.fromkeys(("attachable", "driver", "driver_opts", "enable_ipv6", "external", "internal", "ipam",

@@ -66,7 +66,11 @@ services:
     secrets: [token]
     networks:
       default:
-      back: {aliases: [api]}
+      back:
+        aliases: [api]
+        link_local_ips: ["169.254.10.10"]
+        driver_opts: {com.example.endpoint: "1"}
+        gw_priority: 1
     depends_on: [db]
   db:
     image: cl-busybox
@@ -150,6 +154,11 @@ def _view(client: Any, name: str, project: str) -> dict[str, Any]:
             "HostConfig": attrs["HostConfig"],
             "Aliases": {
                 n.replace(project, "P"): sorted(a for a in v.get("Aliases") or [] if len(a) != 12)
+                for n, v in attrs["NetworkSettings"]["Networks"].items()
+            },
+            "Endpoints": {
+                n.replace(project, "P"): {"IPAMConfig": v.get("IPAMConfig"),
+                                          "DriverOpts": v.get("DriverOpts")}
                 for n, v in attrs["NetworkSettings"]["Networks"].items()
             },
         }

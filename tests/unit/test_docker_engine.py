@@ -182,3 +182,49 @@ def test_stop_grace_period_is_cut_to_whole_seconds_as_compose_cuts_it(api: Any, 
     svc = Service("web", image="img", stop_grace_period_ns=grace_ns)
     spec = ContainerSpec("p-web-1", svc, 1, "img", {})
     assert create_arguments(spec, api)["stop_timeout"] == seconds == svc.stop_timeout_s
+
+
+def test_every_network_attachment_key_is_in_the_contract() -> None:
+    import json
+    from pathlib import Path
+
+    from compose_lite.loader import coverage
+
+    schema = json.loads((Path(__file__).parents[2] / "schemas" / "compose.schema.json").read_text())
+    [mapping] = [f for f in schema["definitions"]["service_networks"]["anyOf"] if f.get("type") == "object"]
+    assert set(mapping["additionalProperties"]["properties"]) == set(coverage.SERVICE_NETWORK_KEYS)
+
+
+def _on_networks(*attachments: NetworkAttachment, mac: str | None = None) -> ContainerSpec:
+    return ContainerSpec("p-web-1", Service("web", image="img", mac_address=mac), 1, "img", {},
+                         networks=attachments)
+
+
+def test_an_endpoint_carries_link_local_ips_driver_options_and_gateway_priority(api: Any) -> None:
+    from compose_lite.errors import ConfigError
+
+    spec = _on_networks(NetworkAttachment("p_front", link_local_ips=("169.254.8.8",), driver_opts={"o": "1"},
+                                          gw_priority=5, interface_name="eth7"))
+    newer = docker.APIClient(base_url="unix:///nonexistent.sock", version="1.49")
+    [endpoint] = create_config(spec, newer)["NetworkingConfig"]["EndpointsConfig"].values()
+    assert endpoint["IPAMConfig"]["LinkLocalIPs"] == ["169.254.8.8"]
+    assert endpoint["DriverOpts"] == {"o": "1", "com.docker.network.endpoint.ifname": "eth7"}
+    assert endpoint["GwPriority"] == 5
+    with pytest.raises(ConfigError, match=r"interface_name requires Docker Engine v28\.1"):  # API 1.41
+        create_config(spec, api)
+
+
+def test_mac_addresses_follow_composes_rule_for_the_engines_api(api: Any) -> None:
+    from compose_lite.errors import ConfigError
+
+    primary = NetworkAttachment("p_front", mac_address="02:42:ac:11:00:09")
+    assert create_config(_on_networks(primary), api)["MacAddress"] == "02:42:ac:11:00:09"  # API 1.41
+    newer = docker.APIClient(base_url="unix:///nonexistent.sock", version="1.44")
+    config = create_config(_on_networks(primary), newer)
+    assert config["MacAddress"] is None
+    assert config["NetworkingConfig"]["EndpointsConfig"]["p_front"]["MacAddress"] == "02:42:ac:11:00:09"
+    with pytest.raises(ConfigError, match="requires Docker Engine v25"):
+        second = NetworkAttachment("p_back", mac_address="02:42:ac:11:00:0a")
+        create_config(_on_networks(primary, second), api)
+    with pytest.raises(ConfigError, match="should have the same value as network p_front"):
+        create_config(_on_networks(primary, mac="02:42:ac:11:00:01"), api)

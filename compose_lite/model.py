@@ -249,6 +249,7 @@ class Service:
     privileged: bool = False
     read_only: bool = False
     security_opt: tuple[str, ...] = ()
+    unconfined_paths: bool = False  # security_opt systempaths=unconfined: no masked or read-only paths
     extra_hosts: tuple[str, ...] = ()
     dns: tuple[str, ...] = ()
     dns_search: tuple[str, ...] = ()

@@ -76,6 +76,8 @@ def create_arguments(spec: ContainerSpec, api: Any) -> dict[str, Any]:
         device_requests=[dict(d) for d in res.device_requests] or None,
         **_blkio(res.blkio_devices),
     )
+    if svc.unconfined_paths:  # security_opt systempaths=unconfined, as Compose sends it
+        host_config["MaskedPaths"], host_config["ReadonlyPaths"] = [], []
     networking_config = None
     mac_address = container_mac_address(spec, api.api_version)
     if spec.networks and spec.network_mode is None:

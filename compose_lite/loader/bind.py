@@ -8,6 +8,7 @@ directory, fills defaults (network/volume names, secret targets) and checks refe
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -149,7 +150,8 @@ def _service(name: str, raw: Mapping[str, Any], wd: str, secrets: Mapping[str, F
         cap_drop=tuple(_str_list(raw.get("cap_drop"))),
         privileged=bool(raw.get("privileged", False)),
         read_only=bool(raw.get("read_only", False)),
-        security_opt=tuple(_str_list(raw.get("security_opt"))),
+        security_opt=tuple(_security_opts(raw.get("security_opt"), wd, path)),
+        unconfined_paths="systempaths=unconfined" in _str_list(raw.get("security_opt")),
         extra_hosts=_extra_hosts(raw.get("extra_hosts")),
         dns=tuple(_str_list(raw.get("dns"))),
         dns_search=tuple(_str_list(raw.get("dns_search"))),
@@ -289,6 +291,33 @@ def _tmpfs(entry: str) -> Mount:
 
 def _octal(value: Any) -> int:
     return int(value, 8) if isinstance(value, str) else int(value)
+
+
+def _security_opts(raw: Any, wd: str, path: str) -> list[str]:
+    """As Compose sends them: a seccomp profile given as a file is sent as its (compacted) JSON,
+    and ``systempaths=unconfined`` is no option for the engine but empty masked/read-only paths."""
+    out = []
+    for opt in _str_list(raw):
+        if opt == "systempaths=unconfined":
+            continue
+        key, sep, value = opt.partition("=")
+        if not sep and key != "no-new-privileges":
+            key, sep, value = opt.partition(":")
+            if not sep:
+                raise ConfigError(f"invalid security-opt: {opt!r}", path=f"{path}.security_opt",
+                                  hint="use key=value, e.g. no-new-privileges:true or seccomp=./profile.json")
+        if key == "seccomp" and value not in ("unconfined", "builtin"):
+            profile = _abs(value, wd)
+            try:
+                with open(profile, encoding="utf-8") as handle:
+                    compact = json.dumps(json.load(handle), separators=(",", ":"))
+            except (OSError, ValueError) as err:
+                raise ConfigError(f"opening seccomp profile ({value}) failed: {err}",
+                                  path=f"{path}.security_opt") from None
+            out.append(f"seccomp={compact}")
+        else:
+            out.append(opt)
+    return out
 
 
 def _service_networks(raw: Any) -> tuple[ServiceNetwork, ...]:

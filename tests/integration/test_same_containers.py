@@ -41,7 +41,7 @@ services:
     dns_opt: ["ndots:2"]
     cap_add: [NET_ADMIN]
     cap_drop: [MKNOD]
-    security_opt: ["no-new-privileges:true"]
+    security_opt: ["no-new-privileges:true", "seccomp=./seccomp.json", "systempaths=unconfined"]
     sysctls: {net.core.somaxconn: 1024}
     ulimits: {nofile: {soft: 1024, hard: 2048}, nproc: 512}
     init: true
@@ -193,6 +193,7 @@ def test_containers_are_the_ones_compose_creates(
     for directory in ("src", "dir"):
         (tmp_path / directory).mkdir()
     (tmp_path / "token.txt").write_text("t\n")
+    (tmp_path / "seccomp.json").write_text('{\n  "defaultAction": "SCMP_ACT_ALLOW"\n}\n')
     (tmp_path / "l.env").write_text("L1=v\n")
     (tmp_path / "e.env").write_text("E1=e\n")
     cl(project_name, tmp_path, "create", env={"A": "from-shell"})

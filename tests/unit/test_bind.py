@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -125,3 +126,20 @@ def test_build_tags_are_bound() -> None:
     model = {"name": "p", "services": {"web": {"build": {"context": ".", "tags": ["web:1", "web:latest"]}}}}
     web = bind(model, working_dir="/proj", config_files=("/proj/compose.yaml",)).services["web"]
     assert web.build is not None and web.build.tags == ("web:1", "web:latest")
+
+
+def test_security_opts_are_sent_as_compose_sends_them(tmp_path: Path) -> None:
+    (tmp_path / "profile.json").write_text('{\n  "defaultAction": "SCMP_ACT_ALLOW",\n  "syscalls": []\n}\n')
+    opts = ["seccomp=./profile.json", "systempaths=unconfined", "no-new-privileges:true",
+            "apparmor=unconfined"]
+    model = {"name": "p", "services": {"web": {"image": "x", "security_opt": opts}}}
+    web = bind(model, working_dir=str(tmp_path)).services["web"]
+    assert web.security_opt == ('seccomp={"defaultAction":"SCMP_ACT_ALLOW","syscalls":[]}',
+                                "no-new-privileges:true", "apparmor=unconfined")
+    assert web.unconfined_paths
+    for bad, message in (("seccomp=./absent.json", "opening seccomp profile (./absent.json) failed"),
+                         ("label", "invalid security-opt: 'label'")):
+        with pytest.raises(ConfigError, match=re.escape(message)) as err:
+            bind({**model, "services": {"web": {"image": "x", "security_opt": [bad]}}},
+                 working_dir=str(tmp_path))
+        assert err.value.path == "services.web.security_opt"

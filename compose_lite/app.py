@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
-from compose_lite import executor, graph, observe
+from compose_lite import engine_support, executor, graph, observe
 from compose_lite import labels as L
 from compose_lite.clock import Clock, SystemClock
 from compose_lite.engine.base import Engine
@@ -160,6 +160,7 @@ def up(project: Project, engine: Engine, request: UpRequest, reporter: Reporter,
     for message in unsupported_warnings(project):
         reporter.warning(message)
     selected = select_services(project, request.services, with_deps=not request.no_deps)
+    engine_support.check(project, selected, engine.api_version())
     refs, ids = ensure_images(project, selected, engine, request, reporter)
     plan = _plan_up(project, engine, request, selected, refs, ids)
     for message in plan.warnings:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 
-from compose_lite import app, graph, hashing, observe, planner
+from compose_lite import app, engine_support, graph, hashing, observe, planner
 from compose_lite import labels as L
 from compose_lite.engine.base import Engine, Session
 from compose_lite.errors import ConfigError, NotFoundError, OperationFailedError
@@ -121,6 +121,7 @@ def run(project: Project, engine: Engine, request: RunRequest, session: Session,
     svc = project.services[request.service]
     for message in app.unsupported_warnings(replace(project, services={svc.name: svc})):
         reporter.warning(message)  # as `up` and `create` do (the dependencies' own come from their up)
+    engine_support.check(project, frozenset({svc.name}), engine.api_version())
     deps = graph.dependencies(project)[svc.name]
     if deps and not request.no_deps:
         deps_request = app.UpRequest(services=tuple(sorted(deps)), remove_orphans=request.remove_orphans)

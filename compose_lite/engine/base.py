@@ -57,6 +57,10 @@ class Engine(Protocol):
 
     def remove_volume(self, name: str) -> None: ...
 
+    def api_version(self) -> str:
+        """The Engine API version spoken with this engine (``1.41``)."""
+        ...
+
     def volume_sizes(self) -> Mapping[str, int]:
         """Bytes each local volume holds (the engine computes them: slow, for prompts only)."""
         ...

@@ -262,6 +262,9 @@ class DockerEngine:
     def remove_volume(self, name: str) -> None:
         self._call(f"remove volume {name}", lambda: self.api.remove_volume(name))
 
+    def api_version(self) -> str:
+        return str(self.api.api_version)  # negotiated when the client was made
+
     def volume_sizes(self) -> Mapping[str, int]:
         usage = self._call("disk usage", lambda: self.api.df())
         return {str(v["Name"]): int((v.get("UsageData") or {}).get("Size", -1))

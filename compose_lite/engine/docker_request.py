@@ -106,14 +106,8 @@ _IFNAME = "com.docker.network.endpoint.ifname"
 def endpoint_config(api: Any, attachment: NetworkAttachment, **extra: Any) -> Any:
     """A network endpoint as Compose sets it: aliases, addresses, link-local IPs, driver options
     (``interface_name`` among them), and the gateway priority newer engines honour."""
-    from docker.utils import version_lt
-
     driver_opts = dict(attachment.driver_opts)
-    if attachment.interface_name:
-        if version_lt(api.api_version, "1.49"):
-            raise ConfigError("interface_name requires Docker Engine v28.1 or later",
-                              hint=f"leave interface_name out of network {attachment.name}, "
-                                   "or upgrade the engine")
+    if attachment.interface_name:  # Engine API 1.49+: engine_support refuses it before on older ones
         driver_opts.setdefault(_IFNAME, attachment.interface_name)
     config = api.create_endpoint_config(
         aliases=list(attachment.aliases) or None, ipv4_address=attachment.ipv4_address,
@@ -212,14 +206,14 @@ def _mounts(mounts: tuple[Mount, ...]) -> tuple[list[str], list[Any], dict[str, 
         elif m.type == "volume" and m.source and not m.volume_nocopy and not m.volume_subpath:
             binds.append(f"{m.source}:{m.target}:{mode}")
         elif m.type in ("bind", "volume", "tmpfs"):
-            if m.volume_subpath:
-                raise EngineError(f"volume subpath for {m.target} needs Docker Engine API 1.45 or newer",
-                                  hint="mount the whole volume and use a path inside it")
             options: dict[str, Any] = {
                 "target": m.target, "source": m.source or "", "type": m.type, "read_only": m.read_only,
                 "consistency": m.consistency, "propagation": m.bind_propagation, "no_copy": m.volume_nocopy,
                 "tmpfs_size": m.tmpfs_size, "tmpfs_mode": m.tmpfs_mode}
-            out.append(DockerMount(**options))
+            mount = DockerMount(**options)
+            if m.volume_subpath:  # Engine API 1.45+ (engine_support checks it before anything is made)
+                mount.setdefault("VolumeOptions", {})["Subpath"] = m.volume_subpath
+            out.append(mount)
         else:
             raise EngineError(f"mount type {m.type!r} at {m.target} is not supported by compose-lite")
     return binds, out, tmpfs

@@ -77,6 +77,7 @@ class FakeEngine:
     stop_hold: dict[str, threading.Event] = field(default_factory=dict)  # container name → release
     locks: dict[str, Mapping[str, str]] = field(default_factory=dict)  # lock name → holder's labels
     stale_endpoints: dict[str, dict[str, str]] = field(default_factory=dict)  # network → {id: name}
+    engine_api: str = "1.41"  # what api_version() reports: this machine's Docker 20.10
     image_labels: dict[str, Mapping[str, str]] = field(default_factory=dict)  # ref → labels (built: theirs)
     volume_bytes: dict[str, int] = field(default_factory=dict)  # what volume_sizes reports (default 0)
     stale_release_after: int | None = None  # endpoint queries before the engine releases them; None: never
@@ -209,6 +210,9 @@ class FakeEngine:
 
     def image_id(self, ref: str) -> str | None:
         return self.images.get(ref)
+
+    def api_version(self) -> str:
+        return self.engine_api
 
     def volume_sizes(self) -> Mapping[str, int]:
         return {name: self.volume_bytes.get(name, 0) for name in self.volumes}

@@ -16,7 +16,7 @@ from typing import Any
 
 from compose_lite import compose_hash
 from compose_lite.errors import ConfigError
-from compose_lite.loader import coverage
+from compose_lite.loader import coverage, inputs
 from compose_lite.loader.units import parse_bytes, parse_duration
 from compose_lite.model import (
     Build,
@@ -309,8 +309,7 @@ def _security_opts(raw: Any, wd: str, path: str) -> list[str]:
         if key == "seccomp" and value not in ("unconfined", "builtin"):
             profile = _abs(value, wd)
             try:
-                with open(profile, encoding="utf-8") as handle:
-                    compact = json.dumps(json.load(handle), separators=(",", ":"))
+                compact = json.dumps(json.loads(inputs.read_bytes(profile)), separators=(",", ":"))
             except (OSError, ValueError) as err:
                 raise ConfigError(f"opening seccomp profile ({value}) failed: {err}",
                                   path=f"{path}.security_opt") from None

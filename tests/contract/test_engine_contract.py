@@ -165,6 +165,11 @@ def test_a_named_volume_mount_is_observed_by_name_and_destination(world: World) 
         "volume", name, "", "/data")
 
 
+def test_the_api_version_is_reported(world: World) -> None:
+    major, minor = world.engine.api_version().split(".")
+    assert (int(major), int(minor)) >= (1, 41)
+
+
 def test_images_unknown_and_known(world: World) -> None:
     assert world.engine.image_id("cl-contract-absent:1") is None
     assert world.engine.image_info("cl-contract-absent:1") is None

@@ -6,6 +6,7 @@ No click and no docker here: the CLI passes a bound project, an Engine and a Rep
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from compose_lite import engine_support, executor, graph, observe
 from compose_lite import labels as L
 from compose_lite.clock import Clock, SystemClock
 from compose_lite.engine.base import Engine
-from compose_lite.errors import EngineError, NotFoundError, OperationFailedError
+from compose_lite.errors import ConfigError, EngineError, NotFoundError, OperationFailedError
 from compose_lite.model import Project, Service
 from compose_lite.observe import snapshot
 from compose_lite.output import Reporter, WarningsOnly
@@ -80,6 +81,7 @@ def ensure_images(project: Project, services: frozenset[str], engine: Engine, re
     refs: dict[str, str] = {}
     ids: dict[str, str] = {}
     looked_up: dict[str, str | None] = {}  # services often share an image: one inspect each
+    now = time.time()
     for name in sorted(services):
         svc = project.services[name]
         ref = refs[name] = image_ref(project, svc)
@@ -96,7 +98,7 @@ def ensure_images(project: Project, services: frozenset[str], engine: Engine, re
             shown.event("Image", ref, "Building")
             current = engine.build_image(ref, svc.build, {L.PROJECT: project.name, L.SERVICE: name})
             shown.event("Image", ref, "Built", done=True)
-        elif policy == "always" or current is None:
+        elif policy == "always" or current is None or _refresh_due(engine, ref, policy, now):
             if policy == "never" or (current is None and svc.build is not None):
                 blocker = "--pull never" if policy == "never" else "--no-build"
                 raise NotFoundError(f"image {ref} for service {name!r} is not present locally and "
@@ -109,6 +111,47 @@ def ensure_images(project: Project, services: frozenset[str], engine: Engine, re
             current = _pull(engine, ref, name, shown, have_local=current is not None)
         ids[name] = current or ""
     return refs, ids
+
+
+def _refresh_due(engine: Engine, ref: str, policy: str, now: float) -> bool:
+    """``pull_policy: daily | weekly | every_<duration>``: pull when the local image was last tagged
+    (pulled) longer ago than that, as Compose decides."""
+    interval = refresh_interval(policy)
+    if interval is None:
+        return False
+    info = engine.image_info(ref)
+    tagged = _unix_time(info.last_tag_time) if info is not None else None
+    return tagged is None or now > tagged + interval
+
+
+def refresh_interval(policy: str) -> float | None:
+    """Seconds between pulls for a refresh policy; None for the others."""
+    if policy in ("daily", "weekly"):
+        return 86400.0 * (1 if policy == "daily" else 7)
+    if policy.startswith("every_"):
+        from compose_lite.loader import parse_duration
+
+        try:
+            return parse_duration(policy.removeprefix("every_")) / 1e9
+        except ValueError:
+            raise ConfigError(f"invalid pull_policy {policy!r}",
+                              hint="use always, missing, never, build, daily, weekly or every_<duration> "
+                                   "(every_12h, every_2d)") from None
+    return None
+
+
+def _unix_time(rfc3339: str) -> float | None:
+    """Seconds since the epoch of an engine timestamp; None when unset (Go's zero time)."""
+    from datetime import datetime
+
+    if not rfc3339 or rfc3339.startswith("0001-"):
+        return None
+    head, _, rest = rfc3339.replace("Z", "+00:00").partition(".")
+    fraction, zone = (rest[:6].ljust(6, "0"), rest.lstrip("0123456789")) if rest else ("0", "")
+    try:
+        return datetime.fromisoformat(f"{head}.{fraction}{zone}" if rest else head).timestamp()
+    except ValueError:
+        return None
 
 
 def _pull(engine: Engine, ref: str, service: str, reporter: Reporter, *, have_local: bool) -> str:

@@ -115,3 +115,26 @@ def test_quiet_pull_hides_the_pull_not_the_rest() -> None:
     assert "Pulling" in shown()
     quiet = shown(quiet_pull=True)
     assert "Pulling" not in quiet and "Pulled" not in quiet and "Started" in quiet
+
+
+def test_a_refresh_pull_policy_pulls_an_image_last_pulled_longer_ago_than_its_interval() -> None:
+    from compose_lite.engine.base import ImageInfo
+
+    import time
+
+    class Tagged(FakeEngine):  # pulled three days ago
+        tagged = time.strftime("%Y-%m-%dT%H:%M:%S.123456789Z", time.gmtime(time.time() - 3 * 86400))
+
+        def image_info(self, ref: str) -> ImageInfo | None:
+            return ImageInfo("sha256:1", (ref,), 1, "", "", last_tag_time=self.tagged)
+
+    for policy, pulled in (("daily", True), ("weekly", False), ("every_2d", True), ("every_4d", False)):
+        proj = project()
+        proj = Project(proj.name, proj.working_dir, networks=proj.networks, services={
+            "a": Service("a", image="img", networks=(ServiceNetwork("default"),), pull_policy=policy)})
+        engine = Tagged(images={"img": "sha256:1"}, pullable={"img"})
+        up(engine, proj)
+        assert ("pull_image img" in engine.calls) is pulled, policy
+    assert app.refresh_interval("every_1d12h") == 129600.0 and app.refresh_interval("missing") is None
+    with pytest.raises(Exception, match="invalid pull_policy 'every_soon'"):
+        app.refresh_interval("every_soon")

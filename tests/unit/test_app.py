@@ -118,9 +118,9 @@ def test_quiet_pull_hides_the_pull_not_the_rest() -> None:
 
 
 def test_a_refresh_pull_policy_pulls_an_image_last_pulled_longer_ago_than_its_interval() -> None:
-    from compose_lite.engine.base import ImageInfo
-
     import time
+
+    from compose_lite.engine.base import ImageInfo
 
     class Tagged(FakeEngine):  # pulled three days ago
         tagged = time.strftime("%Y-%m-%dT%H:%M:%S.123456789Z", time.gmtime(time.time() - 3 * 86400))

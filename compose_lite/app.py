@@ -9,14 +9,14 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from compose_lite import engine_support, executor, graph, observe
 from compose_lite import labels as L
 from compose_lite.clock import Clock, SystemClock
 from compose_lite.engine.base import Engine
 from compose_lite.errors import ConfigError, EngineError, NotFoundError, OperationFailedError
-from compose_lite.model import Project, Service
+from compose_lite.model import Build, Project, Service
 from compose_lite.observe import snapshot
 from compose_lite.output import Reporter, WarningsOnly
 from compose_lite.planner import Desired, DownOptions, Kind, Plan, Recreate, UpOptions, plan_down, plan_up
@@ -96,7 +96,8 @@ def ensure_images(project: Project, services: frozenset[str], engine: Engine, re
                 continue
             shown = WarningsOnly(reporter.warning) if request.quiet_build else reporter
             shown.event("Image", ref, "Building")
-            current = engine.build_image(ref, svc.build, {L.PROJECT: project.name, L.SERVICE: name})
+            current = engine.build_image(ref, for_platform(svc.build, svc.platform),
+                                         {L.PROJECT: project.name, L.SERVICE: name})
             shown.event("Image", ref, "Built", done=True)
         elif policy == "always" or current is None or _refresh_due(engine, ref, policy, now):
             if policy == "never" or (current is None and svc.build is not None):
@@ -108,9 +109,14 @@ def ensure_images(project: Project, services: frozenset[str], engine: Engine, re
                 ids[name] = current or ""
                 continue
             shown = WarningsOnly(reporter.warning) if request.quiet_pull else reporter
-            current = _pull(engine, ref, name, shown, have_local=current is not None)
+            current = _pull(engine, ref, name, shown, have_local=current is not None, platform=svc.platform)
         ids[name] = current or ""
     return refs, ids
+
+
+def for_platform(build: Build, platform: str | None) -> Build:
+    """The build for the service's ``platform:`` when the build names no platforms of its own."""
+    return replace(build, platform=platform) if platform and not build.platforms else build
 
 
 def _refresh_due(engine: Engine, ref: str, policy: str, now: float) -> bool:
@@ -154,10 +160,11 @@ def _unix_time(rfc3339: str) -> float | None:
         return None
 
 
-def _pull(engine: Engine, ref: str, service: str, reporter: Reporter, *, have_local: bool) -> str:
+def _pull(engine: Engine, ref: str, service: str, reporter: Reporter, *, have_local: bool,
+          platform: str | None) -> str:
     reporter.event("Image", ref, "Pulling")
     try:
-        image = engine.pull_image(ref)
+        image = engine.pull_image(ref, platform)
     except EngineError as err:
         failure = registry_error("pull", ref, service, err, local=have_local)
         if not have_local:

@@ -57,7 +57,8 @@ def build(project: Project, engine: Engine, request: BuildRequest, output: Calla
                        buildx_flags=(*svc.build.buildx_flags, *request.buildx_flags))
         ref = app.image_ref(project, svc)
         reporter.event("Image", ref, "Building")
-        engine.build_image(ref, spec, {L.PROJECT: project.name, L.SERVICE: name}, output)
+        labels = {L.PROJECT: project.name, L.SERVICE: name}
+        engine.build_image(ref, app.for_platform(spec, svc.platform), labels, output)
         reporter.event("Image", ref, "Built", done=True)
         built.append(ref)
     return built
@@ -93,7 +94,7 @@ def pull(project: Project, engine: Engine, services: tuple[str, ...], reporter: 
             continue
         reporter.event("Image", svc.image, "Pulling")
         try:
-            engine.pull_image(svc.image)
+            engine.pull_image(svc.image, svc.platform)
         except ComposeLiteError as err:
             failure = registry_error("pull", svc.image, name, err, local=local)
             if not ignore_failures and svc.build is None:

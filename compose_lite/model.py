@@ -116,6 +116,7 @@ class Build:
     cache_to: tuple[str, ...] = ()
     platforms: tuple[str, ...] = ()
     memory: int | None = None  # `build -m`: the build containers' memory limit
+    platform: str | None = None  # the service's `platform:`, when the build names no `platforms`
     ulimits: tuple[str, ...] = ()  # "nofile=1024:2048", as `docker build --ulimit` takes them
     isolation: str | None = None
     # buildx's alone: named extra contexts, entitlements (`privileged` is security.insecure), attestations

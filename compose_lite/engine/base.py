@@ -67,7 +67,9 @@ class Engine(Protocol):
 
     def image_id(self, ref: str) -> str | None: ...
 
-    def pull_image(self, ref: str) -> str: ...
+    def pull_image(self, ref: str, platform: str | None = None) -> str:
+        """Pull ``ref`` (for ``platform`` when given, as the service's ``platform:`` asks); its id."""
+        ...
 
     def build_image(self, tag: str, build: Build, labels: Mapping[str, str],
                     output: Callable[[str], None] | None = None) -> str:

@@ -92,7 +92,8 @@ def argv(cli: BuildCli, tag: str, build: Build, labels: Mapping[str, str], iidfi
     out += ["--no-cache"] if build.no_cache else []
     out += ["--pull"] if build.pull else []
     out += [f"--cache-from={c}" for c in build.cache_from]
-    out += [f"--platform={','.join(build.platforms)}"] if build.platforms else []
+    platforms = build.platforms or ((build.platform,) if build.platform else ())
+    out += [f"--platform={','.join(platforms)}"] if platforms else []
     out += [f"--ssh={s}" for s in build.ssh]
     out += [f"--memory={build.memory}"] if build.memory else []
     out += [f"--isolation={build.isolation}"] if build.isolation else []

@@ -279,11 +279,11 @@ class DockerEngine:
             return None
         return str(info["Id"])
 
-    def pull_image(self, ref: str) -> str:
+    def pull_image(self, ref: str, platform: str | None = None) -> str:
         repo, tag = split_ref(ref)
 
         def pull() -> None:
-            for event in self.api.pull(repo, tag=tag, stream=True, decode=True):
+            for event in self.api.pull(repo, tag=tag, stream=True, decode=True, platform=platform):
                 if "error" in event:
                     raise EngineError(f"pull {ref}: {event['error']}")
 

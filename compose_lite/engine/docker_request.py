@@ -259,7 +259,7 @@ def legacy_build(api: Any, tag: str, build: Build, labels: Mapping[str, str],
         "shmsize": build.shm_size, "nocache": build.no_cache, "pull": build.pull,
         "extra_hosts": dict(h.split(":", 1) for h in build.extra_hosts) or None,
         "container_limits": {"memory": build.memory} if build.memory else None,
-        "isolation": build.isolation,
+        "isolation": build.isolation, "platform": build.platform,
     }
     if build.dockerfile_inline is not None:
         kwargs["fileobj"], kwargs["custom_context"] = inline_context(build), True

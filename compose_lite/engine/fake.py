@@ -217,8 +217,8 @@ class FakeEngine:
     def volume_sizes(self) -> Mapping[str, int]:
         return {name: self.volume_bytes.get(name, 0) for name in self.volumes}
 
-    def pull_image(self, ref: str) -> str:
-        self._record("pull_image", ref)
+    def pull_image(self, ref: str, platform: str | None = None) -> str:
+        self._record("pull_image", ref if platform is None else f"{ref} {platform}")
         if ref not in self.pullable:
             raise EngineError(f"pull {ref}: pull access denied for {ref}, repository does not exist")
         self.images[ref] = f"sha256:{ref}"

@@ -138,3 +138,20 @@ def test_a_refresh_pull_policy_pulls_an_image_last_pulled_longer_ago_than_its_in
     assert app.refresh_interval("every_1d12h") == 129600.0 and app.refresh_interval("missing") is None
     with pytest.raises(Exception, match="invalid pull_policy 'every_soon'"):
         app.refresh_interval("every_soon")
+
+
+def test_the_services_platform_is_pulled_and_built_for() -> None:
+    from compose_lite.model import Build
+
+    engine = FakeEngine(pullable={"img"})
+    proj = project()
+    pulled = Project(proj.name, proj.working_dir, networks=proj.networks, services={
+        "a": Service("a", image="img", networks=(ServiceNetwork("default"),), platform="linux/arm64")})
+    up(engine, pulled)
+    assert "pull_image img linux/arm64" in engine.calls
+    built = Project(proj.name, proj.working_dir, networks=proj.networks, services={
+        "b": Service("b", build=Build("/ctx"), networks=(ServiceNetwork("default"),),
+                     platform="linux/arm64")})
+    up(engine, built)
+    assert engine.built["p-b"].platform == "linux/arm64"
+    assert app.for_platform(Build("/c", platforms=("linux/amd64",)), "linux/arm64").platform is None

@@ -52,6 +52,7 @@ class Mount:
     consistency: str | None = None
     bind_propagation: str | None = None
     bind_create_host_path: bool = True
+    bind_recursive: str | None = None  # enabled | disabled | writable | readonly
     bind_selinux: str | None = None
     volume_nocopy: bool = False
     volume_subpath: str | None = None

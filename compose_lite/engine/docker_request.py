@@ -201,7 +201,8 @@ def _mounts(mounts: tuple[Mount, ...]) -> tuple[list[str], list[Any], dict[str, 
         if m.type == "tmpfs" and m.tmpfs_options is not None:
             tmpfs[m.target] = m.tmpfs_options
             continue
-        if m.type == "bind" and m.source and m.bind_create_host_path and not m.bind_propagation:
+        if m.type == "bind" and m.source and m.bind_create_host_path and not m.bind_propagation \
+                and not m.bind_recursive:
             binds.append(f"{m.source}:{m.target}:{mode}" + (f",{m.bind_selinux}" if m.bind_selinux else ""))
         elif m.type == "volume" and m.source and not m.volume_nocopy and not m.volume_subpath:
             binds.append(f"{m.source}:{m.target}:{mode}")
@@ -211,12 +212,19 @@ def _mounts(mounts: tuple[Mount, ...]) -> tuple[list[str], list[Any], dict[str, 
                 "consistency": m.consistency, "propagation": m.bind_propagation, "no_copy": m.volume_nocopy,
                 "tmpfs_size": m.tmpfs_size, "tmpfs_mode": m.tmpfs_mode}
             mount = DockerMount(**options)
+            if m.bind_recursive in _RECURSIVE:  # sent as Compose sends it; engines before API 1.44
+                mount.setdefault("BindOptions", {})[_RECURSIVE[m.bind_recursive]] = True  # ignore two
             if m.volume_subpath:  # Engine API 1.45+ (engine_support checks it before anything is made)
                 mount.setdefault("VolumeOptions", {})["Subpath"] = m.volume_subpath
             out.append(mount)
         else:
             raise EngineError(f"mount type {m.type!r} at {m.target} is not supported by compose-lite")
     return binds, out, tmpfs
+
+
+# bind.recursive → the BindOptions flag Compose sets for it ("enabled" is the engine's default)
+_RECURSIVE = {"disabled": "NonRecursive", "writable": "ReadOnlyNonRecursive",
+              "readonly": "ReadOnlyForceRecursive"}
 
 
 def split_ref(ref: str) -> tuple[str, str | None]:

@@ -268,6 +268,7 @@ def _mount(raw: Any, wd: str, path: str) -> Mount:
         consistency=_opt_str(raw.get("consistency")),
         bind_propagation=_opt_str(bind_opts.get("propagation")),
         bind_create_host_path=bool(bind_opts.get("create_host_path", True)),
+        bind_recursive=_opt_str(bind_opts.get("recursive")),
         bind_selinux=_opt_str(bind_opts.get("selinux")),
         volume_nocopy=bool(vol_opts.get("nocopy", False)),
         volume_subpath=_opt_str(vol_opts.get("subpath")),

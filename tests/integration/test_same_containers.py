@@ -121,6 +121,7 @@ services:
         target: /b
         bind: {create_host_path: false, propagation: rslave}
         read_only: true
+      - {type: bind, source: ./src, target: /nr, bind: {recursive: disabled}}
   db:
     image: cl-busybox
     command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]

@@ -76,6 +76,9 @@ def create_arguments(spec: ContainerSpec, api: Any) -> dict[str, Any]:
         device_requests=[dict(d) for d in res.device_requests] or None,
         **_blkio(res.blkio_devices),
     )
+    for request in host_config.get("DeviceRequests") or ():
+        if request.get("Driver") == "cdi":  # the SDK fills in [] and {}; Compose leaves them null
+            request["Capabilities"], request["Options"] = None, None
     if svc.unconfined_paths:  # security_opt systempaths=unconfined, as Compose sends it
         host_config["MaskedPaths"], host_config["ReadonlyPaths"] = [], []
     networking_config = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -161,7 +162,7 @@ def _service(name: str, raw: Mapping[str, Any], wd: str, secrets: Mapping[str, F
         shm_size=_bytes(raw.get("shm_size"), f"{path}.shm_size"),
         sysctls=_str_map(raw.get("sysctls")),
         ulimits=tuple(_ulimit(k, v) for k, v in (raw.get("ulimits") or {}).items()),
-        devices=tuple(_device(d) for d in raw.get("devices") or ()),
+        devices=tuple(_device(d) for d in raw.get("devices") or () if not _is_cdi(d)),
         group_add=tuple(str(g) for g in raw.get("group_add") or ()),
         resources=_resources(raw, deploy.get("resources") or {}, path),
         logging=_logging(raw.get("logging")),
@@ -427,9 +428,27 @@ def _resources(raw: Mapping[str, Any], deploy_res: Mapping[str, Any], path: str)
         blkio_devices=_blkio_devices(raw.get("blkio_config") or {}, path),
         cpu_rt_period=None if raw.get("cpu_rt_period") is None else int(raw["cpu_rt_period"]),
         cpu_rt_runtime=None if raw.get("cpu_rt_runtime") is None else int(raw["cpu_rt_runtime"]),
-        device_requests=tuple(_device_request(d) for d in
-                              [*(raw.get("gpus") or ()), *(reservations.get("devices") or ())]),
+        # Compose's order: reserved devices, CDI devices, GPUs
+        device_requests=(*(_device_request(d) for d in reservations.get("devices") or ()),
+                         *_cdi_request(raw.get("devices") or ()),
+                         *(_device_request(d) for d in raw.get("gpus") or ())),
     )
+
+
+# A CDI device name, "vendor.com/class=name" (the container-device-interface parser's rule)
+_CDI_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)*"
+                       r"/[A-Za-z](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?=[A-Za-z0-9](?:[A-Za-z0-9_.:-]*[A-Za-z0-9])?")
+
+
+def _is_cdi(device: Any) -> bool:
+    return (isinstance(device, Mapping) and device.get("source") == device.get("target")
+            and bool(_CDI_NAME.fullmatch(str(device.get("source")))))
+
+
+def _cdi_request(devices: Sequence[Any]) -> tuple[Mapping[str, Any], ...]:
+    """``devices`` naming CDI devices, sent as one device request to the ``cdi`` driver, as Compose does."""
+    names = [str(d["source"]) for d in devices if _is_cdi(d)]
+    return ({"Driver": "cdi", "DeviceIDs": names},) if names else ()
 
 
 def _device_request(raw: Mapping[str, Any]) -> Mapping[str, Any]:

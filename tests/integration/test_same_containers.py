@@ -62,7 +62,7 @@ services:
     shm_size: 16m
     oom_score_adj: 100
     group_add: ["mail"]
-    devices: ["/dev/null:/dev/mynull:rwm"]
+    devices: ["/dev/null:/dev/mynull:rwm", "vendor.example/gpu=card0"]
     secrets: [token]
     networks:
       default:

@@ -143,3 +143,16 @@ def test_security_opts_are_sent_as_compose_sends_them(tmp_path: Path) -> None:
             bind({**model, "services": {"web": {"image": "x", "security_opt": [bad]}}},
                  working_dir=str(tmp_path))
         assert err.value.path == "services.web.security_opt"
+
+
+def test_cdi_device_names_become_a_cdi_device_request_in_composes_order() -> None:
+    model = {"name": "p", "services": {"web": {
+        "image": "x",
+        "devices": [{"source": "/dev/null", "target": "/dev/n", "permissions": "rwm"},
+                    {"source": "nvidia.com/gpu=all", "target": "nvidia.com/gpu=all", "permissions": "rwm"}],
+        "gpus": [{"count": 1}],
+        "deploy": {"resources": {"reservations": {"devices": [{"capabilities": ["tpu"], "driver": "x"}]}}}}}}
+    web = bind(model, working_dir="/w").services["web"]
+    assert [d.source for d in web.devices] == ["/dev/null"]
+    assert [r["Driver"] for r in web.resources.device_requests] == ["x", "cdi", ""]
+    assert web.resources.device_requests[1]["DeviceIDs"] == ["nvidia.com/gpu=all"]

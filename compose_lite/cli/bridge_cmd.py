@@ -29,9 +29,9 @@ def convert(opts: GlobalOptions, output: str, transformations: tuple[str, ...],
     from compose_lite import bridge as lib
     from compose_lite.cli.config_cmd import render
     from compose_lite.cli.project import load_request, open_engine
-    from compose_lite.loader import LoadMemo
+    from compose_lite.loader import load
 
-    loaded = LoadMemo(load_request(opts)).project()
+    loaded = load(load_request(opts)).loaded
     for warning in loaded.warnings:
         click.echo(f"warning: {warning}", err=True)
     engine = open_engine(opts)

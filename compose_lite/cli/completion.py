@@ -31,11 +31,11 @@ def _service_names(opts: object) -> list[str]:
 
     from compose_lite.cli.context import GlobalOptions
     from compose_lite.cli.project import load_request
-    from compose_lite.loader import LoadMemo
+    from compose_lite.loader import load
 
     assert isinstance(opts, GlobalOptions)
     # Completing must never block on stdin.
-    loaded = LoadMemo(replace(load_request(opts), stdin=lambda: "")).project()
+    loaded = load(replace(load_request(opts), stdin=lambda: "")).loaded
     return sorted((loaded.model.get("services") or {}).keys())
 
 

@@ -46,15 +46,15 @@ def config(opts: GlobalOptions, fmt: str, quiet: bool, services: bool, volumes: 
            lock_image_digests: bool, variables: bool, output: str | None) -> None:
     """Parse, resolve and render the Compose files in canonical format."""
     from compose_lite.cli.project import load_request
-    from compose_lite.loader import LoadMemo, all_profiles
+    from compose_lite.loader import all_profiles, load
 
     if variables:  # from the files as written: the templates, not their values
         click.echo(_variables_table(opts), nl=False)
         return
-    memo = LoadMemo(load_request(opts, interpolate=not no_interpolate, normalize=not no_normalize,
+    result = load(load_request(opts, interpolate=not no_interpolate, normalize=not no_normalize,
                                  resolve_paths=not no_path_resolution, consistency=not no_consistency,
                                  resolve_env_files=not no_env_resolution))
-    project = memo.project()
+    project = result.loaded
     for warning in project.warnings:
         click.echo(f"warning: {warning}", err=True)
     if quiet:
@@ -92,7 +92,7 @@ def config(opts: GlobalOptions, fmt: str, quiet: bool, services: bool, volumes: 
         text = _lines(_image(name, svc, project.name) for name, svc in (model.get("services") or {}).items())
     else:
         # Rendering YAML means importing PyYAML: the memo keeps the text for the next identical run.
-        text = memo.rendered(fmt, lambda loaded: render(loaded.model, fmt, escape=not no_interpolate))
+        text = result.rendered(fmt, lambda loaded: render(loaded.model, fmt, escape=not no_interpolate))
     if output:
         with open(output, "w", encoding="utf-8") as handle:
             handle.write(text)

@@ -37,10 +37,10 @@ def load_project(opts: GlobalOptions, *, engine: Engine | None = None) -> Projec
     Given an ``engine``, a project named by -p / COMPOSE_PROJECT_NAME with no Compose file around
     is rebuilt from its labels, as Docker Compose does for down, ps, logs, stop and friends.
     """
-    from compose_lite.loader import LoadMemo, bind_model
+    from compose_lite.loader import load
 
     try:
-        loaded = LoadMemo(load_request(opts)).project()
+        result = load(load_request(opts))
     except NoConfigFileError:
         name = opts.project_name or opts.environ.get("COMPOSE_PROJECT_NAME")
         if engine is None or not name or opts.files:
@@ -51,10 +51,9 @@ def load_project(opts: GlobalOptions, *, engine: Engine | None = None) -> Projec
         if found is None:
             raise
         return found
-    for warning in loaded.warnings:
+    for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    return bind_model(loaded.model, working_dir=loaded.working_dir, config_files=tuple(loaded.config_files),
-                environment=loaded.environment, disabled_services=tuple(loaded.disabled_services))
+    return result.project
 
 
 def open_engine(opts: GlobalOptions) -> DockerEngine:

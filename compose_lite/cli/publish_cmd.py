@@ -30,7 +30,7 @@ def publish(opts: GlobalOptions, repository: str, app: bool, oci_version: str | 
     from compose_lite import publish as lib
     from compose_lite.cli.project import load_project, load_request, open_engine, reporter
     from compose_lite.errors import ConfigError
-    from compose_lite.loader import LoadMemo
+    from compose_lite.loader import load
     from compose_lite.oci import Reference
 
     if app:
@@ -41,7 +41,7 @@ def publish(opts: GlobalOptions, repository: str, app: bool, oci_version: str | 
     reference = Reference.parse(repository)
     request = lib.PublishRequest(repository, oci_version, resolve_image_digests, with_env, yes)
     # env_file kept as declared: what the checks look at, and what the artifact carries
-    loaded = LoadMemo(load_request(opts, resolve_env_files=False)).project()
+    loaded = load(load_request(opts, resolve_env_files=False)).loaded
     terminal = sys.stdin.isatty() and sys.stderr.isatty()
     ask = (lambda question: click.confirm(question, default=False, err=True)) if terminal else None
     if not lib.check(loaded.model, request, ask):

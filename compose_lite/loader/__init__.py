@@ -12,13 +12,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from compose_lite.loader.bind import bind as bind_model
     from compose_lite.loader.coverage import why_unsupported
     from compose_lite.loader.discover import discover as discover_files
+    from compose_lite.loader.door import LoadResult, load
     from compose_lite.loader.dotenv import read_dotenv
     from compose_lite.loader.inputs import read_capped
     from compose_lite.loader.interpolate import variables_used
-    from compose_lite.loader.memo import LoadMemo
     from compose_lite.loader.parse import parse_yaml_all
     from compose_lite.loader.profiles import all_profiles
     from compose_lite.loader.request import LoadRequest
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
     from compose_lite.loader.units import parse_bytes, parse_duration
 
 # export → (the module that defines it, its name there)
-_RENAMED = {"bind_model": ("bind", "bind"), "discover_files": ("discover", "discover")}
+_RENAMED = {"discover_files": ("discover", "discover")}
 _EXPORTS = {
     "parse_port": "short_syntax",
     "parse_volume": "short_syntax",
@@ -35,7 +34,8 @@ _EXPORTS = {
     "read_dotenv": "dotenv",
     "read_capped": "inputs",
     "variables_used": "interpolate",
-    "LoadMemo": "memo",
+    "LoadResult": "door",
+    "load": "door",
     "parse_yaml_all": "parse",
     "all_profiles": "profiles",
     "LoadRequest": "request",
@@ -44,12 +44,12 @@ _EXPORTS = {
     "parse_duration": "units",
 }
 __all__ = [
-    "LoadMemo",
     "LoadRequest",
+    "LoadResult",
     "all_profiles",
-    "bind_model",
     "did_you_mean",
     "discover_files",
+    "load",
     "parse_bytes",
     "parse_duration",
     "parse_port",

@@ -168,8 +168,7 @@ class _Runner:
 
     def execute(self, op: Operation) -> None:
         log.debug("run %s", op.line())
-        handler: Callable[[Operation], None] = getattr(self, f"_{op.kind.name.lower()}")
-        handler(op)
+        HANDLERS[op.kind](self, op)
 
     # -- resources -----------------------------------------------------------------------------
 
@@ -361,6 +360,26 @@ class _Runner:
             self.clock.sleep(self.poll)
         raise OperationFailedError(f"{what}: cancelled because another operation failed")
 
+
+
+# Every kind of operation and what runs it; AWAIT_EXIT holds no worker (the scheduler registers it
+# with the exit watch). tests/unit/test_executor.py checks that no other kind is missing.
+HANDLERS: dict[Kind, Callable[[_Runner, Operation], None]] = {
+    Kind.CREATE_NETWORK: _Runner._create_network,
+    Kind.CREATE_VOLUME: _Runner._create_volume,
+    Kind.CREATE: _Runner._create,
+    Kind.RECREATE: _Runner._recreate,
+    Kind.START: _Runner._start,
+    Kind.RESTART: _Runner._restart,
+    Kind.KEEP: _Runner._keep,
+    Kind.STOP: _Runner._stop,
+    Kind.REMOVE: _Runner._remove,
+    Kind.AWAIT: _Runner._await,
+    Kind.READY: _Runner._ready,
+    Kind.REMOVE_NETWORK: _Runner._remove_network,
+    Kind.REMOVE_VOLUME: _Runner._remove_volume,
+    Kind.REMOVE_IMAGE: _Runner._remove_image,
+}
 
 
 def each(action: Callable[[str], None], items: list[str], limit: int = DEFAULT_LIMIT) -> None:

@@ -187,3 +187,9 @@ def test_ctrl_c_during_a_health_wait_ends_the_wait_at_its_next_poll() -> None:
     timer.join()
     assert engine.inspects - seen_at_interrupt[0] <= 2  # without the cancel: polls on to the timeout
     assert "start_container p-web-1" not in engine.calls
+
+
+def test_every_kind_of_operation_has_its_handler() -> None:
+    from compose_lite.planner import Kind
+
+    assert set(executor.HANDLERS) == set(Kind) - {Kind.AWAIT_EXIT}  # exit waits are the scheduler's

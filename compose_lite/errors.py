@@ -111,6 +111,13 @@ class OperationFailedError(ComposeLiteError):
     """A lifecycle step failed (unhealthy dependency, container exited, timeout)."""
 
 
+class OutputClosed(ComposeLiteError):
+    """Whoever read our output stopped (`cl logs | head`): end quietly, as a program killed by
+    SIGPIPE does (exit 141), never with an error about it."""
+
+    exit_code = 141
+
+
 class InterruptedByUser(ComposeLiteError):
     """The user pressed Ctrl-C; rendered without an ``error:`` prefix."""
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from compose_lite import observe
 from compose_lite.engine.base import Engine
-from compose_lite.errors import ComposeLiteError, ConfigError, EngineError
+from compose_lite.errors import ComposeLiteError, ConfigError, EngineError, OutputClosed
 from compose_lite.logfmt import LogLine
 from compose_lite.state import ENDED, LIVE, ObservedContainer, Status
 
@@ -95,6 +95,7 @@ class Multiplexer:
         self._active: dict[str, threading.Thread] = {}
         self._ended_at: dict[str, float] = {}  # container id → when its last reader ended
         self.errors: list[ComposeLiteError] = []
+        self.closed = threading.Event()  # our output's reader went away: everything ends
 
     def add(self, c: ObservedContainer) -> bool:
         """Start reading ``c`` unless a reader already runs; a container read before resumes."""
@@ -124,7 +125,7 @@ class Multiplexer:
     def wait(self, timeout: float) -> None:
         """Wait up to ``timeout`` for every reader to end (in short slices: Ctrl-C stays prompt)."""
         deadline = time.monotonic() + timeout
-        while self.active() and time.monotonic() < deadline:
+        while self.active() and time.monotonic() < deadline and not self.closed.is_set():
             time.sleep(min(0.05, max(0.0, deadline - time.monotonic())))
 
     def _read(self, c: ObservedContainer, resumed_since: float | None) -> None:
@@ -141,6 +142,8 @@ class Multiplexer:
                 self._send(c, lines)
             if pending:
                 self._send(c, [pending.rstrip(b"\r").decode(errors="replace")])
+        except OutputClosed:
+            self.closed.set()
         except ComposeLiteError as err:
             with self._lock:
                 self.errors.append(err)
@@ -157,6 +160,8 @@ class Multiplexer:
     def _send(self, c: ObservedContainer, lines: Iterable[str]) -> None:
         with self._lock:
             for text in lines:
+                if self.closed.is_set():
+                    raise OutputClosed("output closed")
                 self._emit(to_log_line(c, text, timestamps=self._options.timestamps))
 
 
@@ -171,7 +176,7 @@ def follow(mux: Multiplexer, list_containers: Callable[[], list[ObservedContaine
     when ``stop`` is set.
     """
     initially_created: set[str] | None = None
-    while stop is None or not stop.is_set():
+    while (stop is None or not stop.is_set()) and not mux.closed.is_set():
         listed_at = time.time()
         current = list_containers()
         if initially_created is None:
@@ -222,6 +227,8 @@ def show(engine: Engine, project: str, services: Iterable[str], options: LogOpti
     else:
         for c in containers():
             mux.add(c)
-        while mux.active():
+        while mux.active() and not mux.closed.is_set():
             mux.wait(poll)
+    if mux.closed.is_set():
+        raise OutputClosed("output closed")
     return mux.errors

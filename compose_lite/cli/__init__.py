@@ -14,7 +14,7 @@ import click
 
 from compose_lite import __version__
 from compose_lite.cli.context import GlobalOptions
-from compose_lite.errors import ComposeLiteError, ConfigErrors, InterruptedByUser
+from compose_lite.errors import ComposeLiteError, ConfigErrors, InterruptedByUser, OutputClosed
 
 # Commands whose plan can be shown without acting on it.
 _DRY_RUN_COMMANDS = frozenset({"up", "create", "down", "config", "ps", "ls", "images", "version"})
@@ -49,10 +49,16 @@ class ErrorBoundaryGroup(click.Group):
             raise click.exceptions.Exit(render_error(err)) from None
         except KeyboardInterrupt:
             raise click.exceptions.Exit(InterruptedByUser.exit_code) from None
+        except BrokenPipeError:  # stdout's reader went away (`cl ps | head -1`)
+            raise click.exceptions.Exit(render_error(OutputClosed("output closed"))) from None
 
 
 def render_error(err: ComposeLiteError) -> int:
     """Write an error (or several) to stderr; return the exit code."""
+    if isinstance(err, OutputClosed):
+        # Nothing to say, and nothing more may reach stdout: the interpreter's last flush would fail.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return err.exit_code
     if isinstance(err, InterruptedByUser):
         click.echo(err.message, err=True)
         return err.exit_code

@@ -12,6 +12,7 @@ import click
 
 from compose_lite.cli.completion import complete_services
 from compose_lite.cli.context import GlobalOptions
+from compose_lite.errors import OutputClosed
 
 if TYPE_CHECKING:
     from compose_lite.logfmt import LogLine
@@ -39,14 +40,18 @@ class LogPrinter:
         self._lock = threading.Lock()
 
     def line(self, entry: LogLine) -> None:
-        with self._lock:
-            self._stream.write(self._fmt.line(entry) + "\n")
-            self._stream.flush()
+        self._write(self._fmt.line(entry))
 
     def event(self, name: str, service: str, message: str) -> None:
+        self._write(self._fmt.event(name, service, message))
+
+    def _write(self, text: str) -> None:
         with self._lock:
-            self._stream.write(self._fmt.event(name, service, message) + "\n")
-            self._stream.flush()
+            try:
+                self._stream.write(text + "\n")
+                self._stream.flush()
+            except BrokenPipeError:
+                raise OutputClosed("output closed") from None
 
 
 @click.command("logs")

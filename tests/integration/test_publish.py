@@ -6,6 +6,7 @@ types and manifest shape; and the checks Compose makes before anything leaves th
 from __future__ import annotations
 
 import base64
+import io
 import json
 import os
 import subprocess
@@ -14,8 +15,10 @@ from typing import Any
 
 import yaml
 
+from tests.archives import tar_of
 from tests.differential.reference import required_reference
 from tests.integration.cl_helpers import cl, http, write
+from tests.integration.conftest import PROJECT_LABEL
 from tests.integration.registry import running_registry
 
 STACK = """
@@ -49,7 +52,11 @@ def test_publish_pushes_the_files_compose_pushes(docker_client: Any, project_nam
         write(tmp_path, STACK.format(registry=registry, project=project_name))
         (tmp_path / "base.yaml").write_text("services:\n  base:\n    environment:\n      TIER: web\n")
         (tmp_path / "app.env").write_text("MODE=prod\n")
-        docker_client.images.get("cl-busybox:latest").tag(f"{registry}/{project_name}/web", "1")
+        # An image of its own: a push records a registry digest on the image it pushes, and
+        # cl-busybox must keep none (test_container_cmds relies on that).
+        own = tar_of({"Dockerfile": f"FROM cl-busybox\nLABEL {PROJECT_LABEL}={project_name}\n".encode()})
+        docker_client.images.build(fileobj=io.BytesIO(own), custom_context=True,
+                                   tag=f"{registry}/{project_name}/web:1", rm=True)
         try:
             refused = cl(project_name, tmp_path, "publish", f"{registry}/{project_name}/app:cl", check=False)
             assert refused.returncode != 0

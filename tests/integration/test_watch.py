@@ -51,6 +51,7 @@ def test_ten_thousand_file_burst(docker_client: Any, project_name: str, tmp_path
         stack.wait_served(port, "v1")
         assert stack.loop is not None
         batches_before = stack.loop.batches
+        writing = time.monotonic()
         for i in range(10_000):
             sub = wd / "www" / f"d{i % 100}"
             sub.mkdir(exist_ok=True)
@@ -58,9 +59,11 @@ def test_ten_thousand_file_burst(docker_client: Any, project_name: str, tmp_path
         count = "find /www -name 'f*.txt' | wc -l"
         wait_until(lambda: stack.exec("web", "sh", "-c", count)[1].strip() == "10000",
                    "10,000 files in the container", timeout=120)
+        wrote_for = time.monotonic() - writing
         time.sleep(0.7)  # a late batch, if any, would be done by now
-        # Writing 10,000 files outlasts one debounce window: a few large batches, never one per file.
-        assert 1 <= stack.loop.batches - batches_before <= 6, stack.lines
+        # Writing 10,000 files outlasts one debounce window (at most 0.5 s): one large batch per
+        # window, never one per file, however slow the machine writes.
+        assert 1 <= stack.loop.batches - batches_before <= wrote_for / 0.5 + 3, stack.lines
         assert stack.exec("web", "cat", "/www/d37/f537.txt")[1] == "537\n"
         assert fetch(port, "/d93/f9993.txt") == "9993\n"
 

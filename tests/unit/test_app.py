@@ -155,3 +155,14 @@ def test_the_services_platform_is_pulled_and_built_for() -> None:
     up(engine, built)
     assert engine.built["p-b"].platform == "linux/arm64"
     assert app.for_platform(Build("/c", platforms=("linux/amd64",)), "linux/arm64").platform is None
+
+
+def test_a_closed_stdout_ends_a_command_quietly_with_sigpipes_code(tmp_path: os.PathLike[str]) -> None:
+    path = os.path.join(tmp_path, "compose.yaml")
+    with open(path, "w") as handle:
+        handle.write("services:\n  web:\n    image: x\n")
+    proc = subprocess.Popen([sys.executable, "-m", "compose_lite", "-f", path, "config"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before anything is written (`cl config | true`)
+    assert (proc.wait(timeout=60), proc.stderr.read()) == (141, "")

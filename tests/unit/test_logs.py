@@ -114,3 +114,32 @@ def test_an_unexpected_stream_failure_is_reported_not_raised_in_the_thread() -> 
     errors = logs.show(engine, "p", (), logs.LogOptions(), out.append, poll=0.01)
     assert [e.text for e in out] == ["first"]
     assert [str(e) for e in errors] == ["logs of p-web-1: connection reset by peer"]
+
+
+@pytest.mark.parametrize("follow", [False, True])
+def test_a_closed_output_ends_the_logs_quietly(follow: bool) -> None:
+    """`cl logs | head -2`: once the reader of our output is gone, every reader stops and the
+    command ends with OutputClosed (exit 141, nothing printed), also while following."""
+    from compose_lite.cli.logs_cmd import LogPrinter
+    from compose_lite.errors import OutputClosed
+
+    engine = started("web", "db")  # running: a follow would go on forever without the closed output
+    for name in ("p-web-1", "p-db-1"):
+        engine.logs[name] = [b"".join(f"{name} {i}\n".encode() for i in range(100))]
+
+    class Closing:
+        written = 0
+
+        def write(self, _: str) -> int:
+            self.written += 1
+            if self.written > 2:
+                raise BrokenPipeError(32, "Broken pipe")
+            return 0
+
+        def flush(self) -> None: ...
+
+    out = Closing()
+    printer = LogPrinter(("web", "db"), colour=False, stream=out)  # type: ignore[arg-type]
+    with pytest.raises(OutputClosed):
+        logs.show(engine, "p", (), logs.LogOptions(follow=follow), printer.line, poll=0.01)
+    assert out.written <= 4  # the other reader stopped at its next line

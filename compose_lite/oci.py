@@ -64,6 +64,14 @@ def digest_of(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
+class RegistryRefusal(EngineError):
+    """The registry answered, with an HTTP status that says no."""
+
+    def __init__(self, message: str, *, status: int, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
+
+
 class Registry:
     """One registry host; errors are EngineError with the registry's own words."""
 
@@ -126,10 +134,10 @@ class Registry:
             if response.status_code == 401 and attempt == 0 and self._authenticate(response):
                 continue
             if response.status_code not in ok:
-                raise EngineError(f"registry {self._host}: {method} {url.split('?')[0]} answered "
-                                  f"{response.status_code} {_said(response)}",
-                                  hint="`docker login` to it first" if response.status_code in (401, 403)
-                                  else None)
+                status = response.status_code
+                raise RegistryRefusal(f"registry {self._host}: {method} {url.split('?')[0]} answered "
+                                      f"{status} {_said(response)}", status=status,
+                                      hint="`docker login` to it first" if status in (401, 403) else None)
             return response
         raise AssertionError("unreachable")
 

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from compose_lite import __version__
-from compose_lite.errors import ComposeLiteError, ConfigError, OperationFailedError
-from compose_lite.oci import Reference, Registry, digest_of
+from compose_lite.errors import ConfigError, OperationFailedError
+from compose_lite.oci import Reference, Registry, RegistryRefusal, digest_of
 
 ARTIFACT_TYPE = "application/vnd.docker.compose.project"
 COMPOSE_FILE = "application/vnd.docker.compose.file+yaml"
@@ -199,8 +199,8 @@ def push(reference: Reference, artifact: list[Layer], environ: Mapping[str, str]
         return _push_manifest(registry, reference, artifact, oci_version)
     try:
         return _push_manifest(registry, reference, artifact, "1.1")
-    except ComposeLiteError as err:
-        if " answered 4" not in err.message or any(f" answered {c}" in err.message for c in (401, 403, 407)):
+    except RegistryRefusal as err:
+        if not 400 <= err.status < 500 or err.status in (401, 403, 407):
             raise
         return _push_manifest(registry, reference, artifact, "1.0")  # a registry without OCI 1.1
 

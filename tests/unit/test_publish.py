@@ -53,3 +53,32 @@ def test_layers_carry_the_files_with_content_names_for_local_paths(tmp_path: Pat
     assert yaml.safe_load(done[3].data) == {"services": {"web": {"image": "x@sha256:1"}}}
     untouched = layers((str(tmp_path / "base.yaml"),), str(tmp_path), with_env=False, image_digests=None)
     assert untouched[0].data == (tmp_path / "base.yaml").read_bytes()  # nothing to replace: as written
+
+
+def test_a_registry_that_refuses_an_oci_1_1_manifest_gets_1_0_and_auth_refusals_stand(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from compose_lite import oci, publish
+    from compose_lite.publish import Layer
+
+    sent: list[dict[str, object]] = []
+
+    def push_blob(self: object, repository: str, data: bytes) -> str:
+        return oci.digest_of(data)
+
+    def push_manifest(self: object, repository: str, reference: str, manifest: bytes, media_type: str) -> str:
+        sent.append(json.loads(manifest))
+        if "artifactType" in sent[-1]:
+            raise oci.RegistryRefusal("registry r: PUT answered 400 manifest invalid", status=refusal)
+        return oci.digest_of(manifest)
+
+    monkeypatch.setattr(oci.Registry, "push_blob", push_blob)
+    monkeypatch.setattr(oci.Registry, "push_manifest", push_manifest)
+    artifact = [Layer(publish.COMPOSE_FILE, b"services: {}\n")]
+    refusal = 400
+    publish.push(Reference.parse("127.0.0.1:5000/a/b:1"), artifact, {}, oci_version=None)
+    assert [m["config"]["mediaType"] for m in sent] == [publish.EMPTY_JSON, publish.EMPTY_CONFIG_1_0]
+    refusal = 401
+    with pytest.raises(oci.RegistryRefusal):
+        publish.push(Reference.parse("127.0.0.1:5000/a/b:1"), artifact, {}, oci_version=None)

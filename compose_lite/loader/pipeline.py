@@ -91,7 +91,7 @@ def load(request: LoadRequest) -> LoadedProject:
             model, project_name=name, working_dir=source.working_dir if request.resolve_paths else ".")
     errors.extend(check_references(model, disabled, session.positions))
     if request.consistency:
-        errors.extend(_with_position(e, session.positions, model) for e in check_consistency(model, disabled))
+        errors.extend(_with_position(e, session.positions) for e in check_consistency(model, disabled))
     if errors:
         raise ConfigErrors(errors)
     if request.normalize and not request.all_resources:
@@ -401,20 +401,22 @@ def check_references(
             ))
         for net in svc.get("networks") or {}:
             if net not in declared["networks"]:
-                errors.append(_undefined("network", net, f"{here}.networks.{net}", "networks"))
+                errors.append(_undefined("network", net, f"{here}.networks.{net}", "networks", declared))
         for index, mount in enumerate(svc.get("volumes") or []):
             if isinstance(mount, dict) and mount.get("type") == "volume" and mount.get("source") \
                     and mount["source"] not in declared["volumes"]:
-                errors.append(_undefined("volume", mount["source"], f"{here}.volumes[{index}]", "volumes"))
+                errors.append(_undefined("volume", mount["source"], f"{here}.volumes[{index}]", "volumes",
+                                         declared))
         build = svc.get("build") if isinstance(svc.get("build"), dict) else {}
         for index, ref in enumerate(build.get("secrets") or []):
             if isinstance(ref, dict) and ref.get("source") not in declared["secrets"]:
                 path = f"{here}.build.secrets[{index}]"
-                errors.append(_undefined("build secret", ref.get("source"), path, "secrets"))
+                errors.append(_undefined("build secret", ref.get("source"), path, "secrets", declared))
         for kind in ("secrets", "configs"):
             for index, ref in enumerate(svc.get(kind) or []):
                 if isinstance(ref, dict) and ref.get("source") not in declared[kind]:
-                    errors.append(_undefined(kind[:-1], ref.get("source"), f"{here}.{kind}[{index}]", kind))
+                    errors.append(_undefined(kind[:-1], ref.get("source"), f"{here}.{kind}[{index}]", kind,
+                                             declared))
         for dep, spec in (svc.get("depends_on") or {}).items():
             if dep in services:
                 continue
@@ -443,12 +445,10 @@ def check_references(
         errors.append(ConfigError(
             "dependency cycle detected: " + " -> ".join(cycle), path=f"services.{cycle[0]}.depends_on",
         ))
-    return [_with_position(err, positions or {}, model) for err in errors]
+    return [_with_position(err, positions or {}) for err in errors]
 
 
-def _with_position(
-    err: ConfigError, positions: Mapping[tuple[str | int, ...], Position], model: dict[str, Any]
-) -> ConfigError:
+def _with_position(err: ConfigError, positions: Mapping[tuple[str | int, ...], Position]) -> ConfigError:
     """Attach the source position of ``err.path`` (or of its nearest recorded ancestor)."""
     parts: list[str | int] = []
     for piece in re.findall(r"[^.\[\]]+|\[\d+\]", err.path or ""):
@@ -458,20 +458,15 @@ def _with_position(
         if position is not None:
             err.position = position
             break
-    if err.hint and err.hint.startswith("declare it in the top-level"):
-        section = err.hint.split("`")[1].rstrip(":")
-        name = err.message.split("'")[1] if "'" in err.message else ""
-        suggestion = did_you_mean(name, (model.get(section) or {}).keys())
-        if suggestion:
-            err.hint = f"{suggestion} (or {err.hint})"
     return err
 
 
-def _undefined(kind: str, name: Any, path: str, section: str) -> ConfigError:
-    return ConfigError(
-        f"{kind} {name!r} is not declared",
-        path=path, hint=f"declare it in the top-level `{section}:` section",
-    )
+def _undefined(kind: str, name: Any, path: str, section: str,
+               declared: Mapping[str, set[str]]) -> ConfigError:
+    hint = f"declare it in the top-level `{section}:` section"
+    suggestion = did_you_mean(str(name), sorted(declared[section]))
+    return ConfigError(f"{kind} {name!r} is not declared", path=path,
+                       hint=f"{suggestion} (or {hint})" if suggestion else hint)
 
 
 def _dependency_cycle(services: Mapping[str, Any]) -> list[str]:

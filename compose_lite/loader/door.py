@@ -1,7 +1,8 @@
 """The loader's one door: a request in, the canonical model and the bound project out.
 
 ``load`` goes through the memo (a repeated load whose inputs did not change costs a file stat per
-input); the bound project is made on first use, so `config` never pays for binding.
+input); the bound project is made (and the binder imported) on first use, so `config` never pays
+for binding.
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from compose_lite.errors import ConfigError
-from compose_lite.loader.bind import bind
 from compose_lite.loader.memo import LoadMemo
 from compose_lite.loader.request import LoadedProject, LoadRequest
-from compose_lite.model import Project
+
+if TYPE_CHECKING:
+    from compose_lite.model import Project
 
 
 @dataclass
@@ -40,6 +42,8 @@ class LoadResult:
 
     @cached_property
     def project(self) -> Project:
+        from compose_lite.loader.bind import bind  # the typed model costs ~15 ms to import: not for `config`
+
         loaded = self.loaded
         return bind(loaded.model, working_dir=loaded.working_dir, config_files=tuple(loaded.config_files),
                     environment=loaded.environment, disabled_services=tuple(loaded.disabled_services))

@@ -32,7 +32,7 @@ def trial(orch: str, project: str, workload: str, at_once: int) -> tuple[bool, i
     networks = [line.split() for line in listed.stdout.splitlines()]
     duplicates = len(networks) - len({name for _, name in networks})
     failed = next((e.strip() for p, e in zip(runs, errors, strict=True) if p.returncode != 0), "")
-    subprocess.run([*argv, "down", "-t", "1"], capture_output=True, check=False)
+    subprocess.run([*argv, "down", "-v", "-t", "1"], capture_output=True, check=False)
     for net_id, _ in networks:  # what the orchestrator's own down could not tell apart
         subprocess.run(["docker", "network", "rm", net_id], capture_output=True, check=False)
     passed = not failed and duplicates == 0

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from compose_lite import engine_support, executor, graph, observe
 from compose_lite import labels as L
-from compose_lite.clock import Clock, SystemClock
+from compose_lite.clock import Clock, SystemClock, unix_time
 from compose_lite.engine.base import Engine
 from compose_lite.errors import ConfigError, EngineError, NotFoundError, OperationFailedError
 from compose_lite.model import Build, Project, Service
@@ -126,7 +126,7 @@ def _refresh_due(engine: Engine, ref: str, policy: str, now: float) -> bool:
     if interval is None:
         return False
     info = engine.image_info(ref)
-    tagged = _unix_time(info.last_tag_time) if info is not None else None
+    tagged = unix_time(info.last_tag_time) if info is not None else None
     return tagged is None or now > tagged + interval
 
 
@@ -144,20 +144,6 @@ def refresh_interval(policy: str) -> float | None:
                               hint="use always, missing, never, build, daily, weekly or every_<duration> "
                                    "(every_12h, every_2d)") from None
     return None
-
-
-def _unix_time(rfc3339: str) -> float | None:
-    """Seconds since the epoch of an engine timestamp; None when unset (Go's zero time)."""
-    from datetime import datetime
-
-    if not rfc3339 or rfc3339.startswith("0001-"):
-        return None
-    head, _, rest = rfc3339.replace("Z", "+00:00").partition(".")
-    fraction, zone = (rest[:6].ljust(6, "0"), rest.lstrip("0123456789")) if rest else ("0", "")
-    try:
-        return datetime.fromisoformat(f"{head}.{fraction}{zone}" if rest else head).timestamp()
-    except ValueError:
-        return None
 
 
 def _pull(engine: Engine, ref: str, service: str, reporter: Reporter, *, have_local: bool,

@@ -50,3 +50,18 @@ class FakeClock:
         self.slept.append(seconds)
         if seconds > 0:
             self.advance(seconds)
+
+
+def unix_time(rfc3339: str) -> float | None:
+    """Seconds since the epoch of an engine timestamp (RFC 3339, nanoseconds); None when unset
+    (Go's zero time) or unreadable."""
+    from datetime import datetime
+
+    if not rfc3339 or rfc3339.startswith("0001-"):
+        return None
+    head, _, rest = rfc3339.replace("Z", "+00:00").partition(".")
+    fraction, zone = (rest[:6].ljust(6, "0"), rest.lstrip("0123456789")) if rest else ("0", "")
+    try:
+        return datetime.fromisoformat(f"{head}.{fraction}{zone}" if rest else head).timestamp()
+    except ValueError:
+        return None

@@ -104,13 +104,6 @@ class Registry:
                       headers={"Content-Type": media_type})
         return digest_of(manifest)
 
-    def manifest(self, repository: str, reference: str, accept: str) -> bytes:
-        return bytes(self._request("GET", f"/v2/{repository}/manifests/{reference}", ok=(200,),
-                                   headers={"Accept": accept}).content)
-
-    def blob(self, repository: str, digest: str) -> bytes:
-        return bytes(self._request("GET", f"/v2/{repository}/blobs/{digest}", ok=(200,)).content)
-
     def _request(self, method: str, path_or_url: str, *, ok: tuple[int, ...], **kwargs: Any) -> Any:
         import requests
 

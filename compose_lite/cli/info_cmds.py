@@ -62,11 +62,11 @@ def ago(seconds_then: float) -> str:
     return "Less than a second ago"
 
 
-def _rfc3339(text: str) -> float:
-    try:
-        return datetime.fromisoformat(text[:26].rstrip("Z") + "+00:00").timestamp()
-    except ValueError:
-        return 0.0
+
+def _engine_seconds(text: str) -> float:
+    from compose_lite.clock import unix_time
+
+    return unix_time(text) or 0.0
 
 
 def _session(opts: GlobalOptions) -> tuple[Project, Engine]:
@@ -113,7 +113,7 @@ def images(opts: GlobalOptions, services: tuple[str, ...], fmt: str, quiet: bool
         rows = [("CONTAINER", "REPOSITORY", "TAG", "PLATFORM", "IMAGE ID", "SIZE", "CREATED")]
         rows += [(str(r["ContainerName"]), str(r["Repository"]), str(r["Tag"]), str(r["Platform"]),
                   str(r["ID"]).split(":")[-1][:12], human_size(float(r["Size"])),
-                  ago(_rfc3339(str(r["_created"])))) for r in records]
+                  ago(_engine_seconds(str(r["_created"])))) for r in records]
         click.echo(table(rows), nl=False)
 
 

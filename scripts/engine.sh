@@ -31,6 +31,9 @@ command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
 command -v ssh >/dev/null 2>&1 || need_pkgs+=(openssh-client)
 # a registry of the tests' own on loopback: `cl publish` and `cl push` go there, never outside.
 command -v docker-registry >/dev/null 2>&1 || need_pkgs+=(docker-registry)
+# the fault drills run an engine of their own in its own network namespace (ip netns, nsenter, pkill)
+command -v ip >/dev/null 2>&1 || need_pkgs+=(iproute2)
+command -v pkill >/dev/null 2>&1 || need_pkgs+=(procps)
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
   log "installing ${need_pkgs[*]}"
   apt_install "${need_pkgs[@]}"

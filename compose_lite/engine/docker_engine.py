@@ -52,6 +52,7 @@ from compose_lite.engine.docker_transport import (
     reuse_unix_connections,
     skip_paramiko_unless_ssh,
 )
+from compose_lite.engine.ssh_transport import reuse_ssh_connections
 from compose_lite.errors import EngineError, EngineUnavailableError, NotFoundError
 from compose_lite.model import Build, Network, Volume
 from compose_lite.state import (
@@ -100,14 +101,20 @@ class DockerEngine:
 
         self._where = f"{base_url} ({how})"
         try:
-            client = docker.APIClient(base_url=base_url, version=version,
+            # The version is negotiated below, once our own connection reuse is mounted, so that
+            # its first call does not open a connection (an ssh session) that is then thrown away.
+            client = docker.APIClient(base_url=base_url, version=None if version == "auto" else version,
                                       timeout=timeout,  # type: ignore[arg-type]  # None: no read timeout
                                       use_ssh_client=base_url.startswith("ssh://"),
                                       max_pool_size=self._pool_size)
+            if base_url.startswith("unix://"):
+                reuse_unix_connections(client)
+            elif base_url.startswith("ssh://"):
+                reuse_ssh_connections(client)
+            if version == "auto":
+                client._version = client._retrieve_server_version()
         except Exception as err:  # the SDK raises DockerException or raw requests errors here
             raise self._unavailable(err) from None
-        if base_url.startswith("unix://"):
-            reuse_unix_connections(client)
         return client
 
     def _call(self, what: str, fn: Callable[[], T]) -> T:

@@ -22,6 +22,11 @@ class SshEndpoint:
     host_url: str  # e.g. ssh://root@127.0.0.1:40222
     env: dict[str, str]  # environment with the ssh wrapper first on PATH
     sshd_pid: int  # the listening daemon; each connection is served by a child of it
+    runs_log: Path  # a line per ssh process started through the wrapper
+
+    def ssh_pids(self) -> list[int]:
+        """The ssh processes started so far (the wrapper execs ssh, so its pid is theirs)."""
+        return [int(pid) for pid in self.runs_log.read_text().split()] if self.runs_log.exists() else []
 
 
 def _listening(port: int) -> bool:
@@ -53,7 +58,8 @@ def running_sshd(workdir: Path) -> Iterator[SshEndpoint]:
     bin_dir = workdir / "bin"
     bin_dir.mkdir(exist_ok=True)
     wrapper = bin_dir / "ssh"
-    wrapper.write_text(f'#!/bin/sh\nexec /usr/bin/ssh -F {ssh_config} "$@"\n')
+    runs_log = workdir / "ssh-runs"
+    wrapper.write_text(f'#!/bin/sh\necho "$$" >> {runs_log}\nexec /usr/bin/ssh -F {ssh_config} "$@"\n')
     wrapper.chmod(0o755)
     Path("/run/sshd").mkdir(exist_ok=True)  # privilege separation directory sshd insists on
     proc = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", str(sshd_config)],
@@ -62,7 +68,8 @@ def running_sshd(workdir: Path) -> Iterator[SshEndpoint]:
         wait_until(lambda: _listening(port), f"sshd listening on 127.0.0.1:{port}", timeout=10)
         env = dict(os.environ)
         env["PATH"] = f"{bin_dir}:{env.get('PATH', '/usr/bin:/bin')}"
-        yield SshEndpoint(host_url=f"ssh://root@127.0.0.1:{port}", env=env, sshd_pid=proc.pid)
+        yield SshEndpoint(host_url=f"ssh://root@127.0.0.1:{port}", env=env, sshd_pid=proc.pid,
+                          runs_log=runs_log)
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -60,6 +60,16 @@ def test_ups_at_once_over_ssh_and_locally_take_turns(docker_client: Any, project
         _race(remote + local, docker_client, project_name)
 
 
+def test_ups_at_once_all_over_ssh_take_turns(docker_client: Any, project_name: str, tmp_path: Path) -> None:
+    """Five deploys from five laptops: each opens a handful of ssh sessions, so sshd's MaxStartups
+    (ten pending handshakes) is not overrun; before connections were reused, most of them failed."""
+    write(tmp_path, STACK)
+    with running_sshd(tmp_path / "ssh") as endpoint:
+        remote = [spawn(project_name, tmp_path, "-H", endpoint.host_url, "up", "-d", env=endpoint.env)
+                  for _ in range(5)]
+        _race(remote, docker_client, project_name)
+
+
 def test_sigterm_mid_up_releases_the_lock_and_the_next_up_converges(docker_client: Any, project_name: str,
                                                                      tmp_path: Path) -> None:
     slow = """

@@ -112,7 +112,7 @@ class DockerEngine:
             elif base_url.startswith("ssh://"):
                 reuse_ssh_connections(client)
             if version == "auto":
-                client._version = client._retrieve_server_version()
+                client._version = client._retrieve_server_version()  # type: ignore[attr-defined]
         except Exception as err:  # the SDK raises DockerException or raw requests errors here
             raise self._unavailable(err) from None
         return client

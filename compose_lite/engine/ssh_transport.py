@@ -30,7 +30,13 @@ class _LentStream:
 
 def reuse_ssh_connections(client: Any) -> None:
     """Mount an ssh adapter on ``client`` that keeps its connections across calls."""
-    from docker.transport.sshconn import SSHConnection, SSHConnectionPool, SSHHTTPAdapter, SSHSocket
+    from docker.transport import sshconn
+
+    # Typed loosely: these extend the SDK's internals, whose attributes its stubs do not describe.
+    SSHSocket: Any = sshconn.SSHSocket
+    SSHConnection: Any = sshconn.SSHConnection
+    SSHConnectionPool: Any = sshconn.SSHConnectionPool
+    SSHHTTPAdapter: Any = sshconn.SSHHTTPAdapter
 
     class ReusableSocket(SSHSocket):
         def makefile(self, mode: str) -> Any:

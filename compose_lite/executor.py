@@ -34,6 +34,7 @@ from compose_lite.exits import ExitWatch
 from compose_lite.model import Condition
 from compose_lite.network_release import clear_stale_endpoint, release_network
 from compose_lite.planner import Kind, Operation, Plan
+from compose_lite.rollout import Rollout
 from compose_lite.state import ENDED, LIVE, Status
 
 log = logging.getLogger(__name__)
@@ -158,11 +159,12 @@ class _Runner:
         self.result.warnings.append(message)
         self.progress.warning(message)
 
-    def _record(self, op: Operation, container_id: str) -> None:
+    def _record(self, op: Operation, container_id: str, name: str | None = None) -> None:
+        """``container_id`` serves the replica ``name`` (default: the one the operation acts on)."""
         if op.service is None:
             return
         with self._lock:
-            self._ids.setdefault(op.service, {})[op.rename_to or op.target] = container_id
+            self._ids.setdefault(op.service, {})[name or op.rename_to or op.target] = container_id
             self.result.container_ids[op.service] = [
                 cid for _, cid in sorted(self._ids[op.service].items(), key=lambda item: _natural(item[0]))]
 
@@ -231,6 +233,12 @@ class _Runner:
         self._record(op, cid)
         if op.start:
             self._start_id(op.rename_to, cid)
+
+    def _roll_out(self, op: Operation) -> None:
+        Rollout(op, self.engine, self.progress, self.clock,
+                until=lambda name, cid, healthy: self._until(name, cid, healthy=healthy, exit_ok=False,
+                                                             what=f"replacement for {name}"),
+                record=lambda name, cid: self._record(op, cid, name)).run()
 
     def _start(self, op: Operation) -> None:
         if op.container is None:  # created earlier in this run, ahead of its dependencies' conditions
@@ -369,6 +377,7 @@ HANDLERS: dict[Kind, Callable[[_Runner, Operation], None]] = {
     Kind.CREATE_VOLUME: _Runner._create_volume,
     Kind.CREATE: _Runner._create,
     Kind.RECREATE: _Runner._recreate,
+    Kind.ROLL_OUT: _Runner._roll_out,
     Kind.START: _Runner._start,
     Kind.RESTART: _Runner._restart,
     Kind.KEEP: _Runner._keep,

@@ -94,6 +94,22 @@ class Healthcheck:
 
 
 @dataclass(frozen=True)
+class UpdatePolicy:
+    """``deploy.update_config`` / ``rollback_config``, with Swarm's defaults and meanings."""
+
+    order: str = "stop-first"  # start-first: the replacement serves before the old one stops
+    parallelism: int = 1  # replicas replaced at once; 0 = all
+    delay_ns: int = 0  # between batches
+    monitor_ns: int = 5 * 10**9  # how long a replacement without a healthcheck must keep running
+    failure_action: str = "pause"  # pause | continue | rollback
+    max_failure_ratio: float = 0.0  # failed replacements tolerated, as a share of those rolled out
+
+    @property
+    def start_first(self) -> bool:
+        return self.order == "start-first"
+
+
+@dataclass(frozen=True)
 class Build:
     """How the service's image is built (``build:``)."""
 
@@ -279,6 +295,8 @@ class Service:
     secrets: tuple[FileRef, ...] = ()
     configs: tuple[FileRef, ...] = ()
     scale: int | None = None  # deploy.replicas or scale; None = 1
+    update_config: UpdatePolicy = field(default_factory=UpdatePolicy)
+    rollback_config: UpdatePolicy = field(default_factory=UpdatePolicy)
     profiles: tuple[str, ...] = ()
     watch: tuple[WatchRule, ...] = ()
     watch_bind_mounts: bool = True  # `x-cl-watch: false` opts the service out of bind-mount restarts

@@ -26,12 +26,14 @@ from compose_lite.hashing import (
     volume_hash,
 )
 from compose_lite.model import Condition, FileObject, FileRef, Mount, Network, Project, Service, Volume
+from compose_lite.rollout_plan import fallback_warning, start_first_obstacle
 from compose_lite.state import (
     ContainerSpec,
     FileCopy,
     NetworkAttachment,
     ObservedContainer,
     ObservedState,
+    RolloutStep,
     Status,
 )
 
@@ -41,6 +43,7 @@ class Kind(StrEnum):
     CREATE_VOLUME = "create volume"
     CREATE = "create"
     RECREATE = "recreate"
+    ROLL_OUT = "roll out"  # start-first replacement of a service's changed replicas (rollout.py)
     START = "start"
     RESTART = "restart"
     KEEP = "keep"
@@ -83,9 +86,11 @@ class Operation:
     start: bool = True  # CREATE / RECREATE: start after creating (False with --no-start)
     remove_volumes: bool = False  # REMOVE / RECREATE: also remove anonymous volumes
     stop_timeout: int | None = None
+    steps: tuple[RolloutStep, ...] = ()  # ROLL_OUT: the replicas replaced, in order
 
     def line(self) -> str:
-        return f"{self.kind.value} {self.target}" + (f": {self.cause}" if self.cause else "")
+        head = f"{self.kind.value} {self.target}" + (f": {self.cause}" if self.cause else "")
+        return "\n".join([head, *(f"  replace {s.name}: {s.cause}" for s in self.steps)])
 
 
 @dataclass(frozen=True)
@@ -149,9 +154,9 @@ def plan_up(desired: Desired, observed: ObservedState, options: UpOptions) -> Pl
         explicit = not options.requested or name in options.requested
         policy = options.recreate if explicit else options.recreate_deps
         svc_ops = _plan_service(desired, svc, observed, options, policy, recreated, ops)
-        service_ops[name] = svc_ops
         if any(ops[i].kind == Kind.RECREATE for i in svc_ops):
             recreated.add(name)
+        service_ops[name] = _start_first(svc, svc_ops, ops, warnings)
     _wire_dependencies(project, selected, service_ops, options, ops)
     orphans = [c for c in observed.containers if not c.oneoff and c.service not in project.services
                and c.service not in project.disabled_services]
@@ -206,7 +211,7 @@ def _plan_service(desired: Desired, svc: Service, observed: ObservedState, optio
         name = svc.container_name or L.container_name(project.name, svc.name, number)
         candidates = [c for c in existing if c.number == number]
         spec = container_spec(desired, svc, number, name, config_hash, canonical_json(digests))
-        primary = _choose(candidates, config_hash, name)
+        primary = _choose(candidates, config_hash, name, svc.update_config.start_first)
         op_id = f"container:{name}"
         for dup in candidates:
             if dup is not primary:
@@ -229,10 +234,41 @@ def _plan_service(desired: Desired, svc: Service, observed: ObservedState, optio
     return out
 
 
-def _choose(candidates: list[ObservedContainer], config_hash: str, name: str) -> ObservedContainer | None:
-    """The container to keep for one replica: up to date first, then running, then canonically named."""
+def _start_first(svc: Service, op_ids: list[str], ops: dict[str, Operation],
+                 warnings: list[str]) -> list[str]:
+    """A start-first service's recreates become one rollout (its batches, health gates and rollback
+    span the replicas); where two containers cannot run side by side, they stay stop-first."""
+    recreates = [i for i in op_ids if ops[i].kind == Kind.RECREATE and ops[i].start]
+    if not svc.update_config.start_first or not recreates:
+        return op_ids
+    obstacle = start_first_obstacle(svc)
+    if obstacle:
+        warnings.append(fallback_warning(svc, obstacle))
+        return op_ids
+    replaced = [ops.pop(i) for i in recreates]
+    policy = svc.update_config
+    at_once = "all at once" if policy.parallelism == 0 else f"{policy.parallelism} at a time"
+    rollout = Operation(
+        f"rollout:{svc.name}", Kind.ROLL_OUT, svc.name,
+        f"start-first, {at_once}, each replacement ready before the old container stops",
+        frozenset().union(*(op.deps for op in replaced)), svc.name, stop_timeout=replaced[0].stop_timeout,
+        remove_volumes=replaced[0].remove_volumes,
+        steps=tuple(RolloutStep(op.container, op.spec, op.rename_to, op.cause)  # type: ignore[arg-type]
+                    for op in replaced))
+    ops[rollout.id] = rollout
+    return [i for i in op_ids if i not in recreates] + [rollout.id]
+
+
+def _choose(candidates: list[ObservedContainer], config_hash: str, name: str,
+            start_first: bool = False) -> ObservedContainer | None:
+    """The container to keep for one replica: up to date first, then running, then canonically named.
+    For a start-first service the running, canonically named one comes first: a replacement left
+    by an interrupted rollout has not taken over (and lacks the service's aliases)."""
     if not candidates:
         return None
+    if start_first:
+        return max(candidates, key=lambda c: (c.state == Status.RUNNING and c.name == name,
+                                              c.labels.get(L.CONFIG_HASH) == config_hash, c.created))
     return max(candidates, key=lambda c: (c.labels.get(L.CONFIG_HASH) == config_hash,
                                           c.state == Status.RUNNING, c.name == name, c.created))
 
@@ -248,6 +284,8 @@ def _converge(c: ObservedContainer, spec: ContainerSpec, svc: Service, digests: 
     refs = [r for r in svc.service_refs() if r in recreated]
     if policy == Recreate.FORCE:
         cause = "forced"
+    elif rename and svc.update_config.start_first and policy != Recreate.NEVER:
+        cause = "an interrupted rollout left it without the service's aliases"
     elif refs and policy != Recreate.NEVER:
         cause = f"{refs[0]} was recreated and this container shares its namespace or volumes"
     elif policy == Recreate.NEVER:
@@ -356,6 +394,8 @@ def _plan_ready(project: Project, selected: list[str], service_ops: dict[str, li
         svc = project.services[name]
         has_health = svc.healthcheck is not None and not svc.healthcheck.disabled
         for op_id in service_ops[name]:
+            if ops[op_id].kind == Kind.ROLL_OUT:
+                continue  # a rollout is done once its replacements are ready
             target = ops[op_id].target
             wanted = Condition.HEALTHY if has_health else Condition.STARTED
             if name not in jobs and _holds(ops[op_id], wanted):

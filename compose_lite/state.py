@@ -127,6 +127,16 @@ class ObservedContainer:
 
 
 @dataclass(frozen=True)
+class RolloutStep:
+    """One replica of a start-first rollout: the container serving now, and what replaces it."""
+
+    old: ObservedContainer
+    spec: ContainerSpec  # the replacement, under a temporary name until it takes over
+    name: str  # the replica's own name, which the replacement ends with
+    cause: str
+
+
+@dataclass(frozen=True)
 class ContainerState:
     """One inspect's view of a running container, as health gating needs it."""
 

@@ -14,6 +14,7 @@ from compose_lite.model import Build, Network, Volume
 from compose_lite.state import (
     ContainerSpec,
     ContainerState,
+    NetworkAttachment,
     ObservedContainer,
     ObservedNetwork,
     ObservedVolume,
@@ -51,6 +52,11 @@ class Engine(Protocol):
 
     def disconnect_network(self, name: str, container: str, *, force: bool = False) -> None:
         """Remove a container's endpoint; ``force`` also removes one whose container is gone."""
+        ...
+
+    def connect_network(self, container_id: str, attachment: NetworkAttachment, *,
+                        mac_address: str | None = None) -> None:
+        """Attach a container to a network with the endpoint's aliases, addresses and options."""
         ...
 
     def create_volume(self, volume: Volume, labels: Mapping[str, str]) -> None: ...

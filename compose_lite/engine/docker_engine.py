@@ -58,6 +58,7 @@ from compose_lite.model import Build, Network, Volume
 from compose_lite.state import (
     ContainerSpec,
     ContainerState,
+    NetworkAttachment,
     ObservedContainer,
     ObservedNetwork,
     ObservedVolume,
@@ -101,8 +102,7 @@ class DockerEngine:
 
         self._where = f"{base_url} ({how})"
         try:
-            # The version is negotiated below, once our own connection reuse is mounted, so that
-            # its first call does not open a connection (an ssh session) that is then thrown away.
+            # Negotiated below, through our connection reuse: no connection (ssh session) thrown away.
             client = docker.APIClient(base_url=base_url, version=None if version == "auto" else version,
                                       timeout=timeout,  # type: ignore[arg-type]  # None: no read timeout
                                       use_ssh_client=base_url.startswith("ssh://"),
@@ -155,9 +155,8 @@ class DockerEngine:
     # -- the project lock ----------------------------------------------------------------------
 
     def try_lock(self, name: str, labels: Mapping[str, str]) -> Mapping[str, str] | None:
-        """The lock is a created, never started container: the engine refuses a second container of
-        the same name atomically, locally and over ssh alike. Its image is an empty one made here
-        (no registry needed); the holder is described by the container's labels."""
+        """A created, never started container: the engine refuses a second one of its name atomically,
+        locally and over ssh alike. Its image is an empty one made here; its labels name the holder."""
         import docker.errors
 
         what = f"take the project lock {name}"
@@ -261,6 +260,16 @@ class DockerEngine:
         self._call(f"disconnect {container[:12]} from network {name}",
                    lambda: self.api.disconnect_container_from_network(container, name, force=force))
 
+    def connect_network(self, container_id: str, attachment: NetworkAttachment, *,
+                        mac_address: str | None = None) -> None:
+        links = [tuple(link.split(":", 1)) for link in attachment.links] or None
+        endpoint = endpoint_config(self.api, attachment, mac_address=mac_address, links=links)
+        # The SDK's own connect call, with the whole endpoint (it has no gateway priority).
+        self._call(f"connect {container_id[:12]} to network {attachment.name}",
+                   lambda: self.api._raise_for_status(
+                       self.api._post_json(self.api._url("/networks/{0}/connect", attachment.name),
+                                           data={"Container": container_id, "EndpointConfig": endpoint})))
+
     def create_volume(self, volume: Volume, labels: Mapping[str, str]) -> None:
         self._call(f"create volume {volume.name}", lambda: self.api.create_volume(
             volume.name, driver=volume.driver, driver_opts=dict(volume.driver_opts) or None,
@@ -332,14 +341,9 @@ class DockerEngine:
         config = create_config(spec, self.api)
         container_id: str = self._call(f"create container {spec.name}", lambda: (
             self.api.create_container_from_config(config, spec.name, spec.service.platform)["Id"]))
+        own_macs = container_mac_address(spec, self.api.api_version) is None
         for extra in spec.networks[1:]:
-            endpoint = endpoint_config(self.api, extra, mac_address=extra.mac_address
-                                       if container_mac_address(spec, self.api.api_version) is None else None)
-            # The SDK's own connect call, with the whole endpoint (it has no gateway priority).
-            self._call(f"connect {spec.name} to network {extra.name}",
-                       lambda n=extra, e=endpoint: self.api._raise_for_status(  # type: ignore[misc]
-                           self.api._post_json(self.api._url("/networks/{0}/connect", n.name),
-                                               data={"Container": container_id, "EndpointConfig": e})))
+            self.connect_network(container_id, extra, mac_address=extra.mac_address if own_macs else None)
         if spec.files:
             archive = tar_files(spec.files)
             self._call(f"copy files into {spec.name}",

@@ -42,6 +42,7 @@ from compose_lite.model import Build, Network, Volume
 from compose_lite.state import (
     ContainerSpec,
     ContainerState,
+    NetworkAttachment,
     ObservedContainer,
     ObservedMount,
     ObservedNetwork,
@@ -59,6 +60,7 @@ class FakeContainer:
     mounts: tuple[ObservedMount, ...] = ()
     files: dict[str, bytes] = field(default_factory=dict)  # what put_archive wrote, by container path
     disconnected: set[str] = field(default_factory=set)  # networks it was disconnected from
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # network → aliases, once reconnected
 
 
 @dataclass
@@ -198,6 +200,24 @@ class FakeEngine:
             self.stale_endpoints[name] = {k: v for k, v in stale.items() if container not in (k, v)}
             return
         self._get(container).disconnected.add(name)
+
+    def connect_network(self, container_id: str, attachment: NetworkAttachment, *,
+                        mac_address: str | None = None) -> None:
+        c = self._get(container_id)
+        self._record("connect_network", f"{attachment.name} {c.name} {','.join(attachment.aliases)}")
+        c.disconnected.discard(attachment.name)
+        c.aliases[attachment.name] = attachment.aliases
+
+    def resolve(self, network: str, name: str) -> list[str]:
+        """What the engine's DNS answers for ``name`` on ``network``: running containers with that
+        alias or name there (a stopped container's endpoint is gone)."""
+        found = []
+        for c in self.containers.values():
+            attached = {n.name: n.aliases for n in c.spec.networks if n.name not in c.disconnected}
+            attached.update({n: a for n, a in c.aliases.items() if n not in c.disconnected})
+            if c.state == "running" and network in attached and name in (c.name, *attached[network]):
+                found.append(c.name)
+        return sorted(found)
 
     def create_volume(self, volume: Volume, labels: Mapping[str, str]) -> None:
         self._record("create_volume", volume.name)

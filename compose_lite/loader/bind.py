@@ -18,7 +18,8 @@ from typing import Any
 from compose_lite import compose_hash
 from compose_lite.errors import ConfigError
 from compose_lite.loader import coverage, inputs
-from compose_lite.loader.units import parse_bytes, parse_duration
+from compose_lite.loader.bind_deploy import restart_from_deploy, update_policy
+from compose_lite.loader.units import duration_ns, parse_bytes, size_bytes
 from compose_lite.model import (
     Build,
     Condition,
@@ -136,7 +137,7 @@ def _service(name: str, raw: Mapping[str, Any], wd: str, secrets: Mapping[str, F
         network_mode=_opt_str(raw.get("network_mode")),
         depends_on=tuple(_depends_on(k, v or {}) for k, v in (raw.get("depends_on") or {}).items()),
         healthcheck=_healthcheck(raw.get("healthcheck"), f"{path}.healthcheck"),
-        restart=_opt_str(raw.get("restart")) or _restart_from_deploy(deploy.get("restart_policy")),
+        restart=_opt_str(raw.get("restart")) or restart_from_deploy(deploy.get("restart_policy")),
         labels=_str_map(raw.get("labels")),
         container_name=_opt_str(raw.get("container_name")),
         user=_opt_str(raw.get("user")),
@@ -146,7 +147,7 @@ def _service(name: str, raw: Mapping[str, Any], wd: str, secrets: Mapping[str, F
         mac_address=_opt_str(raw.get("mac_address")),
         init=raw.get("init"),
         stop_signal=_opt_str(raw.get("stop_signal")),
-        stop_grace_period_ns=_duration(raw.get("stop_grace_period"), f"{path}.stop_grace_period"),
+        stop_grace_period_ns=duration_ns(raw.get("stop_grace_period"), f"{path}.stop_grace_period"),
         cap_add=tuple(_str_list(raw.get("cap_add"))),
         cap_drop=tuple(_str_list(raw.get("cap_drop"))),
         privileged=bool(raw.get("privileged", False)),
@@ -159,7 +160,7 @@ def _service(name: str, raw: Mapping[str, Any], wd: str, secrets: Mapping[str, F
         dns_opt=tuple(_str_list(raw.get("dns_opt"))),
         tty=bool(raw.get("tty", False)),
         stdin_open=bool(raw.get("stdin_open", False)),
-        shm_size=_bytes(raw.get("shm_size"), f"{path}.shm_size"),
+        shm_size=size_bytes(raw.get("shm_size"), f"{path}.shm_size"),
         sysctls=_str_map(raw.get("sysctls")),
         ulimits=tuple(_ulimit(k, v) for k, v in (raw.get("ulimits") or {}).items()),
         devices=tuple(_device(d) for d in raw.get("devices") or () if not _is_cdi(d)),
@@ -180,6 +181,8 @@ def _service(name: str, raw: Mapping[str, Any], wd: str, secrets: Mapping[str, F
         secrets=tuple(_file_ref(r, "/run/secrets/") for r in raw.get("secrets") or ()),
         configs=tuple(_file_ref(r, "/") for r in raw.get("configs") or ()),
         scale=None if scale is None else int(scale),
+        update_config=update_policy(deploy.get("update_config"), f"{path}.deploy.update_config"),
+        rollback_config=update_policy(deploy.get("rollback_config"), f"{path}.deploy.rollback_config"),
         profiles=tuple(_str_list(raw.get("profiles"))),
         watch=tuple(_watch(w, wd) for w in (raw.get("develop") or {}).get("watch") or ()),
         watch_bind_mounts=raw.get("x-cl-watch") is not False,
@@ -222,24 +225,6 @@ def _argv(value: Any) -> tuple[str, ...] | None:
     return tuple(str(v) for v in value)
 
 
-def _duration(value: Any, path: str) -> int | None:
-    if value is None:
-        return None
-    try:
-        return parse_duration(str(value)) if isinstance(value, str) else int(float(value) * 1e9)
-    except ValueError as err:
-        raise ConfigError(str(err), path=path) from None
-
-
-def _bytes(value: Any, path: str) -> int | None:
-    if value is None:
-        return None
-    try:
-        return parse_bytes(value)
-    except ValueError as err:
-        raise ConfigError(str(err), path=path) from None
-
-
 def _abs(path: str, wd: str) -> str:
     path = os.path.expanduser(path)
     return os.path.normpath(path if os.path.isabs(path) else os.path.join(wd, path))
@@ -273,7 +258,7 @@ def _mount(raw: Any, wd: str, path: str) -> Mount:
         bind_selinux=_opt_str(bind_opts.get("selinux")),
         volume_nocopy=bool(vol_opts.get("nocopy", False)),
         volume_subpath=_opt_str(vol_opts.get("subpath")),
-        tmpfs_size=_bytes(tmpfs_opts.get("size"), f"{path}.tmpfs.size"),
+        tmpfs_size=size_bytes(tmpfs_opts.get("size"), f"{path}.tmpfs.size"),
         tmpfs_mode=None if mode is None else _octal(mode),
     )
 
@@ -359,23 +344,11 @@ def _healthcheck(raw: Any, path: str) -> Healthcheck | None:
     else:
         test_argv = ()  # inherit the image's test, override timings only
     return Healthcheck(
-        test=test_argv, interval_ns=_duration(raw.get("interval"), f"{path}.interval"),
-        timeout_ns=_duration(raw.get("timeout"), f"{path}.timeout"),
+        test=test_argv, interval_ns=duration_ns(raw.get("interval"), f"{path}.interval"),
+        timeout_ns=duration_ns(raw.get("timeout"), f"{path}.timeout"),
         retries=None if raw.get("retries") is None else int(raw["retries"]),
-        start_period_ns=_duration(raw.get("start_period"), f"{path}.start_period"),
-        start_interval_ns=_duration(raw.get("start_interval"), f"{path}.start_interval"))
-
-
-def _restart_from_deploy(policy: Any) -> str | None:
-    if not policy:
-        return None
-    condition = policy.get("condition") or "any"
-    if condition == "none":
-        return "no"
-    if condition == "on-failure":
-        attempts = policy.get("max_attempts")
-        return f"on-failure:{attempts}" if attempts else "on-failure"
-    return "always"
+        start_period_ns=duration_ns(raw.get("start_period"), f"{path}.start_period"),
+        start_interval_ns=duration_ns(raw.get("start_interval"), f"{path}.start_interval"))
 
 
 def _extra_hosts(raw: Any) -> tuple[str, ...]:
@@ -412,10 +385,11 @@ def _resources(raw: Mapping[str, Any], deploy_res: Mapping[str, Any], path: str)
     weight = (raw.get("blkio_config") or {}).get("weight")
     return Resources(
         cpus=None if cpus in (None, "") else float(cpus),
-        memory=_bytes(limits.get("memory", raw.get("mem_limit")), f"{path}.deploy.resources.limits.memory"),
-        memory_reservation=_bytes(reservations.get("memory", raw.get("mem_reservation")),
+        memory=size_bytes(limits.get("memory", raw.get("mem_limit")),
+                          f"{path}.deploy.resources.limits.memory"),
+        memory_reservation=size_bytes(reservations.get("memory", raw.get("mem_reservation")),
                                   f"{path}.deploy.resources.reservations.memory"),
-        memswap_limit=_bytes(raw.get("memswap_limit"), f"{path}.memswap_limit"),
+        memswap_limit=size_bytes(raw.get("memswap_limit"), f"{path}.memswap_limit"),
         pids=None if pids is None else int(pids),
         cpu_shares=None if raw.get("cpu_shares") is None else int(raw["cpu_shares"]),
         cpu_quota=None if raw.get("cpu_quota") is None else int(raw["cpu_quota"]),
@@ -472,7 +446,7 @@ def _blkio_devices(blkio: Mapping[str, Any], path: str) -> tuple[tuple[str, str,
         for index, entry in enumerate(blkio.get(kind) or ()):
             value = entry.get("weight") if kind == "weight_device" else entry.get("rate")
             where = f"{path}.blkio_config.{kind}[{index}]"
-            amount = _bytes(value, where) if kind.endswith("bps") else int(value)
+            amount = size_bytes(value, where) if kind.endswith("bps") else int(value)
             out.append((kind, str(entry.get("path")), int(amount or 0)))
     return tuple(out)
 
@@ -507,7 +481,7 @@ def _build(raw: Any, wd: str, secrets: Mapping[str, FileObject]) -> Build:
         context=_abs(str(raw.get("context") or "."), wd), dockerfile=_opt_str(raw.get("dockerfile")),
         dockerfile_inline=_opt_str(raw.get("dockerfile_inline")), args=_str_map(raw.get("args")),
         target=_opt_str(raw.get("target")), labels=_str_map(raw.get("labels")),
-        network=_opt_str(raw.get("network")), shm_size=_bytes(raw.get("shm_size"), "build.shm_size"),
+        network=_opt_str(raw.get("network")), shm_size=size_bytes(raw.get("shm_size"), "build.shm_size"),
         extra_hosts=_extra_hosts(raw.get("extra_hosts")), no_cache=bool(raw.get("no_cache", False)),
         pull=bool(raw.get("pull", False)), tags=tuple(_str_list(raw.get("tags"))),
         ulimits=tuple(_build_ulimit(k, v) for k, v in (raw.get("ulimits") or {}).items()),

@@ -115,7 +115,7 @@ SERVICE_KEYS: dict[str, str] = {
     "working_dir": APPLIED,
 }
 
-# deploy.* on one engine: resources, restart policy and replicas apply; the rest is Swarm's.
+# deploy.* on one engine: resources, restart policy, replicas and rollouts apply; the rest is Swarm's.
 DEPLOY_KEYS: dict[str, str] = {
     "replicas": USED,
     "resources": APPLIED,
@@ -124,8 +124,8 @@ DEPLOY_KEYS: dict[str, str] = {
     "mode": USED,  # replicated (the default); `global` is warned about by the binder
     "placement": unsupported("placement is Swarm's"),
     "endpoint_mode": unsupported("endpoint modes are Swarm's"),
-    "update_config": unsupported("rolling updates are Swarm's"),
-    "rollback_config": unsupported("rollbacks are Swarm's"),
+    "update_config": USED,  # how `up` replaces a changed service's containers (rollout.py)
+    "rollback_config": USED,  # how a failed rollout puts the previous containers back
 }
 
 

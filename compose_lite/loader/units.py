@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
+
+from compose_lite.errors import ConfigError
 
 _NS_PER_UNIT = {
     "ns": 1,
@@ -100,3 +103,23 @@ def parse_bytes(value: object) -> int:
     if match is None:
         raise ValueError(f"invalid size: {value!r}")
     return int(Decimal(match.group(1)) * _BYTE_UNITS[match.group(2).lower()])
+
+
+def duration_ns(value: Any, path: str) -> int | None:
+    """A duration of the model (``1m30s``, or seconds as a number) in nanoseconds; None stays None."""
+    if value is None:
+        return None
+    try:
+        return parse_duration(str(value)) if isinstance(value, str) else int(float(value) * 1e9)
+    except ValueError as err:
+        raise ConfigError(str(err), path=path) from None
+
+
+def size_bytes(value: Any, path: str) -> int | None:
+    """A size of the model (``64m``, or bytes as a number); None stays None."""
+    if value is None:
+        return None
+    try:
+        return parse_bytes(value)
+    except ValueError as err:
+        raise ConfigError(str(err), path=path) from None

@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 from compose_lite import labels as L
 from compose_lite.engine.base import (
     ContainerStats,
-    EngineEvent,
     EventStream,
     ExecResult,
     ImageInfo,
@@ -29,6 +28,7 @@ from compose_lite.engine.base import (
     Session,
 )
 from compose_lite.engine.docker_reply import (
+    SdkEvents,
     container_stats_of,
     explanation,
     observed_container,
@@ -47,6 +47,7 @@ from compose_lite.engine.docker_request import (
 from compose_lite.engine.docker_transport import (
     SSH_HINT,
     START_HINT,
+    UNNEGOTIATED,
     pump,
     resolve_host,
     reuse_unix_connections,
@@ -67,6 +68,7 @@ from compose_lite.state import (
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 DEFAULT_POOL_SIZE = 64
+
 
 
 class DockerEngine:
@@ -93,17 +95,17 @@ class DockerEngine:
     def api(self) -> Any:
         with self._client_lock:
             if self._client is None:
-                self._client = self._new_client(version="auto", timeout=self._timeout)
+                self._client = self._new_client(version=None, timeout=self._timeout)
         return self._client
 
-    def _new_client(self, *, version: str, timeout: int | None) -> Any:
+    def _new_client(self, *, version: str | None, timeout: int | None) -> Any:
+        """A client speaking ``version``, or the engine's own (negotiated) when it is None."""
         base_url, how = resolve_host(self._host_arg, self._environ)
         import docker
 
         self._where = f"{base_url} ({how})"
         try:
-            # Negotiated below, through our connection reuse: no connection (ssh session) thrown away.
-            client = docker.APIClient(base_url=base_url, version=None if version == "auto" else version,
+            client = docker.APIClient(base_url=base_url, version=version or UNNEGOTIATED,
                                       timeout=timeout,  # type: ignore[arg-type]  # None: no read timeout
                                       use_ssh_client=base_url.startswith("ssh://"),
                                       max_pool_size=self._pool_size)
@@ -111,7 +113,7 @@ class DockerEngine:
                 reuse_unix_connections(client)
             elif base_url.startswith("ssh://"):
                 reuse_ssh_connections(client)
-            if version == "auto":
+            if version is None:
                 client._version = client._retrieve_server_version()  # type: ignore[attr-defined]
         except Exception as err:  # the SDK raises DockerException or raw requests errors here
             raise self._unavailable(err) from None
@@ -491,7 +493,7 @@ class DockerEngine:
         # The request is made here, not on first read: the caller counts on being subscribed early.
         stream = self._call("events", lambda: self.stream_api.events(since=since, until=until, filters=flt,
                                                                       decode=True))
-        return _Events(self, stream)
+        return SdkEvents(self._stream("events", stream), stream)
 
     def image_info(self, ref: str) -> ImageInfo | None:
         try:
@@ -573,28 +575,3 @@ _UNKNOWN = object()  # not looked for yet
 
 # An empty image (imported from an empty archive) for the lock container, which is never started.
 _LOCK_IMAGE = "compose-lite-lock:1"
-
-
-class _Events:
-    """The SDK's event stream as EngineEvents; ``close()`` shuts its socket, ending a blocked read."""
-
-    def __init__(self, engine: DockerEngine, stream: Any) -> None:
-        self._engine = engine
-        self._raw = stream
-
-    def __iter__(self) -> Iterator[EngineEvent]:
-        for raw in self._engine._stream("events", self._raw):
-            actor = raw.get("Actor") or {}
-            yield EngineEvent(int(raw.get("timeNano") or 0), str(raw.get("Type", "")),
-                              str(raw.get("Action", "")), str(actor.get("ID", "")),
-                              {str(k): str(v) for k, v in (actor.get("Attributes") or {}).items()})
-
-    def close(self) -> None:
-        try:
-            self._raw.close()  # shuts the socket down, which wakes a read blocked on it
-        except Exception as err:  # the SDK cannot reach every transport's socket (not ssh://'s)
-            # Closing the response instead would wait on the blocked reader's buffer lock: leave
-            # that reader blocked; its thread ends with the process.
-            log.debug("event stream not closed: %r", err)
-
-

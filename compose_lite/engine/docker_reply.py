@@ -4,15 +4,18 @@ refusals into one-line explanations with a hint where one helps."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from compose_lite import labels as L
-from compose_lite.engine.base import ContainerStats
+from compose_lite.engine.base import ContainerStats, EngineEvent
 from compose_lite.errors import AlreadyExistsError, EngineError, InUseError, StaleEndpointError
 from compose_lite.state import ObservedContainer, ObservedMount
+
+log = logging.getLogger(__name__)
 
 
 def observed_container(raw: Mapping[str, Any]) -> ObservedContainer:
@@ -113,3 +116,26 @@ def refusal(what: str, said: str) -> EngineError:
     if "has active endpoints" in said or "volume is in use" in said:
         return InUseError(message, hint=hint)
     return EngineError(message, hint=hint)
+
+
+class SdkEvents:
+    """The SDK's event stream as EngineEvents; ``close()`` shuts its socket, ending a blocked read."""
+
+    def __init__(self, events: Iterator[Any], raw: Any) -> None:
+        self._events = events  # ``raw`` read with the adapter's failures mapped
+        self._raw = raw
+
+    def __iter__(self) -> Iterator[EngineEvent]:
+        for raw in self._events:
+            actor = raw.get("Actor") or {}
+            yield EngineEvent(int(raw.get("timeNano") or 0), str(raw.get("Type", "")),
+                              str(raw.get("Action", "")), str(actor.get("ID", "")),
+                              {str(k): str(v) for k, v in (actor.get("Attributes") or {}).items()})
+
+    def close(self) -> None:
+        try:
+            self._raw.close()  # shuts the socket down, which wakes a read blocked on it
+        except Exception as err:  # the SDK cannot reach every transport's socket (not ssh://'s)
+            # Closing the response instead would wait on the blocked reader's buffer lock: leave
+            # that reader blocked; its thread ends with the process.
+            log.debug("event stream not closed: %r", err)

@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 DEFAULT_SOCKET = "unix:///var/run/docker.sock"
 START_HINT = ("start the engine (`sudo systemctl start docker`, or `sudo dockerd`), "
               "or point -H / DOCKER_HOST at one")
+# The version a client is made with when it is to negotiate one: it negotiates once our connection
+# reuse is mounted, as the SDK would negotiate through a connection (an ssh session) it then drops.
+UNNEGOTIATED = "1.24"
 SSH_HINT = ("check the ssh link (`ssh {host} docker version`); what was done so far stays, and running "
             "the command again goes on from there")
 

@@ -7,11 +7,27 @@ So every API call paid a full ssh handshake and left an ssh process behind; a 3-
 opened ~30 sessions, and five deploys at once overran sshd's MaxStartups (handshakes beyond ten
 pending are refused). Here each response borrows stdout without closing it, and the client keeps
 one pool per host, so a command opens as many ssh sessions as it runs calls at once.
+
+A new session proves itself with a ping before it carries a request, so a handshake that sshd
+refused (busy) is retried after a pause instead of failing the call: nothing was sent yet. Dead
+links are noticed by ssh's keepalives (the session ends) instead of a read that waits forever.
 """
 
 from __future__ import annotations
 
+import http.client
+import os
+import random
+import signal
+import subprocess
+import time
 from typing import Any
+
+import requests.exceptions
+
+HANDSHAKE_ATTEMPTS = 5
+BACKOFF_S = 0.2  # doubled per attempt, with jitter so that refused peers do not return together
+SSH_OPTIONS = ("-o", "ConnectTimeout=20", "-o", "ServerAliveInterval=10", "-o", "ServerAliveCountMax=3")
 
 
 class _LentStream:
@@ -28,6 +44,16 @@ class _LentStream:
         """The connection, not the response, owns the stream."""
 
 
+def _ssh_environment() -> dict[str, str]:
+    """As the SDK runs ssh: without the library and certificate paths a bundled Python sets."""
+    return {k: v for k, v in os.environ.items() if k not in ("LD_LIBRARY_PATH", "SSL_CERT_FILE")}
+
+
+def _ignore_sigint() -> None:
+    """Ctrl-C is ours to handle: ssh keeps the session until we close it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def reuse_ssh_connections(client: Any) -> None:
     """Mount an ssh adapter on ``client`` that keeps its connections across calls."""
     from docker.transport import sshconn
@@ -39,6 +65,36 @@ def reuse_ssh_connections(client: Any) -> None:
     SSHHTTPAdapter: Any = sshconn.SSHHTTPAdapter
 
     class ReusableSocket(SSHSocket):
+        def connect(self, **kwargs: Any) -> None:
+            for attempt in range(HANDSHAKE_ATTEMPTS):
+                if attempt:
+                    time.sleep(BACKOFF_S * 2 ** (attempt - 1) * (1 + random.random()))
+                self.proc = subprocess.Popen(self._argv(), env=_ssh_environment(), stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, preexec_fn=_ignore_sigint)
+                if self._answers_ping():
+                    return
+                self.proc.kill()
+                self.proc.wait()
+            raise requests.exceptions.ConnectionError(
+                f"ssh to {self.host} failed {HANDSHAKE_ATTEMPTS} times (see ssh's message above)")
+
+        def _argv(self) -> list[str]:
+            user = ["-l", self.user] if self.user else []
+            port = ["-p", self.port] if self.port else []
+            return ["ssh", *SSH_OPTIONS, *user, *port, "--", self.host, "docker system dial-stdio"]
+
+        def _answers_ping(self) -> bool:
+            try:
+                stdin: Any = self.proc.stdin
+                stdin.write(b"GET /_ping HTTP/1.1\r\nHost: docker\r\n\r\n")
+                stdin.flush()
+                reply = http.client.HTTPResponse(self)  # reads through makefile: the lent stdout
+                reply.begin()
+                reply.read()
+            except (OSError, ValueError, http.client.HTTPException):
+                return False
+            return reply.status == 200
+
         def makefile(self, mode: str) -> Any:
             if not self.proc:
                 self.connect()

@@ -35,7 +35,8 @@ def _listening(port: int) -> bool:
 
 
 @contextmanager
-def running_sshd(workdir: Path) -> Iterator[SshEndpoint]:
+def running_sshd(workdir: Path, extra_config: str = "") -> Iterator[SshEndpoint]:
+    """``extra_config``: more sshd_config lines (e.g. a tight MaxStartups)."""
     workdir.mkdir(parents=True, exist_ok=True)
     key = workdir / "id_ed25519"
     host_key = workdir / "host_ed25519"
@@ -48,7 +49,7 @@ def running_sshd(workdir: Path) -> Iterator[SshEndpoint]:
         f"ListenAddress 127.0.0.1\nPort {port}\nHostKey {host_key}\n"
         f"AuthorizedKeysFile {workdir / 'authorized_keys'}\nPidFile {workdir / 'sshd.pid'}\n"
         "PermitRootLogin prohibit-password\nPasswordAuthentication no\nUsePAM no\nStrictModes no\n"
-        "SetEnv DOCKER_HOST=unix:///var/run/docker.sock\n"
+        "SetEnv DOCKER_HOST=unix:///var/run/docker.sock\n" + extra_config
     )
     ssh_config = workdir / "ssh_config"
     ssh_config.write_text(

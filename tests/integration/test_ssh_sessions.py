@@ -1,12 +1,13 @@
 """Over ssh:// one command keeps its ssh sessions: an `up`, `ps` and `down` open as many
 `ssh … docker system dial-stdio` processes as they run API calls at once, not one per call (the
-SDK's behaviour: ~27 for this `up`, each a full handshake), and none is left running after."""
+SDK's behaviour: ~27 for this `up`, each a full handshake), and none is left running after. A
+handshake a busy sshd refuses is retried, as nothing was sent through it yet."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.integration.cl_helpers import cl, wait_until, write
+from tests.integration.cl_helpers import cl, spawn, wait_until, write
 from tests.integration.sshd import running_sshd
 
 STACK = """
@@ -34,3 +35,14 @@ def test_a_command_reuses_its_ssh_sessions(project_name: str, tmp_path: Path) ->
         opened = endpoint.ssh_pids()
         assert 3 <= len(opened) <= 3 * 3, f"{len(opened)} ssh sessions for up, ps and down of two services"
         wait_until(lambda: _running(opened) == [], "every ssh session ended with its command", timeout=10)
+
+
+def test_handshakes_a_busy_sshd_refuses_are_retried(project_name: str, tmp_path: Path) -> None:
+    """MaxStartups 1:100:1 refuses every handshake while another is pending, as a loaded sshd
+    refuses some: four commands at once still all get through."""
+    write(tmp_path, STACK)
+    with running_sshd(tmp_path / "ssh", extra_config="MaxStartups 1:100:1\n") as endpoint:
+        runs = [spawn(project_name, tmp_path, "-H", endpoint.host_url, "ps", env=endpoint.env)
+                for _ in range(4)]
+        outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0] * 4, outputs

@@ -15,10 +15,12 @@ links are noticed by ssh's keepalives (the session ends) instead of a read that 
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import random
 import signal
+import socket
 import subprocess
 import time
 from typing import Any
@@ -100,10 +102,19 @@ def reuse_ssh_connections(client: Any) -> None:
                 self.connect()
             return _LentStream(self.proc.stdout, self)
 
+        def shutdown(self, how: int) -> None:
+            """Half-close (end of an attached stdin): ssh passes the EOF on, and dial-stdio to the engine."""
+            if self.proc is not None and how in (socket.SHUT_WR, socket.SHUT_RDWR):
+                stdin: Any = self.proc.stdin
+                stdin.close()
+
         def close(self) -> None:
-            super().close()
-            if self.proc is not None:
-                self.proc.wait()  # reap it: a long `watch` would otherwise collect zombies
+            if self.proc is None:
+                return
+            with contextlib.suppress(OSError, ValueError):  # its ssh may have ended, stdin closed
+                super().close()
+            self.proc.terminate()
+            self.proc.wait()  # reap it: a long `watch` would otherwise collect zombies
 
     class ReusableConnection(SSHConnection):
         def connect(self) -> None:

@@ -46,3 +46,17 @@ def test_handshakes_a_busy_sshd_refuses_are_retried(project_name: str, tmp_path:
                 for _ in range(4)]
         outputs = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0] * 4, outputs
+
+
+def test_exec_over_ssh_passes_stdin_to_its_end_and_exits_with_the_command(project_name: str,
+                                                                         tmp_path: Path) -> None:
+    """The end of a piped stdin reaches the command (it used to wait forever), and closing a
+    session whose ssh had already ended is no broken pipe (it used to exit 141)."""
+    write(tmp_path, STACK)
+    with running_sshd(tmp_path / "ssh") as endpoint:
+        host = ("-H", endpoint.host_url)
+        cl(project_name, tmp_path, *host, "up", "-d", env=endpoint.env)
+        counted = cl(project_name, tmp_path, *host, "exec", "-T", "a", "wc", "-c", env=endpoint.env,
+                     input="hello\n", timeout=60)
+        assert counted.stdout.strip() == "6"
+        cl(project_name, tmp_path, *host, "down", "-t", "1", env=endpoint.env)

@@ -3,9 +3,11 @@ replacement beside it, and the old container stops only once the replacement is 
 
 Docker's DNS answers for a service alias as soon as a container joins a network with it, before
 it listens, so the replacement joins without the service's aliases and takes them once ready
-(healthy, or running for ``monitor`` without a healthcheck). Only then is the old container
-stopped: it stops listening and drains what it was serving within its stop_grace_period, while
-clients that still reach it are refused and retry on the replacement. Old containers are kept,
+(healthy, or running for ``monitor`` without a healthcheck). A moment later, once resolvers that
+cache have seen the replacement, the old container leaves its networks and is stopped (within
+its stop_grace_period): leaving first matters, as DNS keeps answering with a stopped container's
+address for a moment, and connections to it then time out instead of being refused and retried
+elsewhere. Old containers are kept,
 stopped and under a parking name, until the whole service is rolled out, so that
 ``failure_action: rollback`` can start them again. A replacement that fails is removed; the
 replica it was to replace keeps serving untouched.
@@ -13,7 +15,7 @@ replica it was to replace keeps serving untouched.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
 
 # After the replacement takes the service's aliases and before the old container stops: resolvers
 # that cache an answer briefly (a proxy's `resolver … valid=1s`) learn the new address first.
-SETTLE_S = 1.0
+SETTLE_S = 2.0
 LOG_LINES = 10
 POLL_S = 0.1
 
@@ -118,20 +120,27 @@ class Rollout:
             self.engine.remove_container(new_id, volumes=self.op.remove_volumes)
             self.progress.event("Container", step.name, "Error", done=True)
             return why
-        self._join(new_id, step)
-        self.clock.sleep(SETTLE_S)
-        self.engine.stop_container(step.old.id, self.op.stop_timeout)
+        self._hand_over(step, new_id, step.old.id, step.old.networks)
         self.engine.rename_container(step.old.id, _parked(step))
         self.engine.rename_container(new_id, step.name)
         self.record(step.name, new_id)
         self.progress.event("Container", step.name, "Recreated", done=True)
         return _Replaced(step, new_id)
 
-    def _join(self, container_id: str, step: RolloutStep) -> None:
-        """Reconnect the replacement with the service's aliases: from now on DNS answers with it."""
+    def _hand_over(self, step: RolloutStep, incoming: str, outgoing: str,
+                   its_networks: Sequence[str]) -> None:
+        """``incoming`` (ready) takes the service's aliases; once resolvers have seen it, ``outgoing``
+        leaves its networks (so DNS no longer answers with an address about to vanish), then stops."""
+        if step.spec.network_mode is not None:  # no networks of the project: no names to hand over
+            self.engine.stop_container(outgoing, self.op.stop_timeout)
+            return
         for attachment in step.spec.networks:
-            self.engine.disconnect_network(attachment.name, container_id)
-            self.engine.connect_network(container_id, attachment)
+            self.engine.disconnect_network(attachment.name, incoming)
+            self.engine.connect_network(incoming, attachment)
+        self.clock.sleep(SETTLE_S)
+        for network in its_networks:
+            self.engine.disconnect_network(network, outgoing)
+        self.engine.stop_container(outgoing, self.op.stop_timeout)
 
     def _ready(self, name: str, container_id: str, policy: UpdatePolicy) -> None:
         """Healthy when it has a healthcheck (the service's or its image's); else running for ``monitor``."""
@@ -171,13 +180,21 @@ class Rollout:
         step, old_id = done.step, done.step.old.id
         self.progress.event("Container", step.name, "Rolling back")
         try:
-            if not policy.start_first:
+            own = [a.name for a in step.spec.networks] if step.spec.network_mode is None else []
+            if policy.start_first:  # back beside the new one, unnamed until ready, as on the way out
+                for attachment in step.spec.networks if own else ():
+                    self.engine.connect_network(old_id, replace(attachment, aliases=()))
+                self.engine.start_container(old_id)
+                self._ready(step.name, old_id, policy)
+                self._hand_over(step, old_id, done.new_id, own)
+            else:
+                for network in own:
+                    self.engine.disconnect_network(network, done.new_id)
                 self.engine.stop_container(done.new_id, self.op.stop_timeout)
-            self.engine.start_container(old_id)  # it rejoins its networks with its own aliases
-            self._ready(step.name, old_id, policy)
-            if policy.start_first:
-                self.clock.sleep(SETTLE_S)
-                self.engine.stop_container(done.new_id, self.op.stop_timeout)
+                for attachment in step.spec.networks if own else ():
+                    self.engine.connect_network(old_id, attachment)
+                self.engine.start_container(old_id)
+                self._ready(step.name, old_id, policy)
             self.engine.remove_container(done.new_id, volumes=self.op.remove_volumes)
             self.engine.rename_container(old_id, step.name)
         except ComposeLiteError as err:

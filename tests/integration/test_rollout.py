@@ -46,9 +46,11 @@ CLIENT = """
 import socket, time
 
 def ask():
+    # As the sample's proxy: the name resolved per request, a refused connection retried (twice)
+    # on the answer's next address.
+    addresses = [a[4][0] for a in socket.getaddrinfo("app", 8000, socket.AF_INET, socket.SOCK_STREAM)]
     result = "FAIL no attempt"
-    for attempt in range(3):  # the first try and two retries of a refused connection
-        addresses = [a[4][0] for a in socket.getaddrinfo("app", 8000, socket.AF_INET, socket.SOCK_STREAM)]
+    for attempt in range(3):
         try:
             with socket.create_connection((addresses[attempt % len(addresses)], 8000), timeout=3) as s:
                 s.sendall(b"GET /index.html HTTP/1.0\\r\\n\\r\\n")

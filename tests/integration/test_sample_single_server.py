@@ -1,12 +1,16 @@
-"""samples/single-server: deploy with --wait, restart policies at work, and the same deploy over ssh."""
+"""samples/single-server: deploy with --wait, restart policies at work, the same deploy over ssh, and
+redeploys under load through its proxy without a failed request."""
 
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
-from tests.integration.cl_helpers import cl, free_port, http, wait_for_json, wait_until
+from tests.integration.cl_helpers import CL, cl, free_port, http, wait_for_json, wait_until
 from tests.integration.samples import copy_sample
 from tests.integration.sshd import running_sshd
 
@@ -53,8 +57,19 @@ def test_single_server_deploy_through_ssh(tmp_path: Path, project_name: str) -> 
                 cl(project_name, app, *host, "ps", "--format", "json", env=env, timeout=180,
                    progress=None).stdout.splitlines()]
         services = sorted((r["Service"], r["State"]) for r in rows)
-        assert services == [("app", "running"), ("heartbeat", "running")]
+        assert services == [("app", "running"), ("heartbeat", "running"), ("proxy", "running")]
         assert json.loads(http("GET", f"http://127.0.0.1:{port}/")[1]) == {"visits": 1}
         cl(project_name, app, *host, "down", "-v", env=env, timeout=180, progress=None)
         assert cl(project_name, app, *host, "ps", "-a", "-q", env=env, timeout=180,
                   progress=None).stdout.strip() == ""
+
+
+def test_the_sample_redeploys_under_load_without_a_failed_request(tmp_path: Path, project_name: str) -> None:
+    """The sample's own script: five redeploys at 20 requests a second through the proxy."""
+    app = copy_sample("single-server", tmp_path)
+    done = subprocess.run(
+        [sys.executable, str(app / "redeploy_under_load.py"), "--orch", " ".join(CL),
+         "--port", str(free_port()), "--project", project_name],
+        capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
+    assert re.search(r": 5 redeploys, \d+ requests, 0 failed$", done.stdout.strip()), done.stdout

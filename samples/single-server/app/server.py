@@ -1,4 +1,5 @@
-"""A visit counter kept on a named volume; /admin needs the token from the `api_token` secret."""
+"""A visit counter kept on a named volume; /admin needs the token from the `api_token` secret.
+APP_VERSION=broken makes a release whose healthcheck never passes, to watch a rollback."""
 
 import json
 import os
@@ -22,7 +23,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         if self.path == "/health":
-            self._send(200, {"status": "ok"})
+            version = os.environ.get("APP_VERSION", "")
+            self._send(500 if version == "broken" else 200, {"status": "ok", "version": version})
         elif self.path == "/":
             visits = int(COUNTER.read_text()) + 1 if COUNTER.exists() else 1
             COUNTER.write_text(str(visits))

@@ -41,7 +41,8 @@ def trial(orch: str, project: str, workload: str, at_once: int,
     for net_id, _ in networks:  # what the orchestrator's own down could not tell apart
         subprocess.run(["docker", "network", "rm", net_id], capture_output=True, check=False)
     passed = not failed and duplicates == 0
-    return passed, duplicates, failed.splitlines()[-1] if failed else ""
+    # the error and its hint (the run's last two lines)
+    return passed, duplicates, " / ".join(failed.splitlines()[-2:]) if failed else ""
 
 
 def main() -> int:

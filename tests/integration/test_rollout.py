@@ -5,16 +5,19 @@ three times while a client in the project asks for it by name 20 times a second,
 refused connection twice (as the single-server sample's proxy does): no request may fail, and
 every answer after the last `up` comes from the new version. Stop-first loses about a third of
 them. A version that never gets healthy is not let in: `up` fails, the old version keeps
-answering, and nothing of the failed replacement is left.
+answering, and nothing of the failed replacement is left. A rollout killed midway converges on the
+next `up`, still without a failed request.
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from pathlib import Path
 from typing import Any
 
-from tests.integration.cl_helpers import cl, wait_until, write
+from tests.integration.cl_helpers import cl, spawned, wait_until, write
 from tests.integration.conftest import PROJECT_LABEL
 
 STACK = """
@@ -136,3 +139,20 @@ def test_a_version_that_never_gets_healthy_is_not_let_in(project_name: str, tmp_
     answers = [(t, r) for t, r in _answers(docker_client, project_name) if t >= begun]
     assert {r for _, r in answers} == {"ok v1"}
     assert _serving(docker_client, project_name) == [f"{project_name}-app-1 VERSION=v1"]
+
+
+def test_a_rollout_killed_midway_converges_on_the_next_up(project_name: str, tmp_path: Path,
+                                                         docker_client: Any) -> None:
+    write(tmp_path, STACK)
+    (tmp_path / "client.py").write_text(CLIENT)
+    cl(project_name, tmp_path, "up", "-d", "--wait", env={"VERSION": "v1"}, timeout=120)
+    begun = _started_answering(docker_client, project_name)
+    with spawned(project_name, tmp_path, "up", "-d", env={"VERSION": "v2"}) as killed:
+        wait_until(lambda: any(s.endswith("VERSION=v2") for s in _serving(docker_client, project_name)),
+                   "the replacement started beside the old container")
+        os.killpg(killed.pid, signal.SIGKILL)
+        killed.wait(timeout=10)
+    _deploy(project_name, tmp_path, "v2")
+    assert _serving(docker_client, project_name) == [f"{project_name}-app-1 VERSION=v2"]
+    answers = [(t, r) for t, r in _answers(docker_client, project_name) if t >= begun]
+    assert [a for a in answers if not a[1].startswith("ok")] == []

@@ -143,19 +143,11 @@ def top(opts: GlobalOptions, services: tuple[str, ...]) -> None:
 @click.pass_obj
 def port(opts: GlobalOptions, service: str, private_port: int, protocol: str, index: int) -> None:
     """Print the public port for a port binding."""
-    from compose_lite.errors import NotFoundError
+    from compose_lite.ports import published_port
 
     project, engine = _session(opts)
-    found = _containers(project, engine, (service,), index=index)
-    if not found:
-        raise NotFoundError(f'service "{service}" is not running')
-    c = found[0]
-    bound = [p for p in c.ports if p.get("PrivatePort") == private_port and p.get("Type", "tcp") == protocol
-             and p.get("PublicPort")]
-    bound.sort(key=lambda p: ":" in str(p.get("IP", "")))  # IPv4 first, as Compose prints it
-    if not bound:
-        raise NotFoundError(f"no port {private_port}/{protocol} for container {c.name}")
-    click.echo(f"{bound[0].get('IP', '')}:{bound[0]['PublicPort']}")
+    host, number = published_port(project, engine, service, private_port, protocol=protocol, index=index)
+    click.echo(f"{host}:{number}")
 
 
 @click.command("ls")

@@ -455,7 +455,10 @@ class FakeEngine:
         env = ",".join(f"{k}={v}" for k, v in (environment or {}).items())
         self._record("exec_attached", f"{c.name}: {' '.join(command)} tty={session.tty} user={user} "
                      f"workdir={workdir} env={env} privileged={privileged} detach={session.detach}")
-        return self.exec_results.get(c.name, ExecResult(0)).exit_code
+        result = self.exec_results.get(c.name, ExecResult(0))
+        if session.stdout is not None and not session.detach:
+            session.stdout.write(result.output)
+        return result.exit_code
 
     def attach_container(self, container_id: str, session: Session, *, start: bool = False,
                          detach_keys: str | None = None) -> int:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from compose_lite.clock import Clock
 from compose_lite.errors import ComposeLiteError, OperationFailedError
-from compose_lite.model import UpdatePolicy
+from compose_lite.model import Service, UpdatePolicy
 from compose_lite.state import ENDED, RolloutStep
 
 if TYPE_CHECKING:
@@ -47,18 +47,20 @@ class _Replaced:
     new_id: str
 
 
+@dataclass
 class Rollout:
     """Runs one ROLL_OUT operation; ``record`` tells the executor which container serves a replica."""
 
-    def __init__(self, op: Operation, engine: Engine, progress: Progress, clock: Clock, until: Until,
-                 record: Callable[[str, str], None]) -> None:
-        self.op = op
-        self.engine = engine
-        self.progress = progress
-        self.clock = clock
-        self.until = until
-        self.record = record
-        self.service = op.steps[0].spec.service
+    op: Operation
+    engine: Engine
+    progress: Progress
+    clock: Clock
+    until: Until
+    record: Callable[[str, str], None]
+
+    @property
+    def service(self) -> Service:
+        return self.op.steps[0].spec.service
 
     def run(self) -> None:
         policy = self.service.update_config

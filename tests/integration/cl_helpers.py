@@ -23,6 +23,18 @@ CL = [sys.executable, "-m", "compose_lite"]
 Output = int | IO[Any] | None  # what subprocess accepts for stdout/stderr
 
 
+# Two services that stop at once on SIGTERM, b after a: the smallest stack with an order to keep.
+TWO_SLEEPERS = """
+services:
+  a:
+    image: cl-busybox
+    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+  b:
+    image: cl-busybox
+    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+    depends_on: [a]
+"""
+
 def cl_argv(project: str | None, *args: str, progress: str | None = "plain") -> list[str]:
     """`cl [-p PROJECT] [--progress MODE] ARGS…`; None leaves the option out."""
     argv = [*CL]

@@ -12,20 +12,10 @@ from typing import Any
 
 import pytest
 
+from tests.integration.cl_helpers import TWO_SLEEPERS as STACK
 from tests.integration.cl_helpers import cl, spawn, wait_until, write
 from tests.integration.conftest import PROJECT_LABEL
 from tests.integration.sshd import running_sshd
-
-STACK = """
-services:
-  a:
-    image: cl-busybox
-    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
-  b:
-    image: cl-busybox
-    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
-    depends_on: [a]
-"""
 
 
 def _race(runs: list[subprocess.Popen[str]], docker_client: Any, project: str) -> None:

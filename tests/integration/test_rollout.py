@@ -64,7 +64,7 @@ def ask():
             result = "FAIL refused"
             continue
         except OSError as err:
-            return f"FAIL {err!r}"
+            return f"FAIL {err!r} on {addresses[attempt % len(addresses)]} of {addresses}"
         head, _, body = data.partition(b"\\r\\n\\r\\n")
         status = head.split(b"\\r\\n")[0]
         return f"ok {body.decode().strip()}" if b" 200 " in status else f"FAIL {status!r}"
@@ -99,24 +99,29 @@ def _serving(docker_client: Any, project: str) -> list[str]:
     return sorted(f"{c.name} {c.attrs['Config']['Env'][0]}" for c in found)
 
 
-def _started_answering(docker_client: Any, project: str) -> float:
+def _v1_serving_a_client(project: str, where: Path, docker_client: Any) -> float:
+    """The stack up with VERSION=v1 and its client answered; when the client's record begins."""
+    write(where, STACK)
+    (where / "client.py").write_text(CLIENT)
+    cl(project, where, "up", "-d", "--wait", env={"VERSION": "v1"}, timeout=120)
     wait_until(lambda: any(r.startswith("ok") for _, r in _answers(docker_client, project)),
                "the client's first answer", timeout=30)
     return time.time()
 
 
+def _answers_after(docker_client: Any, project: str, moment: float, begun: float) -> list[tuple[float, str]]:
+    """The client's answers since ``begun``, once it has answered for a second after ``moment``."""
+    wait_until(lambda: _answers(docker_client, project)[-1][0] > moment + 1, "answers after the last up")
+    return [(t, r) for t, r in _answers(docker_client, project) if t >= begun]
+
+
 def test_redeploys_lose_no_request_and_end_on_the_new_version(project_name: str, tmp_path: Path,
                                                              docker_client: Any) -> None:
-    write(tmp_path, STACK)
-    (tmp_path / "client.py").write_text(CLIENT)
-    cl(project_name, tmp_path, "up", "-d", "--wait", env={"VERSION": "v1"}, timeout=120)
-    begun = _started_answering(docker_client, project_name)
+    begun = _v1_serving_a_client(project_name, tmp_path, docker_client)
     for version in ("v2", "v3", "v4"):
         _deploy(project_name, tmp_path, version)
     deployed = time.time()
-    wait_until(lambda: _answers(docker_client, project_name)[-1][0] > deployed + 1,
-               "answers after the last up")
-    answers = [(t, r) for t, r in _answers(docker_client, project_name) if t >= begun]
+    answers = _answers_after(docker_client, project_name, deployed, begun)
     assert [a for a in answers if not a[1].startswith("ok")] == []
     assert {r for t, r in answers if t > deployed} == {"ok v4"}
     assert len({r for _, r in answers}) == 4  # every version answered in its turn
@@ -125,28 +130,20 @@ def test_redeploys_lose_no_request_and_end_on_the_new_version(project_name: str,
 
 def test_a_version_that_never_gets_healthy_is_not_let_in(project_name: str, tmp_path: Path,
                                                         docker_client: Any) -> None:
-    write(tmp_path, STACK)
-    (tmp_path / "client.py").write_text(CLIENT)
-    cl(project_name, tmp_path, "up", "-d", "--wait", env={"VERSION": "v1"}, timeout=120)
-    begun = _started_answering(docker_client, project_name)
+    begun = _v1_serving_a_client(project_name, tmp_path, docker_client)
     failed = _deploy(project_name, tmp_path, "broken", check=False)
     ended = time.time()
     assert failed.returncode != 0
     assert "rollout of service app failed" in failed.stderr and "unhealthy" in failed.stderr, failed.stderr
     assert f"{project_name}-app-1 keeps running the previous version" in failed.stderr
-    wait_until(lambda: _answers(docker_client, project_name)[-1][0] > ended + 1,
-               "answers after the failed up")
-    answers = [(t, r) for t, r in _answers(docker_client, project_name) if t >= begun]
+    answers = _answers_after(docker_client, project_name, ended, begun)
     assert {r for _, r in answers} == {"ok v1"}
     assert _serving(docker_client, project_name) == [f"{project_name}-app-1 VERSION=v1"]
 
 
 def test_a_rollout_killed_midway_converges_on_the_next_up(project_name: str, tmp_path: Path,
                                                          docker_client: Any) -> None:
-    write(tmp_path, STACK)
-    (tmp_path / "client.py").write_text(CLIENT)
-    cl(project_name, tmp_path, "up", "-d", "--wait", env={"VERSION": "v1"}, timeout=120)
-    begun = _started_answering(docker_client, project_name)
+    begun = _v1_serving_a_client(project_name, tmp_path, docker_client)
     with spawned(project_name, tmp_path, "up", "-d", env={"VERSION": "v2"}) as killed:
         wait_until(lambda: any(s.endswith("VERSION=v2") for s in _serving(docker_client, project_name)),
                    "the replacement started beside the old container")
@@ -154,5 +151,5 @@ def test_a_rollout_killed_midway_converges_on_the_next_up(project_name: str, tmp
         killed.wait(timeout=10)
     _deploy(project_name, tmp_path, "v2")
     assert _serving(docker_client, project_name) == [f"{project_name}-app-1 VERSION=v2"]
-    answers = [(t, r) for t, r in _answers(docker_client, project_name) if t >= begun]
+    answers = _answers_after(docker_client, project_name, time.time(), begun)
     assert [a for a in answers if not a[1].startswith("ok")] == []

@@ -7,19 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.integration.cl_helpers import TWO_SLEEPERS as STACK
 from tests.integration.cl_helpers import cl, spawn, wait_until, write
 from tests.integration.sshd import running_sshd
-
-STACK = """
-services:
-  a:
-    image: cl-busybox
-    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
-  b:
-    image: cl-busybox
-    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
-    depends_on: [a]
-"""
 
 
 def _running(pids: list[int]) -> list[int]:

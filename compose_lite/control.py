@@ -1,13 +1,14 @@
 """Lifecycle of existing containers: start, stop, restart, kill, rm, pause, unpause.
 
-Each acts on the project's (non one-off) containers of the selected services, level by level
-in dependency order — dependencies first when starting, dependents first when stopping — and in
-parallel within a level.  Progress goes to the reporter as one event per container.
+Each acts on the project's (non one-off) containers of the selected services as a plan of one
+operation per container, run by the executor like `up`'s: a container's operation waits only for
+those of the services it depends on (starting) or that depend on it (stopping), not for a whole
+level. Progress goes to the reporter as one event per container.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from compose_lite import app, executor, graph, observe
@@ -15,21 +16,8 @@ from compose_lite.engine.base import Engine
 from compose_lite.errors import NotFoundError
 from compose_lite.model import Project
 from compose_lite.output import Reporter
+from compose_lite.planner import Kind, Operation, Plan
 from compose_lite.state import LIVE, ObservedContainer, Status
-
-
-def levels(project: Project, services: Iterable[str], *, reverse: bool = False) -> list[list[str]]:
-    """The services grouped so each group only needs earlier groups (``reverse``: only later ones)."""
-    deps = graph.dependencies(project)
-    depth: dict[str, int] = {}
-    for name in graph.order(deps):
-        depth[name] = 1 + max((depth[d] for d in deps[name]), default=-1)
-    chosen = sorted(set(services), key=lambda s: (depth[s], s))
-    out: dict[int, list[str]] = {}
-    for name in chosen:
-        out.setdefault(depth[name], []).append(name)
-    groups = [out[k] for k in sorted(out)]
-    return groups[::-1] if reverse else groups
 
 
 def selected(project: Project, services: tuple[str, ...]) -> list[str]:
@@ -49,27 +37,38 @@ def containers(engine: Engine, project: Project,
 
 @dataclass(frozen=True)
 class Step:
-    """One action on a container: the progress words and the engine call."""
+    """One kind of operation, the containers it applies to, and how it is run."""
 
-    doing: str
-    done: str
+    kind: Kind
     applies: Callable[[ObservedContainer], bool]
-    act: Callable[[ObservedContainer], None]
+    reverse: bool = False  # dependents first (stopping), else dependencies first
+    stop_timeout: int | None = None
+    remove_volumes: bool = False
+    signal: str | None = None
 
 
-def _run(project: Project, engine: Engine, services: list[str], step: Step, reporter: Reporter, *,
-         reverse: bool = False) -> None:
-    found = containers(engine, project, services)
-    by_id = {c.id: c for group in found.values() for c in group}
+def plan(project: Project, found: Mapping[str, list[ObservedContainer]], step: Step) -> Plan:
+    """One operation per container ``step`` applies to, each after those of the services it must
+    follow (pure: the containers are given)."""
+    deps = graph.dependencies(project)
+    ops_of = {service: [f"{step.kind.value}:{c.name}" for c in group if step.applies(c)]
+              for service, group in found.items()}
+    ops: dict[str, Operation] = {}
+    for service, group in found.items():
+        before = (graph.dependents(deps, service) if step.reverse
+                  else graph.select(deps, [service]) - {service})
+        after = frozenset(op_id for other in before for op_id in ops_of.get(other, ()))
+        for c in group:
+            if step.applies(c):
+                op_id = f"{step.kind.value}:{c.name}"
+                ops[op_id] = Operation(op_id, step.kind, c.name, deps=after, service=service, container=c,
+                                       stop_timeout=step.stop_timeout, remove_volumes=step.remove_volumes,
+                                       signal=step.signal)
+    return Plan(ops)
 
-    def one(cid: str) -> None:
-        c = by_id[cid]
-        reporter.event("Container", c.name, step.doing)
-        step.act(c)
-        reporter.event("Container", c.name, step.done, done=True)
 
-    for group in levels(project, services, reverse=reverse):
-        executor.each(one, [c.id for s in group for c in found.get(s, []) if step.applies(c)])
+def _run(project: Project, engine: Engine, services: Iterable[str], step: Step, reporter: Reporter) -> None:
+    executor.run(plan(project, containers(engine, project, services), step), engine, reporter)
 
 
 def start(project: Project, engine: Engine, services: tuple[str, ...], reporter: Reporter) -> None:
@@ -80,15 +79,13 @@ def start(project: Project, engine: Engine, services: tuple[str, ...], reporter:
                             (f" (services {', '.join(names)})" if services else ""),
                             hint="create them first with `cl up` or `cl create`")
     startable = (Status.CREATED, Status.EXITED)
-    _run(project, engine, names, Step("Starting", "Started", lambda c: c.state in startable,
-                                      lambda c: engine.start_container(c.id)), reporter)
+    executor.run(plan(project, found, Step(Kind.START, lambda c: c.state in startable)), engine, reporter)
 
 
 def stop(project: Project, engine: Engine, services: tuple[str, ...], timeout: int | None,
          reporter: Reporter) -> None:
     _run(project, engine, selected(project, services),
-         Step("Stopping", "Stopped", lambda c: c.state in LIVE,
-              lambda c: engine.stop_container(c.id, timeout)), reporter, reverse=True)
+         Step(Kind.STOP, lambda c: c.state in LIVE, reverse=True, stop_timeout=timeout), reporter)
 
 
 def restart(project: Project, engine: Engine, services: tuple[str, ...], timeout: int | None,
@@ -99,15 +96,13 @@ def restart(project: Project, engine: Engine, services: tuple[str, ...], timeout
         deps = graph.dependencies(project)
         names |= {d for name in list(names) for d in graph.dependents(deps, name)}
     _run(project, engine, sorted(names),
-         Step("Restarting", "Started", lambda c: c.state != Status.REMOVING,
-              lambda c: engine.restart_container(c.id, timeout)), reporter)
+         Step(Kind.RESTART, lambda c: c.state != Status.REMOVING, stop_timeout=timeout), reporter)
 
 
 def kill(project: Project, engine: Engine, services: tuple[str, ...], signal: str | None,
          reporter: Reporter) -> None:
     _run(project, engine, selected(project, services),
-         Step("Killing", "Killed", lambda c: c.state in LIVE,
-              lambda c: engine.kill_container(c.id, signal)), reporter, reverse=True)
+         Step(Kind.KILL, lambda c: c.state in LIVE, reverse=True, signal=signal), reporter)
 
 
 def remove_orphans(project: Project, engine: Engine, reporter: Reporter) -> None:
@@ -120,15 +115,13 @@ def remove_orphans(project: Project, engine: Engine, reporter: Reporter) -> None
 
 
 def pause(project: Project, engine: Engine, services: tuple[str, ...], reporter: Reporter) -> None:
-    _run(project, engine, selected(project, services),
-         Step("Pausing", "Paused", lambda c: c.state == Status.RUNNING,
-              lambda c: engine.pause_container(c.id)), reporter)
+    _run(project, engine, selected(project, services), Step(Kind.PAUSE, lambda c: c.state == Status.RUNNING),
+         reporter)
 
 
 def unpause(project: Project, engine: Engine, services: tuple[str, ...], reporter: Reporter) -> None:
-    _run(project, engine, selected(project, services),
-         Step("Unpausing", "Unpaused", lambda c: c.state == Status.PAUSED,
-              lambda c: engine.unpause_container(c.id)), reporter)
+    _run(project, engine, selected(project, services), Step(Kind.UNPAUSE, lambda c: c.state == Status.PAUSED),
+         reporter)
 
 
 def removable(project: Project, engine: Engine, services: tuple[str, ...], *,
@@ -141,12 +134,9 @@ def removable(project: Project, engine: Engine, services: tuple[str, ...], *,
 
 def remove(project: Project, engine: Engine, targets: list[ObservedContainer], *, stop_first: bool,
            volumes: bool, timeout: int | None, reporter: Reporter) -> None:
+    """Remove ``targets`` (stopping running ones first when ``stop_first``), dependents first."""
     ids = {c.id for c in targets}
-    services = sorted({c.service for c in targets})
-    if stop_first:
-        _run(project, engine, services,
-             Step("Stopping", "Stopped", lambda c: c.id in ids and c.state in LIVE,
-                  lambda c: engine.stop_container(c.id, timeout)), reporter, reverse=True)
-    _run(project, engine, services, Step("Removing", "Removed", lambda c: c.id in ids,
-                                         lambda c: engine.remove_container(c.id, volumes=volumes)),
-         reporter, reverse=True)
+    live_ok = stop_first
+    _run(project, engine, sorted({c.service for c in targets}),
+         Step(Kind.REMOVE, lambda c: c.id in ids and (live_ok or c.state not in LIVE), reverse=True,
+              stop_timeout=timeout, remove_volumes=volumes), reporter)

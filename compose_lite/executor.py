@@ -254,8 +254,7 @@ class _Runner:
     def _restart(self, op: Operation) -> None:
         assert op.container is not None
         self.progress.event("Container", op.target, "Restarting")
-        self.engine.stop_container(op.container.id, op.stop_timeout)
-        self.engine.start_container(op.container.id)
+        self.engine.restart_container(op.container.id, op.stop_timeout)
         self._record(op, op.container.id)
         self.progress.event("Container", op.target, "Started", done=True)
 
@@ -293,6 +292,21 @@ class _Runner:
             self.exits.settled(op.container.id, err)
             raise
         self.exits.settled(op.container.id)
+
+    def _kill(self, op: Operation) -> None:
+        self._act(op, "Killing", "Killed", lambda cid: self.engine.kill_container(cid, op.signal))
+
+    def _pause(self, op: Operation) -> None:
+        self._act(op, "Pausing", "Paused", self.engine.pause_container)
+
+    def _unpause(self, op: Operation) -> None:
+        self._act(op, "Unpausing", "Unpaused", self.engine.unpause_container)
+
+    def _act(self, op: Operation, doing: str, done: str, act: Callable[[str], None]) -> None:
+        assert op.container is not None
+        self.progress.event("Container", op.target, doing)
+        act(op.container.id)
+        self.progress.event("Container", op.target, done, done=True)
 
     def _remove(self, op: Operation) -> None:
         assert op.container is not None
@@ -382,6 +396,9 @@ HANDLERS: dict[Kind, Callable[[_Runner, Operation], None]] = {
     Kind.RESTART: _Runner._restart,
     Kind.KEEP: _Runner._keep,
     Kind.STOP: _Runner._stop,
+    Kind.KILL: _Runner._kill,
+    Kind.PAUSE: _Runner._pause,
+    Kind.UNPAUSE: _Runner._unpause,
     Kind.REMOVE: _Runner._remove,
     Kind.AWAIT: _Runner._await,
     Kind.READY: _Runner._ready,
@@ -389,12 +406,4 @@ HANDLERS: dict[Kind, Callable[[_Runner, Operation], None]] = {
     Kind.REMOVE_VOLUME: _Runner._remove_volume,
     Kind.REMOVE_IMAGE: _Runner._remove_image,
 }
-
-
-def each(action: Callable[[str], None], items: list[str], limit: int = DEFAULT_LIMIT) -> None:
-    """Apply ``action`` to every item in parallel; raise the first error after all finished."""
-    with ThreadPoolExecutor(max_workers=max(1, min(limit, len(items) or 1))) as pool:
-        futures = [pool.submit(action, item) for item in items]
-    for future in futures:
-        future.result()
 

@@ -48,6 +48,9 @@ class Kind(StrEnum):
     RESTART = "restart"
     KEEP = "keep"
     STOP = "stop"
+    KILL = "kill"
+    PAUSE = "pause"
+    UNPAUSE = "unpause"
     AWAIT_EXIT = "wait for exit of"  # a container being stopped: its process ended (see exits.py)
     REMOVE = "remove"
     AWAIT = "wait for"  # a dependency condition, before dependents are created/started
@@ -86,6 +89,7 @@ class Operation:
     start: bool = True  # CREATE / RECREATE: start after creating (False with --no-start)
     remove_volumes: bool = False  # REMOVE / RECREATE: also remove anonymous volumes
     stop_timeout: int | None = None
+    signal: str | None = None  # KILL: the signal (None: SIGKILL)
     steps: tuple[RolloutStep, ...] = ()  # ROLL_OUT: the replicas replaced, in order
 
     def line(self) -> str:
@@ -105,7 +109,8 @@ class Plan:
 
     def changes(self) -> list[Operation]:
         """Operations that alter something (everything but keep and the waits)."""
-        quiet = (Kind.KEEP, Kind.AWAIT, Kind.READY, Kind.STOP, Kind.AWAIT_EXIT)
+        quiet = (Kind.KEEP, Kind.AWAIT, Kind.READY, Kind.STOP, Kind.AWAIT_EXIT, Kind.KILL, Kind.PAUSE,
+                 Kind.UNPAUSE)
         return [op for op in self.operations.values() if op.kind not in quiet]
 
 

@@ -16,13 +16,13 @@ replica it was to replace keeps serving untouched.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
 from compose_lite.clock import Clock
 from compose_lite.errors import ComposeLiteError, OperationFailedError
 from compose_lite.model import Service, UpdatePolicy
+from compose_lite.parallel import parallel_map
 from compose_lite.state import ENDED, RolloutStep
 
 if TYPE_CHECKING:
@@ -37,7 +37,6 @@ LOG_LINES = 10
 POLL_S = 0.1
 
 T = TypeVar("T")
-R = TypeVar("R")
 Until = Callable[[str, str, bool], None]  # (name, container id, healthy) → returns when ready, or raises
 
 
@@ -72,7 +71,8 @@ class Rollout:
             if attempted and policy.delay_ns:
                 self.clock.sleep(policy.delay_ns / 1e9)
             attempted += len(batch)
-            for step, outcome in zip(batch, _in_parallel(self._replace, batch), strict=True):
+            outcomes = parallel_map(self._replace, batch, name="cl-rollout")
+            for step, outcome in zip(batch, outcomes, strict=True):
                 if isinstance(outcome, _Replaced):
                     replaced.append(outcome)
                 else:
@@ -174,7 +174,7 @@ class Rollout:
         for index, batch in enumerate(_batches(replaced, policy.parallelism)):
             if index and policy.delay_ns:
                 self.clock.sleep(policy.delay_ns / 1e9)
-            for outcome in _in_parallel(lambda done: self._restore(done, policy), batch):
+            for outcome in parallel_map(lambda done: self._restore(done, policy), batch, name="cl-rollout"):
                 if isinstance(outcome, str):
                     raise OperationFailedError(f"rollback of service {self.service.name} failed: {outcome}")
 
@@ -215,12 +215,3 @@ def _parked(step: RolloutStep) -> str:
 def _batches(items: list[T], parallelism: int) -> list[list[T]]:
     size = parallelism if parallelism > 0 else max(1, len(items))
     return [items[i:i + size] for i in range(0, len(items), size)]
-
-
-def _in_parallel(action: Callable[[T], R], items: list[T]) -> list[R]:
-    """``action`` on every item at once; results in order (an exception propagates)."""
-    if len(items) == 1:
-        return [action(items[0])]
-    with ThreadPoolExecutor(max_workers=len(items), thread_name_prefix="cl-rollout") as pool:
-        return list(pool.map(action, items))
-

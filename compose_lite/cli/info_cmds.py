@@ -282,7 +282,7 @@ def wait(opts: GlobalOptions, services: tuple[str, ...], down_project: bool) -> 
 def stats(opts: GlobalOptions, services: tuple[str, ...], all_states: bool, fmt: str, no_stream: bool,
           no_trunc: bool) -> None:
     """Display a live stream of container(s) resource usage statistics."""
-    from compose_lite import executor
+    from compose_lite.parallel import parallel_map
 
     project, engine = _session(opts)
     samples: dict[str, ContainerStats] = {}
@@ -293,7 +293,7 @@ def stats(opts: GlobalOptions, services: tuple[str, ...], all_states: bool, fmt:
     while True:
         found = _containers(project, engine, services, running=not all_states)
         samples.clear()
-        executor.each(sample, [c.id for c in found if c.state == Status.RUNNING])
+        parallel_map(sample, [c.id for c in found if c.state == Status.RUNNING])
         records = [_stats_record(c, samples.get(c.id), no_trunc) for c in found]
         if not no_stream and fmt == "table" and sys.stdout.isatty():
             click.echo("\x1b[2J\x1b[H", nl=False)  # redraw in place, as `docker stats` does

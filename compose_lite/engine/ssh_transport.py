@@ -9,7 +9,8 @@ pending are refused). Here each response borrows stdout without closing it, and 
 one pool per host, so a command opens as many ssh sessions as it runs calls at once.
 
 A new session proves itself with a ping before it carries a request, so a handshake that sshd
-refused (busy) is retried after a pause instead of failing the call: nothing was sent yet. Dead
+refused (busy) is retried after a pause instead of failing the call: nothing was sent yet. One
+handshake at a time per command keeps several commands at once within sshd's MaxStartups. Dead
 links are noticed by ssh's keepalives (the session ends) instead of a read that waits forever.
 """
 
@@ -22,13 +23,18 @@ import random
 import signal
 import socket
 import subprocess
+import threading
 import time
 from typing import Any
 
 import requests.exceptions
 
-HANDSHAKE_ATTEMPTS = 5
-BACKOFF_S = 0.2  # doubled per attempt, with jitter so that refused peers do not return together
+HANDSHAKE_ATTEMPTS = 8
+BACKOFF_S = 0.2  # doubled per attempt up to BACKOFF_MAX_S, jittered so refused peers do not return together
+BACKOFF_MAX_S = 2.0
+# A command opens its sessions one after the other: sshd counts every handshake in progress against
+# MaxStartups (10 by default), and a burst of parallel calls would otherwise open many at once.
+_ONE_HANDSHAKE_AT_A_TIME = threading.Lock()
 SSH_OPTIONS = ("-o", "ConnectTimeout=20", "-o", "ServerAliveInterval=10", "-o", "ServerAliveCountMax=3")
 
 
@@ -70,11 +76,12 @@ def reuse_ssh_connections(client: Any) -> None:
         def connect(self, **kwargs: Any) -> None:
             for attempt in range(HANDSHAKE_ATTEMPTS):
                 if attempt:
-                    time.sleep(BACKOFF_S * 2 ** (attempt - 1) * (1 + random.random()))
-                self.proc = subprocess.Popen(self._argv(), env=_ssh_environment(), stdin=subprocess.PIPE,
-                                             stdout=subprocess.PIPE, preexec_fn=_ignore_sigint)
-                if self._answers_ping():
-                    return
+                    time.sleep(min(BACKOFF_MAX_S, BACKOFF_S * 2 ** (attempt - 1)) * (1 + random.random()))
+                with _ONE_HANDSHAKE_AT_A_TIME:
+                    self.proc = subprocess.Popen(self._argv(), env=_ssh_environment(), stdin=subprocess.PIPE,
+                                                 stdout=subprocess.PIPE, preexec_fn=_ignore_sigint)
+                    if self._answers_ping():
+                        return
                 self.proc.kill()
                 self.proc.wait()
             raise requests.exceptions.ConnectionError(

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from compose_lite import observe
@@ -24,6 +23,7 @@ from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, NotFoundError, OperationFailedError
 from compose_lite.model import Project, Service, WatchExec
 from compose_lite.output import WarningsOnly
+from compose_lite.parallel import parallel_map
 from compose_lite.state import ENDED, ObservedContainer, Status
 from compose_lite.watch.rules import Action, ServiceAction
 from compose_lite.watch.stats import format_duration
@@ -207,13 +207,7 @@ class ActionRunner:
 
 def _each(fn: Callable[[ObservedContainer], None], containers: Sequence[ObservedContainer]) -> None:
     """Apply ``fn`` to every container (in parallel when there are replicas); first error raised."""
-    if len(containers) == 1:
-        fn(containers[0])
-        return
-    with ThreadPoolExecutor(max_workers=min(8, len(containers)), thread_name_prefix="cl-watch") as pool:
-        futures = [pool.submit(fn, c) for c in containers]
-    for future in futures:
-        future.result()
+    parallel_map(fn, containers, limit=8, name="cl-watch")
 
 
 def _tail(output: bytes, limit: int = 300) -> str:

@@ -9,6 +9,7 @@ from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import NotFoundError
 from compose_lite.model import DependsOn, Project, Service
 from compose_lite.output import PlainReporter, QuietReporter
+from compose_lite.planner import Kind
 
 
 def stack() -> Project:
@@ -24,10 +25,19 @@ def up(engine: FakeEngine, proj: Project) -> None:
     engine.calls.clear()
 
 
-def test_levels_follow_dependencies_both_ways() -> None:
-    proj = stack()
-    assert control.levels(proj, proj.services) == [["db", "tool"], ["api"], ["web"]]
-    assert control.levels(proj, ["web", "db"], reverse=True) == [["web"], ["db"]]
+def test_each_container_waits_only_for_the_services_it_must_follow() -> None:
+    """A DAG, not levels: web waits for api (and db), tool for nothing; stopping reverses it."""
+    engine = FakeEngine(images={"img": "sha256:1"})
+    up(engine, stack())
+    found = control.containers(engine, stack(), stack().services)
+    starting = control.plan(stack(), found, control.Step(Kind.START, lambda c: True)).operations
+    assert {op.target: sorted(op.deps) for op in starting.values()} == {
+        "p-db-1": [], "p-tool-1": [], "p-api-1": ["start:p-db-1"],
+        "p-web-1": ["start:p-api-1", "start:p-db-1"]}
+    stopping = control.plan(stack(), found, control.Step(Kind.STOP, lambda c: True, reverse=True)).operations
+    assert {op.target: sorted(op.deps) for op in stopping.values()} == {
+        "p-web-1": [], "p-tool-1": [], "p-api-1": ["stop:p-web-1"],
+        "p-db-1": ["stop:p-api-1", "stop:p-web-1"]}
 
 
 def test_stop_goes_dependents_first_and_reports_each_container() -> None:
@@ -80,7 +90,7 @@ def test_kill_pause_unpause_and_rm() -> None:
     targets = control.removable(stack(), engine, ("web", "db"), stopped_too=True)
     engine.calls.clear()
     control.remove(stack(), engine, targets, stop_first=True, volumes=True, timeout=1, reporter=quiet)
-    assert engine.calls == ["stop_container p-web-1", "stop_container p-db-1", "remove_container p-web-1",
+    assert engine.calls == ["stop_container p-web-1", "remove_container p-web-1", "stop_container p-db-1",
                             "remove_container p-db-1"]
 
 

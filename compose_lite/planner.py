@@ -109,8 +109,7 @@ class Plan:
 
     def changes(self) -> list[Operation]:
         """Operations that alter something (everything but keep and the waits)."""
-        quiet = (Kind.KEEP, Kind.AWAIT, Kind.READY, Kind.STOP, Kind.AWAIT_EXIT, Kind.KILL, Kind.PAUSE,
-                 Kind.UNPAUSE)
+        quiet = (Kind.KEEP, Kind.AWAIT, Kind.READY, Kind.STOP, Kind.AWAIT_EXIT)
         return [op for op in self.operations.values() if op.kind not in quiet]
 
 

@@ -52,6 +52,7 @@ from compose_lite.engine.docker_transport import (
     resolve_host,
     reuse_unix_connections,
     skip_paramiko_unless_ssh,
+    ssh_target,
 )
 from compose_lite.engine.ssh_transport import reuse_ssh_connections
 from compose_lite.errors import EngineError, EngineUnavailableError, NotFoundError
@@ -134,7 +135,7 @@ class DockerEngine:
 
     def _unavailable(self, err: BaseException) -> EngineUnavailableError:
         base_url, _ = resolve_host(self._host_arg, self._environ)
-        hint = SSH_HINT.format(host=base_url.removeprefix("ssh://")) if base_url.startswith("ssh://") \
+        hint = SSH_HINT.format(target=ssh_target(base_url)) if base_url.startswith("ssh://") \
             else START_HINT
         return EngineUnavailableError(f"cannot reach the Docker Engine at {self._where}: {reason(err)}",
                                       hint=hint)

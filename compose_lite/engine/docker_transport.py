@@ -22,8 +22,17 @@ START_HINT = ("start the engine (`sudo systemctl start docker`, or `sudo dockerd
 # The version a client is made with when it is to negotiate one: it negotiates once our connection
 # reuse is mounted, as the SDK would negotiate through a connection (an ssh session) it then drops.
 UNNEGOTIATED = "1.24"
-SSH_HINT = ("check the ssh link (`ssh {host} docker version`); what was done so far stays, and running "
+SSH_HINT = ("check the ssh link (`ssh {target} docker version`); what was done so far stays, and running "
             "the command again goes on from there")
+
+
+def ssh_target(base_url: str) -> str:
+    """``ssh://user@host:2222`` as ssh's own command line says it: ``-p 2222 user@host``."""
+    from urllib.parse import urlsplit
+
+    url = urlsplit(base_url)
+    where = f"{url.username}@{url.hostname}" if url.username else str(url.hostname)
+    return f"-p {url.port} {where}" if url.port else where
 
 
 def resolve_host(host: str | None, environ: Mapping[str, str]) -> tuple[str, str]:

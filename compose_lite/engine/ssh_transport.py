@@ -9,7 +9,8 @@ pending are refused). Here each response borrows stdout without closing it, and 
 one pool per host, so a command opens as many ssh sessions as it runs calls at once.
 
 A new session proves itself with a ping before it carries a request, so a handshake that sshd
-refused (busy) is retried after a pause instead of failing the call: nothing was sent yet. One
+refused (busy) is retried after a pause instead of failing the call: nothing was sent yet; any
+other failure (host, key, user) is reported at once, in ssh's own words. One
 handshake at a time per command keeps several commands at once within sshd's MaxStartups. Dead
 links are noticed by ssh's keepalives (the session ends) instead of a read that waits forever.
 """
@@ -23,6 +24,7 @@ import random
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from typing import Any
@@ -35,6 +37,8 @@ BACKOFF_MAX_S = 2.0
 # A command opens its sessions one after the other: sshd counts every handshake in progress against
 # MaxStartups (10 by default), and a burst of parallel calls would otherwise open many at once.
 _ONE_HANDSHAKE_AT_A_TIME = threading.Lock()
+# How ssh reports a handshake that sshd refused because too many were in progress (MaxStartups).
+BUSY_SERVER = ("kex_exchange_identification", "Connection closed by remote host", "Connection reset by peer")
 SSH_OPTIONS = ("-o", "ConnectTimeout=20", "-o", "ServerAliveInterval=10", "-o", "ServerAliveCountMax=3")
 
 
@@ -74,18 +78,25 @@ def reuse_ssh_connections(client: Any) -> None:
 
     class ReusableSocket(SSHSocket):
         def connect(self, **kwargs: Any) -> None:
+            said = ""
             for attempt in range(HANDSHAKE_ATTEMPTS):
                 if attempt:
                     time.sleep(min(BACKOFF_MAX_S, BACKOFF_S * 2 ** (attempt - 1)) * (1 + random.random()))
-                with _ONE_HANDSHAKE_AT_A_TIME:
-                    self.proc = subprocess.Popen(self._argv(), env=_ssh_environment(), stdin=subprocess.PIPE,
-                                                 stdout=subprocess.PIPE, preexec_fn=_ignore_sigint)
-                    if self._answers_ping():
-                        return
-                self.proc.kill()
-                self.proc.wait()
-            raise requests.exceptions.ConnectionError(
-                f"ssh to {self.host} failed {HANDSHAKE_ATTEMPTS} times (see ssh's message above)")
+                # ssh's own messages go to a file, read if the session fails (ssh keeps its handle)
+                with tempfile.TemporaryFile() as errors:
+                    with _ONE_HANDSHAKE_AT_A_TIME:
+                        self.proc = subprocess.Popen(self._argv(), env=_ssh_environment(),
+                                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                     stderr=errors, preexec_fn=_ignore_sigint)
+                        if self._answers_ping():
+                            return
+                    self.proc.kill()
+                    self.proc.wait()
+                    errors.seek(0)
+                    said = " ".join(errors.read().decode(errors="replace").split())
+                if not any(sign in said for sign in BUSY_SERVER):  # a wrong host, key or user: say so now
+                    break
+            raise requests.exceptions.ConnectionError(f"ssh to {self.host} failed: {said or 'no answer'}")
 
         def _argv(self) -> list[str]:
             user = ["-l", self.user] if self.user else []

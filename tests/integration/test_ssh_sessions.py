@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.integration.cl_helpers import TWO_SLEEPERS as STACK
-from tests.integration.cl_helpers import cl, spawn, wait_until, write
+from tests.integration.cl_helpers import cl, free_port, spawn, wait_until, write
 from tests.integration.sshd import running_sshd
 
 
@@ -50,3 +50,16 @@ def test_exec_over_ssh_passes_stdin_to_its_end_and_exits_with_the_command(projec
                      input="hello\n", timeout=60)
         assert counted.stdout.strip() == "6"
         cl(project_name, tmp_path, *host, "down", "-t", "1", env=endpoint.env)
+
+
+def test_a_wrong_ssh_target_fails_at_once_with_what_ssh_said(project_name: str, tmp_path: Path) -> None:
+    """Only a handshake refused by a busy sshd is retried: a closed port (or a wrong key or user)
+    is reported after one attempt, with a hint in ssh's own syntax."""
+    with running_sshd(tmp_path / "ssh") as endpoint:
+        closed = free_port()
+        failed = cl(project_name, tmp_path, "-H", f"ssh://root@127.0.0.1:{closed}", "ps", env=endpoint.env,
+                    check=False)
+        assert failed.returncode != 0
+        assert "connection refused" in failed.stderr.lower(), failed.stderr
+        assert f"`ssh -p {closed} root@127.0.0.1 docker version`" in failed.stderr
+        assert len(endpoint.ssh_pids()) == 1

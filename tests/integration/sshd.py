@@ -63,8 +63,10 @@ def running_sshd(workdir: Path, extra_config: str = "") -> Iterator[SshEndpoint]
     wrapper.write_text(f'#!/bin/sh\necho "$$" >> {runs_log}\nexec /usr/bin/ssh -F {ssh_config} "$@"\n')
     wrapper.chmod(0o755)
     Path("/run/sshd").mkdir(exist_ok=True)  # privilege separation directory sshd insists on
+    # Its log goes to a file: a pipe nobody reads fills after ~700 sessions, and sshd then hangs.
+    log = (workdir / "sshd.log").open("wb")
     proc = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", str(sshd_config)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=log)
     try:
         wait_until(lambda: _listening(port), f"sshd listening on 127.0.0.1:{port}", timeout=10)
         env = dict(os.environ)
@@ -74,3 +76,4 @@ def running_sshd(workdir: Path, extra_config: str = "") -> Iterator[SshEndpoint]
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        log.close()

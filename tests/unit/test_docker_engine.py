@@ -9,7 +9,7 @@ import pytest
 
 from compose_lite.engine.docker_engine import DockerEngine
 from compose_lite.engine.docker_request import create_arguments, create_config
-from compose_lite.engine.docker_transport import resolve_host
+from compose_lite.engine.docker_transport import resolve_host, ssh_target
 from compose_lite.errors import EngineUnavailableError
 from compose_lite.model import Healthcheck, Mount, Port, Resources, Service, Ulimit
 from compose_lite.state import ContainerSpec, NetworkAttachment
@@ -224,3 +224,8 @@ def test_mac_addresses_follow_composes_rule_for_the_engines_api(api: Any) -> Non
         create_config(_on_networks(primary, second), api)
     with pytest.raises(ConfigError, match="should have the same value as network p_front"):
         create_config(_on_networks(primary, mac="02:42:ac:11:00:01"), api)
+
+
+def test_the_ssh_hint_spells_the_target_as_ssh_takes_it() -> None:
+    assert ssh_target("ssh://deploy@server:2222") == "-p 2222 deploy@server"
+    assert ssh_target("ssh://server") == "server"

@@ -34,8 +34,9 @@ from compose_lite.exits import ExitWatch
 from compose_lite.model import Condition
 from compose_lite.network_release import clear_stale_endpoint, release_network
 from compose_lite.planner import Kind, Operation, Plan
+from compose_lite.readiness import NotReady, wait_ready
 from compose_lite.rollout import Rollout
-from compose_lite.state import ENDED, LIVE, Status
+from compose_lite.state import LIVE
 
 log = logging.getLogger(__name__)
 DEFAULT_LIMIT = 64
@@ -354,34 +355,29 @@ class _Runner:
             return sorted(self._ids.get(service, {}).items())
 
     def _until(self, name: str, cid: str, *, healthy: bool, exit_ok: bool, what: str) -> None:
-        """Poll until healthy / running / exited 0 (by mode); raise naming the container otherwise."""
-        while not self.cancelled.is_set():
-            state = self.engine.inspect_container(cid)
-            if state.status in ENDED:
-                if exit_ok and state.exit_code == 0:
-                    return
-                detail = f" (last health check output: {state.health_log})" if state.health_log else ""
-                raise OperationFailedError(
-                    f"{what} failed: container {name} exited ({state.exit_code}){detail}")
-            if exit_ok:
-                pass  # a one-shot job: keep polling until it exits
-            elif healthy:
-                if state.health == "healthy":
-                    return
-                if state.health == "unhealthy":
-                    output = f"\nlast health check output: {state.health_log}" if state.health_log else ""
-                    raise OperationFailedError(f"{what} failed: container {name} is unhealthy{output}")
-                if state.health is None:
-                    raise OperationFailedError(
-                        f"{what} failed: container {name} has no healthcheck configured")
-            elif state.status == Status.RUNNING:
-                return
-            if self.deadline is not None and self.clock.monotonic() >= self.deadline:
-                raise OperationFailedError(f"timed out waiting for container {name} ({what})",
-                                           hint="raise --wait-timeout, or check the service's healthcheck")
-            self.clock.sleep(self.poll)
-        raise OperationFailedError(f"{what}: cancelled because another operation failed")
+        """Wait until healthy / running / exited 0 (by mode); raise naming the container otherwise."""
+        try:
+            wait_ready(self.engine, cid, healthy=healthy, exit_ok=exit_ok, clock=self.clock, poll=self.poll,
+                       deadline=self.deadline, cancelled=self.cancelled)
+        except NotReady as err:
+            raise _unready(err, name, what) from None
 
+
+def _unready(err: NotReady, name: str, what: str) -> OperationFailedError:
+    output = err.health_output
+    if err.reason == "exited":
+        code = err.state.exit_code if err.state is not None else None
+        detail = f" (last health check output: {output})" if output else ""
+        return OperationFailedError(f"{what} failed: container {name} exited ({code}){detail}")
+    if err.reason == "unhealthy":
+        detail = f"\nlast health check output: {output}" if output else ""
+        return OperationFailedError(f"{what} failed: container {name} is unhealthy{detail}")
+    if err.reason == "no healthcheck":
+        return OperationFailedError(f"{what} failed: container {name} has no healthcheck configured")
+    if err.reason == "timed out":
+        return OperationFailedError(f"timed out waiting for container {name} ({what})",
+                                    hint="raise --wait-timeout, or check the service's healthcheck")
+    return OperationFailedError(f"{what}: cancelled because another operation failed")
 
 
 # Every kind of operation and what runs it; AWAIT_EXIT holds no worker (the scheduler registers it

@@ -24,7 +24,8 @@ from compose_lite.errors import ComposeLiteError, NotFoundError, OperationFailed
 from compose_lite.model import Project, Service, WatchExec
 from compose_lite.output import WarningsOnly
 from compose_lite.parallel import parallel_map
-from compose_lite.state import ENDED, ObservedContainer, Status
+from compose_lite.readiness import NotReady, wait_ready
+from compose_lite.state import ObservedContainer, Status
 from compose_lite.watch.rules import Action, ServiceAction
 from compose_lite.watch.stats import format_duration
 from compose_lite.watch.syncplan import SyncPlan, plan_sync
@@ -188,20 +189,20 @@ class ActionRunner:
             return
         started = self.clock.monotonic()
         deadline = started + self.health_timeout
-        pending = [c.id for c in containers]
-        while pending:
-            state = self.engine.inspect_container(pending[0])
-            if state.health == "healthy":
-                pending.pop(0)
-                continue
-            if state.status in ENDED or state.health == "unhealthy":
-                detail = f" (last health check output: {state.health_log})" if state.health_log else ""
-                raise OperationFailedError(f"service {svc.name} is {state.health or state.status} after "
-                                           f"the change{detail}")
-            if self.clock.monotonic() >= deadline:
-                raise OperationFailedError(f"service {svc.name} not healthy after "
-                                           f"{format_duration(self.health_timeout)}")
-            self.clock.sleep(HEALTH_POLL)
+        for c in containers:
+            try:
+                wait_ready(self.engine, c.id, healthy=True, exit_ok=False, clock=self.clock, poll=HEALTH_POLL,
+                           deadline=deadline)
+            except NotReady as err:
+                if err.reason == "no healthcheck":
+                    continue  # its engine reports no health: nothing to wait for
+                if err.reason == "timed out":
+                    raise OperationFailedError(f"service {svc.name} not healthy after "
+                                               f"{format_duration(self.health_timeout)}") from None
+                state = err.state.health if err.state is not None and err.state.health else err.reason
+                detail = f" (last health check output: {err.health_output})" if err.health_output else ""
+                raise OperationFailedError(
+                    f"service {svc.name} is {state} after the change{detail}") from None
         self._timed(outcome, "healthy", started, after=True)
 
 

@@ -24,6 +24,7 @@ from compose_lite.errors import ComposeLiteError, NotFoundError, OperationFailed
 from compose_lite.model import Project, Service, WatchExec
 from compose_lite.output import WarningsOnly
 from compose_lite.parallel import parallel_map
+from compose_lite.planner import Kind
 from compose_lite.readiness import NotReady, wait_ready
 from compose_lite.state import ObservedContainer, Status
 from compose_lite.watch.rules import Action, ServiceAction
@@ -108,7 +109,7 @@ class ActionRunner:
             for command in action.exec_commands:
                 self._exec(svc, command, containers, outcome)
         if action.action.restarts:
-            self._restart(svc, containers, outcome)
+            self._restart(project, svc, containers, outcome)
             self._await_healthy(svc, containers, outcome)
 
     def _containers(self, project: Project, service: str) -> list[ObservedContainer]:
@@ -159,9 +160,15 @@ class ActionRunner:
         _each(run_one, containers)
         self._timed(outcome, f"ran {command[0]}", started)
 
-    def _restart(self, svc: Service, containers: Sequence[ObservedContainer], outcome: Outcome) -> None:
+    def _restart(self, project: Project, svc: Service, containers: Sequence[ObservedContainer],
+                 outcome: Outcome) -> None:
+        """As `cl restart SERVICE`: a plan of restarts, run by the executor."""
+        from compose_lite import control, executor
+
         started = self.clock.monotonic()
-        _each(lambda c: self.engine.restart_container(c.id, svc.stop_timeout_s), containers)
+        step = control.Step(Kind.RESTART, lambda c: True, stop_timeout=svc.stop_timeout_s)
+        executor.run(control.plan(project, {svc.name: list(containers)}, step), self.engine,
+                     WarningsOnly(outcome.notes.append), clock=self.clock)
         outcome.restarted = True
         self._timed(outcome, "restarted", started)
 

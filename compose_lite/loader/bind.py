@@ -78,37 +78,7 @@ def bind(model: Mapping[str, Any], *, working_dir: str, config_files: Sequence[s
         environment=dict(environment or {}), disabled_services=tuple(disabled_services),
         unsupported=tuple(coverage.resource_key_warnings(model)),
     )
-    _check_references(project)
     return project
-
-
-def _check_references(project: Project) -> None:
-    known = set(project.services) | set(project.disabled_services)
-    for svc in project.services.values():
-        base = f"services.{svc.name}"
-        for net in svc.networks:
-            if net.key not in project.networks:
-                raise ConfigError(f"service {svc.name!r} refers to undefined network {net.key!r}",
-                                  path=f"{base}.networks.{net.key}",
-                                  hint="declare it under the top-level 'networks:' key")
-        for i, mount in enumerate(svc.mounts):
-            if mount.type == "volume" and mount.source and mount.source not in project.volumes:
-                raise ConfigError(f"service {svc.name!r} refers to undefined volume {mount.source!r}",
-                                  path=f"{base}.volumes[{i}]",
-                                  hint="declare it under the top-level 'volumes:' key")
-        for kind, refs, table in (("secret", svc.secrets, project.secrets),
-                                  ("config", svc.configs, project.configs)):
-            for i, ref in enumerate(refs):
-                if ref.source not in table:
-                    raise ConfigError(f"service {svc.name!r} refers to undefined {kind} {ref.source!r}",
-                                      path=f"{base}.{kind}s[{i}]")
-        for dep in svc.depends_on:
-            if dep.service not in known and dep.required:
-                raise ConfigError(f"service {svc.name!r} depends on undefined service {dep.service!r}",
-                                  path=f"{base}.depends_on.{dep.service}")
-        for other in svc.service_refs():
-            if other not in known:
-                raise ConfigError(f"service {svc.name!r} refers to undefined service {other!r}", path=base)
 
 
 def _service(name: str, raw: Mapping[str, Any], wd: str, secrets: Mapping[str, FileObject]) -> Service:

@@ -94,6 +94,10 @@ class InUseError(EngineError):
     """A removal refused: the network still has endpoints, the volume is mounted."""
 
 
+class GoneError(EngineError):
+    """A container is dead or being removed: what was asked of it (its logs) no longer applies."""
+
+
 class StaleEndpointError(EngineError):
     """A start refused: the container's name is still an endpoint on one of its networks."""
 

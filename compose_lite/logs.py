@@ -17,7 +17,14 @@ from datetime import UTC, datetime
 
 from compose_lite import observe
 from compose_lite.engine.base import Engine
-from compose_lite.errors import ComposeLiteError, ConfigError, EngineError, OutputClosed
+from compose_lite.errors import (
+    ComposeLiteError,
+    ConfigError,
+    EngineError,
+    GoneError,
+    NotFoundError,
+    OutputClosed,
+)
 from compose_lite.logfmt import LogLine
 from compose_lite.state import ENDED, LIVE, ObservedContainer, Status
 
@@ -144,6 +151,8 @@ class Multiplexer:
                 self._send(c, [pending.rstrip(b"\r").decode(errors="replace")])
         except OutputClosed:
             self.closed.set()
+        except (GoneError, NotFoundError):
+            pass  # removed since it was listed (a recreate while following): its output has ended
         except ComposeLiteError as err:
             with self._lock:
                 self.errors.append(err)

@@ -4,18 +4,19 @@ replacement beside it, and the old container stops only once the replacement is 
 Docker's DNS answers for a service alias as soon as a container joins a network with it, before
 it listens, so the replacement joins without the service's aliases and takes them once ready
 (healthy, or running for ``monitor`` without a healthcheck). A moment later, once resolvers that
-cache have seen the replacement, the old container leaves its networks and is stopped (within
-its stop_grace_period): leaving first matters, as DNS keeps answering with a stopped container's
-address for a moment, and connections to it then time out instead of being refused and retried
-elsewhere. Old containers are kept,
-stopped and under a parking name, until the whole service is rolled out, so that
-``failure_action: rollback`` can start them again. A replacement that fails is removed; the
-replica it was to replace keeps serving untouched.
+cache have seen it, the old container is stopped where it is, as `docker stop` does: a server
+that closes its listener on SIGTERM refuses new connections (clients retry on the replacement)
+and finishes the requests it has, within its stop_grace_period. Taking it off the network first
+would cut those requests. Either way the engine drops a container's address a moment before its
+DNS record, so a client that connects in that moment must retry a connection that is not
+established (as proxies do). Old containers are kept, stopped and under a parking name, until
+the whole service is rolled out, so that ``failure_action: rollback`` can start them again. A
+replacement that fails is removed; the replica it was to replace keeps serving untouched.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
@@ -122,26 +123,21 @@ class Rollout:
             self.engine.remove_container(new_id, volumes=self.op.remove_volumes)
             self.progress.event("Container", step.name, "Error", done=True)
             return why
-        self._hand_over(step, new_id, step.old.id, step.old.networks)
+        self._hand_over(step, new_id, step.old.id)
         self.engine.rename_container(step.old.id, _parked(step))
         self.engine.rename_container(new_id, step.name)
         self.record(step.name, new_id)
         self.progress.event("Container", step.name, "Recreated", done=True)
         return _Replaced(step, new_id)
 
-    def _hand_over(self, step: RolloutStep, incoming: str, outgoing: str,
-                   its_networks: Sequence[str]) -> None:
+    def _hand_over(self, step: RolloutStep, incoming: str, outgoing: str) -> None:
         """``incoming`` (ready) takes the service's aliases; once resolvers have seen it, ``outgoing``
-        leaves its networks (so DNS no longer answers with an address about to vanish), then stops."""
-        if step.spec.network_mode is not None:  # no networks of the project: no names to hand over
-            self.engine.stop_container(outgoing, self.op.stop_timeout)
-            return
-        for attachment in step.spec.networks:
-            self.engine.disconnect_network(attachment.name, incoming)
-            self.engine.connect_network(incoming, attachment)
-        self.clock.sleep(SETTLE_S)
-        for network in its_networks:
-            self.engine.disconnect_network(network, outgoing)
+        is stopped where it is, so that it drains: see the module's docstring."""
+        if step.spec.network_mode is None:  # else no networks of the project: no names to hand over
+            for attachment in step.spec.networks:
+                self.engine.disconnect_network(attachment.name, incoming)
+                self.engine.connect_network(incoming, attachment)
+            self.clock.sleep(SETTLE_S)
         self.engine.stop_container(outgoing, self.op.stop_timeout)
 
     def _ready(self, name: str, container_id: str, policy: UpdatePolicy) -> None:
@@ -182,20 +178,17 @@ class Rollout:
         step, old_id = done.step, done.step.old.id
         self.progress.event("Container", step.name, "Rolling back")
         try:
-            own = [a.name for a in step.spec.networks] if step.spec.network_mode is None else []
+            own = step.spec.networks if step.spec.network_mode is None else ()
             if policy.start_first:  # back beside the new one, unnamed until ready, as on the way out
-                for attachment in step.spec.networks if own else ():
+                for attachment in own:  # a stopped container keeps its endpoints' settings: reset them
+                    self.engine.disconnect_network(attachment.name, old_id)
                     self.engine.connect_network(old_id, replace(attachment, aliases=()))
                 self.engine.start_container(old_id)
                 self._ready(step.name, old_id, policy)
-                self._hand_over(step, old_id, done.new_id, own)
+                self._hand_over(step, old_id, done.new_id)
             else:
-                for network in own:
-                    self.engine.disconnect_network(network, done.new_id)
                 self.engine.stop_container(done.new_id, self.op.stop_timeout)
-                for attachment in step.spec.networks if own else ():
-                    self.engine.connect_network(old_id, attachment)
-                self.engine.start_container(old_id)
+                self.engine.start_container(old_id)  # it rejoins its networks with its own aliases
                 self._ready(step.name, old_id, policy)
             self.engine.remove_container(done.new_id, volumes=self.op.remove_volumes)
             self.engine.rename_container(old_id, step.name)

@@ -12,7 +12,7 @@ from typing import Any
 
 from compose_lite import labels as L
 from compose_lite.engine.base import ContainerStats, EngineEvent
-from compose_lite.errors import AlreadyExistsError, EngineError, InUseError, StaleEndpointError
+from compose_lite.errors import AlreadyExistsError, EngineError, GoneError, InUseError, StaleEndpointError
 from compose_lite.state import ObservedContainer, ObservedMount
 
 log = logging.getLogger(__name__)
@@ -115,6 +115,8 @@ def refusal(what: str, said: str) -> EngineError:
         return AlreadyExistsError(message, hint=hint)
     if "has active endpoints" in said or "volume is in use" in said:
         return InUseError(message, hint=hint)
+    if "dead or marked for removal" in said:
+        return GoneError(message, hint=hint)
     return EngineError(message, hint=hint)
 
 

@@ -1,8 +1,9 @@
 """Zero-downtime redeploys on the real engine (deploy.update_config.order: start-first).
 
-A server that takes 2 s to start listening and stops listening at once on SIGTERM is redeployed
-three times while a client in the project asks for it by name 20 times a second, retrying a
-refused connection twice (as the single-server sample's proxy does): no request may fail, and
+A server that takes 2 s to start listening and stops listening at once on SIGTERM (finishing the
+requests it has) is redeployed three times while a client in the project asks for it by name 20
+times a second, retrying a connection that is refused or not established twice (as the
+single-server sample's proxy does): no request may fail, and
 every answer after the last `up` comes from the new version. Stop-first loses about a third of
 them. A version that never gets healthy is not let in: `up` fails, the old version keeps
 answering, and nothing of the failed replacement is left. A rollout killed midway converges on the
@@ -26,9 +27,11 @@ services:
     image: cl-busybox
     environment:
       VERSION: ${VERSION}
+    # Listens after 2 s; on SIGTERM it closes its listener at once and lets the requests it has finish.
     command: ["sh", "-c", "trap 'exit 0' TERM; mkdir -p /www; echo $$VERSION > /www/index.html;
               if [ $$VERSION = broken ]; then sleep 3600 & wait; fi;
-              sleep 2; httpd -f -p 8000 -h /www & wait"]
+              sleep 2; httpd -f -p 8000 -h /www & pid=$$!;
+              trap 'kill $$pid; sleep 1; exit 0' TERM; wait"]
     healthcheck:
       test: ["CMD-SHELL", "echo | nc 127.0.0.1 8000 >/dev/null"]
       interval: 500ms
@@ -49,22 +52,31 @@ CLIENT = """
 import socket, time
 
 def ask():
-    # As the sample's proxy: the name resolved per request, a refused connection retried (twice)
-    # on the answer's next address.
+    # As the sample's proxy: the name resolved per request; a connection that is refused or not
+    # established within 0.5 s retried (twice) on the answer's next address. Once sent, a request
+    # is not retried: its failure counts.
     addresses = [a[4][0] for a in socket.getaddrinfo("app", 8000, socket.AF_INET, socket.SOCK_STREAM)]
     result = "FAIL no attempt"
     for attempt in range(3):
+        address = addresses[attempt % len(addresses)]
+        s = socket.socket()
         try:
-            with socket.create_connection((addresses[attempt % len(addresses)], 8000), timeout=3) as s:
+            s.settimeout(0.5)
+            try:
+                s.connect((address, 8000))
+            except OSError as err:
+                result = f"FAIL not connected: {err!r} to {address} of {addresses}"
+                continue
+            s.settimeout(3)
+            try:
                 s.sendall(b"GET /index.html HTTP/1.0\\r\\n\\r\\n")
                 data = b""
                 while chunk := s.recv(4096):
                     data += chunk
-        except ConnectionRefusedError:
-            result = "FAIL refused"
-            continue
-        except OSError as err:
-            return f"FAIL {err!r} on {addresses[attempt % len(addresses)]} of {addresses}"
+            except OSError as err:
+                return f"FAIL {err!r} from {address} of {addresses}"
+        finally:
+            s.close()
         head, _, body = data.partition(b"\\r\\n\\r\\n")
         status = head.split(b"\\r\\n")[0]
         return f"ok {body.decode().strip()}" if b" 200 " in status else f"FAIL {status!r}"

@@ -229,3 +229,11 @@ def test_mac_addresses_follow_composes_rule_for_the_engines_api(api: Any) -> Non
 def test_the_ssh_hint_spells_the_target_as_ssh_takes_it() -> None:
     assert ssh_target("ssh://deploy@server:2222") == "-p 2222 deploy@server"
     assert ssh_target("ssh://server") == "server"
+
+
+def test_a_container_being_removed_is_a_gone_error() -> None:
+    from compose_lite.engine.docker_reply import refusal
+    from compose_lite.errors import GoneError
+
+    said = "can not get logs from container which is dead or marked for removal"
+    assert isinstance(refusal("logs of abc", said), GoneError)

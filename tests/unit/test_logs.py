@@ -6,7 +6,7 @@ import pytest
 
 from compose_lite import app, logs
 from compose_lite.engine.fake import FakeEngine
-from compose_lite.errors import ConfigError
+from compose_lite.errors import ConfigError, GoneError, NotFoundError
 from compose_lite.logfmt import LogLine
 from compose_lite.model import Project, Service
 from compose_lite.output import QuietReporter
@@ -143,3 +143,18 @@ def test_a_closed_output_ends_the_logs_quietly(follow: bool) -> None:
     with pytest.raises(OutputClosed):
         logs.show(engine, "p", (), logs.LogOptions(follow=follow), printer.line, poll=0.01)
     assert out.written <= 4  # the other reader stopped at its next line
+
+
+@pytest.mark.parametrize("vanished", [
+    GoneError("can not get logs from container which is dead or marked for removal"),
+    NotFoundError("No such container")])
+def test_a_container_removed_since_it_was_listed_ends_its_output_quietly(vanished: Exception) -> None:
+    """A recreate while following: the old container is listed, then gone before its logs are read."""
+    engine = started("web")
+    engine.logs["p-web-1"] = [b"hello\n"]
+
+    def gone(container_id: str, **_: object) -> Iterator[bytes]:
+        raise vanished
+
+    engine.container_logs = gone  # type: ignore[assignment,method-assign]
+    assert collect(engine, logs.LogOptions()) == []

@@ -78,39 +78,34 @@ def test_a_changed_start_first_service_is_planned_as_one_rollout_with_each_cause
     ]
 
 
-def test_the_replacement_is_found_by_the_service_name_only_once_ready_and_the_old_leaves_first() -> None:
+def test_the_replacement_is_found_by_the_service_name_only_once_ready_and_the_old_stops_in_place() -> None:
+    """Stopped where it is (not taken off the network first), the old container can finish what it
+    serves while clients are refused by it and retry on the replacement."""
     engine = deployed()
     new = temp(engine, "p-web-1")
-    old_id = engine._get("p-web-1").id
     answers: dict[str, list[str]] = {}
     original_start, original_stop = engine.start_container, engine.stop_container
-    original_disconnect = engine.disconnect_network
 
     def start(cid: str) -> None:
         original_start(cid)
         answers["after the replacement started"] = engine.resolve("p_default", "web")
-
-    def disconnect(network: str, cid: str, *, force: bool = False) -> None:
-        if cid == old_id:
-            answers["as the old one leaves"] = engine.resolve("p_default", "www")
-        original_disconnect(network, cid, force=force)
 
     def stop(cid: str, timeout: int | None) -> None:
         answers["as the old one stops"] = engine.resolve("p_default", "www")
         original_stop(cid, timeout)
 
     engine.start_container, engine.stop_container = start, stop  # type: ignore[method-assign]
-    engine.disconnect_network = disconnect  # type: ignore[method-assign]
-    up(engine, project("2"))
+    clock = FakeClock()
+    up(engine, project("2"), clock=clock)
     new_id = engine._get("p-web-1").id
     assert answers == {"after the replacement started": ["p-web-1"],
-                       "as the old one leaves": sorted(["p-web-1", new]),
-                       "as the old one stops": [new]}
+                       "as the old one stops": sorted(["p-web-1", new])}
     assert engine.calls == [
         f"create_container {new}", f"start_container {new}", f"disconnect_network p_default {new_id}",
-        f"connect_network p_default {new} p-web-1,web,www", f"disconnect_network p_default {old_id}",
-        "stop_container p-web-1", f"rename_container p-web-1->{engine_parked(new)}",
-        f"rename_container {new}->p-web-1", f"remove_container {engine_parked(new)}"]
+        f"connect_network p_default {new} p-web-1,web,www", "stop_container p-web-1",
+        f"rename_container p-web-1->{engine_parked(new)}", f"rename_container {new}->p-web-1",
+        f"remove_container {engine_parked(new)}"]
+    assert 2.0 in clock.slept  # resolvers that cache for a second see the replacement first
     assert versions(engine) == {"p-web-1": ("running", "2")}
     assert engine.resolve("p_default", "web") == ["p-web-1"]
 

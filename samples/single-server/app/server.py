@@ -4,7 +4,7 @@ APP_VERSION=broken makes a release whose healthcheck never passes, to watch a ro
 import json
 import os
 import signal
-import sys
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -37,5 +37,9 @@ class Handler(BaseHTTPRequestHandler):
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    ThreadingHTTPServer(("0.0.0.0", 8000), Handler).serve_forever()
+    server = ThreadingHTTPServer(("0.0.0.0", 8000), Handler)
+    server.daemon_threads = False  # on the way out, requests in flight are finished, not dropped
+    # SIGTERM (a redeploy, `cl stop`): stop taking requests, finish the ones in flight, exit.
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+    server.serve_forever(poll_interval=0.1)
+    server.server_close()

@@ -52,20 +52,28 @@ class Stack:
                  project_directory: PathLike | None = None, env_files: Sequence[PathLike] = (),
                  profiles: Sequence[str] = (), environment: Mapping[str, str] | None = None,
                  host: str | None = None) -> None:
-        from compose_lite.loader import LoadRequest, load
+        from compose_lite.loader import LoadRequest
 
         paths = [files] if isinstance(files, (str, os.PathLike)) else list(files)
         self.environ = {**os.environ, **(environment or {})}
         self.host = host
         self.warnings: list[str] = []
-        result = load(LoadRequest(
+        self._request = LoadRequest(
             cwd=os.getcwd(), files=tuple(os.fspath(p) for p in paths), project_name=project_name,
             project_directory=None if project_directory is None else os.fspath(project_directory),
-            env_files=tuple(os.fspath(p) for p in env_files), profiles=tuple(profiles), environ=self.environ))
+            env_files=tuple(os.fspath(p) for p in env_files), profiles=tuple(profiles), environ=self.environ)
+        self._engine: Engine | None = None
+        self.reload()
+
+    def reload(self) -> Project:
+        """Read the files again (the watch does when one of them changes); raises as the constructor."""
+        from compose_lite.loader import load
+
+        result = load(self._request)
         self.warnings += [str(w) for w in result.warnings]
         self.project: Project = result.project
         self._model = result.model
-        self._engine: Engine | None = None
+        return self.project
 
     @property
     def name(self) -> str:
@@ -186,7 +194,7 @@ class Stack:
         from compose_lite.watch.loop import LoopOptions, WatchLoop
 
         report = on_change or (lambda _line: None)
-        loop = WatchLoop(self.project, self.engine, load=lambda: self.project, emit=report, problem=report,
+        loop = WatchLoop(self.project, self.engine, load=self.reload, emit=report, problem=report,
                          options=LoopOptions(services=tuple(services)), environ=self.environ,
                          lock=lambda: self._locked("watch"))
         thread = threading.Thread(target=loop.run, name="cl-api-watch", daemon=True)

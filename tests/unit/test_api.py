@@ -75,3 +75,11 @@ def test_importing_the_package_and_its_api_loads_no_heavy_dependency() -> None:
              "print(sorted(m for m in ('docker', 'jsonschema', 'watchdog', 'rich') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_reload_reads_the_files_again(tmp_path: Path) -> None:
+    """What the watch calls when a compose file changes."""
+    made, _ = stack(tmp_path)
+    (tmp_path / "compose.yaml").write_text(FILE + "  worker:\n    image: img\n")
+    assert sorted(made.reload().services) == ["db", "web", "worker"]
+    assert sorted(made.config()["services"]) == ["db", "web", "worker"]

@@ -168,6 +168,8 @@ def _view(client: Any, name: str, project: str) -> dict[str, Any]:
     # lists Compose builds from Go maps come in random order
     view["Config"]["Env"] = sorted(view["Config"]["Env"] or [])
     view["HostConfig"]["Ulimits"] = sorted(view["HostConfig"]["Ulimits"] or [], key=lambda u: u["Name"])
+    if view["HostConfig"].get("Binds"):  # Compose collects them from a map as well (seen in CI)
+        view["HostConfig"]["Binds"] = sorted(view["HostConfig"]["Binds"])
     mounts = view["HostConfig"].pop("Mounts", None) or []
     view["Mounts"] = sorted(
         ({k: v for k, v in m.items() if v not in ({}, None)} for m in mounts), key=lambda m: m["Target"]

@@ -51,20 +51,21 @@ def plan(project: Project, found: Mapping[str, list[ObservedContainer]], step: S
     """One operation per container ``step`` applies to, each after those of the services it must
     follow (pure: the containers are given)."""
     deps = graph.dependencies(project)
-    ops_of = {service: [f"{step.kind.value}:{c.name}" for c in group if step.applies(c)]
-              for service, group in found.items()}
+    chosen = {service: [c for c in group if step.applies(c)] for service, group in found.items()}
     ops: dict[str, Operation] = {}
-    for service, group in found.items():
+    for service, group in chosen.items():
         before = (graph.dependents(deps, service) if step.reverse
                   else graph.select(deps, [service]) - {service})
-        after = frozenset(op_id for other in before for op_id in ops_of.get(other, ()))
+        after = frozenset(_op_id(step, c) for other in before for c in chosen.get(other, ()))
         for c in group:
-            if step.applies(c):
-                op_id = f"{step.kind.value}:{c.name}"
-                ops[op_id] = Operation(op_id, step.kind, c.name, deps=after, service=service, container=c,
-                                       stop_timeout=step.stop_timeout, remove_volumes=step.remove_volumes,
-                                       signal=step.signal)
+            ops[_op_id(step, c)] = Operation(
+                _op_id(step, c), step.kind, c.name, deps=after, service=service, container=c,
+                stop_timeout=step.stop_timeout, remove_volumes=step.remove_volumes, signal=step.signal)
     return Plan(ops)
+
+
+def _op_id(step: Step, c: ObservedContainer) -> str:
+    return f"{step.kind.value}:{c.name}"
 
 
 def _run(project: Project, engine: Engine, services: Iterable[str], step: Step, reporter: Reporter) -> None:

@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from compose_lite import readiness
 from compose_lite.clock import Clock, SystemClock
 from compose_lite.engine.base import Engine
 from compose_lite.errors import (
@@ -365,16 +366,16 @@ class _Runner:
 
 def _unready(err: NotReady, name: str, what: str) -> OperationFailedError:
     output = err.health_output
-    if err.reason == "exited":
+    if err.reason == readiness.EXITED:
         code = err.state.exit_code if err.state is not None else None
         detail = f" (last health check output: {output})" if output else ""
         return OperationFailedError(f"{what} failed: container {name} exited ({code}){detail}")
-    if err.reason == "unhealthy":
+    if err.reason == readiness.UNHEALTHY:
         detail = f"\nlast health check output: {output}" if output else ""
         return OperationFailedError(f"{what} failed: container {name} is unhealthy{detail}")
-    if err.reason == "no healthcheck":
+    if err.reason == readiness.NO_HEALTHCHECK:
         return OperationFailedError(f"{what} failed: container {name} has no healthcheck configured")
-    if err.reason == "timed out":
+    if err.reason == readiness.TIMED_OUT:
         return OperationFailedError(f"timed out waiting for container {name} ({what})",
                                     hint="raise --wait-timeout, or check the service's healthcheck")
     return OperationFailedError(f"{what}: cancelled because another operation failed")

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from compose_lite.engine.base import Engine
 
 
+EXITED, UNHEALTHY, NO_HEALTHCHECK, TIMED_OUT, CANCELLED = (
+    "exited", "unhealthy", "no healthcheck", "timed out", "cancelled")
+
+
 class NotReady(Exception):
     """Why a container did not become ready: exited, unhealthy, no healthcheck, timed out, cancelled."""
 
@@ -38,17 +42,17 @@ def wait_ready(engine: Engine, container_id: str, *, healthy: bool, exit_ok: boo
         if state.status in ENDED:
             if exit_ok and state.exit_code == 0:
                 return
-            raise NotReady("exited", state)
+            raise NotReady(EXITED, state)
         if exit_ok:
             pass  # a one-shot job: keep polling until it exits
         elif healthy:
             if state.health == "healthy":
                 return
             if state.health in ("unhealthy", None):
-                raise NotReady("unhealthy" if state.health else "no healthcheck", state)
+                raise NotReady(UNHEALTHY if state.health else NO_HEALTHCHECK, state)
         elif state.status == Status.RUNNING:
             return
         if deadline is not None and clock.monotonic() >= deadline:
-            raise NotReady("timed out", state)
+            raise NotReady(TIMED_OUT, state)
         clock.sleep(poll)
-    raise NotReady("cancelled")
+    raise NotReady(CANCELLED)

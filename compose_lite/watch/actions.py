@@ -17,7 +17,7 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from compose_lite import observe
+from compose_lite import observe, readiness
 from compose_lite.clock import Clock
 from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, NotFoundError, OperationFailedError
@@ -201,9 +201,9 @@ class ActionRunner:
                 wait_ready(self.engine, c.id, healthy=True, exit_ok=False, clock=self.clock, poll=HEALTH_POLL,
                            deadline=deadline)
             except NotReady as err:
-                if err.reason == "no healthcheck":
+                if err.reason == readiness.NO_HEALTHCHECK:
                     continue  # its engine reports no health: nothing to wait for
-                if err.reason == "timed out":
+                if err.reason == readiness.TIMED_OUT:
                     raise OperationFailedError(f"service {svc.name} not healthy after "
                                                f"{format_duration(self.health_timeout)}") from None
                 state = err.state.health if err.state is not None and err.state.health else err.reason

@@ -65,3 +65,27 @@ def unix_time(rfc3339: str) -> float | None:
         return datetime.fromisoformat(f"{head}.{fraction}{zone}" if rest else head).timestamp()
     except ValueError:
         return None
+
+
+def human_duration(seconds: float) -> str:
+    """A duration as the docker CLI words it (go-units' HumanDuration): "5 seconds", "About an hour"."""
+    whole = int(seconds)
+    minutes, hours = whole // 60, int(seconds / 3600 + 0.5)
+    if whole < 1:
+        return "Less than a second"
+    if whole < 60:
+        return "1 second" if whole == 1 else f"{whole} seconds"
+    if minutes < 60:
+        return "About a minute" if minutes == 1 else f"{minutes} minutes"
+    if hours < 48:
+        return "About an hour" if hours == 1 else f"{hours} hours"
+    for limit, size, unit in ((24 * 14, 24, "days"), (24 * 60, 24 * 7, "weeks"),
+                              (24 * 730, 24 * 30, "months")):
+        if hours < limit:
+            return f"{hours // size} {unit}"
+    return f"{int(seconds / 3600) // 24 // 365} years"
+
+
+def ago(then: float, now: float | None = None) -> str:
+    """``5 seconds ago``, as `docker ps` says how long ago something happened."""
+    return f"{human_duration(max(0.0, (time.time() if now is None else now) - then))} ago"

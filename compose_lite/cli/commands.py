@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rm": ("lifecycle_cmds", "rm"),
     "run": ("exec_cmd", "run"),
     "scale": ("container_cmds", "scale"),
+    "stack": ("stack_cmd", "stack"),
     "start": ("lifecycle_cmds", "start"),
     "stats": ("info_cmds", "stats"),
     "stop": ("lifecycle_cmds", "stop"),

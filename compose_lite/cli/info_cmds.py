@@ -18,6 +18,7 @@ import click
 from compose_lite.cli.completion import complete_services
 from compose_lite.cli.context import GlobalOptions
 from compose_lite.cli.gotemplate import format_choice, is_template, render
+from compose_lite.clock import ago
 from compose_lite.state import Status
 
 if TYPE_CHECKING:
@@ -50,16 +51,6 @@ def human_size(size: float, *, binary: bool = False) -> str:
         size /= base
         i += 1
     return f"{size:.{4 if binary else 3}g}{units[i]}"
-
-
-def ago(seconds_then: float) -> str:
-    seconds = max(0, int(time.time() - seconds_then))
-    for size, unit in ((86400 * 30, "month"), (86400 * 7, "week"), (86400, "day"), (3600, "hour"),
-                       (60, "minute"), (1, "second")):
-        if seconds >= size:
-            n = seconds // size
-            return f"{n} {unit}{'s' if n != 1 else ''} ago"
-    return "Less than a second ago"
 
 
 

@@ -11,6 +11,7 @@ import click
 
 from compose_lite.cli.context import GlobalOptions
 from compose_lite.cli.gotemplate import format_choice, is_template, render
+from compose_lite.clock import ago
 
 if TYPE_CHECKING:
     from compose_lite.state import ObservedContainer
@@ -86,18 +87,10 @@ def _record(c: ObservedContainer) -> dict[str, Any]:
         "Publishers": [{"URL": p.get("IP", ""), "TargetPort": p.get("PrivatePort"),
                         "PublishedPort": p.get("PublicPort", 0), "Protocol": p.get("Type", "tcp")}
                        for p in c.ports],
-        "RunningFor": _ago(c.created), "Service": c.service, "Size": "0B", "State": c.state,
+        "RunningFor": ago(c.created), "Service": c.service, "Size": "0B", "State": c.state,
         "Status": c.status,
     }
 
-
-def _ago(created: int) -> str:
-    seconds = max(0, int(time.time()) - created)
-    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second")):
-        if seconds >= size:
-            n = seconds // size
-            return f"{n} {unit}{'s' if n != 1 else ''} ago"
-    return "Less than a second ago"
 
 
 def _table(found: list[ObservedContainer], *, truncate: bool = True) -> str:
@@ -105,7 +98,7 @@ def _table(found: list[ObservedContainer], *, truncate: bool = True) -> str:
     for c in found:
         # the docker CLI's Ellipsis: 20 characters at most, the last one the ellipsis
         command = c.command if len(c.command) <= 20 or not truncate else c.command[:19] + "…"
-        rows.append((c.name, c.image, f'"{command}"', c.service, _ago(c.created), c.status,
+        rows.append((c.name, c.image, f'"{command}"', c.service, ago(c.created), c.status,
                      ports_text(c.ports)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "".join("   ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() + "\n"

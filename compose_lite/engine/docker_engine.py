@@ -120,7 +120,7 @@ class DockerEngine:
             raise self._unavailable(err) from None
         return client
 
-    def _call(self, what: str, fn: Callable[[], T]) -> T:
+    def call(self, what: str, fn: Callable[[], T]) -> T:
         import docker.errors
         import requests.exceptions
 
@@ -141,7 +141,7 @@ class DockerEngine:
                                       hint=hint)
 
     def export_container(self, container_id: str) -> Iterator[bytes]:
-        stream = self._call(f"export {container_id[:12]}", lambda: self.api.export(container_id))
+        stream = self.call(f"export {container_id[:12]}", lambda: self.api.export(container_id))
         return self._stream(f"export {container_id[:12]}", iter(stream))
 
     def commit_container(self, container_id: str, reference: str | None, *, message: str | None = None,
@@ -150,7 +150,7 @@ class DockerEngine:
         if reference:
             name, _, maybe_tag = reference.rpartition(":")
             repository, tag = (name, maybe_tag) if name and "/" not in maybe_tag else (reference, None)
-        made = self._call(f"commit {container_id[:12]}", lambda: self.api.commit(
+        made = self.call(f"commit {container_id[:12]}", lambda: self.api.commit(
             container_id, repository=repository, tag=tag, message=message, author=author,
             changes=list(changes) or None, pause=pause))
         return str(made["Id"])
@@ -177,14 +177,14 @@ class DockerEngine:
                     raise EngineError(f"{what}: {explanation(err)}") from None
                 break
         try:
-            holder = self._call(what, lambda: self.api.inspect_container(name))
+            holder = self.call(what, lambda: self.api.inspect_container(name))
         except NotFoundError:
             return {}  # released in between: the caller tries again
         return dict(holder["Config"].get("Labels") or {})
 
     def unlock(self, name: str) -> None:
         with contextlib.suppress(NotFoundError):  # released already
-            self._call(f"release the project lock {name}",
+            self.call(f"release the project lock {name}",
                        lambda: self.api.remove_container(name, force=True))
 
     def _transport(self, what: str, fn: Callable[[], T]) -> T:
@@ -202,36 +202,36 @@ class DockerEngine:
     def _make_lock_image(self) -> None:
         empty_tar = bytes(1024)  # two zero blocks: a tar archive with nothing in it
         repository, tag = _LOCK_IMAGE.split(":")
-        self._call("create the lock image", lambda: self.api.import_image_from_data(
+        self.call("create the lock image", lambda: self.api.import_image_from_data(
             empty_tar, repository=repository, tag=tag))
 
     # -- listing -------------------------------------------------------------------------------
 
     def list_containers(self, project: str) -> list[ObservedContainer]:
-        raw = self._call("list containers", lambda: self.api.containers(
+        raw = self.call("list containers", lambda: self.api.containers(
             all=True, filters={"label": L.project_filter(project)}))
         return [observed_container(c) for c in raw]
 
     def list_networks(self, project: str) -> list[ObservedNetwork]:
         flt = {"label": L.project_filter(project)}
-        raw = self._call("list networks", lambda: self.api.networks(filters=flt))
+        raw = self.call("list networks", lambda: self.api.networks(filters=flt))
         return [ObservedNetwork(n["Id"], n["Name"], n.get("Labels") or {}) for n in raw]
 
     def list_volumes(self, project: str) -> list[ObservedVolume]:
         flt = {"label": L.project_filter(project)}
-        raw = self._call("list volumes", lambda: self.api.volumes(filters=flt))
+        raw = self.call("list volumes", lambda: self.api.volumes(filters=flt))
         return [ObservedVolume(v["Name"], v.get("Labels") or {}) for v in raw.get("Volumes") or ()]
 
     def network_exists(self, name: str) -> bool:
         try:
-            self._call(f"inspect network {name}", lambda: self.api.inspect_network(name))
+            self.call(f"inspect network {name}", lambda: self.api.inspect_network(name))
         except NotFoundError:
             return False
         return True
 
     def volume_exists(self, name: str) -> bool:
         try:
-            self._call(f"inspect volume {name}", lambda: self.api.inspect_volume(name))
+            self.call(f"inspect volume {name}", lambda: self.api.inspect_volume(name))
         except NotFoundError:
             return False
         return True
@@ -247,20 +247,20 @@ class DockerEngine:
                               aux_addresses=dict(c.aux_addresses) or None) for c in network.ipam_config]
             ipam = IPAMConfig(driver=network.ipam_driver or "default", pool_configs=pools,
                               options=dict(network.ipam_options) or None)
-        self._call(f"create network {network.name}", lambda: self.api.create_network(
+        self.call(f"create network {network.name}", lambda: self.api.create_network(
             network.name, driver=network.driver, options=dict(network.driver_opts) or None, ipam=ipam,
             check_duplicate=True, internal=network.internal, labels=dict(labels),
             enable_ipv6=network.enable_ipv6, attachable=network.attachable))
 
     def remove_network(self, name: str) -> None:
-        self._call(f"remove network {name}", lambda: self.api.remove_network(name))
+        self.call(f"remove network {name}", lambda: self.api.remove_network(name))
 
     def network_endpoints(self, name: str) -> Mapping[str, str]:
-        info = self._call(f"inspect network {name}", lambda: self.api.inspect_network(name))
+        info = self.call(f"inspect network {name}", lambda: self.api.inspect_network(name))
         return {cid: str(ep.get("Name", "")) for cid, ep in (info.get("Containers") or {}).items()}
 
     def disconnect_network(self, name: str, container: str, *, force: bool = False) -> None:
-        self._call(f"disconnect {container[:12]} from network {name}",
+        self.call(f"disconnect {container[:12]} from network {name}",
                    lambda: self.api.disconnect_container_from_network(container, name, force=force))
 
     def connect_network(self, container_id: str, attachment: NetworkAttachment, *,
@@ -268,24 +268,24 @@ class DockerEngine:
         links = [tuple(link.split(":", 1)) for link in attachment.links] or None
         endpoint = endpoint_config(self.api, attachment, mac_address=mac_address, links=links)
         # The SDK's own connect call, with the whole endpoint (it has no gateway priority).
-        self._call(f"connect {container_id[:12]} to network {attachment.name}",
+        self.call(f"connect {container_id[:12]} to network {attachment.name}",
                    lambda: self.api._raise_for_status(
                        self.api._post_json(self.api._url("/networks/{0}/connect", attachment.name),
                                            data={"Container": container_id, "EndpointConfig": endpoint})))
 
     def create_volume(self, volume: Volume, labels: Mapping[str, str]) -> None:
-        self._call(f"create volume {volume.name}", lambda: self.api.create_volume(
+        self.call(f"create volume {volume.name}", lambda: self.api.create_volume(
             volume.name, driver=volume.driver, driver_opts=dict(volume.driver_opts) or None,
             labels=dict(labels)))
 
     def remove_volume(self, name: str) -> None:
-        self._call(f"remove volume {name}", lambda: self.api.remove_volume(name))
+        self.call(f"remove volume {name}", lambda: self.api.remove_volume(name))
 
     def api_version(self) -> str:
         return str(self.api.api_version)  # negotiated when the client was made
 
     def volume_sizes(self) -> Mapping[str, int]:
-        usage = self._call("disk usage", lambda: self.api.df())
+        usage = self.call("disk usage", lambda: self.api.df())
         return {str(v["Name"]): int((v.get("UsageData") or {}).get("Size", -1))
                 for v in usage.get("Volumes") or ()}
 
@@ -293,7 +293,7 @@ class DockerEngine:
 
     def image_id(self, ref: str) -> str | None:
         try:
-            info = self._call(f"inspect image {ref}", lambda: self.api.inspect_image(ref))
+            info = self.call(f"inspect image {ref}", lambda: self.api.inspect_image(ref))
         except NotFoundError:
             return None
         return str(info["Id"])
@@ -306,7 +306,7 @@ class DockerEngine:
                 if "error" in event:
                     raise EngineError(f"pull {ref}: {event['error']}")
 
-        self._call(f"pull {ref}", pull)
+        self.call(f"pull {ref}", pull)
         image = self.image_id(ref)
         if image is None:
             raise EngineError(f"pull {ref}: the engine reports success but the image is missing")
@@ -333,43 +333,43 @@ class DockerEngine:
                                    "(Debian's docker.io), or drop these build keys")
         if output is not None:
             output(f"building {tag} with the engine's legacy builder (no BuildKit docker CLI found)\n")
-        return self._call(f"build {tag}", lambda: legacy_build(self.api, tag, build, labels, output))
+        return self.call(f"build {tag}", lambda: legacy_build(self.api, tag, build, labels, output))
 
     def remove_image(self, ref: str) -> None:
-        self._call(f"remove image {ref}", lambda: self.api.remove_image(ref))
+        self.call(f"remove image {ref}", lambda: self.api.remove_image(ref))
 
     # -- containers ----------------------------------------------------------------------------
 
     def create_container(self, spec: ContainerSpec) -> str:
         config = create_config(spec, self.api)
-        container_id: str = self._call(f"create container {spec.name}", lambda: (
+        container_id: str = self.call(f"create container {spec.name}", lambda: (
             self.api.create_container_from_config(config, spec.name, spec.service.platform)["Id"]))
         own_macs = container_mac_address(spec, self.api.api_version) is None
         for extra in spec.networks[1:]:
             self.connect_network(container_id, extra, mac_address=extra.mac_address if own_macs else None)
         if spec.files:
             archive = tar_files(spec.files)
-            self._call(f"copy files into {spec.name}",
+            self.call(f"copy files into {spec.name}",
                        lambda: self.api.put_archive(container_id, "/", archive))
         return container_id
 
     def start_container(self, container_id: str) -> None:
-        self._call(f"start container {container_id[:12]}", lambda: self.api.start(container_id))
+        self.call(f"start container {container_id[:12]}", lambda: self.api.start(container_id))
 
     def stop_container(self, container_id: str, timeout: int | None) -> None:
         kwargs = {} if timeout is None else {"timeout": timeout}
-        self._call(f"stop container {container_id[:12]}", lambda: self.api.stop(container_id, **kwargs))
+        self.call(f"stop container {container_id[:12]}", lambda: self.api.stop(container_id, **kwargs))
 
     def remove_container(self, container_id: str, *, volumes: bool = False) -> None:
-        self._call(f"remove container {container_id[:12]}",
+        self.call(f"remove container {container_id[:12]}",
                    lambda: self.api.remove_container(container_id, v=volumes, force=True))
 
     def rename_container(self, container_id: str, name: str) -> None:
-        self._call(f"rename container {container_id[:12]} to {name}",
+        self.call(f"rename container {container_id[:12]} to {name}",
                    lambda: self.api.rename(container_id, name))
 
     def inspect_container(self, container_id: str) -> ContainerState:
-        info = self._call(f"inspect container {container_id[:12]}",
+        info = self.call(f"inspect container {container_id[:12]}",
                           lambda: self.api.inspect_container(container_id))
         state = info.get("State") or {}
         health = state.get("Health") or {}
@@ -381,10 +381,10 @@ class DockerEngine:
 
     def restart_container(self, container_id: str, timeout: int | None) -> None:
         kwargs = {} if timeout is None else {"timeout": timeout}
-        self._call(f"restart container {container_id[:12]}", lambda: self.api.restart(container_id, **kwargs))
+        self.call(f"restart container {container_id[:12]}", lambda: self.api.restart(container_id, **kwargs))
 
     def put_archive(self, container_id: str, path: str, archive: bytes) -> None:
-        ok = self._call(f"copy files into {container_id[:12]}:{path}",
+        ok = self.call(f"copy files into {container_id[:12]}:{path}",
                         lambda: self.api.put_archive(container_id, path, archive))
         if not ok:
             raise EngineError(f"copy files into {container_id[:12]}:{path}: the engine refused the archive")
@@ -393,11 +393,11 @@ class DockerEngine:
                  workdir: str | None = None, environment: Mapping[str, str] | None = None,
                  privileged: bool = False) -> ExecResult:
         what = f"exec in {container_id[:12]}"
-        exec_id = self._call(what, lambda: self.api.exec_create(
+        exec_id = self.call(what, lambda: self.api.exec_create(
             container_id, list(command), user=user or "", workdir=workdir,
             environment=dict(environment) if environment else None, privileged=privileged))["Id"]
-        output = self._call(what, lambda: self.api.exec_start(exec_id))
-        code = self._call(what, lambda: self.api.exec_inspect(exec_id)).get("ExitCode")
+        output = self.call(what, lambda: self.api.exec_start(exec_id))
+        code = self.call(what, lambda: self.api.exec_inspect(exec_id)).get("ExitCode")
         return ExecResult(exit_code=int(code or 0), output=output or b"")
 
     # -- the everyday commands -----------------------------------------------------------------
@@ -407,7 +407,7 @@ class DockerEngine:
                        timestamps: bool = False) -> Iterator[bytes]:
         what = f"logs of {container_id[:12]}"
         api = self.stream_api if follow else self.api
-        stream = self._call(what, lambda: api.logs(
+        stream = self.call(what, lambda: api.logs(
             container_id, stream=True, follow=follow, stdout=True, stderr=True, timestamps=timestamps,
             tail="all" if tail is None else tail, since=since, until=until))
         yield from self._stream(what, stream)
@@ -426,7 +426,7 @@ class DockerEngine:
         """Iterate an SDK stream with its failures mapped too (they surface while reading)."""
         while True:
             try:
-                item = self._call(what, lambda: next(stream, None))
+                item = self.call(what, lambda: next(stream, None))
             except EngineError as err:
                 log.debug("%s ended: %s", what, err)  # the container went away while streaming
                 return
@@ -435,28 +435,28 @@ class DockerEngine:
             yield item
 
     def kill_container(self, container_id: str, signal: str | None = None) -> None:
-        self._call(f"kill container {container_id[:12]}", lambda: self.api.kill(container_id, signal=signal))
+        self.call(f"kill container {container_id[:12]}", lambda: self.api.kill(container_id, signal=signal))
 
     def pause_container(self, container_id: str) -> None:
-        self._call(f"pause container {container_id[:12]}", lambda: self.api.pause(container_id))
+        self.call(f"pause container {container_id[:12]}", lambda: self.api.pause(container_id))
 
     def unpause_container(self, container_id: str) -> None:
-        self._call(f"unpause container {container_id[:12]}", lambda: self.api.unpause(container_id))
+        self.call(f"unpause container {container_id[:12]}", lambda: self.api.unpause(container_id))
 
     def wait_container(self, container_id: str) -> int:
         def wait() -> int:
             # The client's read timeout would cut a long wait short: one call without it.
             return int(self.api.wait(container_id, timeout=None).get("StatusCode", 0))
 
-        return self._call(f"wait for container {container_id[:12]}", wait)
+        return self.call(f"wait for container {container_id[:12]}", wait)
 
     def top(self, container_id: str) -> ProcessTable:
-        raw = self._call(f"top of {container_id[:12]}", lambda: self.api.top(container_id))
+        raw = self.call(f"top of {container_id[:12]}", lambda: self.api.top(container_id))
         return ProcessTable(tuple(raw.get("Titles") or ()),
                             tuple(tuple(str(x) for x in p) for p in raw.get("Processes") or ()))
 
     def container_stats(self, container_id: str) -> ContainerStats:
-        raw = self._call(f"stats of {container_id[:12]}", lambda: self.api.stats(container_id, stream=False))
+        raw = self.call(f"stats of {container_id[:12]}", lambda: self.api.stats(container_id, stream=False))
         return container_stats_of(raw)
 
     def get_archive(self, container_id: str, path: str) -> bytes:
@@ -464,7 +464,7 @@ class DockerEngine:
             chunks, _ = self.api.get_archive(container_id, path)
             return b"".join(chunks)
 
-        return self._call(f"copy {container_id[:12]}:{path}", fetch)
+        return self.call(f"copy {container_id[:12]}:{path}", fetch)
 
     def path_stat(self, container_id: str, path: str) -> PathStat | None:
         import base64
@@ -473,7 +473,7 @@ class DockerEngine:
             url = self.api._url("/containers/{0}/archive", container_id)
             return self.api.head(url, params={"path": path})
 
-        res = self._call(f"stat {container_id[:12]}:{path}", head)
+        res = self.call(f"stat {container_id[:12]}:{path}", head)
         if res.status_code == 404:
             return None
         if res.status_code >= 400:
@@ -484,7 +484,7 @@ class DockerEngine:
                         bool(int(stat.get("mode", 0)) & (1 << 31)))
 
     def list_all_containers(self) -> list[ObservedContainer]:
-        raw = self._call("list containers",
+        raw = self.call("list containers",
                          lambda: self.api.containers(all=True, filters={"label": L.PROJECT}))
         return [observed_container(c) for c in raw]
 
@@ -492,13 +492,13 @@ class DockerEngine:
                until: float | None = None) -> EventStream:
         flt = {"label": L.project_filter(project), "type": "container"}
         # The request is made here, not on first read: the caller counts on being subscribed early.
-        stream = self._call("events", lambda: self.stream_api.events(since=since, until=until, filters=flt,
+        stream = self.call("events", lambda: self.stream_api.events(since=since, until=until, filters=flt,
                                                                       decode=True))
         return SdkEvents(self._stream("events", stream), stream)
 
     def image_info(self, ref: str) -> ImageInfo | None:
         try:
-            raw = self._call(f"inspect image {ref}", lambda: self.api.inspect_image(ref))
+            raw = self.call(f"inspect image {ref}", lambda: self.api.inspect_image(ref))
         except NotFoundError:
             return None
         return ImageInfo(str(raw["Id"]), tuple(raw.get("RepoTags") or ()), int(raw.get("Size") or 0),
@@ -508,7 +508,7 @@ class DockerEngine:
                          tuple(sorted((raw.get("Config") or {}).get("ExposedPorts") or ())))
 
     def images_labelled(self, label: str) -> list[ImageInfo]:
-        raw = self._call("list images", lambda: self.api.images(filters={"label": label}))
+        raw = self.call("list images", lambda: self.api.images(filters={"label": label}))
         return [ImageInfo(str(i["Id"]), tuple(i.get("RepoTags") or ()), int(i.get("Size") or 0),
                           rfc3339(int(i.get("Created") or 0)), "",
                           repo_digests=tuple(i.get("RepoDigests") or ()))
@@ -522,25 +522,25 @@ class DockerEngine:
                 if "error" in event:
                     raise EngineError(f"push {ref}: {event['error']}")
 
-        self._call(f"push {ref}", push)
+        self.call(f"push {ref}", push)
 
     def exec_attached(self, container_id: str, command: Sequence[str], session: Session, *,
                       user: str | None = None, workdir: str | None = None,
                       environment: Mapping[str, str] | None = None, privileged: bool = False) -> int:
         what = f"exec in {container_id[:12]}"
-        exec_id = self._call(what, lambda: self.api.exec_create(
+        exec_id = self.call(what, lambda: self.api.exec_create(
             container_id, list(command), stdin=session.stdin and not session.detach, tty=session.tty,
             user=user or "", workdir=workdir, environment=dict(environment) if environment else None,
             privileged=privileged))["Id"]
         if session.detach:
-            self._call(what, lambda: self.api.exec_start(exec_id, detach=True))
+            self.call(what, lambda: self.api.exec_start(exec_id, detach=True))
             return 0
-        sock = self._call(what, lambda: self.api.exec_start(exec_id, tty=session.tty, socket=True))
+        sock = self.call(what, lambda: self.api.exec_start(exec_id, tty=session.tty, socket=True))
         if session.tty:
             self._resize(lambda h, w: self.api.exec_resize(exec_id, height=h, width=w))
         pump(sock, session)
         for _ in range(50):  # the stream can end a moment before the engine records the exit
-            info = self._call(what, lambda: self.api.exec_inspect(exec_id))
+            info = self.call(what, lambda: self.api.exec_inspect(exec_id))
             if not info.get("Running"):
                 return int(info.get("ExitCode") or 0)
             time.sleep(0.02)
@@ -556,7 +556,7 @@ class DockerEngine:
                                   "logs": 0}
         if detach_keys:
             params["detachKeys"] = detach_keys
-        sock = self._call(what, lambda: self.api.attach_socket(container_id, params=params))
+        sock = self.call(what, lambda: self.api.attach_socket(container_id, params=params))
         if start:
             self.start_container(container_id)
         if session.tty:

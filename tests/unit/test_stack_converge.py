@@ -106,7 +106,7 @@ def test_listing_rows_read_like_docker_stack() -> None:
     service(swarm, name="s_db", replicas=1)
     swarm.task_list = [task(svc["ID"], "running", slot=1),
                        task(svc["ID"], "shutdown", slot=1, desired="shutdown"),
-                       task(svc["ID"], "pending", slot=2, err="no suitable node (host-mode port already in use)")]
+                       task(svc["ID"], "pending", slot=2, err="no suitable node (host-mode port in use)")]
     swarm.task_list[1]["CreatedAt"] = "2026-12-06T09:00:00Z"
     assert stacks(swarm.service_list) == [("s", "2")]
     assert service_rows(swarm.service_list, swarm.task_list) == [

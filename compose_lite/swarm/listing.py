@@ -80,6 +80,6 @@ def _ports(ports: Sequence[Raw], separator: str) -> str:
 
 
 def _state(status: Raw, now: float) -> str:
-    """``Running 5 seconds ago``: the task's state and since when."""
+    """``Running 5 seconds ago``: the task's state and since when, in lower case as docker says it."""
     since = unix_time(status.get("Timestamp", ""))
-    return status["State"].capitalize() + ("" if since is None else f" {ago(since, now)}")
+    return status["State"].capitalize() + ("" if since is None else f" {ago(since, now).lower()}")

@@ -3,7 +3,8 @@
 #   1. Docker Engine from Debian packages (docker.io) installed and answering,
 #   2. the local images built from Debian packages (no registry is ever contacted).
 # Quick (< 1 s) when everything is already there.  Usage: scripts/engine.sh [--python] [--postgres]
-# (--postgres: every image the tests use: cl-python, cl-postgres and the cl-nginx proxy)
+# (--postgres: every image the tests use: cl-python, cl-postgres, the cl-nginx proxy and cl-dind,
+#  a Docker engine for the nodes of the tests' Swarm cluster)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 log() { printf 'engine.sh: %s\n' "$*" >&2; }
@@ -52,4 +53,5 @@ fi
 [ "$want_python" = 1 ] && "$here/images/debian.sh" cl-python python3
 [ "$want_postgres" = 1 ] && "$here/images/debian.sh" cl-postgres python3 postgresql python3-psycopg2
 [ "$want_postgres" = 1 ] && "$here/images/debian.sh" cl-nginx nginx-light
+[ "$want_postgres" = 1 ] && "$here/images/debian.sh" cl-dind docker.io iptables
 log "ready: engine $(docker version --format '{{.Server.Version}}') at $DOCKER_HOST"

@@ -32,8 +32,8 @@ def stack() -> None:
               metavar="SECONDS", help="How long --wait waits.")
 @click.option("--prune", is_flag=True, help="Remove services that are no longer in the file.")
 @click.option("--build", "build_images", is_flag=True, help="Build the services' images before deploying.")
-@click.option("--push", "push_images", is_flag=True, help="Push the services' images to their registry "
-              "(image:), so that every node can pull them.")
+@click.option("--push", "push_images", is_flag=True, help="Push the images of the services with build: to "
+              "the registry their image: names, so that every node can pull them.")
 @click.option("--with-registry-auth", is_flag=True, help="Send registry credentials to the nodes. The docker "
               "SDK always sends those of the image's registry found in the docker config.")
 @click.option("--dry-run", "dry_run_flag", is_flag=True, help="Show what would change; change nothing.")
@@ -191,5 +191,5 @@ def _build_and_push(swarm: DockerSwarm, loaded: LoadResult, build: bool, push: b
     if build:
         images.build(project, swarm.engine, images.BuildRequest(services=buildable),
                      lambda text: click.echo(text, nl=False, err=True), report)
-    if push:
-        images.push(project, swarm.engine, tuple(project.services), report)
+    if push:  # what was built: the other images are the registries' already
+        images.push(project, swarm.engine, buildable, report)

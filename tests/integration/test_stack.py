@@ -121,7 +121,8 @@ services:
 
     worker_version = service(swarm, f"{stack}_worker")["Version"]["Index"]
     planned = cl(None, tmp_path, "stack", "deploy", "--dry-run", stack, env={"GREETING": "changed"}).stdout
-    assert planned.splitlines() == [f"update    {stack}_web  (environment changed)", f"unchanged {stack}_worker"]
+    assert planned.splitlines() == [f"update    {stack}_web  (environment changed)",
+                                    f"unchanged {stack}_worker"]
     redeployed = cl(None, tmp_path, "stack", "deploy", "--wait", stack, env={"GREETING": "changed"})
     assert f"Service {stack}_worker  Unchanged" in redeployed.stderr
     assert f"Service {stack}_web  Updated" in redeployed.stderr
@@ -175,8 +176,8 @@ services:
     deploy: {{update_config: {{failure_action: rollback, monitor: 2s}}}}
 """)
     cl(None, tmp_path, "stack", "deploy", "--wait", stack)
-    failed = cl(None, tmp_path, "stack", "deploy", "--wait", "--wait-timeout", "120", stack, env={"BREAK": "1"},
-                check=False)
+    failed = cl(None, tmp_path, "stack", "deploy", "--wait", "--wait-timeout", "120", stack,
+                env={"BREAK": "1"}, check=False)
     assert failed.returncode != 0
     assert f"{stack}_app: failed: the update failed and was rolled back" in failed.stderr
     assert re.search(rf"{stack}_app\.1 on \S+: task: non-zero exit \(3\)", failed.stderr)
@@ -184,7 +185,8 @@ services:
     assert "BREAK=" in task["Spec"]["ContainerSpec"]["Env"]  # the previous spec again
 
 
-def test_what_docker_stack_deployed_cl_lists_updates_and_removes(swarm: Any, stack: str, tmp_path: Path) -> None:
+def test_what_docker_stack_deployed_cl_lists_updates_and_removes(swarm: Any, stack: str,
+                                                                  tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text(f"""
 services:
   app:
@@ -193,11 +195,13 @@ services:
 """)
     subprocess.run(["docker", "stack", "deploy", "-c", "compose.yaml", stack], cwd=tmp_path, check=True,
                    capture_output=True)
-    assert re.search(rf"\s{stack}_app\s+replicated\s+\d/1\s", cl(None, tmp_path, "stack", "services", stack).stdout)
+    listed = cl(None, tmp_path, "stack", "services", stack).stdout
+    assert re.search(rf"\s{stack}_app\s+replicated\s+\d/1\s", listed)
     planned = cl(None, tmp_path, "stack", "deploy", "--dry-run", stack).stdout
     assert planned.strip() == f"update    {stack}_app  (deployed by another tool)"
     cl(None, tmp_path, "stack", "deploy", "--wait", stack)
-    assert cl(None, tmp_path, "stack", "deploy", "--dry-run", stack).stdout.strip() == f"unchanged {stack}_app"
+    again = cl(None, tmp_path, "stack", "deploy", "--dry-run", stack).stdout
+    assert again.strip() == f"unchanged {stack}_app"
     cl(None, tmp_path, "stack", "rm", stack)
-    assert not [s for s in swarm.api.services(filters={"label": f"{NAMESPACE}={stack}"})]
+    assert swarm.api.services(filters={"label": f"{NAMESPACE}={stack}"}) == []
     wait_until(lambda: not leftovers(swarm, stack), f"nothing of {stack} left", timeout=60)

@@ -167,8 +167,9 @@ def _load(opts: GlobalOptions, files: tuple[str, ...], stack: str) -> LoadResult
     from dataclasses import replace
 
     from compose_lite.cli.project import load_request
-    from compose_lite.loader import load
+    from compose_lite.loader import load, validate_project_name
 
+    validate_project_name(stack, "the stack name, which is the project's name")
     result = load(replace(load_request(opts), files=files or opts.files, project_name=stack))
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from compose_lite.loader.coverage import why_unsupported
     from compose_lite.loader.discover import discover as discover_files
+    from compose_lite.loader.discover import validate_project_name
     from compose_lite.loader.door import LoadResult, load
     from compose_lite.loader.dotenv import read_dotenv
     from compose_lite.loader.inputs import read_capped
@@ -42,6 +43,7 @@ _EXPORTS = {
     "did_you_mean": "suggest",
     "parse_bytes": "units",
     "parse_duration": "units",
+    "validate_project_name": "discover",
 }
 __all__ = [
     "LoadRequest",
@@ -57,6 +59,7 @@ __all__ = [
     "parse_yaml_all",
     "read_capped",
     "read_dotenv",
+    "validate_project_name",
     "variables_used",
     "why_unsupported",
 ]

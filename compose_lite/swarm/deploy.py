@@ -88,7 +88,8 @@ def _apply(swarm: Swarm, change: ServiceChange, file_ids: Mapping[str, str], rep
         reporter.event("Service", change.name, "Unchanged", done=True)
         return
     doing, done = _VERBS[change.change]
-    reporter.event("Service", change.name, doing)
+    why = f" ({', '.join(change.causes)})" if change.causes else ""
+    reporter.event("Service", change.name, doing + why)
     if change.change is Change.CREATE:
         assert change.spec is not None
         swarm.create_service(_with_file_ids(change.spec.spec, file_ids))

@@ -125,7 +125,7 @@ services:
                                     f"unchanged {stack}_worker"]
     redeployed = cl(None, tmp_path, "stack", "deploy", "--wait", stack, env={"GREETING": "changed"})
     assert f"Service {stack}_worker  Unchanged" in redeployed.stderr
-    assert f"Service {stack}_web  Updated" in redeployed.stderr
+    assert f"Service {stack}_web  Updating (environment changed)" in redeployed.stderr
     assert service(swarm, f"{stack}_worker")["Version"]["Index"] == worker_version
     assert get(port) == "changed"
 
@@ -133,6 +133,8 @@ services:
     wait_until(lambda: not leftovers(swarm, stack), f"nothing of {stack} left", timeout=60)
     missing = cl(None, tmp_path, "stack", "deploy", "-c", "nope.yaml", stack, check=False)
     assert missing.returncode != 0 and "nope.yaml" in missing.stderr
+    invalid = cl(None, tmp_path, "stack", "deploy", "Shop", check=False)
+    assert invalid.returncode != 0 and "invalid project name 'Shop' (from the stack name" in invalid.stderr
     assert not leftovers(swarm, stack)
 
 

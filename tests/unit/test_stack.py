@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from compose_lite.clock import FakeClock
-from compose_lite.errors import ConfigError
+from compose_lite.errors import ConfigError, EngineError
 from compose_lite.loader import LoadRequest, LoadResult, load
 from compose_lite.output import WarningsOnly
 from compose_lite.swarm import labels as SL
@@ -270,3 +270,29 @@ def test_digests_label_is_json_of_the_sections(tmp_path: Path) -> None:
     web = specs(loaded(tmp_path))["web"]
     digests = json.loads(web["Labels"][SL.DIGESTS])
     assert {"image", "environment", "mode", "secrets", "configs"} <= set(digests)
+
+
+def test_an_engine_that_is_no_swarm_manager_is_refused_before_anything_is_made(tmp_path: Path) -> None:
+    swarm = FakeSwarm(manager=False)
+    with pytest.raises(EngineError):
+        deploy(swarm, loaded(tmp_path).project, loaded(tmp_path).model, "shop", WarningsOnly(print))
+    assert swarm.calls == []
+
+
+@pytest.mark.parametrize(("swarm_info", "said"), [
+    ({"LocalNodeState": "inactive"}, "this Docker Engine is not part of a swarm"),
+    ({"LocalNodeState": "active", "ControlAvailable": False},
+     "this Docker Engine is not a swarm manager (active)"),
+])
+def test_the_docker_adapter_says_why_an_engine_cannot_deploy(swarm_info: dict[str, Any], said: str) -> None:
+    from compose_lite.engine.docker_swarm import DockerSwarm
+
+    class Engine:
+        api = type("Api", (), {"info": staticmethod(lambda: {"Swarm": swarm_info})})()
+
+        def call(self, what: str, fn: Any) -> Any:
+            return fn()
+
+    with pytest.raises(EngineError) as info:
+        DockerSwarm(Engine()).require_manager()  # type: ignore[arg-type]
+    assert info.value.message == said and "docker swarm init" in (info.value.hint or "")

@@ -188,7 +188,7 @@ def _resources(svc: Service, deploy: Mapping[str, Any]) -> dict[str, Any]:
               "MemoryBytes": svc.resources.memory, "Pids": svc.resources.pids}
     wanted = (deploy.get("resources") or {}).get("reservations") or {}
     reservations = {"NanoCPUs": None if wanted.get("cpus") is None else round(float(wanted["cpus"]) * 1e9),
-                    "MemoryBytes": None if wanted.get("memory") is None else int(wanted["memory"])}
+                    "MemoryBytes": svc.resources.memory_reservation}  # or mem_reservation
     return {name: {k: v for k, v in part.items() if v is not None}
             for name, part in (("Limits", limits), ("Reservations", reservations))}
 

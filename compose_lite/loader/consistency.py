@@ -102,9 +102,10 @@ def _service_errors(name: str, svc: dict[str, Any], model_services: dict[str, An
     resources: dict[str, Any] = deploy["resources"] if isinstance(deploy.get("resources"), dict) else {}
     for field, (section, key), read in _SET_TWICE:
         own, block = svc.get(field), resources.get(section)
-        if own in (None, 0, "0") or not isinstance(block, dict) or block.get(key) is None:
+        if not isinstance(block, dict) or _is_zero(own, read):
             continue
-        if _differ(own, block[key], read):
+        # a block that leaves the key out holds 0 for compose-go, which then differs too
+        if _differ(own, 0 if block.get(key) is None else block[key], read):
             errors.append(
                 ConfigError(
                     f"can't set distinct values on '{field}' and 'deploy.resources.{section}.{key}'",
@@ -320,6 +321,14 @@ def _mount_errors(here: str, svc: dict[str, Any]) -> list[ConfigError]:
         elif target:
             mounted[target] = where
     return errors
+
+
+def _is_zero(value: Any, read: Any) -> bool:
+    """Unset for compose-go: missing, or a value that reads as 0 (an unreadable one is the schema's)."""
+    try:
+        return value is None or read(value) == 0
+    except (TypeError, ValueError):
+        return True
 
 
 def _differ(a: Any, b: Any, read: Any) -> bool:

@@ -211,6 +211,15 @@ def test_durations_take_days_and_weeks(tmp_path: Path) -> None:
             "    mem_limit: 1g\n    deploy: {resources: {limits: {memory: 512m}}}\n",
             "services.web: can't set distinct values on 'mem_limit' and 'deploy.resources.limits.memory'",
         ),
+        (  # a block without the key holds 0 for compose-go
+            "    mem_limit: 1g\n    deploy: {resources: {limits: {}}}\n",
+            "services.web: can't set distinct values on 'mem_limit' and 'deploy.resources.limits.memory'",
+        ),
+        (
+            "    mem_reservation: 2kb\n    deploy: {resources: {reservations: {cpus: '1'}}}\n",
+            "services.web: can't set distinct values on 'mem_reservation' and "
+            "'deploy.resources.reservations.memory'",
+        ),
         (
             "    scale: 2\n    deploy: {replicas: 3}\n",
             "services.web: can't set distinct values on 'scale' and 'deploy.replicas'",

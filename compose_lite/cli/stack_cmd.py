@@ -111,14 +111,11 @@ def services(opts: GlobalOptions, quiet: bool, stack: str) -> None:
     """List the services in the stack."""
     from compose_lite.swarm.listing import service_rows
 
-    swarm = _swarm(opts)
-    swarm.require_manager()
+    swarm = _manager(opts)
     found = swarm.services(stack)
-    if not found:
-        click.echo(f"Nothing found in stack: {stack}", err=True)
-        return
-    rows = service_rows(found, swarm.tasks(stack))
-    _print(rows, ("ID", "NAME", "MODE", "REPLICAS", "IMAGE", "PORTS"), quiet)
+    rows = service_rows(found, swarm.tasks(stack)) if found else []
+    _print(rows, ("ID", "NAME", "MODE", "REPLICAS", "IMAGE", "PORTS"), quiet,
+           empty=f"Nothing found in stack: {stack}")
 
 
 @stack.command("ps")
@@ -130,14 +127,12 @@ def ps(opts: GlobalOptions, quiet: bool, no_trunc: bool, stack: str) -> None:
     """List the tasks in the stack."""
     from compose_lite.swarm.listing import task_rows
 
-    swarm = _swarm(opts)
-    swarm.require_manager()
+    swarm = _manager(opts)
     tasks = swarm.tasks(stack)
-    if not tasks:
-        click.echo(f"nothing found in stack: {stack}", err=True)
-        return
-    rows = task_rows(tasks, swarm.services(stack), swarm.nodes(), time.time(), truncate=not no_trunc)
-    _print(rows, ("ID", "NAME", "IMAGE", "NODE", "DESIRED STATE", "CURRENT STATE", "ERROR", "PORTS"), quiet)
+    rows = task_rows(tasks, swarm.services(stack), swarm.nodes(), time.time(), truncate=not no_trunc) \
+        if tasks else []
+    _print(rows, ("ID", "NAME", "IMAGE", "NODE", "DESIRED STATE", "CURRENT STATE", "ERROR", "PORTS"), quiet,
+           empty=f"nothing found in stack: {stack}")  # docker's wording, in lower case here
 
 
 @stack.command("ls")
@@ -146,15 +141,15 @@ def ls(opts: GlobalOptions) -> None:
     """List the stacks."""
     from compose_lite.swarm.listing import stacks
 
-    swarm = _swarm(opts)
-    swarm.require_manager()
-    _print(stacks(swarm.services()), ("NAME", "SERVICES"), False)
+    _print(stacks(_manager(opts).services()), ("NAME", "SERVICES"), False)
 
 
-def _print(rows: Sequence[tuple[str, ...]], header: tuple[str, ...], quiet: bool) -> None:
+def _print(rows: Sequence[tuple[str, ...]], header: tuple[str, ...], quiet: bool, *, empty: str = "") -> None:
     from compose_lite.cli.info_cmds import table
 
-    if quiet:
+    if not rows and empty:
+        click.echo(empty, err=True)
+    elif quiet:
         for row in rows:
             click.echo(row[0])
     else:
@@ -174,6 +169,13 @@ def _load(opts: GlobalOptions, files: tuple[str, ...], stack: str) -> LoadResult
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     return result
+
+
+def _manager(opts: GlobalOptions) -> DockerSwarm:
+    """The engine of the options, once it said it is a swarm manager."""
+    swarm = _swarm(opts)
+    swarm.require_manager()
+    return swarm
 
 
 def _swarm(opts: GlobalOptions) -> DockerSwarm:

@@ -120,6 +120,11 @@ def _number_float(value: Any) -> Any:
     return value
 
 
+def _whole(value: Any) -> Any:
+    """An integer field written with a fraction: compose-go's decoder keeps the whole part."""
+    return int(value) if isinstance(value, float) else value
+
+
 def _octal_mode(value: Any) -> Any:
     """File modes print as Go's "0440"; a YAML 0440 is already the number 288."""
     if isinstance(value, str):
@@ -411,6 +416,8 @@ TRANSFORMS: dict[str, Converter] = {
     "services.*.shm_size": _bytes,
     "services.*.networks": _networks_of_service,
     "services.*.networks.*.driver_opts": _labels,
+    "services.*.networks.*.priority": _whole,
+    "services.*.networks.*.gw_priority": _whole,
     "services.*.deploy.resources.reservations.devices.*.count": _device_count,
     "services.*.gpus": _gpus,
     "services.*.gpus.*.count": _device_count,

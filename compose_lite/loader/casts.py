@@ -130,8 +130,6 @@ DECODED: dict[tuple[str, ...], Cast] = {
     _service("build", "ulimits", "*", "hard"): to_int,
     _service("build", "ulimits", "*", "soft"): to_int,
     _service("deploy", "resources", "limits", "pids"): to_int,
-    _service("networks", "*", "priority"): to_int,
-    _service("networks", "*", "gw_priority"): to_int,
     _service("volumes", "[]", "tmpfs", "mode"): to_int,
 }
 

@@ -18,7 +18,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.integration.cl_helpers import free_port, wait_until
+from tests.integration.cl_helpers import wait_until
+from tests.integration.registry import running_registry
 
 IMAGE = "cl-dind:latest"
 # capability names by bit number, as far as the engine here (20.10) knows them
@@ -74,7 +75,7 @@ def swarm_cluster(workdir: Path, size: int = 3,
         _run(["docker", "network", "create", "--label", f"cl-test-cluster={tag}", tag])
         cleanup.callback(_run, ["docker", "network", "rm", tag], check=False)
         gateway = _run(["docker", "network", "inspect", tag, "-f", "{{(index .IPAM.Config 0).Gateway}}"])
-        registry = cleanup.enter_context(_registry(workdir, gateway))
+        registry = cleanup.enter_context(running_registry(workdir / "registry", gateway))
         cleanup.callback(_remove_nodes, tag)
         names = [f"{tag}-n{i}" for i in range(size)]
         for i, name in enumerate(names):
@@ -129,22 +130,6 @@ def _remove_nodes(tag: str) -> None:
         for directory in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
             directory.rmdir()
         root.rmdir()
-
-
-@contextmanager
-def _registry(workdir: Path, address: str) -> Iterator[str]:
-    workdir.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    config = workdir / "registry.yml"
-    config.write_text(f"version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: {workdir / 'registry'}\n"
-                      f"http:\n  addr: {address}:{port}\n")
-    proc = subprocess.Popen(["docker-registry", "serve", str(config)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    try:
-        yield f"{address}:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def _run(argv: list[str], *, check: bool = True) -> str:

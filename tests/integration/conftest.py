@@ -21,10 +21,15 @@ PYTHON = "cl-python:latest"
 @pytest.fixture
 def project_name(request: pytest.FixtureRequest, docker_client: Any) -> Iterator[str]:
     """A project name no other test uses; its resources are removed at teardown, pass or fail."""
-    slug = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower()).strip("-")[:24]
-    name = f"clt-{slug}-{uuid.uuid4().hex[:6]}"
+    name = unique_name(request, "clt")
     yield name
     remove_project_resources(docker_client, name)
+
+
+def unique_name(request: pytest.FixtureRequest, prefix: str) -> str:
+    """``<prefix>-<the test's name, cut>-<6 random hex>``: no other test, nor a re-run, uses it."""
+    slug = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower()).strip("-")[:24]
+    return f"{prefix}-{slug}-{uuid.uuid4().hex[:6]}"
 
 
 def remove_project_resources(client: Any, project: str) -> None:

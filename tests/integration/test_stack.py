@@ -11,7 +11,6 @@ import json
 import re
 import subprocess
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import pytest
 
 from compose_lite.clock import unix_time
 from tests.integration.cl_helpers import cl, free_port, wait_until
+from tests.integration.conftest import unique_name
 
 pytestmark = pytest.mark.integration
 
@@ -42,8 +42,7 @@ def swarm(docker_client: Any) -> Iterator[Any]:
 @pytest.fixture
 def stack(swarm: Any, request: pytest.FixtureRequest) -> Iterator[str]:
     """A stack name no other test uses; whatever carries its label is removed afterwards."""
-    slug = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower()).strip("-")[:20]
-    name = f"cls-{slug}-{uuid.uuid4().hex[:6]}"
+    name = unique_name(request, "cls")
     yield name
     remove_stack(swarm, name)
 

@@ -420,3 +420,15 @@ def test_a_later_depends_on_entry_completes_the_earlier_one(tmp_path: Path) -> N
         "condition": "service_started",
         "required": True,
     }
+
+
+@pytest.mark.parametrize("written", ['"1"', "${P:-1}"])
+def test_a_network_priority_must_be_a_number_not_a_string(tmp_path: Path, written: str) -> None:
+    _write(tmp_path, "compose.yaml", f"services:\n  web:\n    image: x\n    networks:\n      default:\n"
+                                     f"        priority: {written}\n")
+    assert _errors(tmp_path) == ["services.web.networks.default.priority: expected a number, got a string"]
+
+
+def test_a_fractional_network_priority_keeps_its_whole_part(tmp_path: Path) -> None:
+    web = _service(tmp_path, "    networks:\n      default: {priority: 1.5, gw_priority: 2.9}\n")
+    assert web["networks"]["default"] == {"priority": 1, "gw_priority": 2}

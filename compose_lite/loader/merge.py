@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from compose_lite.errors import ConfigError
 from compose_lite.loader.tags import Override, Reset
 
 Rule = Callable[[Any, Any, tuple[str, ...]], Any]
@@ -60,6 +61,19 @@ def _ipam_pools(base: Any, over: Any, path: tuple[str, ...]) -> Any:
     return out
 
 
+def _volume_labels(base: Any, over: Any, path: tuple[str, ...]) -> Any:
+    """compose-go appends a volume's labels from each file as ``KEY=value`` items and, unlike other
+    labels, never folds repeats: the same label with the same value in two files fails its schema.
+    (An empty value is left alone: canonical trees no longer tell ``KEY`` from ``KEY=``.)"""
+    if isinstance(base, dict) and isinstance(over, dict):
+        repeated = [k for k, v in over.items() if v not in (None, "") and base.get(k) == v]
+        if repeated:
+            raise ConfigError(f"the label {repeated[0]}={over[repeated[0]]} is set by two files",
+                              path=".".join(path), hint="Compose appends a volume's labels from each file "
+                              "and refuses a repeated one: keep it in one file")
+    return merge_values(base, over, path, special=False)
+
+
 RULES: dict[str, Rule] = {
     "services.*.command": _replace,
     "services.*.entrypoint": _replace,
@@ -71,6 +85,7 @@ RULES: dict[str, Rule] = {
     "services.*.models.*": _keep_base_when_null,
     "services.*.extends": _replace,
     "networks.*.ipam.config": _ipam_pools,
+    "volumes.*.labels": _volume_labels,
 }
 
 

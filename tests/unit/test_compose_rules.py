@@ -432,3 +432,13 @@ def test_a_network_priority_must_be_a_number_not_a_string(tmp_path: Path, writte
 def test_a_fractional_network_priority_keeps_its_whole_part(tmp_path: Path) -> None:
     web = _service(tmp_path, "    networks:\n      default: {priority: 1.5, gw_priority: 2.9}\n")
     assert web["networks"]["default"] == {"priority": 1, "gw_priority": 2}
+
+
+def test_a_volume_label_repeated_by_an_override_is_refused_as_compose_does(tmp_path: Path) -> None:
+    _write(tmp_path, "compose.yaml", "services:\n  web: {image: x, volumes: ['data:/d']}\nvolumes:\n  data:\n"
+                                     "    labels: {a: '1', b: ''}\n")
+    _write(tmp_path, "same.yaml", "volumes:\n  data:\n    labels: [a=1]\n")
+    _write(tmp_path, "other.yaml", "volumes:\n  data:\n    labels: {a: '2', b: ''}\n")
+    assert _errors(tmp_path, "compose.yaml", "same.yaml") == [
+        "volumes.data.labels: the label a=1 is set by two files"]
+    assert _load(tmp_path, "compose.yaml", "other.yaml")["volumes"]["data"]["labels"] == {"a": "2", "b": ""}

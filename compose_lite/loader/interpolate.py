@@ -29,6 +29,7 @@ from compose_lite.loader.tags import Override, Reset
 Lookup = Callable[[str], str | None]
 
 _NAME = re.compile(r"[_a-zA-Z][_a-zA-Z0-9]*")
+_WITH_OPERATOR = re.compile(r"[_a-zA-Z][_a-zA-Z0-9]*:?[-+?]")
 # two-character operators first so `:-` is not read as `:` + `-`
 _OPERATORS = (":-", ":+", ":?", "-", "+", "?")
 _HINT = "write a literal $ as $$"
@@ -179,7 +180,9 @@ def _expand(template: str, lookup: Lookup, unset: list[str]) -> str:
 
 
 def _closing_brace(template: str, start: int) -> int:
-    """Index of the ``}`` closing the ``${`` at ``start``; every inner ``${`` opens a level."""
+    """Index of the ``}`` closing the ``${`` at ``start``, counted as compose-go counts: every ``{``
+    opens a level (and hides the character after it), every ``}`` closes one. Left unbalanced, an
+    expression with an operator runs to the template's last ``}`` (its pattern's greedy match)."""
     depth = 0
     i = start
     while i < len(template):
@@ -187,11 +190,12 @@ def _closing_brace(template: str, start: int) -> int:
             depth -= 1
             if depth == 0:
                 return i
-        elif template.startswith("${", i):
+        if template[i] == "{":
             depth += 1
             i += 1
         i += 1
-    return -1
+    last = template.rfind("}")
+    return last if last > start and _WITH_OPERATOR.match(template, start + 2) else -1
 
 
 def _value(name: str, lookup: Lookup, unset: list[str]) -> str:

@@ -46,6 +46,14 @@ ENV = {"A": "a", "EMPTY": "", "TAG": "1.2"}
         ("${UNSET:-$$}", "$"),
         ("nginx:${TAG}-alpine", "nginx:1.2-alpine"),
         ("${a_1:-lower}", "lower"),
+        # compose-go's brace counting: any `{` opens a level and hides the next character; an
+        # unbalanced expression with an operator runs to the last `}` (values checked against it)
+        ("${UNSET:-{}}", "{}"),
+        ("${UNSET:-{b}c}d", "{b}cd"),
+        ("${UNSET:-${NOPE:-{}}}", "{}"),
+        ("x${UNSET:-a{b}", "xa{b"),
+        ("${UNSET:+{}}x}", ""),
+        ("${UNSET:-{{}}", "{{}"),
     ],
 )
 def test_substitute(template: str, expected: str) -> None:
@@ -53,7 +61,7 @@ def test_substitute(template: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "template", ["${", "${A", "${ A}", "${A }", "${A:x}", "${}", "${-x}", "$(x) ${"]
+    "template", ["${", "${A", "${ A}", "${A }", "${A:x}", "${}", "${-x}", "$(x) ${", "${UNSET:-{$A}a${B}"]
 )
 def test_invalid_templates(template: str) -> None:
     with pytest.raises(ConfigError) as info:

@@ -11,9 +11,9 @@ import click
 from compose_lite.cli.context import GlobalOptions
 
 if TYPE_CHECKING:
-    from compose_lite.engine.docker_swarm import DockerSwarm
     from compose_lite.loader import LoadResult
     from compose_lite.output import Reporter
+    from compose_lite.swarm.docker_swarm import DockerSwarm
 
 stack_argument = click.argument("stack")
 
@@ -180,7 +180,7 @@ def _manager(opts: GlobalOptions) -> DockerSwarm:
 
 def _swarm(opts: GlobalOptions) -> DockerSwarm:
     from compose_lite.cli.project import open_engine
-    from compose_lite.engine.docker_swarm import DockerSwarm
+    from compose_lite.swarm.docker_swarm import DockerSwarm
 
     return DockerSwarm(open_engine(opts))
 

@@ -1,5 +1,5 @@
 """What `cl stack` needs from a Swarm manager, as a protocol: the Docker adapter
-(engine/docker_swarm.py) implements it, the unit tests' fake too.
+(docker_swarm.py) implements it, the unit tests' fake too.
 
 Objects travel as the Engine API returns them (``ID``, ``Version``, ``Spec``, …): ``listing`` and
 ``converge`` read the few fields they show.

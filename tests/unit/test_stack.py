@@ -285,7 +285,7 @@ def test_an_engine_that_is_no_swarm_manager_is_refused_before_anything_is_made(t
      "this Docker Engine is not a swarm manager (active)"),
 ])
 def test_the_docker_adapter_says_why_an_engine_cannot_deploy(swarm_info: dict[str, Any], said: str) -> None:
-    from compose_lite.engine.docker_swarm import DockerSwarm
+    from compose_lite.swarm.docker_swarm import DockerSwarm
 
     class Engine:
         api = type("Api", (), {"info": staticmethod(lambda: {"Swarm": swarm_info})})()

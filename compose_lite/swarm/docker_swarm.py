@@ -1,4 +1,5 @@
-"""The Swarm protocol (swarm/cluster.py) over the docker SDK's low-level client."""
+"""The Swarm protocol (cluster.py) over the docker SDK's low-level client, through the engine adapter's
+error mapping (so a refusal reads as every other engine error)."""
 
 from __future__ import annotations
 

@@ -28,6 +28,9 @@ def stack() -> None:
               help="Compose file(s) of the stack (default: the global -f, or the project's files).")
 @click.option("--wait", is_flag=True, help="Wait until every changed service has converged (tasks running "
               "and healthy) or failed; exit non-zero on failure or rollback.")
+@click.option("-d", "--detach", type=click.BOOL, default=True, is_flag=False, flag_value=True, metavar="BOOL",
+              help="As docker stack deploy: --detach=false waits, as --wait does.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings.")
 @click.option("--wait-timeout", type=click.FloatRange(min=1), default=300.0, show_default=True,
               metavar="SECONDS", help="How long --wait waits.")
 @click.option("--prune", is_flag=True, help="Remove services that are no longer in the file.")
@@ -39,7 +42,8 @@ def stack() -> None:
 @click.option("--dry-run", "dry_run_flag", is_flag=True, help="Show what would change; change nothing.")
 @stack_argument
 @click.pass_obj
-def deploy(opts: GlobalOptions, files: tuple[str, ...], wait: bool, wait_timeout: float, prune: bool,
+def deploy(opts: GlobalOptions, files: tuple[str, ...], wait: bool, detach: bool, quiet: bool,
+           wait_timeout: float, prune: bool,
            build_images: bool, push_images: bool, with_registry_auth: bool, dry_run_flag: bool,
            stack: str) -> None:
     """Deploy a new stack or update an existing one."""
@@ -55,8 +59,9 @@ def deploy(opts: GlobalOptions, files: tuple[str, ...], wait: bool, wait_timeout
     ignored = ignored_keys(loaded.model, building=build_images)
     if ignored:
         click.echo("warning: Swarm ignores these keys:\n  " + "\n  ".join(ignored), err=True)
-    report = reporter(opts)
+    report = reporter(opts, quiet=quiet)
     swarm = _swarm(opts)
+    wait = wait or not detach
     try:
         if build_images or push_images:
             _build_and_push(swarm, loaded, build_images, push_images, report)
@@ -76,8 +81,9 @@ def deploy(opts: GlobalOptions, files: tuple[str, ...], wait: bool, wait_timeout
                               timeout_s=wait_timeout,
                               on_task_error=lambda line: click.echo(f"  {line}", err=True))
     for outcome in outcomes:
-        said = "converged" if outcome.converged else f"failed: {outcome.reason}"
-        click.echo(f"{outcome.service}: {said}", err=True)
+        if not (quiet and outcome.converged):
+            said = "converged" if outcome.converged else f"failed: {outcome.reason}"
+            click.echo(f"{outcome.service}: {said}", err=True)
     failed = [o.service for o in outcomes if not o.converged]
     if failed:
         raise EngineError(f"stack {stack}: {', '.join(failed)} did not converge",

@@ -200,7 +200,9 @@ services:
     assert re.search(rf"\s{stack}_app\s+replicated\s+\d/1\s", listed)
     planned = cl(None, tmp_path, "stack", "deploy", "--dry-run", stack).stdout
     assert planned.strip() == f"update    {stack}_app  (deployed by another tool)"
-    cl(None, tmp_path, "stack", "deploy", "--wait", stack)
+    # docker's spelling of --wait
+    quiet = cl(None, tmp_path, "stack", "deploy", "--detach=false", "-q", stack)
+    assert quiet.stderr == "" and len(running_tasks(swarm, f"{stack}_app")) == 1
     again = cl(None, tmp_path, "stack", "deploy", "--dry-run", stack).stdout
     assert again.strip() == f"unchanged {stack}_app"
     cl(None, tmp_path, "stack", "rm", stack)

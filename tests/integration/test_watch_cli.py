@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,32 +17,32 @@ def project(tmp_path: Path, port: int) -> Path:
     return wd
 
 
-def initial_sync_then_an_edit_served(port: int, wd: Path) -> None:
-    wait_until(lambda: fetch(port) == "v1", "the initial sync served", timeout=30)
-    time.sleep(0.2)
-    (wd / "www" / "index.html").write_text("v2")
-    wait_until(lambda: fetch(port) == "v2", "the change served")
-
-
-def interrupt(proc: subprocess.Popen[str]) -> tuple[int, str]:
-    proc.send_signal(signal.SIGINT)
-    try:
-        _, err = proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        _, err = proc.communicate()
-        raise AssertionError(f"did not stop on SIGINT:\n{err}") from None
-    return proc.returncode, err
+def edited_while_watching(project_name: str, wd: Path, port: int, *args: str) -> tuple[int, str]:
+    """Run `cl ARGS`; once it says it is watching (an edit before that is the initial sync's), change
+    a watched file, see the change served, then Ctrl-C. Its exit code and standard error."""
+    log = wd.parent / f"{wd.name}-cl-stderr.log"  # outside the watched tree
+    with log.open("w") as sink:
+        proc = spawn(project_name, wd, *args, stderr=sink)
+        try:
+            wait_for_line(log, "Watching ", timeout=60)
+            wait_until(lambda: fetch(port) == "v1", "the initial sync served", timeout=30)
+            (wd / "www" / "index.html").write_text("v2")
+            wait_until(lambda: fetch(port) == "v2", "the change served")
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                raise AssertionError(f"did not stop on SIGINT:\n{log.read_text()}") from None
+    return proc.returncode, log.read_text()
 
 
 def test_cl_watch_until_ctrl_c(docker_client: Any, project_name: str, tmp_path: Path) -> None:
     port = free_port()
     wd = project(tmp_path, port)
-    proc = spawn(project_name, wd, "watch", "--stats", "--debounce", "30ms")
-    try:
-        initial_sync_then_an_edit_served(port, wd)
-    finally:
-        code, err = interrupt(proc)
+    code, err = edited_while_watching(project_name, wd, port, "watch", "--stats", "--debounce", "30ms")
     assert code == 0, err
     lines = err.splitlines()
     assert "Watching 3 paths for changes (Ctrl-C to stop)" in lines
@@ -60,11 +59,7 @@ def test_up_watch_attached_ctrl_c_stops_the_stack(docker_client: Any, project_na
                                                    tmp_path: Path) -> None:
     port = free_port()
     wd = project(tmp_path, port)
-    proc = spawn(project_name, wd, "up", "--watch")
-    try:
-        initial_sync_then_an_edit_served(port, wd)
-    finally:
-        code, err = interrupt(proc)
+    code, err = edited_while_watching(project_name, wd, port, "up", "--watch")
     assert code == 130, err
     assert "Gracefully stopping... (press Ctrl+C again to force)" in err
     assert any(line.startswith("web     1 file changed → synced 1 (") for line in err.splitlines()), err

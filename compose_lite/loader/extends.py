@@ -4,6 +4,10 @@ The base service is resolved first (recursively), then the extending service is
 merged on top with the ordinary override rules.  Bases from another file come
 from ``load_file``, which returns that file's tree already canonical and with
 its relative paths resolved against its own directory, so they stay correct here.
+
+``extends.file`` is relative to the directory the file's paths are relative to: the project's
+working directory for the project's own files (an override in another directory included, as
+compose-go's loader resolves it), a base file's own directory for the files extends loads.
 """
 
 from __future__ import annotations
@@ -19,20 +23,22 @@ from compose_lite.loader.merge import merge_values
 LoadFile = Callable[[str], dict[str, Any]]
 
 
-def apply_extends(data: dict[str, Any], *, file: str, load_file: LoadFile) -> dict[str, Any]:
-    """A copy of ``data`` (one file's canonical tree) with every ``extends`` resolved."""
+def apply_extends(data: dict[str, Any], *, file: str, base_dir: str, load_file: LoadFile) -> dict[str, Any]:
+    """A copy of ``data`` (one file's canonical tree, its paths relative to ``base_dir``) with every
+    ``extends`` resolved."""
     services = data.get("services")
     if not isinstance(services, dict):
         return data
-    resolver = _Resolver(load_file)
+    resolver = _Resolver(load_file, {file: base_dir})
     resolved = {name: resolver.service(file, services, name, ()) for name in services}
     return {**data, "services": resolved}
 
 
 class _Resolver:
-    def __init__(self, load_file: LoadFile) -> None:
+    def __init__(self, load_file: LoadFile, base_dirs: dict[str, str]) -> None:
         self._load_file = load_file
         self._files: dict[str, dict[str, Any]] = {}
+        self._base_dirs = base_dirs  # a file's relative paths' directory, when not its own
 
     def _services_of(self, file: str) -> dict[str, Any]:
         if file not in self._files:
@@ -54,7 +60,8 @@ class _Resolver:
         base_file = file
         base_services = services
         if ext.get("file"):
-            base_file = os.path.normpath(os.path.join(os.path.dirname(file), str(ext["file"])))
+            directory = self._base_dirs.get(file) or os.path.dirname(file)
+            base_file = os.path.normpath(os.path.join(directory, str(ext["file"])))
             if not inputs.exists(base_file):
                 raise ConfigError(
                     f"extends file {base_file} not found", path=f"services.{name}.extends.file",

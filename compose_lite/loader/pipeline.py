@@ -203,7 +203,7 @@ def _load_file(
     if request.resolve_paths:
         data = resolve.resolve_paths(data, base_dir=base_dir, home=session.environment.get("HOME"))
     data = apply_extends(
-        data, file=os.path.abspath(file),
+        data, file=os.path.abspath(file), base_dir=os.path.abspath(base_dir),
         load_file=lambda other: _load_file(session, other, base_dir=os.path.dirname(other),
                                            chain=(*chain, other)),
     )

@@ -28,7 +28,6 @@ KNOWN = {
     "b09_build_full_nossh": "build provenance/sbom printed as strings, ssh as a list",
     "b10_build_ssh_keypath": "Compose itself fails to print a build.ssh key path",
     "b11_build_ssh_map": "build.ssh `default` printed as a list by Compose",
-    "q12_extends_file_in_override_dir": "an override's extends.file resolves against the first file's dir",
 }
 
 pytestmark = pytest.mark.differential

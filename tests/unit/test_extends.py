@@ -34,6 +34,24 @@ def test_extends_other_file_keeps_its_relative_paths(tmp_path: Path) -> None:
     assert web["volumes"][0]["source"] == f"{tmp_path}/sub/data"
 
 
+def test_an_override_elsewhere_extends_a_file_relative_to_the_project_directory(tmp_path: Path) -> None:
+    """As compose-go resolves it: the project's files share one working directory; a base file's
+    own extends resolve against that base file's directory."""
+    files = {
+        "a/compose.yaml": "services:\n  web: {image: nginx}\n",
+        "b/over.yaml": "services:\n  api:\n    extends: {file: sub/common.yaml, service: c}\n",
+        "a/sub/common.yaml": "services:\n  c:\n    extends: {file: lib/deep.yaml, service: d}\n",
+        "b/sub/common.yaml": "services:\n  c: {image: wrong-directory}\n",
+        "a/sub/lib/deep.yaml": "services:\n  d: {image: right}\n",
+        "a/lib/deep.yaml": "services:\n  d: {image: wrong-directory}\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    request = LoadRequest(files=("a/compose.yaml", "b/over.yaml"), cwd=str(tmp_path), project_name="p")
+    assert load(request).model["services"]["api"]["image"] == "right"
+
+
 def test_extends_cycle_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text(
         "services:\n  a:\n    image: x\n    extends: b\n  b:\n    image: x\n    extends: a\n")

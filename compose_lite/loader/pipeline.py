@@ -185,6 +185,8 @@ def _load_file(
             tree = result.data
             session.warnings.extend(result.warnings)
             cast_errors = result.cast_errors
+        if base is not None:
+            tree = _strings_as_items_over(tree, base)
         # Compose de-duplicates lists before it validates: `ports: [80, 80]` is one port, not an error
         plain = merge.enforce_unicity(_empty_services_as_mappings(merge.strip_tags(tree)))
         if base is not None:  # a null over a value of an earlier file keeps that value: nothing to check
@@ -252,6 +254,37 @@ def _without_nulls_over(tree: Any, base: Any) -> Any:
     if not isinstance(tree, dict) or not isinstance(base, dict):
         return tree
     return {k: _without_nulls_over(v, base.get(k)) for k, v in tree.items() if not (v is None and k in base)}
+
+
+# list-or-mapping keys compose-go merges as sequences (its mergeToSequence)
+_SEQUENCE_MERGED = (("environment",), ("labels",), ("annotations",), ("sysctls",), ("build", "args"),
+                    ("build", "labels"), ("build", "additional_contexts"), ("deploy", "labels"))
+
+
+def _strings_as_items_over(tree: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    """An override's ``environment: A=1`` (a string, which the schema refuses in a file alone) on
+    top of an earlier value is a one-item list: compose-go merges these keys as sequences, and
+    validates the merged result."""
+    def item_over(node: Any, earlier: Any, path: tuple[str, ...]) -> Any:
+        if not path:
+            return [node] if isinstance(node, str) and earlier is not None else node
+        if not isinstance(node, dict) or not isinstance(earlier, dict) or path[0] not in node:
+            return node
+        return {**node, path[0]: item_over(node[path[0]], earlier.get(path[0]), path[1:])}
+
+    out = dict(tree)
+    for section, keys in (("services", _SEQUENCE_MERGED), ("networks", (("labels",),)),
+                          ("volumes", (("labels",),))):
+        entries, earlier = tree.get(section), base.get(section)
+        if not isinstance(entries, dict) or not isinstance(earlier, dict):
+            continue
+        changed = dict(entries)
+        for name, entry in entries.items():
+            for key in keys:
+                entry = item_over(entry, earlier.get(name), key)
+            changed[name] = entry
+        out[section] = changed
+    return out
 
 
 def _empty_services_as_mappings(tree: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,6 @@ from tests.differential.deliberate import deliberate_difference
 CASES = [json.loads(line) for line in (Path(__file__).with_name("cases.jsonl")).read_text().splitlines()]
 
 KNOWN = {
-    "m19_cannot_override": "an override's string environment is merged as a one-item list by Compose",
     "m24_extra_hosts_dup": "Compose compares extra_hosts as written before de-duplicating",
     "x13_include_long": "an include's project_directory that does not exist resolves against the parent",
     "d09_blkio": "blkio_config device entries: Go's field names and byte rates",

@@ -442,3 +442,12 @@ def test_a_volume_label_repeated_by_an_override_is_refused_as_compose_does(tmp_p
     assert _errors(tmp_path, "compose.yaml", "same.yaml") == [
         "volumes.data.labels: the label a=1 is set by two files"]
     assert _load(tmp_path, "compose.yaml", "other.yaml")["volumes"]["data"]["labels"] == {"a": "2", "b": ""}
+
+
+def test_an_override_string_over_an_earlier_mapping_is_one_item_as_compose_merges_it(tmp_path: Path) -> None:
+    _write(tmp_path, "a.yaml", "services:\n  web:\n    image: x\n    environment: {A: '1', B: '2'}\n")
+    _write(tmp_path, "b.yaml", "services:\n  web:\n    environment: A=3\n")
+    _write(tmp_path, "c.yaml", "services:\n  web:\n    labels: k=v\n")
+    assert _load(tmp_path, "a.yaml", "b.yaml")["services"]["web"]["environment"] == {"A": "3", "B": "2"}
+    assert _errors(tmp_path, "a.yaml", "c.yaml") == [
+        "services.web.labels: expected a mapping or list, got a string"]  # nothing earlier to merge with

@@ -74,6 +74,14 @@ def _volume_labels(base: Any, over: Any, path: tuple[str, ...]) -> Any:
     return merge_values(base, over, path, special=False)
 
 
+def _extra_hosts(base: Any, over: Any, path: tuple[str, ...]) -> Any:
+    """compose-go's mergeExtraHosts: the earlier entries, then the later ones not among them, and no
+    other de-duplication (a file repeating an entry fails the schema's unique items)."""
+    if isinstance(base, list) and isinstance(over, list):
+        return base + [entry for entry in strip_tags(over) if entry not in base]
+    return merge_values(base, over, path, special=False)
+
+
 RULES: dict[str, Rule] = {
     "services.*.command": _replace,
     "services.*.entrypoint": _replace,
@@ -86,6 +94,8 @@ RULES: dict[str, Rule] = {
     "services.*.extends": _replace,
     "networks.*.ipam.config": _ipam_pools,
     "volumes.*.labels": _volume_labels,
+    "services.*.extra_hosts": _extra_hosts,
+    "services.*.build.extra_hosts": _extra_hosts,
 }
 
 
@@ -133,10 +143,8 @@ UNIQUE: dict[str, Indexer] = {
     "services.*.links": _by_value,
     "services.*.profiles": _by_value,
     "services.*.tmpfs": _by_value,
-    "services.*.extra_hosts": _by_value,
     "services.*.build.tags": _by_value,
     "services.*.build.platforms": _by_value,
-    "services.*.build.extra_hosts": _by_value,
     "services.*.networks.*.aliases": _by_value,
     "services.*.networks.*.link_local_ips": _by_value,
     "services.*.environment": _by_key,

@@ -20,7 +20,7 @@ from tests.differential.deliberate import deliberate_difference
 CASES = [json.loads(line) for line in (Path(__file__).with_name("cases.jsonl")).read_text().splitlines()]
 
 KNOWN = {
-    "m24_extra_hosts_dup": "Compose compares extra_hosts as written before de-duplicating",
+    "m24_extra_hosts_dup": "Compose compares extra_hosts across files as written (h:ip and h=ip differ)",
     "x13_include_long": "an include's project_directory that does not exist resolves against the parent",
     "d09_blkio": "blkio_config device entries: Go's field names and byte rates",
     "b01_build_full": "Compose itself fails to print a build.ssh key path",

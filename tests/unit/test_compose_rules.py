@@ -451,3 +451,15 @@ def test_an_override_string_over_an_earlier_mapping_is_one_item_as_compose_merge
     assert _load(tmp_path, "a.yaml", "b.yaml")["services"]["web"]["environment"] == {"A": "3", "B": "2"}
     assert _errors(tmp_path, "a.yaml", "c.yaml") == [
         "services.web.labels: expected a mapping or list, got a string"]  # nothing earlier to merge with
+
+
+def test_extra_hosts_merge_and_repeat_as_compose_go_does(tmp_path: Path) -> None:
+    _write(tmp_path, "a.yaml", "services:\n  web:\n    image: x\n    extra_hosts: ['h=1.1.1.1']\n")
+    _write(tmp_path, "b.yaml", "services:\n  web:\n    extra_hosts: ['h=1.1.1.1', 'h=2.2.2.2']\n")
+    service = "services:\n  web:\n    image: x\n    extra_hosts: "
+    _write(tmp_path, "twice.yaml", service + "['h:1.1.1.1', 'h:1.1.1.1']\n")
+    _write(tmp_path, "spelt.yaml", service + "['h:1.1.1.1', 'h=1.1.1.1']\n")
+    merged = _load(tmp_path, "a.yaml", "b.yaml")["services"]["web"]["extra_hosts"]
+    assert merged == ["h=1.1.1.1", "h=2.2.2.2"]  # a later entry already there is not added again
+    assert _errors(tmp_path, "twice.yaml") == ["services.web.extra_hosts[1]: duplicate entry 'h:1.1.1.1'"]
+    assert _load(tmp_path, "spelt.yaml")["services"]["web"]["extra_hosts"] == ["h=1.1.1.1", "h=1.1.1.1"]

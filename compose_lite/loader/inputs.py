@@ -55,17 +55,25 @@ def read_capped(handle: BinaryIO) -> bytes:
 
 
 def is_file(path: str) -> bool:
-    found = fingerprint(path)
-    if _recorders:
-        _note(path, found)
+    found = _looked_at(path)
     return found is not None and stat.S_ISREG(found[0])
 
 
+def is_dir(path: str) -> bool:
+    found = _looked_at(path)
+    return found is not None and stat.S_ISDIR(found[0])
+
+
 def exists(path: str) -> bool:
+    return _looked_at(path) is not None
+
+
+def _looked_at(path: str) -> Fingerprint:
+    """The path's fingerprint, noted by every recording (a load depends on what it looked at)."""
     found = fingerprint(path)
     if _recorders:
         _note(path, found)
-    return found is not None
+    return found
 
 
 @contextmanager

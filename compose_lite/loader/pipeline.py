@@ -306,11 +306,13 @@ def _load_included(session: _Session, entry: IncludeEntry, chain: tuple[str, ...
         own.update(read_dotenv(env_file, lambda key: session.environment.get(key, own.get(key))))
     environment = {**own, **session.environment}
     sub = _Session(session.request, environment, session.warnings)
+    # compose-go resolves the included files' paths against project_directory when it is a
+    # directory, else against the directory that would hold it
+    base_dir = entry.project_directory if inputs.is_dir(entry.project_directory) \
+        else os.path.dirname(entry.project_directory)
     model: dict[str, Any] = {}
     for index, path in enumerate(entry.paths):
-        data = _empty_services_as_mappings(
-            _load_file(sub, path, base_dir=entry.project_directory, chain=(*chain, path))
-        )
+        data = _empty_services_as_mappings(_load_file(sub, path, base_dir=base_dir, chain=(*chain, path)))
         model = data if index == 0 else merge.merge(model, data)
     model = merge.strip_tags(model)
     if session.request.resolve_paths:  # an included build without a context builds its own directory

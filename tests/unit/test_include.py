@@ -37,3 +37,16 @@ def test_include_cycle_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text("include: [compose.yaml]\nservices: {}\n")
     with pytest.raises(ConfigError, match="include cycle detected"):
         load(LoadRequest(cwd=str(tmp_path), project_name="p"))
+
+
+@pytest.mark.parametrize(("made", "context"), [(True, "proj/ctx"), (False, "ctx")])
+def test_an_include_project_directory_that_is_no_directory_resolves_paths_from_its_parent(
+        tmp_path: Path, made: bool, context: str) -> None:
+    (tmp_path / "inc").mkdir()
+    if made:
+        (tmp_path / "proj").mkdir()
+    (tmp_path / "compose.yaml").write_text(
+        "include:\n  - path: inc/a.yaml\n    project_directory: proj\nservices:\n  web: {image: x}\n")
+    (tmp_path / "inc" / "a.yaml").write_text("services:\n  db: {image: y, build: ./ctx}\n")
+    model = load(LoadRequest(cwd=str(tmp_path), project_name="p")).model
+    assert model["services"]["db"]["build"]["context"] == str(tmp_path / context)

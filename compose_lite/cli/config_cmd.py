@@ -153,10 +153,14 @@ def render(model: dict[str, Any], fmt: str, *, escape: bool = True) -> str:
 def _yaml_shapes(tree: dict[str, Any]) -> dict[str, Any]:
     """Where compose-go's YAML writer prints the model differently from its JSON one (the model
     here follows the JSON): yaml.v3 leaves out an all-zero struct and a null ShellCommand that
-    encoding/json prints (`"ipam": {}`, `"command": null`), and a ulimit given as soft/hard is
-    always printed with both."""
+    encoding/json prints (`"ipam": {}`, `"command": null`), a ulimit given as soft/hard is
+    always printed with both, and blkio device entries have yaml tags but no json ones."""
     def drop_if(key: str, unset: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
         return lambda node: {k: v for k, v in node.items() if not (k == key and v == unset)}
+
+    def lowercase_devices(blkio: dict[str, Any]) -> dict[str, Any]:  # yaml tags, where JSON has none
+        return {k: [{f.lower(): x for f, x in e.items()} if isinstance(e, dict) else e for e in v]
+                if isinstance(v, list) else v for k, v in blkio.items()}
 
     def both_limits(ulimits: dict[str, Any]) -> dict[str, Any]:
         return {name: {"soft": v.get("soft", 0), "hard": v.get("hard", 0)} if isinstance(v, dict) else v
@@ -169,6 +173,7 @@ def _yaml_shapes(tree: dict[str, Any]) -> dict[str, Any]:
         (("services", "*"), drop_if("command", None)),
         (("services", "*"), drop_if("entrypoint", None)),
         (("services", "*", "ulimits"), both_limits),
+        (("services", "*", "blkio_config"), lowercase_devices),
     )
     for path, rule in rules:
         tree = _apply_at(tree, path, rule)

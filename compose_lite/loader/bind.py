@@ -410,14 +410,13 @@ _BLKIO_KINDS = ("weight_device", "device_read_bps", "device_write_bps", "device_
 
 
 def _blkio_devices(blkio: Mapping[str, Any], path: str) -> tuple[tuple[str, str, int], ...]:
-    """Per-device block IO limits: weights and iops as numbers, bps as byte sizes ("1mb")."""
+    """Per-device block IO limits, as the canonical model holds them (Go's field names; a rate
+    is a byte count in a string)."""
     out: list[tuple[str, str, int]] = []
     for kind in _BLKIO_KINDS:
-        for index, entry in enumerate(blkio.get(kind) or ()):
-            value = entry.get("weight") if kind == "weight_device" else entry.get("rate")
-            where = f"{path}.blkio_config.{kind}[{index}]"
-            amount = size_bytes(value, where) if kind.endswith("bps") else int(value)
-            out.append((kind, str(entry.get("path")), int(amount or 0)))
+        for entry in blkio.get(kind) or ():
+            value = entry.get("Weight") if kind == "weight_device" else entry.get("Rate")
+            out.append((kind, str(entry.get("Path")), int(value or 0)))
     return tuple(out)
 
 

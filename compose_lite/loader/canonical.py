@@ -111,6 +111,20 @@ def _bytes(value: Any) -> Any:
     return str(parse_bytes(value))
 
 
+def _weight_device(value: Any) -> Any:
+    """A blkio weight entry as compose-go's model holds it: Go's field names (the JSON has no tags)."""
+    if not isinstance(value, dict):
+        return value
+    return {"Path": value.get("path", ""), "Weight": value.get("weight", 0)}
+
+
+def _throttle_device(value: Any) -> Any:
+    """A blkio bps or iops entry: Go's field names, the rate a byte count printed as a string."""
+    if not isinstance(value, dict):
+        return value
+    return {"Path": value.get("path", ""), "Rate": _bytes(value.get("rate", 0))}
+
+
 def _number_float(value: Any) -> Any:
     if isinstance(value, str):
         try:
@@ -406,6 +420,11 @@ TRANSFORMS: dict[str, Converter] = {
     "services.*.healthcheck": _healthcheck,
     "services.*.logging.options": _labels,
     "services.*.mem_limit": _bytes,
+    "services.*.blkio_config.weight_device.*": _weight_device,
+    "services.*.blkio_config.device_read_bps.*": _throttle_device,
+    "services.*.blkio_config.device_write_bps.*": _throttle_device,
+    "services.*.blkio_config.device_read_iops.*": _throttle_device,
+    "services.*.blkio_config.device_write_iops.*": _throttle_device,
     "services.*.mem_swappiness": _bytes,
     "services.*.provider.options": _multi_options,
     "services.*.post_start.*.environment": _to_mapping,

@@ -463,3 +463,19 @@ def test_extra_hosts_merge_and_repeat_as_compose_go_does(tmp_path: Path) -> None
     assert merged == ["h=1.1.1.1", "h=2.2.2.2"]  # a later entry already there is not added again
     assert _errors(tmp_path, "twice.yaml") == ["services.web.extra_hosts[1]: duplicate entry 'h:1.1.1.1'"]
     assert _load(tmp_path, "spelt.yaml")["services"]["web"]["extra_hosts"] == ["h=1.1.1.1", "h=1.1.1.1"]
+
+
+
+def test_blkio_device_entries_are_compose_gos_and_hash_as_its(tmp_path: Path) -> None:
+    from compose_lite.compose_hash import service_hash
+
+    _write(tmp_path, "compose.yaml", "services:\n  web:\n    image: nginx\n    blkio_config:\n"
+           "      weight: 300\n      weight_device: [{path: /dev/sda, weight: 400}]\n"
+           "      device_read_bps: [{path: /dev/sdb, rate: '12mb'}]\n"
+           "      device_write_iops: [{path: /dev/sdb, rate: 30}]\n")
+    web = _load(tmp_path)["services"]["web"]
+    assert web["blkio_config"] == {"weight": 300, "weight_device": [{"Path": "/dev/sda", "Weight": 400}],
+                                   "device_read_bps": [{"Path": "/dev/sdb", "Rate": "12582912"}],
+                                   "device_write_iops": [{"Path": "/dev/sdb", "Rate": "30"}]}
+    # what Docker Compose v2.40.3's `config --hash web` prints for this file
+    assert service_hash(web) == "885319d0efce086ec6c72b590651ae014960cfd46ab76e08a56a833e41ce33b9"

@@ -142,12 +142,20 @@ def _image(name: str, service: dict[str, Any], project: str) -> str:
 
 def render(model: dict[str, Any], fmt: str, *, escape: bool = True) -> str:
     """The model as Compose prints it: ``$`` written as ``$$`` so the output loads back the same."""
-    tree = _escape(model) if escape else model
+    tree = _apply_at(_escape(model) if escape else model, ("services", "*", "build"), _ssh_as_printed)
     ordered = {k: tree[k] for k in _TOP_ORDER if k in tree}
     ordered.update({k: v for k, v in tree.items() if k not in ordered})
     if fmt == "json":
         return json.dumps(ordered, indent=4, ensure_ascii=False) + "\n"
     return yaml_text(_yaml_shapes(ordered))
+
+
+def _ssh_as_printed(build: dict[str, Any]) -> dict[str, Any]:
+    """compose-go prints build.ssh as a list (``default``, ``id=path``), whichever way it was written."""
+    ssh = build.get("ssh")
+    if not isinstance(ssh, dict):
+        return build
+    return {**build, "ssh": [key if path is None else f"{key}={path}" for key, path in ssh.items()]}
 
 
 def _yaml_shapes(tree: dict[str, Any]) -> dict[str, Any]:

@@ -111,6 +111,11 @@ def _bytes(value: Any) -> Any:
     return str(parse_bytes(value))
 
 
+def _go_string(value: Any) -> Any:
+    """A field compose-go types as a string: a YAML boolean or number lands there as its text."""
+    return None if value is None else scalar_text(value)
+
+
 def _weight_device(value: Any) -> Any:
     """A blkio weight entry as compose-go's model holds it: Go's field names (the JSON has no tags)."""
     if not isinstance(value, dict):
@@ -387,6 +392,8 @@ TRANSFORMS: dict[str, Converter] = {
     "services.*.build.secrets.*": _file_mount,
     "services.*.build.shm_size": _bytes,
     "services.*.build.ssh": _ssh,
+    "services.*.build.provenance": _go_string,
+    "services.*.build.sbom": _go_string,
     "services.*.command": _command,
     "services.*.entrypoint": _command,
     "services.*.configs.*": _file_mount,

@@ -22,9 +22,7 @@ CASES = [json.loads(line) for line in (Path(__file__).with_name("cases.jsonl")).
 KNOWN = {
     "m24_extra_hosts_dup": "Compose compares extra_hosts across files as written (h:ip and h=ip differ)",
     "b01_build_full": "Compose itself fails to print a build.ssh key path",
-    "b09_build_full_nossh": "build provenance/sbom printed as strings, ssh as a list",
     "b10_build_ssh_keypath": "Compose itself fails to print a build.ssh key path",
-    "b11_build_ssh_map": "build.ssh `default` printed as a list by Compose",
 }
 
 pytestmark = pytest.mark.differential

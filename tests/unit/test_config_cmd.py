@@ -118,3 +118,15 @@ def test_no_consistency_and_no_env_resolution(tmp_path: Path) -> None:
     )
     web = json.loads(kept.output)["services"]["web"]
     assert "environment" not in web and web["env_file"][0]["path"] == str(tmp_path / "a.env")
+
+
+def test_build_ssh_prints_as_a_list_and_attestations_as_strings(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    build:\n      context: .\n"
+                                           "      ssh: {default: null}\n      provenance: true\n"
+                                           "      sbom: false\n")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _run("config", "--format", "json")
+    build = json.loads(out)["services"]["web"]["build"]
+    assert code == 0
+    assert (build["ssh"], build["provenance"], build["sbom"]) == (["default"], "true", "false")

@@ -119,7 +119,6 @@ DECODED: dict[tuple[str, ...], Cast] = {
     _service("build", "pull"): to_boolean,
     _service("build", "privileged"): to_boolean,
     _service("depends_on", "*", "restart"): to_boolean,
-    _service("depends_on", "*", "required"): to_boolean,
     _service("develop", "watch", "[]", "initial_sync"): to_boolean,
     _service("develop", "watch", "[]", "exec", "privileged"): to_boolean,
     _service("env_file", "[]", "required"): to_boolean,

@@ -479,3 +479,11 @@ def test_blkio_device_entries_are_compose_gos_and_hash_as_its(tmp_path: Path) ->
                                    "device_write_iops": [{"Path": "/dev/sdb", "Rate": "30"}]}
     # what Docker Compose v2.40.3's `config --hash web` prints for this file
     assert service_hash(web) == "885319d0efce086ec6c72b590651ae014960cfd46ab76e08a56a833e41ce33b9"
+
+
+@pytest.mark.parametrize("written", ['"true"', "${FLAG:-true}"])
+def test_depends_on_required_must_be_a_boolean_not_a_string(tmp_path: Path, written: str) -> None:
+    _write(tmp_path, "compose.yaml", "services:\n  web:\n    image: x\n    depends_on:\n      db:\n"
+                                     f"        condition: service_started\n        required: {written}\n"
+                                     "  db:\n    image: y\n")
+    assert _errors(tmp_path) == ["services.web.depends_on.db.required: expected a boolean, got a string"]

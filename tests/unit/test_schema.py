@@ -234,7 +234,7 @@ FULL: dict[str, Any] = {
             "cpuset": "0-3",
             "credential_spec": {"file": "spec.json"},
             "depends_on": {
-                "db": {"condition": "service_healthy", "restart": True, "required": "false"},
+                "db": {"condition": "service_healthy", "restart": True, "required": False},
                 "cache": {"condition": "service_started"},
             },
             "deploy": {

@@ -440,6 +440,10 @@ class _Builder:
 
     def scalar(self, event: ev.ScalarEvent, path: Path) -> Any:
         wrap = _WRAPPERS.get(event.tag or "")
+        if wrap is Override:
+            # compose-go reads a tagged scalar as its text: `!override 1000` is "1000" (a cast, as
+            # for an interpolated value, makes it a number again where the field wants one)
+            return Override(event.value)
         if wrap is not None:
             # the wrapped value resolves as if untagged: `!reset` alone is null = reset to empty
             plain = not event.style  # C parser reports plain as "", Python parser as None

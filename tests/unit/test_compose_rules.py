@@ -487,3 +487,12 @@ def test_depends_on_required_must_be_a_boolean_not_a_string(tmp_path: Path, writ
                                      f"        condition: service_started\n        required: {written}\n"
                                      "  db:\n    image: y\n")
     assert _errors(tmp_path) == ["services.web.depends_on.db.required: expected a boolean, got a string"]
+
+
+def test_an_overriding_scalar_is_read_as_its_text_then_cast_where_the_field_wants_it(tmp_path: Path) -> None:
+    _write(tmp_path, "a.yaml", "services:\n  web:\n    image: x\n    user: root\n    working_dir: /w\n")
+    _write(tmp_path, "b.yaml", "services:\n  web:\n    user: !override 1000\n    scale: !override 3\n"
+                               "    read_only: !override true\n    working_dir: !override\n")
+    web = _load(tmp_path, "a.yaml", "b.yaml")["services"]["web"]
+    assert (web["user"], web["scale"], web["read_only"]) == ("1000", 3, True)
+    assert "working_dir" not in web  # an empty string, Compose's zero value

@@ -496,3 +496,11 @@ def test_an_overriding_scalar_is_read_as_its_text_then_cast_where_the_field_want
     web = _load(tmp_path, "a.yaml", "b.yaml")["services"]["web"]
     assert (web["user"], web["scale"], web["read_only"]) == ("1000", 3, True)
     assert "working_dir" not in web  # an empty string, Compose's zero value
+
+
+def test_deploy_memory_must_be_written_as_a_string(tmp_path: Path) -> None:
+    _write(tmp_path, "compose.yaml", "services:\n  web:\n    image: x\n    mem_limit: 1024\n    deploy:\n"
+                                     "      resources:\n        reservations: {memory: 0}\n"
+                                     "        limits: {memory: '1024'}\n")
+    assert _errors(tmp_path) == [
+        "services.web.deploy.resources.reservations.memory: expected a string, got a number"]

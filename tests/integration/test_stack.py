@@ -182,6 +182,8 @@ services:
     assert failed.returncode != 0
     assert f"{stack}_app: failed: the update failed and was rolled back" in failed.stderr
     assert re.search(rf"{stack}_app\.1 on \S+: task: non-zero exit \(3\)", failed.stderr)
+    # the rollback's task may still be starting when Swarm reports the rollback completed
+    wait_until(lambda: len(running_tasks(swarm, f"{stack}_app")) == 1, "the rolled-back task running")
     [task] = running_tasks(swarm, f"{stack}_app")
     assert "BREAK=" in task["Spec"]["ContainerSpec"]["Env"]  # the previous spec again
 

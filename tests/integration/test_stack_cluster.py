@@ -36,6 +36,12 @@ def tasks_by_node(manager: Node, service: str) -> Counter[str]:
     return Counter(line.split()[0] for line in lines if " Running " in f" {line} ")
 
 
+def placed_on(manager: Node, service: str) -> list[str]:
+    """The nodes the service's tasks were given, whatever their state (none when it does not exist)."""
+    done = manager.docker("service", "ps", service, "--format", "{{.Node}}", check=False)
+    return done.stdout.decode().split() if done.returncode == 0 else []
+
+
 def on_manager(cluster: Cluster) -> dict[str, str]:
     return {"DOCKER_HOST": cluster.manager.host}
 
@@ -89,9 +95,9 @@ secrets:
     env = on_manager(cluster)
     with spawned(None, tmp_path, "stack", "deploy", "--wait", "--wait-timeout", "120", "api",
                  env=env) as deploy:
-        wait_until(lambda: deploy.poll() is not None
-                   or bool(cluster.manager.out("service", "ls", "-q", "--filter", "name=api_api")),
-                   "the service created", timeout=60)
+        # drained once Swarm has given n1 a task, and before the deploy has converged
+        wait_until(lambda: deploy.poll() is not None or "n1" in placed_on(cluster.manager, "api_api"),
+                   "a task placed on n1", timeout=60)
         cluster.manager.docker("node", "update", "--availability", "drain", "n1")
         _, err = deploy.communicate(timeout=150)
     try:

@@ -62,10 +62,10 @@ def deploy(opts: GlobalOptions, files: tuple[str, ...], wait: bool, detach: bool
     report = reporter(opts, quiet=quiet)
     swarm = _swarm(opts)
     wait = wait or not detach
+    dry_run = dry_run_flag or opts.dry_run
     try:
-        if build_images or push_images:
+        if (build_images or push_images) and not dry_run:
             _build_and_push(swarm, loaded, build_images, push_images, report)
-        dry_run = dry_run_flag or opts.dry_run
         done = deploy_stack(swarm, loaded.project, loaded.model, stack, report, prune=prune, dry_run=dry_run)
     finally:
         report.close()

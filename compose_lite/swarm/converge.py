@@ -3,9 +3,10 @@
 A service has converged when its update (if any) completed and as many tasks run as it wants —
 a task with a healthcheck only counts as running once healthy, as Swarm holds it in "starting"
 until then. It has failed when Swarm rolled its update back or paused it, when its new tasks
-failed ``FAILURES_PER_REPLICA`` times per replica before converging (an image no node has, a
-command that exits: Swarm would retry forever), or when the time is up. Each error a new task
-reports (no suitable node, image not found, unhealthy) is passed on once.
+failed ``FAILURES_PER_REPLICA`` times per replica before converging outside an update (an image no
+node has, a command that exits: Swarm would retry forever; an update's failures are its failure
+action's to judge), or when the time is up. Each error a new task reports (no suitable node,
+image not found, unhealthy) is passed on once.
 """
 
 from __future__ import annotations
@@ -95,6 +96,8 @@ def _judge(service: Mapping[str, Any], tasks: Sequence[Mapping[str, Any]],
         if (wanted is not None and running == wanted and len(states) == wanted) or \
                 (wanted is None and states and running == len(states)):
             return Outcome(name, True)
+    if state in _UPDATING:  # Swarm's own failure action (pause, rollback) decides an update's fate
+        return None
     failures = sum(t["Status"]["State"] in _FAILED_TASK_STATES and t["ID"] not in earlier_tasks
                    for t in tasks)
     replicas = (mode.get("Replicated") or {}).get("Replicas") or 1

@@ -124,3 +124,14 @@ def test_human_duration_words_it_as_the_docker_cli() -> None:
              150: "2 minutes", 3600: "About an hour", 3 * 3600: "3 hours", 3 * 86400: "3 days",
              20 * 86400: "2 weeks", 90 * 86400: "3 months", 800 * 86400: "2 years"}
     assert {k: human_duration(k) for k in cases} == cases
+
+
+def test_failed_tasks_during_an_update_are_left_to_swarms_failure_action() -> None:
+    swarm = FakeSwarm()
+    svc = service(swarm, replicas=1, UpdateStatus={"State": "rollback_started"})
+    swarm.task_list = [task(svc["ID"], "failed", err="task: non-zero exit (3)", tid=f"f{i}")
+                       for i in range(FAILURES_PER_REPLICA)]
+    clock = FakeClock()
+    [outcome] = wait_converged(swarm, "s", ["s_web"], earlier_tasks=(), clock=clock, timeout_s=3,
+                               on_task_error=lambda _: None)
+    assert outcome.reason == "not converged after 3s"  # not "its tasks failed 3 times"

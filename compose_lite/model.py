@@ -379,6 +379,20 @@ class FileObject:
     environment: str | None = None
     external: bool = False
 
+    def inline_text(self, kind: str, variables: Mapping[str, str]) -> str | None:
+        """Its ``content``, or the value of its ``environment`` variable; None when it is a file.
+        ``kind`` ("secret" or "config") names it in the error an unset variable raises."""
+        if self.environment is None:
+            return None if self.file is not None else self.content or ""
+        value = variables.get(self.environment)
+        if value is None:
+            from compose_lite.errors import ConfigError
+
+            raise ConfigError(f"{kind} {self.key!r} reads environment variable {self.environment!r}, "
+                              "which is not set", path=f"{kind}s.{self.key}.environment",
+                              hint="set it in the environment or in .env")
+        return value
+
 
 @dataclass(frozen=True)
 class Project:

@@ -563,12 +563,6 @@ def _file_ref(kind: str, ref: FileRef, obj: FileObject, environment: Mapping[str
         # through Mounts, as Compose does: a missing file is an error, not an empty directory
         return Mount(type="bind", source=obj.file, target=ref.target, read_only=True,
                      bind_create_host_path=False), None
-    if obj.environment is not None:
-        content = environment.get(obj.environment)
-        if content is None:
-            raise ConfigError(f"{kind} {obj.key!r} reads environment variable {obj.environment!r}, which is "
-                              "not set", path=f"{kind}s.{obj.key}.environment")
-    else:
-        content = obj.content or ""
+    content = obj.inline_text(kind, environment) or ""
     return None, FileCopy(target=ref.target, content=content.encode(), mode=ref.mode or 0o444,
                           uid=int(ref.uid or 0), gid=int(ref.gid or 0))

@@ -50,19 +50,12 @@ def _stack_file(kind: str, obj: FileObject, project: Project) -> StackFile:
 
 
 def _content(kind: str, obj: FileObject, project: Project) -> bytes:
-    where = f"{kind}s.{obj.key}"
-    if obj.content is not None:
-        return obj.content.encode()
-    if obj.environment is not None:
-        value = project.environment.get(obj.environment)
-        if value is None:
-            raise ConfigError(f"the variable {obj.environment} is not set", path=f"{where}.environment",
-                              hint="set it in the environment or in .env")
-        return value.encode()
-    if obj.file is None:
-        raise ConfigError(f"{kind} {obj.key} has no file, content or environment", path=where)
+    text = obj.inline_text(kind, project.environment)
+    if text is not None:
+        return text.encode()
+    assert obj.file is not None
     try:
         return Path(obj.file).read_bytes()
     except OSError as err:
-        raise ConfigError(f"cannot read {obj.file}: {err.strerror}", path=f"{where}.file",
+        raise ConfigError(f"cannot read {obj.file}: {err.strerror}", path=f"{kind}s.{obj.key}.file",
                           hint="the path is relative to the project directory") from None

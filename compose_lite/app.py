@@ -18,8 +18,9 @@ from compose_lite.engine.base import Engine
 from compose_lite.errors import ConfigError, EngineError, NotFoundError, OperationFailedError
 from compose_lite.model import Build, Project, Service
 from compose_lite.observe import snapshot
+from compose_lite.operations import Plan, RemoveVolume
 from compose_lite.output import Reporter, WarningsOnly
-from compose_lite.planner import Desired, DownOptions, Kind, Plan, Recreate, UpOptions, plan_down, plan_up
+from compose_lite.planner import Desired, DownOptions, Recreate, UpOptions, plan_down, plan_up
 from compose_lite.registry import registry_error
 from compose_lite.state import ObservedContainer, ObservedState, Status
 
@@ -277,7 +278,7 @@ def down(project: Project, engine: Engine, request: DownRequest, reporter: Repor
         reporter.warning(message)
     if request.dry_run:
         return plan
-    doomed = [op.target for op in plan.operations.values() if op.kind is Kind.REMOVE_VOLUME]
+    doomed = [op.target for op in plan.operations.values() if isinstance(op, RemoveVolume)]
     if doomed and confirm is not None and not confirm(_describe_volumes(engine, observed, doomed)):
         raise OperationFailedError(
             "down cancelled: nothing was removed",

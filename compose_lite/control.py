@@ -9,14 +9,25 @@ level. Progress goes to the reporter as one event per container.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from compose_lite import app, executor, graph, observe
 from compose_lite.engine.base import Engine
 from compose_lite.errors import NotFoundError
 from compose_lite.model import Project
+from compose_lite.operations import (
+    ContainerOperation,
+    KillContainer,
+    PauseContainer,
+    Plan,
+    RemoveContainer,
+    RestartContainer,
+    StartContainer,
+    StopContainer,
+    UnpauseContainer,
+)
 from compose_lite.output import Reporter
-from compose_lite.planner import Kind, Operation, Plan
 from compose_lite.state import LIVE, ObservedContainer, Status
 
 
@@ -39,12 +50,10 @@ def containers(engine: Engine, project: Project,
 class Step:
     """One kind of operation, the containers it applies to, and how it is run."""
 
-    kind: Kind
+    kind: type[ContainerOperation] | type[StartContainer]
     applies: Callable[[ObservedContainer], bool]
     reverse: bool = False  # dependents first (stopping), else dependencies first
-    stop_timeout: int | None = None
-    remove_volumes: bool = False
-    signal: str | None = None
+    settings: Mapping[str, Any] = field(default_factory=dict)  # the kind's own fields (stop_timeout, …)
 
 
 def plan(project: Project, found: Mapping[str, list[ObservedContainer]], step: Step) -> Plan:
@@ -52,20 +61,19 @@ def plan(project: Project, found: Mapping[str, list[ObservedContainer]], step: S
     follow (pure: the containers are given)."""
     deps = graph.dependencies(project)
     chosen = {service: [c for c in group if step.applies(c)] for service, group in found.items()}
-    ops: dict[str, Operation] = {}
+    ops: dict[str, ContainerOperation | StartContainer] = {}
     for service, group in chosen.items():
         before = (graph.dependents(deps, service) if step.reverse
                   else graph.select(deps, [service]) - {service})
         after = frozenset(_op_id(step, c) for other in before for c in chosen.get(other, ()))
         for c in group:
-            ops[_op_id(step, c)] = Operation(
-                _op_id(step, c), step.kind, c.name, deps=after, service=service, container=c,
-                stop_timeout=step.stop_timeout, remove_volumes=step.remove_volumes, signal=step.signal)
-    return Plan(ops)
+            ops[_op_id(step, c)] = step.kind(id=_op_id(step, c), target=c.name, deps=after, service=service,
+                                             container=c, **step.settings)
+    return Plan(dict(ops))
 
 
 def _op_id(step: Step, c: ObservedContainer) -> str:
-    return f"{step.kind.value}:{c.name}"
+    return f"{step.kind.kind.value}:{c.name}"
 
 
 def _run(project: Project, engine: Engine, services: Iterable[str], step: Step, reporter: Reporter) -> None:
@@ -80,13 +88,14 @@ def start(project: Project, engine: Engine, services: tuple[str, ...], reporter:
                             (f" (services {', '.join(names)})" if services else ""),
                             hint="create them first with `cl up` or `cl create`")
     startable = (Status.CREATED, Status.EXITED)
-    executor.run(plan(project, found, Step(Kind.START, lambda c: c.state in startable)), engine, reporter)
+    executor.run(plan(project, found, Step(StartContainer, lambda c: c.state in startable)), engine, reporter)
 
 
 def stop(project: Project, engine: Engine, services: tuple[str, ...], timeout: int | None,
          reporter: Reporter) -> None:
     _run(project, engine, selected(project, services),
-         Step(Kind.STOP, lambda c: c.state in LIVE, reverse=True, stop_timeout=timeout), reporter)
+         Step(StopContainer, lambda c: c.state in LIVE, reverse=True, settings={"stop_timeout": timeout}),
+         reporter)
 
 
 def restart(project: Project, engine: Engine, services: tuple[str, ...], timeout: int | None,
@@ -97,13 +106,14 @@ def restart(project: Project, engine: Engine, services: tuple[str, ...], timeout
         deps = graph.dependencies(project)
         names |= {d for name in list(names) for d in graph.dependents(deps, name)}
     _run(project, engine, sorted(names),
-         Step(Kind.RESTART, lambda c: c.state != Status.REMOVING, stop_timeout=timeout), reporter)
+         Step(RestartContainer, lambda c: c.state != Status.REMOVING, settings={"stop_timeout": timeout}),
+         reporter)
 
 
 def kill(project: Project, engine: Engine, services: tuple[str, ...], signal: str | None,
          reporter: Reporter) -> None:
     _run(project, engine, selected(project, services),
-         Step(Kind.KILL, lambda c: c.state in LIVE, reverse=True, signal=signal), reporter)
+         Step(KillContainer, lambda c: c.state in LIVE, reverse=True, settings={"signal": signal}), reporter)
 
 
 def remove_orphans(project: Project, engine: Engine, reporter: Reporter) -> None:
@@ -116,13 +126,13 @@ def remove_orphans(project: Project, engine: Engine, reporter: Reporter) -> None
 
 
 def pause(project: Project, engine: Engine, services: tuple[str, ...], reporter: Reporter) -> None:
-    _run(project, engine, selected(project, services), Step(Kind.PAUSE, lambda c: c.state == Status.RUNNING),
-         reporter)
+    _run(project, engine, selected(project, services),
+         Step(PauseContainer, lambda c: c.state == Status.RUNNING), reporter)
 
 
 def unpause(project: Project, engine: Engine, services: tuple[str, ...], reporter: Reporter) -> None:
-    _run(project, engine, selected(project, services), Step(Kind.UNPAUSE, lambda c: c.state == Status.PAUSED),
-         reporter)
+    _run(project, engine, selected(project, services),
+         Step(UnpauseContainer, lambda c: c.state == Status.PAUSED), reporter)
 
 
 def removable(project: Project, engine: Engine, services: tuple[str, ...], *,
@@ -139,5 +149,5 @@ def remove(project: Project, engine: Engine, targets: list[ObservedContainer], *
     ids = {c.id for c in targets}
     live_ok = stop_first
     _run(project, engine, sorted({c.service for c in targets}),
-         Step(Kind.REMOVE, lambda c: c.id in ids and (live_ok or c.state not in LIVE), reverse=True,
-              stop_timeout=timeout, remove_volumes=volumes), reporter)
+         Step(RemoveContainer, lambda c: c.id in ids and (live_ok or c.state not in LIVE), reverse=True,
+              settings={"stop_timeout": timeout, "remove_volumes": volumes}), reporter)

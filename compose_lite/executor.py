@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from compose_lite import readiness
 from compose_lite.clock import Clock, SystemClock
@@ -34,7 +34,30 @@ from compose_lite.errors import (
 from compose_lite.exits import ExitWatch
 from compose_lite.model import Condition
 from compose_lite.network_release import clear_stale_endpoint, release_network
-from compose_lite.planner import Kind, Operation, Plan
+from compose_lite.operations import (
+    AwaitCondition,
+    AwaitExit,
+    AwaitReady,
+    ContainerOperation,
+    CreateContainer,
+    CreateNetwork,
+    CreateVolume,
+    KeepContainer,
+    KillContainer,
+    Operation,
+    PauseContainer,
+    Plan,
+    RecreateContainer,
+    RemoveContainer,
+    RemoveImage,
+    RemoveNetwork,
+    RemoveVolume,
+    RestartContainer,
+    RollOut,
+    StartContainer,
+    StopContainer,
+    UnpauseContainer,
+)
 from compose_lite.readiness import NotReady, wait_ready
 from compose_lite.rollout import Rollout
 from compose_lite.state import LIVE
@@ -73,8 +96,7 @@ def run(plan: Plan, engine: Engine, progress: Progress, *, limit: int = DEFAULT_
     """Execute ``plan``; raise the first ComposeLiteError after in-flight operations have finished."""
     ops = plan.operations
     # A plan that waits on exits (down) subscribes to its project's events before any stop is sent.
-    project = next((op.container.project for op in ops.values()
-                    if op.kind == Kind.AWAIT_EXIT and op.container is not None), None)
+    project = next((op.container.project for op in ops.values() if isinstance(op, AwaitExit)), None)
     with ExitWatch(engine, project) as exits:
         return _run(ops, _Runner(engine, progress, clock or SystemClock(), deadline, poll, exits), limit)
 
@@ -95,11 +117,11 @@ def _run(ops: Mapping[str, Operation], runner: _Runner, limit: int) -> Result:
                     ready = sorted(sorter.get_ready(), key=order.__getitem__)
                     # Exit waits hold no worker: the watch calls back.  They are registered before the
                     # stops they wait on are submitted, so each sees its stop's outcome in order.
-                    for op in (ops[op_id] for op_id in ready if ops[op_id].kind == Kind.AWAIT_EXIT):
-                        assert op.container is not None
-                        runner.exits.on_exit(op.container.id, functools.partial(_exited, finished, op.id))
-                    for op in (ops[op_id] for op_id in ready if ops[op_id].kind != Kind.AWAIT_EXIT):
-                        pool.submit(_report, finished, op.id, runner.execute, op)
+                    for op in (ops[op_id] for op_id in ready):
+                        if isinstance(op, AwaitExit):
+                            runner.exits.on_exit(op.container.id, functools.partial(_exited, finished, op.id))
+                        else:
+                            pool.submit(_report, finished, op.id, runner.execute, op)
                     in_flight += len(ready)
                 if not in_flight:
                     break
@@ -107,7 +129,7 @@ def _run(ops: Mapping[str, Operation], runner: _Runner, limit: int) -> Result:
                 in_flight -= 1
                 if err is None:
                     sorter.done(op_id)
-                elif isinstance(err, ComposeLiteError) and not ops[op_id].required:
+                elif isinstance(err, ComposeLiteError) and _optional(ops[op_id]):
                     runner.warn(f"optional dependency {ops[op_id].target} failed: {err.message}; continuing")
                     sorter.done(op_id)
                 elif failure is None:
@@ -122,6 +144,11 @@ def _run(ops: Mapping[str, Operation], runner: _Runner, limit: int) -> Result:
     if failure is not None:
         raise failure
     return runner.result
+
+
+def _optional(op: Operation) -> bool:
+    """A dependency declared ``required: false``: its failure is a warning."""
+    return isinstance(op, AwaitCondition) and not op.required
 
 
 def _exited(finished: _Finished, op_id: str, error: BaseException | None) -> None:
@@ -166,30 +193,28 @@ class _Runner:
         if op.service is None:
             return
         with self._lock:
-            self._ids.setdefault(op.service, {})[name or op.rename_to or op.target] = container_id
+            self._ids.setdefault(op.service, {})[name or op.target] = container_id
             self.result.container_ids[op.service] = [
                 cid for _, cid in sorted(self._ids[op.service].items(), key=lambda item: _natural(item[0]))]
 
     def execute(self, op: Operation) -> None:
         log.debug("run %s", op.line())
-        HANDLERS[op.kind](self, op)
+        HANDLERS[type(op)](self, op)
 
     # -- resources -----------------------------------------------------------------------------
 
-    def _create_network(self, op: Operation) -> None:
-        assert op.network is not None
+    def _create_network(self, op: CreateNetwork) -> None:
         self.progress.event("Network", op.target, "Creating")
         with contextlib.suppress(AlreadyExistsError):  # created concurrently or by an interrupted run
             self.engine.create_network(op.network, op.labels)
         self.progress.event("Network", op.target, "Created", done=True)
 
-    def _create_volume(self, op: Operation) -> None:
-        assert op.volume is not None
+    def _create_volume(self, op: CreateVolume) -> None:
         self.progress.event("Volume", op.target, "Creating")
         self.engine.create_volume(op.volume, op.labels)
         self.progress.event("Volume", op.target, "Created", done=True)
 
-    def _remove_network(self, op: Operation) -> None:
+    def _remove_network(self, op: RemoveNetwork) -> None:
         self.progress.event("Network", op.target, "Removing")
         released = release_network(self.engine, op.target, self.clock)
         if released.cleared:
@@ -201,20 +226,19 @@ class _Runner:
             return
         self.progress.event("Network", op.target, "Removed", done=True)
 
-    def _remove_volume(self, op: Operation) -> None:
+    def _remove_volume(self, op: RemoveVolume) -> None:
         self.progress.event("Volume", op.target, "Removing")
         self.engine.remove_volume(op.target)
         self.progress.event("Volume", op.target, "Removed", done=True)
 
-    def _remove_image(self, op: Operation) -> None:
+    def _remove_image(self, op: RemoveImage) -> None:
         self.progress.event("Image", op.target, "Removing")
         self.engine.remove_image(op.target)
         self.progress.event("Image", op.target, "Removed", done=True)
 
     # -- containers ----------------------------------------------------------------------------
 
-    def _create(self, op: Operation) -> None:
-        assert op.spec is not None
+    def _create(self, op: CreateContainer) -> None:
         self.progress.event("Container", op.target, "Creating")
         cid = self.engine.create_container(op.spec)
         self.progress.event("Container", op.target, "Created", done=not op.start)
@@ -222,8 +246,7 @@ class _Runner:
         if op.start:
             self._start_id(op.target, cid)
 
-    def _recreate(self, op: Operation) -> None:
-        assert op.spec is not None and op.container is not None and op.rename_to is not None
+    def _recreate(self, op: RecreateContainer) -> None:
         if op.cause:  # what --dry-run shows, said in a plain up too (as the README promises)
             self.progress.info(f"recreate {op.rename_to}: {op.cause}")
         self.progress.event("Container", op.rename_to, "Recreate")
@@ -236,13 +259,13 @@ class _Runner:
         if op.start:
             self._start_id(op.rename_to, cid)
 
-    def _roll_out(self, op: Operation) -> None:
+    def _roll_out(self, op: RollOut) -> None:
         Rollout(op, self.engine, self.progress, self.clock,
                 until=lambda name, cid, healthy: self._until(name, cid, healthy=healthy, exit_ok=False,
                                                              what=f"replacement for {name}"),
                 record=lambda name, cid: self._record(op, cid, name)).run()
 
-    def _start(self, op: Operation) -> None:
+    def _start(self, op: StartContainer) -> None:
         if op.container is None:  # created earlier in this run, ahead of its dependencies' conditions
             assert op.service is not None
             with self._lock:
@@ -253,20 +276,18 @@ class _Runner:
         self._record(op, op.container.id)
         self._start_id(op.target, op.container.id)
 
-    def _restart(self, op: Operation) -> None:
-        assert op.container is not None
+    def _restart(self, op: RestartContainer) -> None:
         self.progress.event("Container", op.target, "Restarting")
         self.engine.restart_container(op.container.id, op.stop_timeout)
         self._record(op, op.container.id)
         self.progress.event("Container", op.target, "Started", done=True)
 
-    def _keep(self, op: Operation) -> None:
-        assert op.container is not None
+    def _keep(self, op: KeepContainer) -> None:
         self._rename(op)
         self._record(op, op.container.id)
         self.progress.event("Container", op.target, "Running", done=True)
 
-    def _rename(self, op: Operation) -> None:
+    def _rename(self, op: StartContainer | KeepContainer) -> None:
         if op.rename_to and op.container is not None and op.container.name != op.rename_to:
             self.engine.rename_container(op.container.id, op.rename_to)
 
@@ -282,8 +303,7 @@ class _Runner:
             self.engine.start_container(cid)
         self.progress.event("Container", name, "Started", done=True)
 
-    def _stop(self, op: Operation) -> None:
-        assert op.container is not None
+    def _stop(self, op: StopContainer | RemoveContainer) -> None:
         try:
             if op.container.state in LIVE:
                 self.exits.stopping(op.container.id)
@@ -295,23 +315,21 @@ class _Runner:
             raise
         self.exits.settled(op.container.id)
 
-    def _kill(self, op: Operation) -> None:
+    def _kill(self, op: KillContainer) -> None:
         self._act(op, "Killing", "Killed", lambda cid: self.engine.kill_container(cid, op.signal))
 
-    def _pause(self, op: Operation) -> None:
+    def _pause(self, op: PauseContainer) -> None:
         self._act(op, "Pausing", "Paused", self.engine.pause_container)
 
-    def _unpause(self, op: Operation) -> None:
+    def _unpause(self, op: UnpauseContainer) -> None:
         self._act(op, "Unpausing", "Unpaused", self.engine.unpause_container)
 
-    def _act(self, op: Operation, doing: str, done: str, act: Callable[[str], None]) -> None:
-        assert op.container is not None
+    def _act(self, op: ContainerOperation, doing: str, done: str, act: Callable[[str], None]) -> None:
         self.progress.event("Container", op.target, doing)
         act(op.container.id)
         self.progress.event("Container", op.target, done, done=True)
 
-    def _remove(self, op: Operation) -> None:
-        assert op.container is not None
+    def _remove(self, op: RemoveContainer) -> None:
         self._stop(op)
         self.progress.event("Container", op.target, "Removing")
         self.engine.remove_container(op.container.id, volumes=op.remove_volumes)
@@ -319,8 +337,8 @@ class _Runner:
 
     # -- waits ---------------------------------------------------------------------------------
 
-    def _await(self, op: Operation) -> None:
-        assert op.service is not None and op.condition is not None
+    def _await(self, op: AwaitCondition) -> None:
+        assert op.service is not None
         for name, cid in self._containers(op.service):
             if op.condition == Condition.STARTED:
                 continue
@@ -329,7 +347,7 @@ class _Runner:
                                      what=f"dependency {op.service}")
             self._wait_shown(name, "Healthy" if healthy else "Exited", wait)
 
-    def _ready(self, op: Operation) -> None:
+    def _ready(self, op: AwaitReady) -> None:
         assert op.service is not None
         cid = dict(self._containers(op.service)).get(op.target)
         if cid is None:
@@ -381,26 +399,25 @@ def _unready(err: NotReady, name: str, what: str) -> OperationFailedError:
     return OperationFailedError(f"{what}: cancelled because another operation failed")
 
 
-# Every kind of operation and what runs it; AWAIT_EXIT holds no worker (the scheduler registers it
+# Every kind of operation and what runs it; AwaitExit holds no worker (the scheduler registers it
 # with the exit watch). tests/unit/test_executor.py checks that no other kind is missing.
-HANDLERS: dict[Kind, Callable[[_Runner, Operation], None]] = {
-    Kind.CREATE_NETWORK: _Runner._create_network,
-    Kind.CREATE_VOLUME: _Runner._create_volume,
-    Kind.CREATE: _Runner._create,
-    Kind.RECREATE: _Runner._recreate,
-    Kind.ROLL_OUT: _Runner._roll_out,
-    Kind.START: _Runner._start,
-    Kind.RESTART: _Runner._restart,
-    Kind.KEEP: _Runner._keep,
-    Kind.STOP: _Runner._stop,
-    Kind.KILL: _Runner._kill,
-    Kind.PAUSE: _Runner._pause,
-    Kind.UNPAUSE: _Runner._unpause,
-    Kind.REMOVE: _Runner._remove,
-    Kind.AWAIT: _Runner._await,
-    Kind.READY: _Runner._ready,
-    Kind.REMOVE_NETWORK: _Runner._remove_network,
-    Kind.REMOVE_VOLUME: _Runner._remove_volume,
-    Kind.REMOVE_IMAGE: _Runner._remove_image,
+HANDLERS: dict[type[Operation], Callable[[_Runner, Any], None]] = {
+    CreateNetwork: _Runner._create_network,
+    CreateVolume: _Runner._create_volume,
+    CreateContainer: _Runner._create,
+    RecreateContainer: _Runner._recreate,
+    RollOut: _Runner._roll_out,
+    StartContainer: _Runner._start,
+    RestartContainer: _Runner._restart,
+    KeepContainer: _Runner._keep,
+    StopContainer: _Runner._stop,
+    KillContainer: _Runner._kill,
+    PauseContainer: _Runner._pause,
+    UnpauseContainer: _Runner._unpause,
+    RemoveContainer: _Runner._remove,
+    AwaitCondition: _Runner._await,
+    AwaitReady: _Runner._ready,
+    RemoveNetwork: _Runner._remove_network,
+    RemoveVolume: _Runner._remove_volume,
+    RemoveImage: _Runner._remove_image,
 }
-

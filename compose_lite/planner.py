@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 from compose_lite import graph
 from compose_lite import labels as L
@@ -26,6 +27,26 @@ from compose_lite.hashing import (
     volume_hash,
 )
 from compose_lite.model import Condition, FileObject, FileRef, Mount, Network, Project, Service, Volume
+from compose_lite.operations import (
+    AwaitCondition,
+    AwaitExit,
+    AwaitReady,
+    CreateContainer,
+    CreateNetwork,
+    CreateVolume,
+    KeepContainer,
+    Operation,
+    Plan,
+    RecreateContainer,
+    RemoveContainer,
+    RemoveImage,
+    RemoveNetwork,
+    RemoveVolume,
+    RestartContainer,
+    RollOut,
+    StartContainer,
+    StopContainer,
+)
 from compose_lite.rollout_plan import fallback_warning, start_first_obstacle
 from compose_lite.state import (
     ContainerSpec,
@@ -38,79 +59,10 @@ from compose_lite.state import (
 )
 
 
-class Kind(StrEnum):
-    CREATE_NETWORK = "create network"
-    CREATE_VOLUME = "create volume"
-    CREATE = "create"
-    RECREATE = "recreate"
-    ROLL_OUT = "roll out"  # start-first replacement of a service's changed replicas (rollout.py)
-    START = "start"
-    RESTART = "restart"
-    KEEP = "keep"
-    STOP = "stop"
-    KILL = "kill"
-    PAUSE = "pause"
-    UNPAUSE = "unpause"
-    AWAIT_EXIT = "wait for exit of"  # a container being stopped: its process ended (see exits.py)
-    REMOVE = "remove"
-    AWAIT = "wait for"  # a dependency condition, before dependents are created/started
-    READY = "wait until ready"  # --wait
-    REMOVE_NETWORK = "remove network"
-    REMOVE_VOLUME = "remove volume"
-    REMOVE_IMAGE = "remove image"
-
-
 class Recreate(StrEnum):
     DIVERGED = "diverged"
     FORCE = "force"
     NEVER = "never"
-
-
-@dataclass(frozen=True)
-class Operation:
-    """One step of a plan: what to do to which resource, why, and after which other steps."""
-
-    id: str
-    kind: Kind
-    target: str  # what the user sees: container / network / volume / image name, or a service
-    cause: str = ""
-    deps: frozenset[str] = frozenset()
-    service: str | None = None
-    spec: ContainerSpec | None = None  # CREATE / RECREATE
-    container: ObservedContainer | None = None  # the existing container acted on
-    rename_to: str | None = None  # an interrupted recreate left the container under a temporary name
-    network: Network | None = None
-    volume: Volume | None = None
-    labels: Mapping[str, str] = field(default_factory=dict)
-    condition: Condition | None = None  # AWAIT
-    required: bool = True  # AWAIT: False = warn and go on
-    healthcheck: bool = False  # READY: also wait for healthy
-    expect_exit: bool = False  # READY: a one-shot job, done when it exited 0
-    start: bool = True  # CREATE / RECREATE: start after creating (False with --no-start)
-    remove_volumes: bool = False  # REMOVE / RECREATE: also remove anonymous volumes
-    stop_timeout: int | None = None
-    signal: str | None = None  # KILL: the signal (None: SIGKILL)
-    steps: tuple[RolloutStep, ...] = ()  # ROLL_OUT: the replicas replaced, in order
-
-    def line(self) -> str:
-        head = f"{self.kind.value} {self.target}" + (f": {self.cause}" if self.cause else "")
-        return "\n".join([head, *(f"  replace {s.name}: {s.cause}" for s in self.steps)])
-
-
-@dataclass(frozen=True)
-class Plan:
-    """The operations of one command in dependency order, and what the user should be warned about."""
-
-    operations: Mapping[str, Operation]  # in a stable dependency order
-    warnings: tuple[str, ...] = ()
-
-    def text(self) -> str:
-        return "\n".join(op.line() for op in self.operations.values())
-
-    def changes(self) -> list[Operation]:
-        """Operations that alter something (everything but keep and the waits)."""
-        quiet = (Kind.KEEP, Kind.AWAIT, Kind.READY, Kind.STOP, Kind.AWAIT_EXIT)
-        return [op for op in self.operations.values() if op.kind not in quiet]
 
 
 @dataclass(frozen=True)
@@ -158,7 +110,7 @@ def plan_up(desired: Desired, observed: ObservedState, options: UpOptions) -> Pl
         explicit = not options.requested or name in options.requested
         policy = options.recreate if explicit else options.recreate_deps
         svc_ops = _plan_service(desired, svc, observed, options, policy, recreated, ops)
-        if any(ops[i].kind == Kind.RECREATE for i in svc_ops):
+        if any(isinstance(ops[i], RecreateContainer) for i in svc_ops):
             recreated.add(name)
         service_ops[name] = _start_first(svc, svc_ops, ops, warnings)
     _wire_dependencies(project, selected, service_ops, options, ops)
@@ -166,8 +118,8 @@ def plan_up(desired: Desired, observed: ObservedState, options: UpOptions) -> Pl
                and c.service not in project.disabled_services]
     if orphans and options.remove_orphans:
         for c in orphans:
-            ops[f"remove:{c.name}"] = Operation(f"remove:{c.name}", Kind.REMOVE, c.name, "orphan",
-                                                container=c, stop_timeout=options.timeout)
+            ops[f"remove:{c.name}"] = RemoveContainer(id=f"remove:{c.name}", target=c.name, cause="orphan",
+                                                      container=c, stop_timeout=options.timeout)
     elif orphans:
         names = ", ".join(sorted(c.name for c in orphans))
         warnings.append(f"Found orphan containers ({names}) for this project. If you removed or renamed this "
@@ -185,8 +137,8 @@ def _plan_network(net: Network, project: str, observed: ObservedState, ops: dict
         raise NotFoundError(f"network {net.name} declared as external, but could not be found",
                             hint=f"create it first: docker network create {net.name}")
     labels = L.network_labels(project, net.key, network_hash(net), net.labels)
-    ops[f"network:{net.key}"] = Operation(f"network:{net.key}", Kind.CREATE_NETWORK, net.name,
-                                          network=net, labels=labels)
+    ops[f"network:{net.key}"] = CreateNetwork(id=f"network:{net.key}", target=net.name, network=net,
+                                              labels=labels)
 
 
 def _plan_volume(vol: Volume, project: str, observed: ObservedState, ops: dict[str, Operation]) -> None:
@@ -196,8 +148,8 @@ def _plan_volume(vol: Volume, project: str, observed: ObservedState, ops: dict[s
         raise NotFoundError(f'external volume "{vol.name}" not found',
                             hint=f"create it first: docker volume create {vol.name}")
     labels = L.volume_labels(project, vol.key, volume_hash(vol), vol.labels)
-    ops[f"volume:{vol.key}"] = Operation(f"volume:{vol.key}", Kind.CREATE_VOLUME, vol.name, volume=vol,
-                                         labels=labels)
+    ops[f"volume:{vol.key}"] = CreateVolume(id=f"volume:{vol.key}", target=vol.name, volume=vol,
+                                            labels=labels)
 
 
 def _plan_service(desired: Desired, svc: Service, observed: ObservedState, options: UpOptions,
@@ -219,13 +171,13 @@ def _plan_service(desired: Desired, svc: Service, observed: ObservedState, optio
         op_id = f"container:{name}"
         for dup in candidates:
             if dup is not primary:
-                ops[f"remove:{dup.name}"] = Operation(
-                    f"remove:{dup.name}", Kind.REMOVE, dup.name, "duplicate left by an interrupted run",
+                ops[f"remove:{dup.name}"] = RemoveContainer(
+                    id=f"remove:{dup.name}", target=dup.name, cause="duplicate left by an interrupted run",
                     container=dup, stop_timeout=options.timeout)
         dup_deps = frozenset(f"remove:{d.name}" for d in candidates if d is not primary)
         if primary is None:
-            ops[op_id] = Operation(op_id, Kind.CREATE, name, "", dup_deps, svc.name, spec=spec,
-                                   start=options.start)
+            ops[op_id] = CreateContainer(id=op_id, target=name, deps=dup_deps, service=svc.name, spec=spec,
+                                         start=options.start)
         else:
             ops[op_id] = _converge(primary, spec, svc, digests, config_hash, desired, options, policy,
                                    recreated, dup_deps)
@@ -233,8 +185,8 @@ def _plan_service(desired: Desired, svc: Service, observed: ObservedState, optio
     for extra in existing:
         if extra.number > replicas or extra.number < 1:
             op_id = f"remove:{extra.name}"
-            ops[op_id] = Operation(op_id, Kind.REMOVE, extra.name, "scale down", container=extra,
-                                   stop_timeout=options.timeout)
+            ops[op_id] = RemoveContainer(id=op_id, target=extra.name, cause="scale down", container=extra,
+                                         stop_timeout=options.timeout)
     return out
 
 
@@ -242,25 +194,25 @@ def _start_first(svc: Service, op_ids: list[str], ops: dict[str, Operation],
                  warnings: list[str]) -> list[str]:
     """A start-first service's recreates become one rollout (its batches, health gates and rollback
     span the replicas); where two containers cannot run side by side, they stay stop-first."""
-    recreates = [i for i in op_ids if ops[i].kind == Kind.RECREATE and ops[i].start]
-    if not svc.update_config.start_first or not recreates:
+    replaced = [op for op in (ops[i] for i in op_ids) if isinstance(op, RecreateContainer) and op.start]
+    if not svc.update_config.start_first or not replaced:
         return op_ids
     obstacle = start_first_obstacle(svc)
     if obstacle:
         warnings.append(fallback_warning(svc, obstacle))
         return op_ids
-    replaced = [ops.pop(i) for i in recreates]
+    for op in replaced:
+        del ops[op.id]
     policy = svc.update_config
     at_once = "all at once" if policy.parallelism == 0 else f"{policy.parallelism} at a time"
-    rollout = Operation(
-        f"rollout:{svc.name}", Kind.ROLL_OUT, svc.name,
-        f"start-first, {at_once}, each replacement ready before the old container stops",
-        frozenset().union(*(op.deps for op in replaced)), svc.name, stop_timeout=replaced[0].stop_timeout,
-        remove_volumes=replaced[0].remove_volumes,
-        steps=tuple(RolloutStep(op.container, op.spec, op.rename_to, op.cause)  # type: ignore[arg-type]
-                    for op in replaced))
+    rollout = RollOut(
+        id=f"rollout:{svc.name}", target=svc.name,
+        cause=f"start-first, {at_once}, each replacement ready before the old container stops",
+        deps=frozenset().union(*(op.deps for op in replaced)), service=svc.name,
+        stop_timeout=replaced[0].stop_timeout, remove_volumes=replaced[0].remove_volumes,
+        steps=tuple(RolloutStep(op.container, op.spec, op.rename_to, op.cause) for op in replaced))
     ops[rollout.id] = rollout
-    return [i for i in op_ids if i not in recreates] + [rollout.id]
+    return [i for i in op_ids if i in ops] + [rollout.id]
 
 
 def _choose(candidates: list[ObservedContainer], config_hash: str, name: str,
@@ -282,8 +234,8 @@ def _converge(c: ObservedContainer, spec: ContainerSpec, svc: Service, digests: 
               dup_deps: frozenset[str]) -> Operation:
     op_id = f"container:{spec.name}"
     rename = spec.name if c.name != spec.name else None
-    base = Operation(op_id, Kind.KEEP, spec.name, "", dup_deps, svc.name, container=c, rename_to=rename,
-                     stop_timeout=options.timeout, remove_volumes=options.renew_anon_volumes)
+    head: dict[str, Any] = {"id": op_id, "target": spec.name, "deps": dup_deps, "service": svc.name,
+                            "container": c}
     cause = _divergence(c, digests, config_hash, desired.image_ids.get(svc.name, ""))
     refs = [r for r in svc.service_refs() if r in recreated]
     if policy == Recreate.FORCE:
@@ -297,14 +249,17 @@ def _converge(c: ObservedContainer, spec: ContainerSpec, svc: Service, digests: 
     if cause:
         replacement = replace(spec, name=f"{c.id[:12]}_{spec.name}",
                               mounts=_carry_anonymous_volumes(spec.mounts, c, options.renew_anon_volumes))
-        return replace(base, kind=Kind.RECREATE, cause=cause, spec=replacement, rename_to=spec.name,
-                       start=options.start)
+        return RecreateContainer(**head, cause=cause, spec=replacement, rename_to=spec.name,
+                                 start=options.start, stop_timeout=options.timeout,
+                                 remove_volumes=options.renew_anon_volumes)
     restart_for = [d.service for d in svc.depends_on if d.restart and d.service in recreated]
     if restart_for and c.state == Status.RUNNING:
-        return replace(base, kind=Kind.RESTART, cause=f"dependency {restart_for[0]} was recreated")
+        return RestartContainer(**head, cause=f"dependency {restart_for[0]} was recreated",
+                                stop_timeout=options.timeout)
     if c.state not in (Status.RUNNING, Status.RESTARTING) and options.start:
-        return replace(base, kind=Kind.START, cause=f"was {c.state}")
-    return replace(base, cause="renamed from an interrupted recreate" if rename else "")
+        return StartContainer(**head, cause=f"was {c.state}", rename_to=rename)
+    return KeepContainer(**head, cause="renamed from an interrupted recreate" if rename else "",
+                         rename_to=rename)
 
 
 def _divergence(c: ObservedContainer, digests: dict[str, str], config_hash: str, image_id: str) -> str:
@@ -362,21 +317,22 @@ def _wire_dependencies(project: Project, selected: list[str], service_ops: dict[
                 continue  # observed just now: nothing to wait for
             await_id = f"await:{dep}:{condition.value}"
             prior = ops.get(await_id)
-            ops[await_id] = Operation(await_id, Kind.AWAIT, dep, condition.value, frozenset(service_ops[dep]),
-                                      dep, condition=condition,
-                                      required=required or (prior is not None and prior.required))
+            ops[await_id] = AwaitCondition(
+                id=await_id, target=dep, cause=condition.value, deps=frozenset(service_ops[dep]), service=dep,
+                condition=condition,
+                required=required or (isinstance(prior, AwaitCondition) and prior.required))
             waits.add(await_id)
         split = bool(waits) and options.start and not svc.service_refs()
         for index, op_id in enumerate(service_ops[name]):
             op = ops[op_id]
-            if split and op.kind == Kind.CREATE and op.start:
+            if split and isinstance(op, CreateContainer) and op.start:
                 # Still created after its dependencies' containers (a shared empty volume is filled
                 # from the first container's image), only no longer after their conditions.
                 dep_creates = {i for d in svc.depends_on for i in creates.get(d.service, [])}
                 ops[op_id] = replace(op, deps=op.deps | resources | dep_creates, start=False)
                 start_id = f"start:{op.target}"
-                ops[start_id] = Operation(start_id, Kind.START, op.target, deps=frozenset({op_id}) | waits,
-                                          service=name)
+                ops[start_id] = StartContainer(id=start_id, target=op.target, deps=frozenset({op_id}) | waits,
+                                               service=name)
                 service_ops[name][index] = start_id
             else:
                 ops[op_id] = replace(op, deps=op.deps | resources | waits)
@@ -384,10 +340,10 @@ def _wire_dependencies(project: Project, selected: list[str], service_ops: dict[
 
 def _holds(op: Operation, condition: Condition) -> bool:
     """A kept container whose snapshot already satisfies the condition (no engine call needed)."""
-    c = op.container
-    if op.kind != Kind.KEEP or c is None or c.state != Status.RUNNING or condition == Condition.COMPLETED:
+    if not isinstance(op, KeepContainer) or op.container.state != Status.RUNNING \
+            or condition == Condition.COMPLETED:
         return False
-    return condition == Condition.STARTED or c.health == "healthy"
+    return condition == Condition.STARTED or op.container.health == "healthy"
 
 
 def _plan_ready(project: Project, selected: list[str], service_ops: dict[str, list[str]],
@@ -398,14 +354,15 @@ def _plan_ready(project: Project, selected: list[str], service_ops: dict[str, li
         svc = project.services[name]
         has_health = svc.healthcheck is not None and not svc.healthcheck.disabled
         for op_id in service_ops[name]:
-            if ops[op_id].kind == Kind.ROLL_OUT:
+            if isinstance(ops[op_id], RollOut):
                 continue  # a rollout is done once its replacements are ready
             target = ops[op_id].target
             wanted = Condition.HEALTHY if has_health else Condition.STARTED
             if name not in jobs and _holds(ops[op_id], wanted):
                 continue
-            ops[f"ready:{target}"] = Operation(f"ready:{target}", Kind.READY, target, "", frozenset({op_id}),
-                                               name, healthcheck=has_health, expect_exit=name in jobs)
+            ops[f"ready:{target}"] = AwaitReady(
+                id=f"ready:{target}", target=target, deps=frozenset({op_id}), service=name,
+                healthcheck=has_health, expect_exit=name in jobs)
 
 
 @dataclass(frozen=True)
@@ -434,9 +391,9 @@ def plan_down(project: Project, observed: ObservedState, options: DownOptions) -
             if not options.remove_orphans:
                 continue
         op_id = f"remove:{c.name}"
-        ops[op_id] = Operation(op_id, Kind.REMOVE, c.name, "orphan" if c in orphans else "",
-                               service=c.service, container=c, remove_volumes=options.volumes,
-                               stop_timeout=options.timeout)
+        ops[op_id] = RemoveContainer(id=op_id, target=c.name, cause="orphan" if c in orphans else "",
+                                     service=c.service, container=c, remove_volumes=options.volumes,
+                                     stop_timeout=options.timeout)
         by_service.setdefault(c.service, []).append(op_id)
     # A dependency is signalled once all its dependents have exited (their die events, ahead of
     # the engine's answers to their stops); each removal runs once its own stop call has ended.
@@ -445,14 +402,15 @@ def plan_down(project: Project, observed: ObservedState, options: DownOptions) -
         users = graph.dependents(deps, name) if name in deps else set()
         after = frozenset(f"exited:{i}" for other in users for i in by_service.get(other, []))
         for op_id in op_ids:
-            victim = ops[op_id].container
-            assert victim is not None
-            stops[f"stop:{op_id}"] = Operation(f"stop:{op_id}", Kind.STOP, victim.name, deps=after,
-                                               container=victim, stop_timeout=options.timeout)
-            stops[f"exited:{op_id}"] = Operation(f"exited:{op_id}", Kind.AWAIT_EXIT, victim.name, deps=after,
+            removal = ops[op_id]
+            assert isinstance(removal, RemoveContainer)
+            victim = removal.container
+            stops[f"stop:{op_id}"] = StopContainer(id=f"stop:{op_id}", target=victim.name, deps=after,
+                                                   container=victim, stop_timeout=options.timeout)
+            stops[f"exited:{op_id}"] = AwaitExit(id=f"exited:{op_id}", target=victim.name, deps=after,
                                                  container=victim)
             # The removal runs after its stop op: it sees the container as already stopped.
-            ops[op_id] = replace(ops[op_id], deps=frozenset({f"stop:{op_id}"}),
+            ops[op_id] = replace(removal, deps=frozenset({f"stop:{op_id}"}),
                                  container=replace(victim, state=Status.EXITED))
     ops = {**stops, **ops}
     if orphans and not options.remove_orphans:
@@ -465,18 +423,18 @@ def plan_down(project: Project, observed: ObservedState, options: DownOptions) -
     all_containers = frozenset(ops)
     for net in project.networks.values():
         if not net.external and net.name in observed.networks:
-            ops[f"rmnet:{net.key}"] = Operation(f"rmnet:{net.key}", Kind.REMOVE_NETWORK, net.name,
-                                                deps=all_containers, network=net)
+            ops[f"rmnet:{net.key}"] = RemoveNetwork(id=f"rmnet:{net.key}", target=net.name,
+                                                    deps=all_containers)
     if options.volumes:
         for vol in project.volumes.values():
             user = options.volumes_in_use.get(vol.name)
             if user is not None and vol.name in observed.volumes:
                 warnings.append(f"kept volume {vol.name}: container {user} of another project uses it")
             elif not vol.external and vol.name in observed.volumes:
-                ops[f"rmvol:{vol.key}"] = Operation(f"rmvol:{vol.key}", Kind.REMOVE_VOLUME, vol.name,
-                                                    deps=all_containers, volume=vol)
+                ops[f"rmvol:{vol.key}"] = RemoveVolume(id=f"rmvol:{vol.key}", target=vol.name,
+                                                       deps=all_containers)
     for ref in sorted(set(options.images.values())):
-        ops[f"rmi:{ref}"] = Operation(f"rmi:{ref}", Kind.REMOVE_IMAGE, ref, deps=all_containers)
+        ops[f"rmi:{ref}"] = RemoveImage(id=f"rmi:{ref}", target=ref, deps=all_containers)
     return Plan(_ordered(ops), tuple(warnings))
 
 

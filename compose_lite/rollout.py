@@ -29,7 +29,7 @@ from compose_lite.state import ENDED, RolloutStep
 if TYPE_CHECKING:
     from compose_lite.engine.base import Engine
     from compose_lite.executor import Progress
-    from compose_lite.planner import Operation
+    from compose_lite.operations import RollOut
 
 # After the replacement takes the service's aliases and before the old container stops: resolvers
 # that cache an answer briefly (a proxy's `resolver … valid=1s`) learn the new address first.
@@ -49,9 +49,9 @@ class _Replaced:
 
 @dataclass
 class Rollout:
-    """Runs one ROLL_OUT operation; ``record`` tells the executor which container serves a replica."""
+    """Runs one RollOut operation; ``record`` tells the executor which container serves a replica."""
 
-    op: Operation
+    op: RollOut
     engine: Engine
     progress: Progress
     clock: Clock

@@ -22,9 +22,9 @@ from compose_lite.clock import Clock
 from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, NotFoundError, OperationFailedError
 from compose_lite.model import Project, Service, WatchExec
+from compose_lite.operations import RestartContainer
 from compose_lite.output import WarningsOnly
 from compose_lite.parallel import parallel_map
-from compose_lite.planner import Kind
 from compose_lite.readiness import NotReady, wait_ready
 from compose_lite.state import ObservedContainer, Status
 from compose_lite.watch.rules import Action, ServiceAction
@@ -166,7 +166,7 @@ class ActionRunner:
         from compose_lite import control, executor
 
         started = self.clock.monotonic()
-        step = control.Step(Kind.RESTART, lambda c: True, stop_timeout=svc.stop_timeout_s)
+        step = control.Step(RestartContainer, lambda c: True, settings={"stop_timeout": svc.stop_timeout_s})
         executor.run(control.plan(project, {svc.name: list(containers)}, step), self.engine,
                      WarningsOnly(outcome.notes.append), clock=self.clock)
         outcome.restarted = True

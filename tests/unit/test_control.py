@@ -8,8 +8,8 @@ from compose_lite import app, control
 from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import NotFoundError
 from compose_lite.model import DependsOn, Project, Service
+from compose_lite.operations import StartContainer, StopContainer
 from compose_lite.output import PlainReporter, QuietReporter
-from compose_lite.planner import Kind
 
 
 def stack() -> Project:
@@ -30,11 +30,12 @@ def test_each_container_waits_only_for_the_services_it_must_follow() -> None:
     engine = FakeEngine(images={"img": "sha256:1"})
     up(engine, stack())
     found = control.containers(engine, stack(), stack().services)
-    starting = control.plan(stack(), found, control.Step(Kind.START, lambda c: True)).operations
+    starting = control.plan(stack(), found, control.Step(StartContainer, lambda c: True)).operations
     assert {op.target: sorted(op.deps) for op in starting.values()} == {
         "p-db-1": [], "p-tool-1": [], "p-api-1": ["start:p-db-1"],
         "p-web-1": ["start:p-api-1", "start:p-db-1"]}
-    stopping = control.plan(stack(), found, control.Step(Kind.STOP, lambda c: True, reverse=True)).operations
+    stop_all = control.Step(StopContainer, lambda c: True, reverse=True)
+    stopping = control.plan(stack(), found, stop_all).operations
     assert {op.target: sorted(op.deps) for op in stopping.values()} == {
         "p-web-1": [], "p-tool-1": [], "p-api-1": ["stop:p-web-1"],
         "p-db-1": ["stop:p-api-1", "stop:p-web-1"]}

@@ -14,8 +14,8 @@ from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import EngineError
 from compose_lite.exits import ExitWatch
 from compose_lite.model import DependsOn, Network, Project, Service, ServiceNetwork
+from compose_lite.operations import Kind, Operation
 from compose_lite.output import QuietReporter
-from compose_lite.planner import Kind, Operation
 
 NET = (ServiceNetwork("default"),)
 

@@ -76,11 +76,11 @@ def test_endpoints_a_forced_disconnect_cannot_clear_end_in_an_error_that_says_wh
 
 def test_up_clears_a_leftover_endpoint_that_holds_the_new_containers_name_and_says_so() -> None:
     from compose_lite import executor
-    from compose_lite.planner import Kind, Operation, Plan
+    from compose_lite.operations import CreateContainer, Plan
 
     engine = _engine(stale_endpoints={NET: {"c-gone": "p-web-1"}})
     spec = _web_on_the_network()
-    plan = Plan({"create:web-1": Operation("create:web-1", Kind.CREATE, "p-web-1", spec=spec, start=True)})
+    plan = Plan({"create:web-1": CreateContainer(id="create:web-1", target="p-web-1", spec=spec)})
     events: list[str] = []
 
     class Progress:

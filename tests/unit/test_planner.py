@@ -10,8 +10,8 @@ from compose_lite import app
 from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import NotFoundError
 from compose_lite.model import Condition, DependsOn, Healthcheck, Mount, Network, Project, Service, Volume
+from compose_lite.operations import Kind
 from compose_lite.output import QuietReporter
-from compose_lite.planner import Kind
 
 
 def stack(*, restart: bool = False, debug: str = "0", db_image: str = "db-img") -> Project:

@@ -13,8 +13,8 @@ from compose_lite.clock import FakeClock
 from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import EngineError, OperationFailedError
 from compose_lite.model import Healthcheck, Network, Port, Project, Service, ServiceNetwork, UpdatePolicy
+from compose_lite.operations import Kind
 from compose_lite.output import QuietReporter
-from compose_lite.planner import Kind
 from compose_lite.state import ContainerState
 
 START_FIRST = UpdatePolicy(order="start-first")

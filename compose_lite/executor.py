@@ -348,14 +348,17 @@ class _Runner:
             self._wait_shown(name, "Healthy" if healthy else "Exited", wait)
 
     def _ready(self, op: AwaitReady) -> None:
-        assert op.service is not None
-        cid = dict(self._containers(op.service)).get(op.target)
+        if op.container is not None:
+            cid: str | None = op.container.id
+        else:
+            assert op.service is not None
+            cid = dict(self._containers(op.service)).get(op.target)
         if cid is None:
             return
         outcome = "Healthy" if op.healthcheck else "Exited" if op.expect_exit else "Running"
         self._wait_shown(op.target, outcome, functools.partial(
-            self._until, op.target, cid, healthy=op.healthcheck, exit_ok=op.expect_exit,
-            what=f"service {op.service}"))
+            self._until, op.target, cid, healthy=op.healthcheck, exit_ok=op.expect_exit, or_running=True,
+            what=f"service {op.service}" if op.service else ""))
 
     def _wait_shown(self, name: str, outcome: str, wait: Callable[[], None]) -> None:
         """Run ``wait``; show Waiting/outcome once per container and outcome, however many
@@ -373,30 +376,35 @@ class _Runner:
         with self._lock:
             return sorted(self._ids.get(service, {}).items())
 
-    def _until(self, name: str, cid: str, *, healthy: bool, exit_ok: bool, what: str) -> None:
+    def _until(self, name: str, cid: str, *, healthy: bool, exit_ok: bool, what: str,
+               or_running: bool = False) -> None:
         """Wait until healthy / running / exited 0 (by mode); raise naming the container otherwise."""
         try:
             wait_ready(self.engine, cid, healthy=healthy, exit_ok=exit_ok, clock=self.clock, poll=self.poll,
-                       deadline=self.deadline, cancelled=self.cancelled)
+                       deadline=self.deadline, cancelled=self.cancelled, or_running=or_running)
         except NotReady as err:
             raise _unready(err, name, what) from None
 
 
 def _unready(err: NotReady, name: str, what: str) -> OperationFailedError:
+    """The error of a failed wait; ``what`` names the waiter ("dependency db"), or is empty when the
+    reader knows it already."""
     output = err.health_output
+    failed = f"{what} failed: " if what else ""
     if err.reason == readiness.EXITED:
         code = err.state.exit_code if err.state is not None else None
         detail = f" (last health check output: {output})" if output else ""
-        return OperationFailedError(f"{what} failed: container {name} exited ({code}){detail}")
+        return OperationFailedError(f"{failed}container {name} exited ({code}){detail}")
     if err.reason == readiness.UNHEALTHY:
         detail = f"\nlast health check output: {output}" if output else ""
-        return OperationFailedError(f"{what} failed: container {name} is unhealthy{detail}")
+        return OperationFailedError(f"{failed}container {name} is unhealthy{detail}")
     if err.reason == readiness.NO_HEALTHCHECK:
-        return OperationFailedError(f"{what} failed: container {name} has no healthcheck configured")
+        return OperationFailedError(f"{failed}container {name} has no healthcheck configured")
     if err.reason == readiness.TIMED_OUT:
-        return OperationFailedError(f"timed out waiting for container {name} ({what})",
+        waiter = f" ({what})" if what else ""
+        return OperationFailedError(f"timed out waiting for container {name}{waiter}",
                                     hint="raise --wait-timeout, or check the service's healthcheck")
-    return OperationFailedError(f"{what}: cancelled because another operation failed")
+    return OperationFailedError(f"{failed}cancelled because another operation failed")
 
 
 # Every kind of operation and what runs it; AwaitExit holds no worker (the scheduler registers it

@@ -171,9 +171,11 @@ class AwaitCondition(Operation):
 
 @dataclass(frozen=True, kw_only=True)
 class AwaitReady(Operation):
-    """``--wait``: one replica running, healthy (``healthcheck``) or exited 0 (``expect_exit``)."""
+    """``--wait``, or the watch after a restart: one replica running, healthy (``healthcheck``) or
+    exited 0 (``expect_exit``)."""
 
     kind = Kind.READY
+    container: ObservedContainer | None = None  # None: the replica created or started earlier in this run
     healthcheck: bool = False
     expect_exit: bool = False
 

@@ -34,9 +34,12 @@ class NotReady(Exception):
 
 
 def wait_ready(engine: Engine, container_id: str, *, healthy: bool, exit_ok: bool, clock: Clock, poll: float,
-               deadline: float | None = None, cancelled: threading.Event | None = None) -> None:
+               deadline: float | None = None, cancelled: threading.Event | None = None,
+               or_running: bool = False) -> None:
     """Poll until the container is healthy (``healthy``), exited 0 (``exit_ok``) or running; raise
-    NotReady as soon as it cannot get there, at ``deadline``, or once ``cancelled`` is set."""
+    NotReady as soon as it cannot get there, at ``deadline``, or once ``cancelled`` is set.
+    ``or_running``: a container the engine runs without a healthcheck counts as ready (Compose's
+    ``--wait``; a ``service_healthy`` dependency without one is an error)."""
     while cancelled is None or not cancelled.is_set():
         state = engine.inspect_container(container_id)
         if state.status in ENDED:
@@ -47,6 +50,8 @@ def wait_ready(engine: Engine, container_id: str, *, healthy: bool, exit_ok: boo
             pass  # a one-shot job: keep polling until it exits
         elif healthy:
             if state.health == "healthy":
+                return
+            if state.health is None and or_running and state.status == Status.RUNNING:
                 return
             if state.health in ("unhealthy", None):
                 raise NotReady(UNHEALTHY if state.health else NO_HEALTHCHECK, state)

@@ -2,7 +2,8 @@
 
 - sync: per matched rule, ``plan_sync`` → ``rm -rf`` of deleted paths (one exec) → one
   ``put_archive`` of the tar at ``/`` — for every running container of the service;
-- restart: the engine's restart of each container, then (with a healthcheck) wait for healthy;
+- restart: a plan restarting each container, then (with a healthcheck) one waiting until each is
+  healthy, both run by the executor as `cl restart` and `cl up --wait` run theirs;
 - sync+restart, sync+exec: the sync, then the restart or the rule's ``exec`` command;
 - rebuild: build the image and recreate only that service through ``app.up`` (same planner and
   executor as ``cl up``; ``restart: true`` dependents are separate actions run by the loop after).
@@ -17,15 +18,14 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from compose_lite import observe, readiness
+from compose_lite import observe
 from compose_lite.clock import Clock
 from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, NotFoundError, OperationFailedError
 from compose_lite.model import Project, Service, WatchExec
-from compose_lite.operations import RestartContainer
+from compose_lite.operations import AwaitReady, Plan, RestartContainer
 from compose_lite.output import WarningsOnly
 from compose_lite.parallel import parallel_map
-from compose_lite.readiness import NotReady, wait_ready
 from compose_lite.state import ObservedContainer, Status
 from compose_lite.watch.rules import Action, ServiceAction
 from compose_lite.watch.stats import format_duration
@@ -60,7 +60,8 @@ class Outcome:
         parts = [self.cause, *(s.render() for s in self.steps)]
         if self.error is not None:
             parts.append(f"failed: {self.error}")
-        return f"{self.service:<{width}}  " + " → ".join(parts)
+        lead = f"{self.service:<{width}}  "
+        return lead + " → ".join(parts).replace("\n", "\n" + " " * len(lead))  # continuation under the cause
 
 
 def describe_cause(action: ServiceAction) -> str:
@@ -192,24 +193,17 @@ class ActionRunner:
         self._timed(outcome, "rebuilt and recreated" if recreated else "rebuilt (image unchanged)", started)
 
     def _await_healthy(self, svc: Service, containers: Sequence[ObservedContainer], outcome: Outcome) -> None:
+        """As `cl up --wait`: the executor's readiness wait on each container, after the restart."""
+        from compose_lite import executor
+
         if svc.healthcheck is None or svc.healthcheck.disabled or not containers:
             return
         started = self.clock.monotonic()
-        deadline = started + self.health_timeout
-        for c in containers:
-            try:
-                wait_ready(self.engine, c.id, healthy=True, exit_ok=False, clock=self.clock, poll=HEALTH_POLL,
-                           deadline=deadline)
-            except NotReady as err:
-                if err.reason == readiness.NO_HEALTHCHECK:
-                    continue  # its engine reports no health: nothing to wait for
-                if err.reason == readiness.TIMED_OUT:
-                    raise OperationFailedError(f"service {svc.name} not healthy after "
-                                               f"{format_duration(self.health_timeout)}") from None
-                state = err.state.health if err.state is not None and err.state.health else err.reason
-                detail = f" (last health check output: {err.health_output})" if err.health_output else ""
-                raise OperationFailedError(
-                    f"service {svc.name} is {state} after the change{detail}") from None
+        # No service named: the outcome's line starts with it already.
+        waits = [AwaitReady(id=f"ready:{c.name}", target=c.name, container=c, healthcheck=True)
+                 for c in containers]
+        executor.run(Plan({op.id: op for op in waits}), self.engine, WarningsOnly(outcome.notes.append),
+                     clock=self.clock, deadline=started + self.health_timeout, poll=HEALTH_POLL)
         self._timed(outcome, "healthy", started, after=True)
 
 

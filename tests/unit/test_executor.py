@@ -107,6 +107,17 @@ def test_wait_timeout_uses_the_clock() -> None:
     assert 3.0 <= clock.monotonic() < 3.2
 
 
+def test_wait_takes_a_running_container_the_engine_runs_without_a_healthcheck_as_ready() -> None:
+    # `healthcheck:` without a test inherits the image's; with none there, Compose's --wait settles
+    # for running, where a service_healthy dependency is an error.
+    engine = FakeEngine(images={"img": "sha256:1"})
+    engine.states["p-db-1"] = [ContainerState("running", None)]
+    proj = replace(project(), services={"db": project().services["db"]})
+    up(engine, proj, wait=True, wait_timeout=3)
+    with pytest.raises(OperationFailedError, match="container p-db-1 has no healthcheck configured"):
+        up(engine, project(), force_recreate=True)
+
+
 def test_independent_operations_overlap() -> None:
     """Two independent services are created concurrently (not one after the other)."""
     engine = FakeEngine(images={"img": "sha256:1"})

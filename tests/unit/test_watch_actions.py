@@ -105,8 +105,8 @@ def test_unhealthy_after_restart_is_reported(tmp_path: Path) -> None:
     outcome = ActionRunner(engine, FakeClock()).run(
         action_for(proj, Change(str(tmp_path / "conf" / "x"), ChangeKind.MODIFIED)), proj)
     assert outcome.error is not None
-    assert outcome.line(5) == ("api    1 file changed → restarted (0.0 ms) → failed: service api is "
-                               "unhealthy after the change (last health check output: boom)")
+    assert outcome.line(5) == ("api    1 file changed → restarted (0.0 ms) → failed: container p-api-1 "
+                               "is unhealthy\n       last health check output: boom")
 
 
 def test_sync_exec_runs_the_rule_command_with_its_options(tmp_path: Path) -> None:

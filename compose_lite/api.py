@@ -191,10 +191,11 @@ class Stack:
               services: Sequence[str] = ()) -> Iterator[None]:
         """The hot-reload loop of `cl watch`, in a thread for the block: ``on_change`` gets each
         line it reports (what a batch of changes did and how long it took, or what failed)."""
+        from compose_lite.output import LineReporter
         from compose_lite.watch.loop import LoopOptions, WatchLoop
 
-        report = on_change or (lambda _line: None)
-        loop = WatchLoop(self.project, self.engine, load=self.reload, emit=report, problem=report,
+        loop = WatchLoop(self.project, self.engine, load=self.reload,
+                         reporter=LineReporter(on_change or (lambda _line: None)),
                          options=LoopOptions(services=tuple(services)), environ=self.environ,
                          lock=lambda: self._locked("watch"))
         thread = threading.Thread(target=loop.run, name="cl-api-watch", daemon=True)

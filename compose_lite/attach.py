@@ -16,14 +16,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 from compose_lite import control, observe
 from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, ConfigError, InterruptedByUser
 from compose_lite.interrupts import interruptible
 from compose_lite.logfmt import LogLine
-from compose_lite.logs import POLL_S, LogOptions, Multiplexer, display_name, follow
+from compose_lite.logs import POLL_S, LogOptions, LogSink, Multiplexer, display_name, follow
 from compose_lite.model import Project, Service
 from compose_lite.output import Reporter
 from compose_lite.state import ENDED, ObservedContainer, Status
@@ -42,16 +41,6 @@ class AttachOptions:
     timestamps: bool = False
     timeout: int | None = None  # stop timeout (-t); None = each service's stop_grace_period
     since: float | None = None  # show output from this time on (when `up` began)
-
-
-class View(Protocol):
-    """Where the session's text goes: log lines and lifecycle lines (stdout), notices (stderr)."""
-
-    def line(self, entry: LogLine) -> None: ...
-
-    def event(self, name: str, service: str, message: str) -> None: ...
-
-    def notice(self, message: str) -> None: ...
 
 
 def check(project: Project, services: list[str], options: AttachOptions) -> None:
@@ -75,7 +64,7 @@ def will_restart(service: Service, exit_code: int) -> bool:
 
 class _Session:
     def __init__(self, project: Project, engine: Engine, services: list[str], options: AttachOptions,
-                 view: View) -> None:
+                 view: LogSink) -> None:
         self.project = project
         self.engine = engine
         self.services = services
@@ -129,9 +118,10 @@ class _Session:
             return self.abort_code or 0
 
 
-def run(project: Project, engine: Engine, services: list[str], options: AttachOptions, view: View,
+def run(project: Project, engine: Engine, services: list[str], options: AttachOptions, view: LogSink,
         reporter: Reporter, *, poll: float = POLL_S) -> int:
-    """Follow ``services``' containers until the session ends; the exit code (see the module doc)."""
+    """Follow ``services``' containers until the session ends; the exit code (see the module doc).
+    As Compose: the output and ``Attaching to`` go to ``view``, the stops and notices to ``reporter``."""
     check(project, services, options)
     session = _Session(project, engine, services, options, view)
     mux = Multiplexer(engine, LogOptions(follow=True, since=options.since, timestamps=options.timestamps),
@@ -142,39 +132,34 @@ def run(project: Project, engine: Engine, services: list[str], options: AttachOp
         try:
             follow(mux, session.containers, stop=session.abort, poll=poll)
             if session.abort.is_set():
-                view.notice("Aborting on container exit...")
+                reporter.info("Aborting on container exit...")
                 session.stopping.set()
-                _stop(project, engine, services, options.timeout, reporter)
+                control.stop(project, engine, tuple(services), options.timeout, reporter)
                 mux.wait(2.0)  # the stopped containers' last lines and exit lines
             return session.exit_code(interrupted=False)
         except KeyboardInterrupt:
             session.stopping.set()
-            _interrupted(project, engine, services, options.timeout, view, reporter, mux)
+            _interrupted(project, engine, services, options.timeout, reporter, mux)
             return session.exit_code(interrupted=True)
 
 
-def _stop(project: Project, engine: Engine, services: list[str], timeout: int | None,
-          reporter: Reporter) -> None:
-    control.stop(project, engine, tuple(services), timeout, reporter)
-
-
-def _interrupted(project: Project, engine: Engine, services: list[str], timeout: int | None, view: View,
+def _interrupted(project: Project, engine: Engine, services: list[str], timeout: int | None,
                  reporter: Reporter, mux: Multiplexer) -> None:
     """First Ctrl-C: graceful stop in the background while we wait; a second one: kill at once."""
-    view.notice("Gracefully stopping... (press Ctrl+C again to force)")
+    reporter.info("Gracefully stopping... (press Ctrl+C again to force)")
     errors: list[ComposeLiteError] = []
-    graceful = _background(lambda: _stop(project, engine, services, timeout, reporter), errors)
+    graceful = _background(lambda: control.stop(project, engine, tuple(services), timeout, reporter), errors)
     try:
         while graceful.is_alive():
             graceful.join(0.1)
         mux.wait(1.0)
     except KeyboardInterrupt:
-        view.notice("Killing...")
+        reporter.info("Killing...")
         killer = _background(lambda: control.kill(project, engine, tuple(services), "SIGKILL", reporter),
                              errors)
         killer.join(KILL_WAIT_S)
     if errors:
-        view.notice(f"warning: {errors[0]}")
+        reporter.warning(str(errors[0]))
 
 
 def _background(action: Callable[[], None], errors: list[ComposeLiteError]) -> threading.Thread:

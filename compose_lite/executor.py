@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from compose_lite import readiness
 from compose_lite.clock import Clock, SystemClock
@@ -58,6 +58,7 @@ from compose_lite.operations import (
     StopContainer,
     UnpauseContainer,
 )
+from compose_lite.output import Reporter
 from compose_lite.readiness import NotReady, wait_ready
 from compose_lite.rollout import Rollout
 from compose_lite.state import LIVE
@@ -66,16 +67,6 @@ log = logging.getLogger(__name__)
 DEFAULT_LIMIT = 64
 _Finished = queue.SimpleQueue[tuple[str, BaseException | None]]  # (operation id, its error or None)
 POLL_S = 0.05
-
-
-class Progress(Protocol):
-    """What the executor tells the user: one call per state change of a resource."""
-
-    def event(self, kind: str, name: str, status: str, *, done: bool = False) -> None: ...
-
-    def warning(self, message: str) -> None: ...
-
-    def info(self, message: str) -> None: ...
 
 
 @dataclass
@@ -91,7 +82,7 @@ def parallel_limit(environ: Mapping[str, str]) -> int:
     return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_LIMIT
 
 
-def run(plan: Plan, engine: Engine, progress: Progress, *, limit: int = DEFAULT_LIMIT,
+def run(plan: Plan, engine: Engine, progress: Reporter, *, limit: int = DEFAULT_LIMIT,
         clock: Clock | None = None, deadline: float | None = None, poll: float = POLL_S) -> Result:
     """Execute ``plan``; raise the first ComposeLiteError after in-flight operations have finished."""
     ops = plan.operations
@@ -170,7 +161,7 @@ def _natural(name: str) -> list[int | str]:
 
 
 class _Runner:
-    def __init__(self, engine: Engine, progress: Progress, clock: Clock, deadline: float | None,
+    def __init__(self, engine: Engine, progress: Reporter, clock: Clock, deadline: float | None,
                  poll: float, exits: ExitWatch) -> None:
         self.engine = engine
         self.exits = exits

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 from compose_lite import observe
 from compose_lite.engine.base import Engine
@@ -29,6 +30,18 @@ from compose_lite.logfmt import LogLine
 from compose_lite.state import ENDED, LIVE, ObservedContainer, Status
 
 POLL_S = 0.5
+
+
+class LogSink(Protocol):
+    """Where container output goes (stdout, as data): log lines, lifecycle lines (``exited with
+    code 0``) and the session's own unprefixed lines (``Attaching to …``). Progress and warnings go
+    to the Reporter (stderr) instead."""
+
+    def line(self, entry: LogLine) -> None: ...
+
+    def event(self, name: str, service: str, message: str) -> None: ...
+
+    def notice(self, message: str) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """Progress output: a live status display on a terminal, plain lines, JSON lines, or nothing.
 
-All of it goes to stderr; stdout is for data (``ps``, ``config``).  Reporters are called from
-the executor's worker threads, so each one serialises its writes.
+The one way library code tells the user what it does: the executor's events, the watch loop's
+lines, attached `up`'s notices.  All of it goes to stderr; stdout is for data (``ps``, ``config``,
+container output through ``logs.LogSink``).  Reporters are called from worker threads, so each one
+serialises its writes.
 """
 
 from __future__ import annotations
@@ -15,11 +17,18 @@ from typing import Any, Protocol, TextIO
 
 
 class Reporter(Protocol):
-    def event(self, kind: str, name: str, status: str, *, done: bool = False) -> None: ...
+    def event(self, kind: str, name: str, status: str, *, done: bool = False) -> None:
+        """A resource changed state: ``("Container", "p-web-1", "Started", done=True)``."""
 
-    def warning(self, message: str) -> None: ...
+    def info(self, message: str) -> None:
+        """A line of what is being done (dropped by --quiet)."""
 
-    def info(self, message: str) -> None: ...
+    def warning(self, message: str) -> None:
+        """Something the user should know; the run goes on (``warning: …``, also when quiet)."""
+
+    def problem(self, message: str) -> None:
+        """A failure the command goes on after (a watch action that failed): shown as it is worded,
+        also when quiet."""
 
     def close(self) -> None: ...
 
@@ -58,6 +67,8 @@ class PlainReporter(_Timed):
             self.stream.write(f"{message}\n")
             self.stream.flush()
 
+    problem = info
+
     def close(self) -> None:
         return None
 
@@ -83,13 +94,17 @@ class JsonReporter(_Timed):
         with self.lock:
             self._write({"level": "info", "message": message})
 
+    def problem(self, message: str) -> None:
+        with self.lock:
+            self._write({"level": "error", "message": message})
+
     def close(self) -> None:
         return None
 
 
 class WarningsOnly:
-    """Progress dropped, warnings handed to `warn`: --quiet-pull/--quiet-build pass them on to the
-    shown reporter, the watch loop's rebuilds keep them as notes of what it did."""
+    """Progress dropped, warnings and problems handed to `warn`: --quiet-pull/--quiet-build pass
+    them on to the shown reporter, the watch loop's rebuilds keep them as notes of what it did."""
 
     def __init__(self, warn: Callable[[str], object]) -> None:
         self._warn = warn
@@ -103,15 +118,41 @@ class WarningsOnly:
     def info(self, message: str) -> None:
         return None
 
+    def problem(self, message: str) -> None:
+        self._warn(message)
+
     def close(self) -> None:
         return None
 
 
-class QuietReporter(WarningsOnly):
-    """--quiet: nothing but warnings, on the stream."""
+class LineReporter(WarningsOnly):
+    """Each message as one line of text, progress events dropped: ``say`` gets what was done,
+    ``alert`` the warnings (``warning: …``) and problems. The Python API's watch hands them to its
+    callback; tests collect them."""
+
+    def __init__(self, say: Callable[[str], object], alert: Callable[[str], object] | None = None) -> None:
+        self._say = say
+        self._alert = alert or say
+        super().__init__(lambda message: self._alert(f"warning: {message}"))
+
+    def info(self, message: str) -> None:
+        self._say(message)
+
+    def problem(self, message: str) -> None:
+        self._alert(message)
+
+
+class QuietReporter(LineReporter):
+    """--quiet: nothing but warnings and problems, on the stream."""
 
     def __init__(self, stream: TextIO) -> None:
-        super().__init__(lambda message: stream.write(f"warning: {message}\n"))
+        lock = threading.Lock()
+
+        def write(text: str) -> None:
+            with lock:
+                stream.write(text + "\n")
+
+        super().__init__(lambda _message: None, write)
 
 
 class LiveReporter(_Timed):
@@ -149,10 +190,15 @@ class LiveReporter(_Timed):
             self.rows[(kind, name)] = (status, done, took)
 
     def warning(self, message: str) -> None:
-        self.console.print(f"[yellow]warning:[/] {message}", highlight=False)
+        from rich.text import Text
+
+        self.console.print(Text.assemble(("warning:", "yellow"), " ", message), highlight=False)
 
     def info(self, message: str) -> None:
-        self.console.print(message, highlight=False)
+        self.console.print(message, highlight=False, markup=False)
+
+    def problem(self, message: str) -> None:
+        self.console.print(message, style="red", highlight=False, markup=False)
 
     def close(self) -> None:
         self.live.stop()

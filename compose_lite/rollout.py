@@ -28,8 +28,8 @@ from compose_lite.state import ENDED, RolloutStep
 
 if TYPE_CHECKING:
     from compose_lite.engine.base import Engine
-    from compose_lite.executor import Progress
     from compose_lite.operations import RollOut
+    from compose_lite.output import Reporter
 
 # After the replacement takes the service's aliases and before the old container stops: resolvers
 # that cache an answer briefly (a proxy's `resolver … valid=1s`) learn the new address first.
@@ -53,7 +53,7 @@ class Rollout:
 
     op: RollOut
     engine: Engine
-    progress: Progress
+    progress: Reporter
     clock: Clock
     until: Until
     record: Callable[[str, str], None]

@@ -57,16 +57,6 @@ def attach_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return checked
 
 
-class _View:
-    def __init__(self, printer: Any) -> None:
-        self._printer = printer
-        self.line = printer.line
-        self.event = printer.event
-
-    def notice(self, message: str) -> None:
-        click.echo(message, err=True)
-
-
 def run_attached(opts: GlobalOptions, project: Project, engine: Engine, containers: Mapping[str, list[str]],
              timeout: int | None, since: float, flags: Mapping[str, Any]) -> None:
     """Run the attached session for the services `up` started; exits with the session's code."""
@@ -92,5 +82,5 @@ def run_attached(opts: GlobalOptions, project: Project, engine: Engine, containe
                          prefix=not flags.get("no_log_prefix"), timestamps=options.timestamps, names=names)
     # Stop progress as plain lines: a live display would fight with the log lines.
     reporter = make_reporter("quiet" if opts.progress == "quiet" else "plain")
-    code = attach.run(project, engine, services, options, _View(printer), reporter)
+    code = attach.run(project, engine, services, options, printer, reporter)
     raise click.exceptions.Exit(code)

@@ -45,6 +45,9 @@ class LogPrinter:
     def event(self, name: str, service: str, message: str) -> None:
         self._write(self._fmt.event(name, service, message))
 
+    def notice(self, message: str) -> None:
+        self._write(message)
+
     def _write(self, text: str) -> None:
         with self._lock:
             try:

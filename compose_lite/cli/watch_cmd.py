@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -36,8 +35,10 @@ def parse_window(value: str, option: str) -> float:
 def make_loop(opts: GlobalOptions, project: Project, engine: Engine, services: tuple[str, ...], *,
               quiet: bool = False, poll: bool = False, debounce: str = "50ms",
               max_wait: str = "500ms", prune: bool = True) -> WatchLoop:
-    """The watch loop as `cl watch` and `cl up --watch` run it (lines on stderr)."""
+    """The watch loop as `cl watch` and `cl up --watch` run it (lines on stderr, or JSON lines with
+    `--progress json`)."""
     from compose_lite.cli.project import load_project, locked
+    from compose_lite.output import make_reporter
     from compose_lite.watch.loop import LoopOptions, WatchLoop
 
     quiet_s, max_wait_s = parse_window(debounce, "--debounce"), parse_window(max_wait, "--max-wait")
@@ -46,15 +47,8 @@ def make_loop(opts: GlobalOptions, project: Project, engine: Engine, services: t
         burst_quiet=max(quiet_s, 0.15), poll=True if poll else None,
         env_files=tuple(os.path.abspath(f) for f in opts.env_files) if opts.env_files else None,
         prune=prune)
-    lock = threading.Lock()
-
-    def write(line: str) -> None:
-        with lock:
-            sys.stderr.write(line + "\n")
-            sys.stderr.flush()
-
-    return WatchLoop(project, engine, load=lambda: load_project(opts),
-                     emit=(lambda _line: None) if quiet else write, problem=write,
+    reporter = make_reporter("quiet" if quiet else "json" if opts.progress == "json" else "plain")
+    return WatchLoop(project, engine, load=lambda: load_project(opts), reporter=reporter,
                      options=options, environ=opts.environ,
                      lock=lambda: locked(opts, engine, project.name, "watch"))
 

@@ -23,7 +23,7 @@ from compose_lite.clock import Clock, SystemClock
 from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, ConfigErrors
 from compose_lite.model import Project
-from compose_lite.output import WarningsOnly
+from compose_lite.output import Reporter, WarningsOnly
 from compose_lite.watch import adapter
 from compose_lite.watch.actions import ActionRunner, Outcome
 from compose_lite.watch.debounce import (
@@ -63,15 +63,13 @@ class LoopOptions:
 
 class WatchLoop:
     def __init__(self, project: Project, engine: Engine, *, load: Callable[[], Project],
-                 emit: Callable[[str], None], problem: Callable[[str], None],
-                 options: LoopOptions = LoopOptions(), clock: Clock | None = None,
+                 reporter: Reporter, options: LoopOptions = LoopOptions(), clock: Clock | None = None,
                  environ: Mapping[str, str] | None = None, stats: LatencyStats | None = None,
                  guard: StormGuard | None = None,
                  lock: Callable[[], AbstractContextManager[None]] | None = None) -> None:
         self.engine = engine
         self.load = load
-        self.emit = emit
-        self.problem = problem
+        self.reporter = reporter  # a line per service and batch (info), failures (problem), warnings
         self.options = options
         self.clock = clock or SystemClock()
         self.environ = dict(environ or {})
@@ -154,7 +152,7 @@ class WatchLoop:
             return
         with self.lock():  # never restart or rebuild in the middle of another command (a `down`)
             if not observe.containers(self.engine, self.project.name, oneoff=None):
-                self.problem("the project's containers are gone (`cl down`?): watch stops")
+                self.reporter.warning("the project's containers are gone (`cl down`?): watch stops")
                 self.stop()
                 return
             self._run_waves(actions, batch)
@@ -183,7 +181,7 @@ class WatchLoop:
                 if warning is not None:
                     self._set_triggers()
             if warning is not None:
-                self.problem(f"warning: {warning}")
+                self.reporter.warning(warning)
         outcome = self.runner.run(action, self.project, cause="initial sync" if batch is None else None)
         now = self.clock.monotonic()
         if bind_restart:
@@ -195,9 +193,9 @@ class WatchLoop:
 
     def _report(self, outcome: Outcome) -> None:
         line = outcome.line(self._width)
-        (self.problem if outcome.error is not None else self.emit)(line)
+        (self.reporter.problem if outcome.error is not None else self.reporter.info)(line)
         for note in outcome.notes:
-            self.problem(f"warning: {outcome.service}: {note}")
+            self.reporter.warning(f"{outcome.service}: {note}")
 
     # -- configuration reload ------------------------------------------------------------------
 
@@ -211,14 +209,15 @@ class WatchLoop:
             project = self.load()
             adapter.build_triggers(project, self.options.services, env_files=self.options.env_files)
         except ComposeLiteError as err:
-            self.problem(f"{lead} → not applied, keeping the last good configuration:\n{_indent(err)}")
+            self.reporter.problem(
+                f"{lead} → not applied, keeping the last good configuration:\n{_indent(err)}")
             return
         notes: list[str] = []
         try:
             request = app.UpRequest(services=self.options.services)
             up = app.up(project, self.engine, request, WarningsOnly(notes.append), environ=self.environ)
         except ComposeLiteError as err:
-            self.problem(f"{lead} → reloaded, applying failed:\n{_indent(err)}")
+            self.reporter.problem(f"{lead} → reloaded, applying failed:\n{_indent(err)}")
             self._set_project(project)  # the new model stands; the next change retries
             return
         self._set_project(project)
@@ -226,9 +225,9 @@ class WatchLoop:
         changes = [op.line() for op in up.plan.changes()]
         took = format_duration(self.clock.monotonic() - started)
         summary = "; ".join(changes) if changes else "no container changed"
-        self.emit(f"{lead} → reloaded → {summary} ({took})")
+        self.reporter.info(f"{lead} → reloaded → {summary} ({took})")
         for note in notes:
-            self.problem(f"warning: {note}")
+            self.reporter.warning(note)
         self.stats.record("reload", self.clock.monotonic() - batch.opened_at)
 
     # -- state -----------------------------------------------------------------------------------
@@ -248,7 +247,7 @@ class WatchLoop:
 
     def _start_observer(self) -> None:
         self._observer = ChangeObserver(self.triggers.watched_roots(), self.batcher, poll=self.options.poll,
-                                        on_warning=lambda message: self.problem(f"warning: {message}"))
+                                        on_warning=self.reporter.warning)
         self._observer.start()
 
     def _restart_observer_if_needed(self) -> None:

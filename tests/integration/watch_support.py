@@ -14,7 +14,7 @@ from compose_lite.loader.bind import bind
 from compose_lite.loader.pipeline import load
 from compose_lite.loader.request import LoadRequest
 from compose_lite.model import Project
-from compose_lite.output import WarningsOnly
+from compose_lite.output import LineReporter, WarningsOnly
 from compose_lite.watch.loop import LoopOptions, WatchLoop
 from tests.integration.cl_helpers import fetch, wait_until, write
 
@@ -69,7 +69,7 @@ class WatchedStack:
         project = load_project(self.workdir, self.name)
         app.up(project, self.engine, app.UpRequest(), WarningsOnly([].append), environ=dict(os.environ))
         self.loop = WatchLoop(project, self.engine, load=lambda: load_project(self.workdir, self.name),
-                              emit=self.lines.append, problem=self.problems.append,
+                              reporter=LineReporter(self.lines.append, self.problems.append),
                               options=LoopOptions(), environ=dict(os.environ))
         self._thread = threading.Thread(target=self.loop.run, name="test-watch", daemon=True)
         self._thread.start()

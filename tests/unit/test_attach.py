@@ -15,7 +15,8 @@ from compose_lite.output import PlainReporter, QuietReporter
 
 class View:
     def __init__(self) -> None:
-        self.out: list[str] = []
+        self.out: list[str] = []  # stdout: the output, its lifecycle lines, ``Attaching to``
+        self.progress = ""  # stderr: the reporter's lines
 
     def line(self, entry: LogLine) -> None:
         self.out.append(f"{entry.name} | {entry.text}")
@@ -41,8 +42,11 @@ def started(proj: Project) -> FakeEngine:
 
 
 def run(proj: Project, engine: FakeEngine, view: View, **kw: Any) -> int:
-    return attach.run(proj, engine, ["db", "job"], attach.AttachOptions(**kw), view,
-                      QuietReporter(io.StringIO()), poll=0.01)
+    progress = io.StringIO()
+    code = attach.run(proj, engine, ["db", "job"], attach.AttachOptions(**kw), view,
+                      PlainReporter(progress), poll=0.01)
+    view.progress = progress.getvalue()
+    return code
 
 
 def test_exit_code_from_stops_the_others_and_returns_that_code() -> None:
@@ -54,7 +58,7 @@ def test_exit_code_from_stops_the_others_and_returns_that_code() -> None:
     assert run(proj, engine, view, exit_code_from="job") == 4
     assert view.out[0] == "! Attaching to db-1, job-1"
     assert "job-1 | working" in view.out and "job-1 exited with code 4" in view.out
-    assert "! Aborting on container exit..." in view.out
+    assert "Aborting on container exit...\n" in view.progress
     assert "stop_container p-db-1" in engine.calls
 
 
@@ -86,7 +90,7 @@ def test_a_crash_under_a_restart_policy_does_not_abort() -> None:
     view = View()
     assert run(proj, engine, view, abort_on_failure=True) == 0
     assert "job-1 exited with code 1" in view.out
-    assert "! Aborting on container exit..." not in view.out
+    assert "Aborting on container exit" not in view.progress
     assert not any(c.startswith("stop_container") for c in engine.calls)
     assert attach.will_restart(proj.services["job"], 1) and not attach.will_restart(proj.services["job"], 0)
 
@@ -108,7 +112,7 @@ def test_ctrl_c_stops_gracefully_and_returns_130() -> None:
     code = attach.run(proj, engine, ["db", "job"], attach.AttachOptions(), view,
                       PlainReporter(progress), poll=0.01)
     assert code == 130
-    assert "! Gracefully stopping... (press Ctrl+C again to force)" in view.out
+    assert "Gracefully stopping... (press Ctrl+C again to force)\n" in progress.getvalue()
     assert [c for c in engine.calls if c.startswith("stop")] == ["stop_container p-job-1",
                                                                 "stop_container p-db-1"]
     assert " Container p-job-1  Stopped" in progress.getvalue()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from compose_lite import labels as L
@@ -8,6 +10,7 @@ from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import EngineError, StaleEndpointError
 from compose_lite.model import Network, Service
 from compose_lite.network_release import STALE_WAIT_S, Released, clear_stale_endpoint, release_network
+from compose_lite.output import PlainReporter
 from compose_lite.state import ContainerSpec, NetworkAttachment
 
 NET = "p_default"
@@ -81,22 +84,11 @@ def test_up_clears_a_leftover_endpoint_that_holds_the_new_containers_name_and_sa
     engine = _engine(stale_endpoints={NET: {"c-gone": "p-web-1"}})
     spec = _web_on_the_network()
     plan = Plan({"create:web-1": CreateContainer(id="create:web-1", target="p-web-1", spec=spec)})
-    events: list[str] = []
-
-    class Progress:
-        def event(self, kind: str, name: str, status: str, *, done: bool = False) -> None:
-            events.append(status)
-
-        def warning(self, message: str) -> None:
-            events.append(f"warning: {message}")
-
-        def info(self, message: str) -> None:
-            events.append(message)
-
-    executor.run(plan, engine, Progress(), clock=FakeClock())
+    progress = io.StringIO()
+    executor.run(plan, engine, PlainReporter(progress), clock=FakeClock())
     assert engine.list_containers("p")[0].state == "running"
     cleared = f"warning: network {NET}: cleared a leftover endpoint named p-web-1 of a removed container"
-    assert cleared in events
+    assert cleared in progress.getvalue().splitlines()
     assert engine.calls.count("start_container p-web-1") == 2
 
 

@@ -20,19 +20,29 @@ def test_plain_lines_like_compose() -> None:
 
 def test_json_lines() -> None:
     out = io.StringIO()
-    JsonReporter(out).event("Network", "p_default", "Created", done=True)
-    record = json.loads(out.getvalue())
-    assert {k: record[k] for k in ("kind", "name", "status", "done")} == {
+    reporter = JsonReporter(out)
+    reporter.event("Network", "p_default", "Created", done=True)
+    reporter.problem("web  1 file changed → failed: disk full")
+    event, problem = (json.loads(line) for line in out.getvalue().splitlines())
+    assert {k: event[k] for k in ("kind", "name", "status", "done")} == {
         "kind": "Network", "name": "p_default", "status": "Created", "done": True}
+    assert problem == {"level": "error", "message": "web  1 file changed → failed: disk full"}
 
 
-def test_quiet_prints_only_warnings() -> None:
+def test_quiet_prints_only_warnings_and_problems() -> None:
     out = io.StringIO()
     reporter = QuietReporter(out)
     reporter.event("Container", "x", "Started", done=True)
     reporter.info("hello")
     reporter.warning("w")
-    assert out.getvalue() == "warning: w\n"
+    reporter.problem("web  1 file changed → failed: disk full")
+    assert out.getvalue() == "warning: w\nweb  1 file changed → failed: disk full\n"
+
+
+def test_plain_prints_problems_as_worded() -> None:
+    out = io.StringIO()
+    PlainReporter(out).problem("config  compose.yaml changed → not applied")
+    assert out.getvalue() == "config  compose.yaml changed → not applied\n"
 
 
 def test_auto_is_plain_when_not_a_terminal() -> None:

@@ -11,7 +11,7 @@ from compose_lite.clock import FakeClock
 from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import ConfigError, ConfigErrors, EngineError, Position
 from compose_lite.model import DependsOn, Mount, Network, Project, Service, ServiceNetwork, WatchRule
-from compose_lite.output import WarningsOnly
+from compose_lite.output import LineReporter, WarningsOnly
 from compose_lite.watch.debounce import Batch, Change, ChangeKind
 from compose_lite.watch.guard import StormGuard
 from compose_lite.watch.loop import LoopOptions, WatchLoop
@@ -45,8 +45,9 @@ class Harness:
         self.lines: list[str] = []
         self.problems: list[str] = []
         self.next_load: Project | ConfigError | None = None
-        self.loop = WatchLoop(self.project, self.engine, load=self.load, emit=self.lines.append,
-                              problem=self.problems.append, clock=self.clock, options=LoopOptions())
+        self.loop = WatchLoop(self.project, self.engine, load=self.load, clock=self.clock,
+                              options=LoopOptions(),
+                              reporter=LineReporter(self.lines.append, self.problems.append))
 
     def load(self) -> Project:
         if isinstance(self.next_load, ConfigError):
@@ -172,7 +173,7 @@ def _running_loop(tmp_path: Path, lines: list[str],
     project = stack(tmp_path)
     (tmp_path / "www").mkdir()
     app.up(project, engine, app.UpRequest(), WarningsOnly([].append), environ={})
-    loop = WatchLoop(project, engine, load=lambda: project, emit=lines.append, problem=lines.append,
+    loop = WatchLoop(project, engine, load=lambda: project, reporter=LineReporter(lines.append),
                      options=LoopOptions(poll=False))
     thread = threading.Thread(target=loop.run, kwargs={"on_ready": on_ready}, daemon=True)
     thread.start()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 
@@ -24,6 +23,7 @@ from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, ConfigErrors
 from compose_lite.model import Project
 from compose_lite.output import Reporter, WarningsOnly
+from compose_lite.parallel import parallel_map
 from compose_lite.watch import adapter
 from compose_lite.watch.actions import ActionRunner, Outcome
 from compose_lite.watch.debounce import (
@@ -148,29 +148,30 @@ class WatchLoop:
     def _run_actions(self, actions: Iterable[ServiceAction], batch: Batch | None) -> None:
         actions = list(actions)
         if self.lock is None or all(a.action is Action.SYNC for a in actions):
-            self._run_waves(actions, batch)
+            self._run_actions_in_order(actions, batch)
             return
         with self.lock():  # never restart or rebuild in the middle of another command (a `down`)
             if not observe.containers(self.engine, self.project.name, oneoff=None):
                 self.reporter.warning("the project's containers are gone (`cl down`?): watch stops")
                 self.stop()
                 return
-            self._run_waves(actions, batch)
+            self._run_actions_in_order(actions, batch)
 
-    def _run_waves(self, actions: list[ServiceAction], batch: Batch | None) -> None:
-        waves: dict[int, list[ServiceAction]] = {}
-        by_name = {a.service: a for a in actions}
-        for action in by_name.values():
-            waves.setdefault(_depth(action, by_name), []).append(action)
-        for depth in sorted(waves):
-            wave = waves[depth]
-            if len(wave) == 1:
-                outcomes = [self._act(wave[0], batch)]
-            else:
-                with ThreadPoolExecutor(max_workers=min(8, len(wave)), thread_name_prefix="cl-watch") as pool:
-                    outcomes = list(pool.map(lambda a: self._act(a, batch), wave))
-            for outcome in outcomes:
-                self._report(outcome)
+    def _run_actions_in_order(self, actions: list[ServiceAction], batch: Batch | None) -> None:
+        """Every service's action at once, except that a ``restart: true`` dependent starts as soon
+        as the service it was restarted for is done (as the executor runs a plan: by dependency,
+        not in waves). ``because_of`` only names a service added before it: no cycle to wait on."""
+        done = {a.service: threading.Event() for a in actions}
+
+        def act(action: ServiceAction) -> None:
+            if action.because_of in done:
+                done[action.because_of].wait()
+            try:
+                self._report(self._act(action, batch))
+            finally:
+                done[action.service].set()
+
+        parallel_map(act, actions, limit=len(actions), name="cl-watch")
 
     def _act(self, action: ServiceAction, batch: Batch | None) -> Outcome:
         bind_restart = batch is not None and self._is_bind_restart(action)
@@ -255,16 +256,6 @@ class WatchLoop:
             return
         self._observer.stop()
         self._start_observer()
-
-
-def _depth(action: ServiceAction, by_name: Mapping[str, ServiceAction]) -> int:
-    depth = 0
-    seen = {action.service}
-    while action.because_of is not None and action.because_of in by_name and action.because_of not in seen:
-        seen.add(action.because_of)
-        action = by_name[action.because_of]
-        depth += 1
-    return depth
 
 
 def _indent(err: ComposeLiteError) -> str:

@@ -89,6 +89,27 @@ def test_bind_mount_restart_restarts_dependents_after_it_and_nothing_else(tmp_pa
                        "worker  dependency api restarted → restarted (0.0 ms)"]
 
 
+def test_a_dependent_restarts_once_its_own_dependency_is_done_not_after_every_other_action(
+        tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    worker_restarted = threading.Event()
+    restart = h.engine.restart_container
+    other_id = next(c.id for c in h.engine.containers.values() if c.name == "p-other-1")
+    worker_id = next(c.id for c in h.engine.containers.values() if c.name == "p-worker-1")
+
+    def restart_container(cid: str, timeout: int | None = None) -> None:
+        if cid == other_id:  # slow: still restarting while api and then worker are done
+            assert worker_restarted.wait(timeout=10), "worker waited for the unrelated service"
+        restart(cid, timeout)
+        if cid == worker_id:
+            worker_restarted.set()
+
+    h.engine.restart_container = restart_container  # type: ignore[method-assign]
+    h.loop.process(h.batch("api/main.py", "other/o.txt"))
+    assert h.problems == []
+    assert [line.split()[0] for line in h.lines] == ["api", "worker", "other"]
+
+
 def test_noise_and_unwatched_paths_do_nothing(tmp_path: Path) -> None:
     h = Harness(tmp_path)
     h.loop.process(h.batch("www/.git/index", "www/.a.html.swp", "api/4913", "elsewhere/x"))

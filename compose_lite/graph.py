@@ -6,7 +6,7 @@ import graphlib
 from collections.abc import Iterable, Mapping
 
 from compose_lite.errors import ConfigError, NotFoundError
-from compose_lite.loader import did_you_mean
+from compose_lite.loader import did_you_mean, find_cycle
 from compose_lite.model import Project
 
 Deps = Mapping[str, frozenset[str]]
@@ -25,16 +25,14 @@ def dependencies(project: Project) -> dict[str, frozenset[str]]:
 
 
 def check_acyclic(deps: Deps) -> None:
-    """Raise ConfigError naming the cycle as ``a -> b -> a`` (read: a depends on b …)."""
-    try:
-        graphlib.TopologicalSorter(deps).prepare()
-    except graphlib.CycleError as err:
-        # graphlib lists each node before the node that depends on it; reverse to read "depends on".
-        cycle = list(reversed(err.args[1]))[:-1]
+    """Raise ConfigError naming the cycle as ``a -> b -> a`` (read: a depends on b …), from its
+    alphabetically first service."""
+    cycle = find_cycle({name: sorted(deps[name]) for name in sorted(deps)})[:-1]
+    if cycle:
         start = cycle.index(min(cycle))
         cycle = cycle[start:] + cycle[:start]
         raise ConfigError(f"dependency cycle between services: {' -> '.join([*cycle, cycle[0]])}",
-                          hint="remove one of these depends_on links") from None
+                          hint="remove one of these depends_on links")
 
 
 def order(deps: Deps) -> list[str]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from compose_lite.loader.coverage import why_unsupported
+    from compose_lite.loader.cycles import find_cycle
     from compose_lite.loader.discover import discover as discover_files
     from compose_lite.loader.discover import validate_project_name
     from compose_lite.loader.door import LoadResult, load
@@ -32,6 +33,7 @@ _EXPORTS = {
     "parse_port": "short_syntax",
     "parse_volume": "short_syntax",
     "why_unsupported": "coverage",
+    "find_cycle": "cycles",
     "read_dotenv": "dotenv",
     "read_capped": "inputs",
     "variables_used": "interpolate",
@@ -51,6 +53,7 @@ __all__ = [
     "all_profiles",
     "did_you_mean",
     "discover_files",
+    "find_cycle",
     "load",
     "parse_bytes",
     "parse_duration",

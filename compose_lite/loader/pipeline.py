@@ -19,6 +19,7 @@ from typing import Any
 from compose_lite.errors import ConfigError, ConfigErrors, Position
 from compose_lite.loader import canonical, defaults, inputs, merge, resolve, schema_cache
 from compose_lite.loader.consistency import check_consistency
+from compose_lite.loader.cycles import find_cycle
 from compose_lite.loader.discover import ProjectSource, discover, normalize_project_name, resolve_project_name
 from compose_lite.loader.dotenv import read_dotenv, read_env_file_raw
 from compose_lite.loader.extends import apply_extends
@@ -475,7 +476,7 @@ def check_references(
                     f"service {name!r} refers to undefined service {value[8:]!r} in {ref_kind}",
                     path=f"{here}.{ref_kind}",
                 ))
-    cycle = _dependency_cycle(services)
+    cycle = find_cycle({name: list(svc.get("depends_on") or {}) for name, svc in services.items()})
     if cycle:
         errors.append(ConfigError(
             "dependency cycle detected: " + " -> ".join(cycle), path=f"services.{cycle[0]}.depends_on",
@@ -502,32 +503,3 @@ def _undefined(kind: str, name: Any, path: str, section: str,
     suggestion = did_you_mean(str(name), sorted(declared[section]))
     return ConfigError(f"{kind} {name!r} is not declared", path=path,
                        hint=f"{suggestion} (or {hint})" if suggestion else hint)
-
-
-def _dependency_cycle(services: Mapping[str, Any]) -> list[str]:
-    """The first depends_on cycle as ``[a, b, a]``, or [] (depth-first, declaration order)."""
-    state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(name: str) -> list[str]:
-        state[name] = 1
-        stack.append(name)
-        for dep in (services[name].get("depends_on") or {}):
-            if dep not in services:
-                continue
-            if state.get(dep) == 1:
-                return [*stack[stack.index(dep):], dep]
-            if dep not in state:
-                found = visit(dep)
-                if found:
-                    return found
-        stack.pop()
-        state[name] = 2
-        return []
-
-    for name in services:
-        if name not in state:
-            found = visit(name)
-            if found:
-                return found
-    return []

@@ -80,7 +80,7 @@ def run_attached(opts: GlobalOptions, project: Project, engine: Engine, containe
     names = [display_name(c) for c in observe.containers(engine, project.name, services=containers)]
     printer = LogPrinter(project.services, colour=use_colour(opts, bool(flags.get("no_color")), sys.stdout),
                          prefix=not flags.get("no_log_prefix"), timestamps=options.timestamps, names=names)
-    # Stop progress as plain lines: a live display would fight with the log lines.
-    reporter = make_reporter("quiet" if opts.progress == "quiet" else "plain")
+    # Stop progress as plain lines (or JSON, or none): a live display would fight with the log lines.
+    reporter = make_reporter("plain" if opts.progress in ("auto", "tty") else opts.progress)
     code = attach.run(project, engine, services, options, printer, reporter)
     raise click.exceptions.Exit(code)

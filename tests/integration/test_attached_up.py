@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -85,6 +86,21 @@ services:
     assert done.returncode == 0, done.stderr
     assert "server ready" not in done.stdout and "once-1 exited with code 0" in done.stdout
     assert done.stdout.startswith("Attaching to once-1\n")  # stdout, as Compose writes it
+
+
+def test_json_progress_carries_the_session_notices_and_stdout_only_the_output(tmp_path: Path,
+                                                                             project_name: str) -> None:
+    d = write(tmp_path, """
+services:
+  once:
+    image: cl-busybox
+    command: ["sh", "-c", "echo hi; exit 3"]
+""")
+    done = cl(project_name, d, "up", "--abort-on-container-exit", check=False, progress="json")
+    assert done.returncode == 3, done.stderr
+    records = [json.loads(line) for line in done.stderr.splitlines()]  # every line is JSON
+    assert {"level": "info", "message": "Aborting on container exit..."} in records
+    assert done.stdout.splitlines() == ["Attaching to once-1", "once-1 | hi", "once-1 exited with code 3"]
 
 
 def test_sigint_to_the_process_group_stops_everything(tmp_path: Path, project_name: str,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -60,7 +59,8 @@ def transformations() -> None:
 def list_(opts: GlobalOptions, fmt: str, quiet: bool) -> None:
     """List available transformations."""
     from compose_lite import bridge as lib
-    from compose_lite.cli.info_cmds import human_size, table
+    from compose_lite.cli.gotemplate import go_json, table
+    from compose_lite.cli.info_cmds import human_size
     from compose_lite.cli.project import open_engine
 
     found = lib.transformations(open_engine(opts))
@@ -69,7 +69,7 @@ def list_(opts: GlobalOptions, fmt: str, quiet: bool) -> None:
     elif fmt == "json":
         summaries = ({"Id": t.id, "RepoTags": list(t.repo_tags), "RepoDigests": list(t.repo_digests),
                       "Size": t.size, "Created": t.created} for t in found)
-        click.echo("".join(json.dumps(s, separators=(",", ":")) + "\n" for s in summaries), nl=False)
+        click.echo("".join(go_json(s) + "\n" for s in summaries), nl=False)
     else:
         rows = [("IMAGE ID", "REPO", "TAGS", "SIZE")]
         for t in found:

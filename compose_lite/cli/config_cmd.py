@@ -15,6 +15,7 @@ _TOP_ORDER = ("name", "services", "networks", "volumes", "secrets", "configs", "
 
 
 @click.command("config")
+@click.argument("selected", nargs=-1, metavar="[SERVICE]...")
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True,
               help="Output format.")
 @click.option("-q", "--quiet", is_flag=True, help="Only validate the configuration, print nothing.")
@@ -39,35 +40,43 @@ _TOP_ORDER = ("name", "services", "networks", "volumes", "secrets", "configs", "
 @click.option("--variables", is_flag=True, help="Print the variables the files use, with their defaults.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Save to file (default: stdout).")
 @click.pass_obj
-def config(opts: GlobalOptions, fmt: str, quiet: bool, services: bool, volumes: bool, networks: bool,
-           profiles: bool, images: bool, no_interpolate: bool, no_normalize: bool,
+def config(opts: GlobalOptions, selected: tuple[str, ...], fmt: str, quiet: bool, services: bool,
+           volumes: bool, networks: bool, profiles: bool, images: bool, no_interpolate: bool,
+           no_normalize: bool,
            no_path_resolution: bool, hash_of: str | None, environment: bool, models: bool,
            no_consistency: bool, no_env_resolution: bool, resolve_image_digests: bool,
            lock_image_digests: bool, variables: bool, output: str | None) -> None:
-    """Parse, resolve and render the Compose files in canonical format."""
+    """Parse, resolve and render the Compose files in canonical format (only the named services and
+    what they depend on, when services are named)."""
     from compose_lite.cli.project import load_request
-    from compose_lite.loader import all_profiles, load
+    from compose_lite.loader import all_profiles, load, select_services
 
     if variables:  # from the files as written: the templates, not their values
         click.echo(_variables_table(opts), nl=False)
         return
+    # As Compose: the name lists and hashes are of the whole project, and print even with -q; the
+    # rest is of the named services (a service its profiles disable is enabled by naming it).
+    whole = services or volumes or networks or models or bool(hash_of)
+    named = () if whole or no_interpolate else selected
     result = load(load_request(opts, interpolate=not no_interpolate, normalize=not no_normalize,
                                  resolve_paths=not no_path_resolution, consistency=not no_consistency,
-                                 resolve_env_files=not no_env_resolution))
+                                 resolve_env_files=not no_env_resolution, services=named))
     project = result.loaded
     for warning in project.warnings:
         click.echo(f"warning: {warning}", err=True)
-    if quiet:
-        return
     model = project.model
-    if resolve_image_digests or lock_image_digests:
-        pinned = _image_digests(opts, model)
-        if lock_image_digests:
-            model = {"services": {name: {"image": image} for name, image in pinned.items()}}
-        else:
-            model = {**model, "services": {name: {**svc, "image": pinned.get(name, svc.get("image"))}
-                                           for name, svc in (model.get("services") or {}).items()}}
-        text = render(model, fmt, escape=not no_interpolate)
+    if named:
+        model = select_services(model, named, all_resources=opts.all_resources)
+    if quiet and not (whole or profiles or images or environment):
+        return
+    if services:
+        text = _lines(model.get("services") or {})
+    elif volumes:
+        text = _lines(model.get("volumes") or {})
+    elif networks:
+        text = _lines(model.get("networks") or {})
+    elif models:
+        text = _lines(model.get("models") or {})
     elif hash_of:
         from compose_lite.compose_hash import service_hash
 
@@ -75,21 +84,23 @@ def config(opts: GlobalOptions, fmt: str, quiet: bool, services: bool, volumes: 
         every = (model.get("services") or {}).items()
         chosen = sorted((n, s) for n, s in every if wanted is None or n in wanted)
         text = "".join(f"{name} {service_hash(svc)}\n" for name, svc in chosen)
-    elif environment:
-        text = "".join(f"{k}={v}\n" for k, v in sorted(project.environment.items()))
-    elif models:
-        text = _lines(model.get("models") or {})
-    elif services:
-        text = _lines(model.get("services") or {})
-    elif volumes:
-        text = _lines(model.get("volumes") or {})
-    elif networks:
-        text = _lines(model.get("networks") or {})
     elif profiles:
         every = {**(model.get("services") or {}), **project.disabled_services}
         text = _lines(all_profiles(every))
     elif images:
         text = _lines(_image(name, svc, project.name) for name, svc in (model.get("services") or {}).items())
+    elif environment:
+        text = "".join(f"{k}={v}\n" for k, v in sorted(project.environment.items()))
+    elif resolve_image_digests or lock_image_digests:
+        pinned = _image_digests(opts, model)
+        if lock_image_digests:
+            model = {"services": {name: {"image": image} for name, image in pinned.items()}}
+        else:
+            model = {**model, "services": {name: {**svc, "image": pinned.get(name, svc.get("image"))}
+                                           for name, svc in (model.get("services") or {}).items()}}
+        text = render(model, fmt, escape=not no_interpolate)
+    elif named:
+        text = render(model, fmt, escape=not no_interpolate)
     else:
         # Rendering YAML means importing PyYAML: the memo keeps the text for the next identical run.
         text = result.rendered(fmt, lambda loaded: render(loaded.model, fmt, escape=not no_interpolate))
@@ -122,6 +133,7 @@ def _image_digests(opts: GlobalOptions, model: dict[str, Any]) -> dict[str, str]
 
 
 def _variables_table(opts: GlobalOptions) -> str:
+    from compose_lite.cli.gotemplate import table
     from compose_lite.cli.project import load_request
     from compose_lite.loader import discover_files, parse_yaml_all, variables_used
 
@@ -129,7 +141,7 @@ def _variables_table(opts: GlobalOptions) -> str:
     trees = [doc.data for f in source.config_files for doc in parse_yaml_all(f.content, f.path)]
     rows = [("NAME", "REQUIRED", "DEFAULT VALUE", "ALTERNATE VALUE")]
     rows += [(v.name, str(v.required).lower(), v.default, v.alternate) for v in variables_used(trees)]
-    return "".join("".join(cell.ljust(20) for cell in row).rstrip() + "\n" for row in rows)
+    return table(rows)
 
 
 def _lines(names: Any) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from compose_lite.cli.context import GlobalOptions
-from compose_lite.cli.gotemplate import format_choice, is_template, render
+from compose_lite.cli.gotemplate import format_choice, go_json, is_template, render
 from compose_lite.errors import ConfigError, OperationFailedError
 from compose_lite.state import Status
 
@@ -32,12 +32,11 @@ if TYPE_CHECKING:
 @click.pass_obj
 def volumes(opts: GlobalOptions, services: tuple[str, ...], fmt: str, quiet: bool) -> None:
     """List volumes (the project's, or those the named services mount)."""
-    import json
 
     from compose_lite.cli.project import load_project, open_engine
 
     engine = open_engine(opts)
-    project = load_project(opts, engine=engine)
+    project = load_project(opts, engine=engine, services=services)
     wanted = None
     if services:
         wanted = {
@@ -55,7 +54,7 @@ def volumes(opts: GlobalOptions, services: tuple[str, ...], fmt: str, quiet: boo
     if quiet:
         click.echo("".join(f"{r['Name']}\n" for r in records), nl=False)
     elif fmt == "json":
-        click.echo("".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records), nl=False)
+        click.echo("".join(go_json(r) + "\n" for r in records), nl=False)
     elif is_template(fmt):
         click.echo(render(fmt, records), nl=False)
     else:
@@ -78,7 +77,7 @@ def scale(opts: GlobalOptions, scales: tuple[str, ...], no_deps: bool) -> None:
         if not count.isdigit():
             raise ConfigError(f"invalid scale {item!r}", hint="write SERVICE=REPLICAS, e.g. web=3")
         wanted[name] = int(count)
-    project = load_project(opts)
+    project = load_project(opts, services=tuple(wanted))
     engine = open_engine(opts)
     report = reporter(opts)
     try:
@@ -153,7 +152,7 @@ def _one(opts: GlobalOptions, service: str, index: int) -> tuple[Project, Engine
     from compose_lite.cli.project import load_project, open_engine
 
     engine = open_engine(opts)
-    project = load_project(opts, engine=engine)
+    project = load_project(opts, engine=engine, services=(service,))
     found = observe.containers(engine, project.name, services=(service,), number=index)
     if not found:
         raise OperationFailedError(

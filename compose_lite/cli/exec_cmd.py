@@ -53,7 +53,7 @@ def exec_(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: b
     from compose_lite import oneoff
     from compose_lite.cli.project import load_project, open_engine
 
-    project = load_project(opts)
+    project = load_project(opts, services=(service,))
     engine = open_engine(opts)
     target = oneoff.exec_target(engine, project, service, index)
     code = engine.exec_attached(target.id, command, _session(tty=_tty(no_tty), detach=detach), user=user,
@@ -118,7 +118,7 @@ def run(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: boo
         service_ports=service_ports, no_deps=no_deps, remove=remove and not detach, name=name,
         workdir=workdir, user=user, labels=dict(label.partition("=")[::2] for label in labels))
     session = _session(tty=_tty(no_tty) and not detach, stdin=not detach, detach=detach)
-    project = load_project(opts)
+    project = load_project(opts, services=(service,))
     report = reporter(opts, quiet=quiet or quiet_pull or quiet_build)
 
     def created(name: str) -> None:

@@ -1,4 +1,5 @@
-"""The ``--format`` templates scripts give the docker CLI, for our list commands.
+"""Output as the docker CLI and Compose write it, for scripts that parse ours the same way:
+Go's tabwriter tables, ``json.Marshal`` text, ``strconv.Quote``, and the ``--format`` templates.
 
 Not Go's template language, only the forms people use with ``docker compose ps/ls/images``:
 ``{{.Field}}``, ``{{json .}}``, ``{{json .Field}}``, literal text and ``\\t``, and a ``table`` prefix
@@ -21,24 +22,41 @@ _HEADERS = {"RunningFor": "CREATED", "CreatedAt": "CREATED AT", "ConfigFiles": "
             "LocalVolumes": "LOCAL VOLUMES", "ID": "CONTAINER ID"}
 
 
+def table(rows: Sequence[Sequence[str]], *, min_width: int = 20, padding: int = 3) -> str:
+    """Rows aligned as Go's tabwriter aligns them: every cell but a line's last one padded to its
+    column's widest cell + ``padding`` (at least ``min_width``); the last cell as it is, so an empty
+    one leaves the padding before it (as ``docker compose ps`` does)."""
+    widths = [max(min_width, max((len(r[i]) for r in rows if i < len(r) - 1), default=0) + padding)
+              for i in range(max(len(r) for r in rows))]
+    return "".join("".join(cell.ljust(widths[i]) for i, cell in enumerate(r[:-1])) + r[-1] + "\n"
+                   for r in rows)
+
+
+def go_json(data: Any) -> str:
+    """``json.Marshal``'s text: compact, ``<``, ``>`` and ``&`` escaped, other characters kept."""
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def go_quote(text: str) -> str:
+    """``strconv.Quote`` for printable text (a container's command in ``ps``)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
 def is_template(fmt: str) -> bool:
     return "{{" in fmt
 
 
 def render(fmt: str, records: Sequence[Mapping[str, Any]]) -> str:
     """Each record through the template, one line each (a ``table`` template: aligned, with titles)."""
-    table = fmt.startswith("table ")
-    template = (fmt[len("table "):] if table else fmt).replace("\\t", "\t")
+    tabular = fmt.startswith("table ")
+    template = (fmt[len("table "):] if tabular else fmt).replace("\\t", "\t")
     _check(template)
     lines = [_fill(template, r) for r in records]
-    if not table:
+    if not tabular:
         return "".join(f"{line}\n" for line in lines)
     header = _ACTION.sub(lambda m: _title(m.group(2)), template)
-    rows = [line.split("\t") for line in [header, *lines]]
-    width = max(len(r) for r in rows)
-    widths = [max(len(r[i]) if i < len(r) else 0 for r in rows) for i in range(width)]
-    return "".join("   ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip() + "\n"
-                   for r in rows)
+    return table([line.split("\t") for line in [header, *lines]], min_width=10)  # the docker CLI's
 
 
 def _check(template: str) -> None:
@@ -54,12 +72,12 @@ def _fill(template: str, record: Mapping[str, Any]) -> str:
         if field is None:
             if not as_json:
                 raise ConfigError("{{.}} needs json: use {{json .}}")
-            return json.dumps(record)
+            return go_json(record)
         if field not in record:
             raise ConfigError(f"no field {field!r} in the output",
                               hint="fields: " + ", ".join(sorted(record)))
         item = record[field]
-        return json.dumps(item) if as_json else _plain(item)
+        return go_json(item) if as_json else _plain(item)
 
     return _ACTION.sub(value, template)
 
@@ -68,7 +86,7 @@ def _plain(item: Any) -> str:
     if isinstance(item, bool):
         return "true" if item else "false"
     if isinstance(item, list | dict):
-        return json.dumps(item)
+        return go_json(item)
     return str(item)
 
 

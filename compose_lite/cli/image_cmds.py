@@ -84,7 +84,7 @@ def pull(opts: GlobalOptions, services: tuple[str, ...], ignore_pull_failures: b
     from compose_lite import images
     from compose_lite.cli.project import load_project, open_engine, reporter
 
-    project = load_project(opts)
+    project = load_project(opts, services=services)
     report = reporter(opts, quiet=quiet)
     try:
         images.pull(project, open_engine(opts), services, report, ignore_failures=ignore_pull_failures,
@@ -107,7 +107,7 @@ def push(opts: GlobalOptions, services: tuple[str, ...], ignore_push_failures: b
     from compose_lite import app, images
     from compose_lite.cli.project import load_project, open_engine, reporter
 
-    project = load_project(opts)
+    project = load_project(opts, services=services)
     if include_deps and services:
         services = tuple(sorted(app.select_services(project, services, with_deps=True)))
     report = reporter(opts, quiet=quiet)

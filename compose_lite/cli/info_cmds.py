@@ -6,10 +6,8 @@ prints what `docker compose` prints (arrays for images/ls, one object per line f
 
 from __future__ import annotations
 
-import json
 import sys
 import time
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +15,7 @@ import click
 
 from compose_lite.cli.completion import complete_services
 from compose_lite.cli.context import GlobalOptions
-from compose_lite.cli.gotemplate import format_choice, is_template, render
+from compose_lite.cli.gotemplate import format_choice, go_json, is_template, render, table
 from compose_lite.clock import ago
 from compose_lite.state import Status
 
@@ -29,17 +27,6 @@ if TYPE_CHECKING:
 services_argument = click.argument("services", nargs=-1, shell_complete=complete_services)
 format_option = click.option("--format", "fmt", default="table", show_default=True, callback=format_choice,
                              help="Format the output: table, json, or a template ('{{.Name}}').")
-
-
-def table(rows: Sequence[Sequence[str]], *, min_width: int = 20, padding: int = 3) -> str:
-    widths = [max(min_width, max(len(r[i]) for r in rows) + padding) for i in range(len(rows[0]))]
-    return "".join("".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() + "\n"
-                   for r in rows)
-
-
-def compact(data: Any) -> str:
-    """JSON as Compose prints it (Go's encoder: no spaces)."""
-    return json.dumps(data, separators=(",", ":"))
 
 
 def human_size(size: float, *, binary: bool = False) -> str:
@@ -60,10 +47,10 @@ def _engine_seconds(text: str) -> float:
     return unix_time(text) or 0.0
 
 
-def _session(opts: GlobalOptions) -> tuple[Project, Engine]:
+def _session(opts: GlobalOptions, services: tuple[str, ...] = ()) -> tuple[Project, Engine]:
     from compose_lite.cli.project import load_project, open_engine
 
-    return load_project(opts), open_engine(opts)
+    return load_project(opts, services=services), open_engine(opts)
 
 
 def _containers(project: Project, engine: Engine, services: tuple[str, ...], *, running: bool = True,
@@ -81,7 +68,7 @@ def _containers(project: Project, engine: Engine, services: tuple[str, ...], *, 
 @click.pass_obj
 def images(opts: GlobalOptions, services: tuple[str, ...], fmt: str, quiet: bool) -> None:
     """List images used by the created containers."""
-    project, engine = _session(opts)
+    project, engine = _session(opts, services)
     records: list[dict[str, Any]] = []
     for c in _containers(project, engine, services, running=False):
         info = engine.image_info(c.image_id or c.image)
@@ -90,21 +77,21 @@ def images(opts: GlobalOptions, services: tuple[str, ...], fmt: str, quiet: bool
         ref = c.image if not c.image.startswith("sha256:") else (info.repo_tags or ("<none>:<none>",))[0]
         repo, _, tag = ref.rpartition(":") if ":" in ref.rsplit("/", 1)[-1] else (ref, "", "latest")
         records.append({"ID": info.id, "ContainerName": c.name, "Repository": repo, "Tag": tag,
-                        "Platform": info.platform, "Size": info.size, "LastTagTime": info.last_tag_time,
-                        "_created": info.created})
-    if quiet:
-        ids = dict.fromkeys(str(r["ID"]).split(":")[-1][:12] for r in records)
+                        "Platform": info.platform, "Size": info.size,
+                        # Compose 2.40 says when the image was tagged here (built, pulled, loaded)
+                        "LastTagTime": info.last_tag_time or info.created})
+    if quiet:  # the whole id, as Compose prints it
+        ids = dict.fromkeys(str(r["ID"]).split(":")[-1] for r in records)
         click.echo("".join(f"{i}\n" for i in ids), nl=False)
     elif fmt == "json":
-        click.echo(compact([{k: v for k, v in r.items() if not k.startswith("_")} for r in records]))
+        click.echo(go_json(records))
     elif is_template(fmt):
-        shown = [{k: v for k, v in r.items() if not k.startswith("_")} for r in records]
-        click.echo(render(fmt, shown), nl=False)
+        click.echo(render(fmt, records), nl=False)
     else:
         rows = [("CONTAINER", "REPOSITORY", "TAG", "PLATFORM", "IMAGE ID", "SIZE", "CREATED")]
         rows += [(str(r["ContainerName"]), str(r["Repository"]), str(r["Tag"]), str(r["Platform"]),
                   str(r["ID"]).split(":")[-1][:12], human_size(float(r["Size"])),
-                  ago(_engine_seconds(str(r["_created"])))) for r in records]
+                  ago(_engine_seconds(str(r["LastTagTime"])))) for r in records]
         click.echo(table(rows), nl=False)
 
 
@@ -113,7 +100,7 @@ def images(opts: GlobalOptions, services: tuple[str, ...], fmt: str, quiet: bool
 @click.pass_obj
 def top(opts: GlobalOptions, services: tuple[str, ...]) -> None:
     """Display the running processes."""
-    project, engine = _session(opts)
+    project, engine = _session(opts, services)
     rows: list[tuple[str, ...]] = []
     for c in _containers(project, engine, services):
         procs = engine.top(c.id)
@@ -121,7 +108,7 @@ def top(opts: GlobalOptions, services: tuple[str, ...]) -> None:
             rows.append(("SERVICE", "#", *procs.titles))
         rows += [(c.service, str(c.number), *p) for p in procs.processes]
     if rows:
-        click.echo(table(rows, min_width=0, padding=2), nl=False)
+        click.echo(table(rows, min_width=4, padding=2), nl=False)
 
 
 @click.command("port")
@@ -136,7 +123,7 @@ def port(opts: GlobalOptions, service: str, private_port: int, protocol: str, in
     """Print the public port for a port binding."""
     from compose_lite.ports import published_port
 
-    project, engine = _session(opts)
+    project, engine = _session(opts, (service,))
     host, number = published_port(project, engine, service, private_port, protocol=protocol, index=index)
     click.echo(f"{host}:{number}")
 
@@ -169,7 +156,7 @@ def ls(opts: GlobalOptions, all_states: bool, fmt: str, quiet: bool, filters: tu
     if quiet:
         click.echo("".join(f"{r['Name']}\n" for r in records), nl=False)
     elif fmt == "json":
-        click.echo(compact(records))
+        click.echo(go_json(records))
     elif is_template(fmt):
         click.echo(render(fmt, records), nl=False)
     else:
@@ -190,7 +177,7 @@ def events(opts: GlobalOptions, services: tuple[str, ...], as_json: bool, since:
     from compose_lite import labels as L
     from compose_lite.logs import parse_time
 
-    project, engine = _session(opts)
+    project, engine = _session(opts, services)
     if services:
         app.select_services(project, services, with_deps=False)
     now = time.time()
@@ -203,7 +190,7 @@ def events(opts: GlobalOptions, services: tuple[str, ...], as_json: bool, since:
         attrs = {k: v for k, v in event.attributes.items() if not k.startswith(_LABEL_PREFIXES)}
         stamp = datetime.fromtimestamp(event.time_nano / 1e9, tz=UTC)
         if as_json:
-            click.echo(compact({"action": event.action, "attributes": attrs, "id": event.id,
+            click.echo(go_json({"action": event.action, "attributes": attrs, "id": event.id,
                                    "service": service, "time": _nano_text(event.time_nano),
                                    "type": event.type}))
         else:
@@ -234,7 +221,7 @@ def wait(opts: GlobalOptions, services: tuple[str, ...], down_project: bool) -> 
     from compose_lite import app
     from compose_lite.cli.project import reporter
 
-    project, engine = _session(opts)
+    project, engine = _session(opts, services)
     targets = _containers(project, engine, services, running=False)
     codes: dict[str, int] = {}
     done = threading.Event()
@@ -275,7 +262,7 @@ def stats(opts: GlobalOptions, services: tuple[str, ...], all_states: bool, fmt:
     """Display a live stream of container(s) resource usage statistics."""
     from compose_lite.parallel import parallel_map
 
-    project, engine = _session(opts)
+    project, engine = _session(opts, services)
     samples: dict[str, ContainerStats] = {}
 
     def sample(cid: str) -> None:
@@ -289,7 +276,7 @@ def stats(opts: GlobalOptions, services: tuple[str, ...], all_states: bool, fmt:
         if not no_stream and fmt == "table" and sys.stdout.isatty():
             click.echo("\x1b[2J\x1b[H", nl=False)  # redraw in place, as `docker stats` does
         if fmt == "json":
-            click.echo("".join(compact(r) + "\n" for r in records), nl=False)
+            click.echo("".join(go_json(r) + "\n" for r in records), nl=False)
         else:
             keys = ("ID", "Name", "CPUPerc", "MemUsage", "MemPerc", "NetIO", "BlockIO", "PIDs")
             head = ("CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET I/O", "BLOCK I/O",
@@ -329,7 +316,7 @@ def cp(opts: GlobalOptions, src: str, dest: str, index: int | None, archive: boo
     source, target = copy.parse_endpoint(src), copy.parse_endpoint(dest)
     copy.check_pair(source, target)
     service = str(source.service or target.service)
-    project, engine = _session(opts)
+    project, engine = _session(opts, (service,))
     found = _containers(project, engine, (service,), running=False, index=index)
     if include_oneoffs:
         from compose_lite import observe

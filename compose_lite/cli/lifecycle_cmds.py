@@ -22,13 +22,13 @@ timeout_option = click.option("-t", "--timeout", type=int, help="Specify a shutd
 
 
 def _with_project(opts: GlobalOptions, action: Callable[[Project, Engine, Reporter], None], *,
-                  from_labels: bool = True) -> None:
+                  services: tuple[str, ...] = (), from_labels: bool = True) -> None:
     """Load the project (or, for commands on existing containers, rebuild it from labels) and act,
-    holding the project's lock."""
+    holding the project's lock. ``services``: those the command names."""
     from compose_lite.cli.project import load_project, locked, open_engine, reporter
 
     engine = open_engine(opts)
-    project = load_project(opts, engine=engine if from_labels else None)
+    project = load_project(opts, engine=engine if from_labels else None, services=services)
     report = reporter(opts)
     try:
         with locked(opts, engine, project.name, click.get_current_context().info_name or "?"):
@@ -44,7 +44,7 @@ def start(opts: GlobalOptions, services: tuple[str, ...]) -> None:
     """Start services."""
     from compose_lite import control
 
-    _with_project(opts, lambda p, e, r: control.start(p, e, services, r))
+    _with_project(opts, lambda p, e, r: control.start(p, e, services, r), services=services)
 
 
 @click.command("stop")
@@ -55,7 +55,7 @@ def stop(opts: GlobalOptions, services: tuple[str, ...], timeout: int | None) ->
     """Stop services (dependents before their dependencies)."""
     from compose_lite import control
 
-    _with_project(opts, lambda p, e, r: control.stop(p, e, services, timeout, r))
+    _with_project(opts, lambda p, e, r: control.stop(p, e, services, timeout, r), services=services)
 
 
 @click.command("restart")
@@ -68,7 +68,7 @@ def restart(opts: GlobalOptions, services: tuple[str, ...], timeout: int | None,
     from compose_lite import control
 
     _with_project(opts, lambda p, e, r: control.restart(p, e, services, timeout, r,
-                                                        with_dependents=not no_deps))
+                                                        with_dependents=not no_deps), services=services)
 
 
 @click.command("kill")
@@ -86,7 +86,7 @@ def kill(opts: GlobalOptions, services: tuple[str, ...], signal: str, remove_orp
         if remove_orphans:
             control.remove_orphans(project, engine, report)
 
-    _with_project(opts, act)
+    _with_project(opts, act, services=services)
 
 
 @click.command("pause")
@@ -96,7 +96,7 @@ def pause(opts: GlobalOptions, services: tuple[str, ...]) -> None:
     """Pause services."""
     from compose_lite import control
 
-    _with_project(opts, lambda p, e, r: control.pause(p, e, services, r))
+    _with_project(opts, lambda p, e, r: control.pause(p, e, services, r), services=services)
 
 
 @click.command("unpause")
@@ -106,7 +106,7 @@ def unpause(opts: GlobalOptions, services: tuple[str, ...]) -> None:
     """Unpause services."""
     from compose_lite import control
 
-    _with_project(opts, lambda p, e, r: control.unpause(p, e, services, r))
+    _with_project(opts, lambda p, e, r: control.unpause(p, e, services, r), services=services)
 
 
 @click.command("rm")
@@ -132,7 +132,7 @@ def rm(opts: GlobalOptions, services: tuple[str, ...], force: bool, stop_first: 
         control.remove(project, engine, targets, stop_first=stop_first, volumes=volumes, timeout=None,
                        reporter=report)
 
-    _with_project(opts, action)
+    _with_project(opts, action, services=services)
 
 
 @click.command("create")
@@ -170,7 +170,7 @@ def create(opts: GlobalOptions, services: tuple[str, ...], build: bool | None, f
                             dry_run=opts.dry_run,
                             no_recreate=no_recreate, pull=pull, remove_orphans=remove_orphans, scale=counts,
                             quiet_pull=quiet_pull)
-    _with_project(opts, lambda p, e, r: _create(p, e, r, request, opts), from_labels=False)
+    _with_project(opts, lambda p, e, r: _create(p, e, r, request, opts), services=services, from_labels=False)
 
 
 def _create(project: Project, engine: Engine, report: Reporter, request: object, opts: GlobalOptions) -> None:

@@ -86,7 +86,7 @@ def logs(opts: GlobalOptions, services: tuple[str, ...], follow: bool, tail: str
         since=logs_.parse_time(since, now=now, option="--since") if since else None,
         until=logs_.parse_time(until, now=now, option="--until") if until else None)
     engine = open_engine(opts)
-    project = load_project(opts, engine=engine)
+    project = load_project(opts, engine=engine, services=services)
     if services:
         app.select_services(project, services, with_deps=False)  # unknown names are errors
     shown = observe.containers(engine, project.name, services=services or None)

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 
 def load_request(opts: GlobalOptions, **flags: Any) -> LoadRequest:
-    """The loader request the global options describe (``flags``: interpolate, normalize, …)."""
+    """The loader request the global options describe (``flags``: interpolate, normalize, …, and
+    ``services``, those the command names)."""
     from compose_lite.loader import LoadRequest
 
     return LoadRequest(
@@ -31,8 +32,10 @@ def load_request(opts: GlobalOptions, **flags: Any) -> LoadRequest:
         stdin=_read_stdin, all_resources=opts.all_resources, **flags)
 
 
-def load_project(opts: GlobalOptions, *, engine: Engine | None = None) -> Project:
-    """The bound project; loader warnings are printed here (stderr), errors raised.
+def load_project(opts: GlobalOptions, *, engine: Engine | None = None,
+                 services: tuple[str, ...] = ()) -> Project:
+    """The bound project; loader warnings are printed here (stderr), errors raised. ``services``:
+    those the command names (naming one its profiles disable enables it, as in Compose).
 
     Given an ``engine``, a project named by -p / COMPOSE_PROJECT_NAME with no Compose file around
     is rebuilt from its labels, as Docker Compose does for down, ps, logs, stop and friends.
@@ -40,7 +43,7 @@ def load_project(opts: GlobalOptions, *, engine: Engine | None = None) -> Projec
     from compose_lite.loader import load
 
     try:
-        result = load(load_request(opts))
+        result = load(load_request(opts, services=services))
     except NoConfigFileError:
         name = opts.project_name or opts.environ.get("COMPOSE_PROJECT_NAME")
         if engine is None or not name or opts.files:

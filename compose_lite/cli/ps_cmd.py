@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from compose_lite.cli.context import GlobalOptions
-from compose_lite.cli.gotemplate import format_choice, is_template, render
+from compose_lite.cli.gotemplate import format_choice, go_json, go_quote, is_template, render, table
 from compose_lite.clock import ago
 
 if TYPE_CHECKING:
@@ -46,7 +45,7 @@ def ps(opts: GlobalOptions, services: tuple[str, ...], all_states: bool, only_se
             raise click.BadParameter(f"unsupported filter {flt!r}: use status=<{'|'.join(STATES)}>")
         status = (*status, value)
     engine = open_engine(opts)
-    project = load_project(opts, engine=engine)
+    project = load_project(opts, engine=engine, services=services)
     found = app.ps(project, engine, all_states=all_states, services=services, status=status)
     if not orphans:
         found = [c for c in found if c.service in project.services]
@@ -55,9 +54,9 @@ def ps(opts: GlobalOptions, services: tuple[str, ...], all_states: bool, only_se
     elif only_services:
         click.echo("".join(f"{s}\n" for s in dict.fromkeys(c.service for c in found)), nl=False)
     elif fmt == "json":
-        click.echo("".join(json.dumps(_record(c)) + "\n" for c in found), nl=False)
+        click.echo("".join(go_json(_record(c, truncate=not no_trunc)) + "\n" for c in found), nl=False)
     elif is_template(fmt):
-        click.echo(render(fmt, [_record(c) for c in found]), nl=False)
+        click.echo(render(fmt, [_record(c, truncate=not no_trunc) for c in found]), nl=False)
     else:
         click.echo(_table(found, truncate=not no_trunc), nl=False)
 
@@ -74,11 +73,11 @@ def ports_text(ports: tuple[Mapping[str, Any], ...]) -> str:
     return ", ".join(dict.fromkeys(out))
 
 
-def _record(c: ObservedContainer) -> dict[str, Any]:
+def _record(c: ObservedContainer, *, truncate: bool) -> dict[str, Any]:
     health = c.health or ""
     return {
-        "Command": json.dumps(c.command), "CreatedAt": time.strftime("%Y-%m-%d %H:%M:%S +0000 UTC",
-                                                                      time.gmtime(c.created)),
+        "Command": go_quote(_ellipsis(c.command) if truncate else c.command),
+        "CreatedAt": time.strftime("%Y-%m-%d %H:%M:%S +0000 UTC", time.gmtime(c.created)),
         "ExitCode": c.exit_code or 0, "Health": health, "ID": c.id[:12], "Image": c.image,
         "Labels": ",".join(f"{k}={v}" for k, v in c.labels.items()),
         "LocalVolumes": str(sum(1 for m in c.mounts if m.type == "volume")),
@@ -93,13 +92,13 @@ def _record(c: ObservedContainer) -> dict[str, Any]:
 
 
 
+def _ellipsis(command: str) -> str:
+    """The docker CLI's Ellipsis: 20 characters at most, the last one the ellipsis."""
+    return command if len(command) <= 20 else command[:19] + "…"
+
+
 def _table(found: list[ObservedContainer], *, truncate: bool = True) -> str:
     rows = [("NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS")]
-    for c in found:
-        # the docker CLI's Ellipsis: 20 characters at most, the last one the ellipsis
-        command = c.command if len(c.command) <= 20 or not truncate else c.command[:19] + "…"
-        rows.append((c.name, c.image, f'"{command}"', c.service, ago(c.created), c.status,
-                     ports_text(c.ports)))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "".join("   ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() + "\n"
-                   for r in rows)
+    rows += [(c.name, c.image, go_quote(_ellipsis(c.command) if truncate else c.command), c.service,
+              ago(c.created), c.status, ports_text(c.ports)) for c in found]
+    return table(rows, min_width=10)  # the docker CLI's tabwriter

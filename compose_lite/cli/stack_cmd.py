@@ -151,7 +151,7 @@ def ls(opts: GlobalOptions) -> None:
 
 
 def _print(rows: Sequence[tuple[str, ...]], header: tuple[str, ...], quiet: bool, *, empty: str = "") -> None:
-    from compose_lite.cli.info_cmds import table
+    from compose_lite.cli.gotemplate import table
 
     if not rows and empty:
         click.echo(empty, err=True)

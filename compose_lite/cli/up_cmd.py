@@ -78,7 +78,7 @@ def up(opts: GlobalOptions, services: tuple[str, ...], detach: bool, wait: bool,
         remove_orphans=remove_orphans, renew_anon_volumes=renew_anon_volumes, wait=wait,
         wait_timeout=wait_timeout, build=build, pull=pull, dry_run=dry_run, timeout=timeout,
         quiet_pull=quiet_pull, quiet_build=quiet_build)
-    project = load_project(opts)
+    project = load_project(opts, services=services)
     engine = open_engine(opts)
     report = reporter(opts)
     since = time.time()  # the attached view shows what the containers print from now on

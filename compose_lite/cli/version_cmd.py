@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from compose_lite import __version__
@@ -18,6 +16,8 @@ def version(fmt: str, short: bool) -> None:
     if short:
         click.echo(__version__)
     elif fmt == "json":
-        click.echo(json.dumps({"version": __version__}))
+        from compose_lite.cli.gotemplate import go_json
+
+        click.echo(go_json({"version": __version__}))
     else:
         click.echo(f"compose-lite version {__version__}")

@@ -48,7 +48,7 @@ def make_loop(opts: GlobalOptions, project: Project, engine: Engine, services: t
         env_files=tuple(os.path.abspath(f) for f in opts.env_files) if opts.env_files else None,
         prune=prune)
     reporter = make_reporter("quiet" if quiet else "json" if opts.progress == "json" else "plain")
-    return WatchLoop(project, engine, load=lambda: load_project(opts), reporter=reporter,
+    return WatchLoop(project, engine, load=lambda: load_project(opts, services=services), reporter=reporter,
                      options=options, environ=opts.environ,
                      lock=lambda: locked(opts, engine, project.name, "watch"))
 
@@ -107,7 +107,7 @@ def watch(opts: GlobalOptions, services: tuple[str, ...], no_up: bool, poll: boo
     from compose_lite.cli.project import load_project, open_engine, reporter
     from compose_lite.interrupts import interruptible
 
-    project = load_project(opts)
+    project = load_project(opts, services=services)
     engine = open_engine(opts)
     loop = make_loop(opts, project, engine, services, quiet=quiet, poll=poll, debounce=debounce,
                      max_wait=max_wait, prune=prune)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from compose_lite.loader.parse import parse_yaml_all
     from compose_lite.loader.profiles import all_profiles
     from compose_lite.loader.request import LoadRequest
+    from compose_lite.loader.selection import select_services
     from compose_lite.loader.short_syntax import parse_port, parse_volume
     from compose_lite.loader.suggest import did_you_mean
     from compose_lite.loader.units import parse_bytes, parse_duration
@@ -42,6 +43,7 @@ _EXPORTS = {
     "parse_yaml_all": "parse",
     "all_profiles": "profiles",
     "LoadRequest": "request",
+    "select_services": "selection",
     "did_you_mean": "suggest",
     "parse_bytes": "units",
     "parse_duration": "units",
@@ -62,6 +64,7 @@ __all__ = [
     "parse_yaml_all",
     "read_capped",
     "read_dotenv",
+    "select_services",
     "validate_project_name",
     "variables_used",
     "why_unsupported",

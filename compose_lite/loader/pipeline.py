@@ -26,8 +26,9 @@ from compose_lite.loader.extends import apply_extends
 from compose_lite.loader.include import IncludeEntry, apply_include
 from compose_lite.loader.parse import Document, nearest_position, parse_yaml_all
 from compose_lite.loader.paths import format_path
-from compose_lite.loader.profiles import split_by_profiles
+from compose_lite.loader.profiles import split_by_profiles, with_named_enabled
 from compose_lite.loader.request import LoadedProject, LoadRequest
+from compose_lite.loader.selection import without_unused_resources
 from compose_lite.loader.suggest import did_you_mean
 from compose_lite.loader.tags import Timestamp
 from compose_lite.loader.zero_values import drop_zero_values
@@ -77,8 +78,8 @@ def load(request: LoadRequest) -> LoadedProject:
             "the attribute `version` is obsolete, it will be ignored, "
             "please remove it to avoid potential confusion"
         ))
-    profiles = list(source.profiles)
     services = model.get("services") or {}
+    profiles = with_named_enabled(services, source.profiles, request.services)
     enabled, disabled = split_by_profiles(services, profiles)
     model = {"name": name, **{k: v for k, v in model.items() if k != "name"}, "services": enabled}
     errors: list[ConfigError] = []
@@ -386,33 +387,6 @@ def _file_labels(paths: list[str], name: str, errors: list[ConfigError]) -> dict
             continue
         labels.update(read_dotenv(str(path), lambda _key: None))
     return labels
-
-
-def without_unused_resources(model: dict[str, Any]) -> dict[str, Any]:
-    """Drop networks, volumes, secrets and configs no enabled service uses (as Compose does)."""
-    used: dict[str, set[str]] = {"networks": set(), "volumes": set(), "secrets": set(), "configs": set()}
-    for svc in (model.get("services") or {}).values():
-        used["networks"].update(svc.get("networks") or {})
-        used["volumes"].update(
-            str(m.get("source")) for m in svc.get("volumes") or []
-            if isinstance(m, dict) and m.get("type") == "volume"
-        )
-        for kind in ("secrets", "configs"):
-            used[kind].update(str(r.get("source")) for r in svc.get(kind) or [] if isinstance(r, dict))
-        build = svc.get("build")
-        if isinstance(build, dict):
-            used["secrets"].update(
-                str(r.get("source")) for r in build.get("secrets") or [] if isinstance(r, dict)
-            )
-    out = dict(model)
-    for kind, names in used.items():
-        if kind in model:
-            kept = {k: v for k, v in (model[kind] or {}).items() if k in names}
-            if kept:
-                out[kind] = kept
-            else:
-                del out[kind]
-    return out
 
 
 def check_references(

@@ -15,6 +15,17 @@ def is_enabled(service: dict[str, Any], active: Iterable[str]) -> bool:
     return "*" in active_set or any(p in active_set for p in profiles)
 
 
+def with_named_enabled(services: dict[str, Any], active: Iterable[str], named: Iterable[str]) -> list[str]:
+    """The active profiles plus those of each named service they leave disabled (compose-go's
+    ``WithServicesEnabled``): naming a service turns its profiles on."""
+    profiles = list(active)
+    for name in named:
+        service = services.get(name)
+        if service is not None and not is_enabled(service, profiles):
+            profiles += [p for p in service.get("profiles") or [] if p not in profiles]
+    return profiles
+
+
 def split_by_profiles(
     services: dict[str, Any], active: Iterable[str]
 ) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -36,6 +36,9 @@ class LoadRequest(DiscoverRequest):
     all_resources: bool = False  # keep networks, volumes, secrets and configs no service uses
     consistency: bool = True  # the checks on the merged project (loader.consistency)
     resolve_env_files: bool = True  # fold env_file and label_file into environment and labels
+    # The services the command names: one its profiles disable is enabled, with its profiles (as
+    # `docker compose run migrate` runs a service of the `tools` profile without --profile tools).
+    services: tuple[str, ...] = ()
 
 
 @dataclass

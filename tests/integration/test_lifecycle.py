@@ -60,3 +60,29 @@ def test_lifecycle_commands(tmp_path: Path, project_name: str, docker_client: An
     assert states(docker_client, project_name) == {}
     missing = cl(project_name, d, "start", check=False)
     assert missing.returncode == 1 and missing.stderr.startswith("error: no container found for project")
+
+
+def test_a_service_of_an_inactive_profile_is_run_and_managed_by_its_name(tmp_path: Path, project_name: str,
+                                                                        docker_client: Any) -> None:
+    d = write(tmp_path, """
+services:
+  app:
+    image: cl-busybox
+    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 300 & wait"]
+  migrate:
+    image: cl-busybox
+    command: ["echo", "migrated"]
+    profiles: [tools]
+  tail:
+    image: cl-busybox
+    command: ["sh", "-c", "echo tailing; trap 'exit 0' TERM; sleep 300 & wait"]
+    profiles: [debug]
+""")
+    assert cl(project_name, d, "run", "--rm", "migrate").stdout == "migrated\n"  # no --profile tools needed
+    cl(project_name, d, "up", "-d", "tail")
+    assert states(docker_client, project_name) == {f"{project_name}-tail-1": "running"}
+    assert "tailing" in cl(project_name, d, "logs", "tail").stdout
+    cl(project_name, d, "stop", "tail")
+    assert states(docker_client, project_name) == {f"{project_name}-tail-1": "exited"}
+    cl(project_name, d, "down")
+    assert states(docker_client, project_name) == {}

@@ -47,6 +47,30 @@ def test_listings(project: Path) -> None:
     assert _run("config", "-q")[1] == ""
 
 
+def test_named_services_print_with_what_they_depend_on_and_use(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  web:\n    image: w\n    depends_on: [api]\n"
+        "  api:\n    image: a\n    volumes: [data:/d]\n"
+        "  job:\n    image: j\n    networks: [back]\n"
+        "  dbg:\n    image: d\n    profiles: [debug]\n"
+        "volumes:\n  data:\nnetworks:\n  back:\n")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _run("config", "--format", "json", "web")
+    model = json.loads(out)
+    assert code == 0 and sorted(model["services"]) == ["api", "web"]
+    assert list(model["networks"]) == ["default"] and list(model["volumes"]) == ["data"]
+    # Naming a service its profiles disable enables it; the name lists stay the whole project's.
+    assert sorted(json.loads(_run("config", "--format", "json", "dbg")[1])["services"]) == ["dbg"]
+    assert _run("config", "--images", "job")[1] == "j\n"
+    assert _run("config", "--services", "web")[1] == "web\napi\njob\n"
+    assert _run("config", "-q", "--services")[1] == "web\napi\njob\n"  # -q silences only the model
+    assert _run("config", "-q", "web") == (0, "", "")
+    code, _, err = _run("config", "webb")
+    assert code == 1 and "no such service: webb" in err and "did you mean 'web'?" in err
+
+
 def test_output_file(project: Path) -> None:
     code, out, _ = _run("config", "--format", "json", "-o", "out.json")
     assert code == 0 and out == ""

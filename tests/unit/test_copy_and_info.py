@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from compose_lite import app, copy
-from compose_lite.cli.info_cmds import human_size, table
+from compose_lite.cli.gotemplate import table
+from compose_lite.cli.info_cmds import human_size
 from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import ConfigError, NotFoundError
 from compose_lite.model import Project, Service

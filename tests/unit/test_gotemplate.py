@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from compose_lite.cli.gotemplate import render
+from compose_lite.cli.gotemplate import go_json, go_quote, render, table
 from compose_lite.errors import ConfigError
 
 RECORDS = [
@@ -15,14 +15,29 @@ RECORDS = [
 
 def test_fields_json_and_literal_text() -> None:
     assert render("{{.Name}}: {{.State}}", RECORDS) == "p-web-1: running\np-db-10: exited\n"
-    assert render("{{json .Publishers}}", RECORDS) == '[]\n[{"TargetPort": 5432}]\n'
-    assert render("{{json .}}", RECORDS[:1]).startswith('{"Name": "p-web-1"')
+    assert render("{{json .Publishers}}", RECORDS) == '[]\n[{"TargetPort":5432}]\n'  # Go's compact JSON
+    assert render("{{json .}}", RECORDS[:1]).startswith('{"Name":"p-web-1"')
 
 
 def test_table_adds_titles_and_aligns() -> None:
     assert render("table {{.Name}}\\t{{.RunningFor}}", RECORDS) == (
         "NAME      CREATED\np-web-1   2 minutes ago\np-db-10   1 hour ago\n"
     )
+
+
+def test_tables_align_as_gos_tabwriter_with_the_last_cell_unpadded() -> None:
+    rows = [("NAME", "STATUS", "PORTS"), ("p-web-1", "Up 2 seconds", "80/tcp"), ("p-db-1", "Exited (0)", "")]
+    assert table(rows, min_width=10) == ("NAME      STATUS         PORTS\n"
+                                         "p-web-1   Up 2 seconds   80/tcp\n"
+                                         "p-db-1    Exited (0)     \n")  # an empty last cell: padding kept
+    assert table([("SERVICE", "#", "C"), ("web", "1", "0")], min_width=4, padding=2) == (
+        "SERVICE  #   C\nweb      1   0\n")
+
+
+def test_json_and_quoting_as_go_writes_them() -> None:
+    assert go_json({"Ports": "127.0.0.1:80->80/tcp", "Command": "a & b <c> …"}) == (
+        '{"Ports":"127.0.0.1:80-\\u003e80/tcp","Command":"a \\u0026 b \\u003cc\\u003e …"}')
+    assert go_quote('sh -c "echo hi"') == '"sh -c \\"echo hi\\""'
 
 
 def test_unknown_fields_and_forms_are_errors_that_say_what_exists() -> None:

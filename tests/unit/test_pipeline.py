@@ -68,6 +68,19 @@ def test_profiles_filter_services(tmp_path: Path) -> None:
     assert list(loaded.model["services"]) == ["a", "b"]
 
 
+def test_naming_a_service_its_profiles_disable_turns_its_profiles_on(tmp_path: Path) -> None:
+    # `docker compose run migrate` runs a `tools` service without --profile tools, and the other
+    # services of that profile (its dependencies among them) come with it.
+    _write(tmp_path, "compose.yaml",
+           "services:\n  app:\n    image: x\n"
+           "  migrate:\n    image: x\n    profiles: [tools]\n    depends_on: [seed]\n"
+           "  seed:\n    image: x\n    profiles: [tools]\n"
+           "  dbg:\n    image: x\n    profiles: [debug]\n")
+    loaded = load(LoadRequest(cwd=str(tmp_path), project_name="p", services=("migrate", "app", "nosuch")))
+    assert list(loaded.model["services"]) == ["app", "migrate", "seed"]
+    assert list(loaded.disabled_services) == ["dbg"] and loaded.active_profiles == ["tools"]
+
+
 def test_reference_errors_are_collected_with_positions(tmp_path: Path) -> None:
     path = _write(tmp_path, "compose.yaml",
                   "services:\n  web:\n    image: x\n    networks: [frontnet]\n    depends_on: [db]\n"

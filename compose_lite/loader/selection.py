@@ -1,0 +1,56 @@
+"""Which services (and resources) a model keeps: compose-go's ``WithSelectedServices`` and
+``WithoutUnnecessaryResources``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from compose_lite.errors import NotFoundError
+from compose_lite.loader.suggest import did_you_mean
+
+
+def select_services(model: dict[str, Any], names: Iterable[str], *,
+                    all_resources: bool = False) -> dict[str, Any]:
+    """The model with only the named services and (transitively) those they depend on, and, unless
+    ``all_resources``, only the resources those use (`docker compose config web`)."""
+    services = model.get("services") or {}
+    todo = list(names)
+    for name in todo:
+        if name not in services:
+            raise NotFoundError(f"no such service: {name}", hint=did_you_mean(name, services))
+    chosen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name not in chosen:
+            chosen.add(name)
+            todo += [dep for dep in services[name].get("depends_on") or {} if dep in services]
+    selected = {**model, "services": {k: v for k, v in services.items() if k in chosen}}
+    return selected if all_resources else without_unused_resources(selected)
+
+
+def without_unused_resources(model: dict[str, Any]) -> dict[str, Any]:
+    """Drop networks, volumes, secrets and configs no enabled service uses (as Compose does)."""
+    used: dict[str, set[str]] = {"networks": set(), "volumes": set(), "secrets": set(), "configs": set()}
+    for svc in (model.get("services") or {}).values():
+        used["networks"].update(svc.get("networks") or {})
+        used["volumes"].update(
+            str(m.get("source")) for m in svc.get("volumes") or []
+            if isinstance(m, dict) and m.get("type") == "volume"
+        )
+        for kind in ("secrets", "configs"):
+            used[kind].update(str(r.get("source")) for r in svc.get(kind) or [] if isinstance(r, dict))
+        build = svc.get("build")
+        if isinstance(build, dict):
+            used["secrets"].update(
+                str(r.get("source")) for r in build.get("secrets") or [] if isinstance(r, dict)
+            )
+    out = dict(model)
+    for kind, names in used.items():
+        if kind in model:
+            kept = {k: v for k, v in (model[kind] or {}).items() if k in names}
+            if kept:
+                out[kind] = kept
+            else:
+                del out[kind]
+    return out

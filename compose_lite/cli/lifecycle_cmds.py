@@ -125,10 +125,11 @@ def rm(opts: GlobalOptions, services: tuple[str, ...], force: bool, stop_first: 
         if not targets:
             click.echo("No stopped containers", err=True)
             return
-        if not force:
-            click.echo("Going to remove " + ", ".join(c.name for c in targets), err=True)
-            if not click.confirm("Are you sure?", default=False, err=True):
-                return
+        # newest first, as the engine lists them and Compose names them; with -f on stdout, as Compose
+        newest_first = sorted(targets, key=lambda c: (c.created, c.name), reverse=True)
+        click.echo("Going to remove " + ", ".join(c.name for c in newest_first), err=not force)
+        if not force and not click.confirm("Are you sure?", default=False, err=True):
+            return
         control.remove(project, engine, targets, stop_first=stop_first, volumes=volumes, timeout=None,
                        reporter=report)
 

@@ -53,7 +53,7 @@ def test_lifecycle_commands(tmp_path: Path, project_name: str, docker_client: An
     cl(project_name, d, "kill", "web")
     assert states(docker_client, project_name)[web] == "exited"
     anon = [m["Name"] for m in docker_client.api.inspect_container(db)["Mounts"]]
-    cl(project_name, d, "rm", "-f", "-s", "-v", "db")
+    assert cl(project_name, d, "rm", "-f", "-s", "-v", "db").stdout == f"Going to remove {db}\n"  # as Compose
     assert states(docker_client, project_name) == {web: "exited"}
     assert anon and not docker_client.api.volumes(filters={"name": anon[0]}).get("Volumes")
     cl(project_name, d, "rm", "-f")

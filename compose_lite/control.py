@@ -9,7 +9,7 @@ level. Progress goes to the reporter as one event per container.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from compose_lite import app, executor, graph, observe
@@ -61,14 +61,18 @@ def plan(project: Project, found: Mapping[str, list[ObservedContainer]], step: S
     follow (pure: the containers are given)."""
     deps = graph.dependencies(project)
     chosen = {service: [c for c in group if step.applies(c)] for service, group in found.items()}
+    # the service's lifecycle hooks the kind runs (a stop its pre_stop, a restart both), as Compose
+    hook_fields = {f.name for f in fields(step.kind)} & {"pre_stop", "post_start"}
     ops: dict[str, ContainerOperation | StartContainer] = {}
     for service, group in chosen.items():
         before = (graph.dependents(deps, service) if step.reverse
                   else graph.select(deps, [service]) - {service})
         after = frozenset(_op_id(step, c) for other in before for c in chosen.get(other, ()))
+        svc = project.services.get(service)
+        hooks = {name: getattr(svc, name) for name in hook_fields} if svc is not None else {}
         for c in group:
             ops[_op_id(step, c)] = step.kind(id=_op_id(step, c), target=c.name, deps=after, service=service,
-                                             container=c, **step.settings)
+                                             container=c, **step.settings, **hooks)
     return Plan(dict(ops))
 
 

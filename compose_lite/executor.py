@@ -32,7 +32,7 @@ from compose_lite.errors import (
     StaleEndpointError,
 )
 from compose_lite.exits import ExitWatch
-from compose_lite.model import Condition
+from compose_lite.model import Condition, Hook
 from compose_lite.network_release import clear_stale_endpoint, release_network
 from compose_lite.operations import (
     AwaitCondition,
@@ -235,7 +235,7 @@ class _Runner:
         self.progress.event("Container", op.target, "Created", done=not op.start)
         self._record(op, cid)
         if op.start:
-            self._start_id(op.target, cid)
+            self._start_id(op.target, cid, op.post_start, op.service)
 
     def _recreate(self, op: RecreateContainer) -> None:
         if op.cause:  # what --dry-run shows, said in a plain up too (as the README promises)
@@ -248,7 +248,7 @@ class _Runner:
         self.progress.event("Container", op.rename_to, "Recreated", done=not op.start)
         self._record(op, cid)
         if op.start:
-            self._start_id(op.rename_to, cid)
+            self._start_id(op.rename_to, cid, op.post_start, op.service)
 
     def _roll_out(self, op: RollOut) -> None:
         Rollout(op, self.engine, self.progress, self.clock,
@@ -261,16 +261,18 @@ class _Runner:
             assert op.service is not None
             with self._lock:
                 cid = self._ids[op.service][op.target]
-            self._start_id(op.target, cid)
+            self._start_id(op.target, cid, op.post_start, op.service)
             return
         self._rename(op)
         self._record(op, op.container.id)
-        self._start_id(op.target, op.container.id)
+        self._start_id(op.target, op.container.id, op.post_start, op.service)
 
     def _restart(self, op: RestartContainer) -> None:
+        self._run_hooks(op.container.service, op.container.id, op.pre_stop)
         self.progress.event("Container", op.target, "Restarting")
         self.engine.restart_container(op.container.id, op.stop_timeout)
         self._record(op, op.container.id)
+        self._run_hooks(op.container.service, op.container.id, op.post_start)
         self.progress.event("Container", op.target, "Started", done=True)
 
     def _keep(self, op: KeepContainer) -> None:
@@ -282,7 +284,7 @@ class _Runner:
         if op.rename_to and op.container is not None and op.container.name != op.rename_to:
             self.engine.rename_container(op.container.id, op.rename_to)
 
-    def _start_id(self, name: str, cid: str) -> None:
+    def _start_id(self, name: str, cid: str, post_start: tuple[Hook, ...], service: str | None) -> None:
         self.progress.event("Container", name, "Starting")
         try:
             self.engine.start_container(cid)
@@ -292,13 +294,26 @@ class _Runner:
                 raise
             self.progress.warning(cleared)
             self.engine.start_container(cid)
+        self._run_hooks(service or name, cid, post_start)
         self.progress.event("Container", name, "Started", done=True)
+
+    def _run_hooks(self, service: str, cid: str, hooks: tuple[Hook, ...]) -> None:
+        """Each lifecycle hook in the container, in order; the first that fails fails the step
+        (worded as Compose words it: ``web hook exited with status 127``)."""
+        for hook in hooks:
+            result = self.engine.exec_run(cid, hook.command, user=hook.user, workdir=hook.working_dir,
+                                          environment=hook.environment, privileged=hook.privileged)
+            if result.exit_code != 0:
+                output = result.output.decode(errors="replace").strip()[-300:]
+                raise OperationFailedError(f"{service} hook exited with status {result.exit_code}"
+                                           + (f": {output}" if output else ""))
 
     def _stop(self, op: StopContainer | RemoveContainer) -> None:
         try:
             if op.container.state in LIVE:
-                self.exits.stopping(op.container.id)
                 self.progress.event("Container", op.target, "Stopping")
+                self._run_hooks(op.container.service, op.container.id, op.pre_stop)
+                self.exits.stopping(op.container.id)
                 self.engine.stop_container(op.container.id, op.stop_timeout)
                 self.progress.event("Container", op.target, "Stopped", done=True)
         except BaseException as err:  # its exit waiters fail with it: no dependency is signalled

@@ -209,8 +209,10 @@ class FileRef:
 
 
 @dataclass(frozen=True)
-class WatchExec:
-    """The command a ``sync+exec`` watch rule runs in the container after syncing."""
+class Hook:
+    """A command run in a service's running container (compose-go's ServiceHook): a lifecycle hook
+    (``post_start`` once it started, ``pre_stop`` before it is stopped) or a ``sync+exec`` watch
+    rule's, after syncing."""
 
     command: tuple[str, ...]
     user: str | None = None
@@ -229,7 +231,7 @@ class WatchRule:
     ignore: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
     initial_sync: bool = False
-    exec: WatchExec | None = None
+    exec: Hook | None = None
 
 
 @dataclass(frozen=True)
@@ -298,6 +300,8 @@ class Service:
     update_config: UpdatePolicy = field(default_factory=UpdatePolicy)
     rollback_config: UpdatePolicy = field(default_factory=UpdatePolicy)
     profiles: tuple[str, ...] = ()
+    post_start: tuple[Hook, ...] = ()
+    pre_stop: tuple[Hook, ...] = ()
     watch: tuple[WatchRule, ...] = ()
     watch_bind_mounts: bool = True  # `x-cl-watch: false` opts the service out of bind-mount restarts
     unsupported: tuple[str, ...] = ()  # model keys present but not applied by compose-lite

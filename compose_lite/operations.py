@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar
 
-from compose_lite.model import Condition, Network, Volume
+from compose_lite.model import Condition, Hook, Network, Volume
 from compose_lite.state import ContainerSpec, ObservedContainer, RolloutStep
 
 
@@ -82,6 +82,7 @@ class CreateContainer(Operation):
     kind = Kind.CREATE
     spec: ContainerSpec
     start: bool = True  # False with --no-start, or when a separate StartContainer waits on conditions
+    post_start: tuple[Hook, ...] = ()  # the service's hooks, run in it once started
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,6 +93,7 @@ class RecreateContainer(ContainerOperation):
     start: bool = True
     remove_volumes: bool = False  # also the old container's anonymous volumes (-V)
     stop_timeout: int | None = None
+    post_start: tuple[Hook, ...] = ()  # no pre_stop: as Compose, a replaced container gets none
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -110,6 +112,7 @@ class StartContainer(Operation):
     kind = Kind.START
     container: ObservedContainer | None = None  # None: created earlier in the same run
     rename_to: str | None = None  # an interrupted recreate left it under a temporary name
+    post_start: tuple[Hook, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,12 +125,15 @@ class KeepContainer(ContainerOperation):
 class RestartContainer(ContainerOperation):
     kind = Kind.RESTART
     stop_timeout: int | None = None
+    pre_stop: tuple[Hook, ...] = ()
+    post_start: tuple[Hook, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
 class StopContainer(ContainerOperation):
     kind = Kind.STOP
     stop_timeout: int | None = None
+    pre_stop: tuple[Hook, ...] = ()  # run while it still runs, before the stop signal
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -158,6 +164,7 @@ class RemoveContainer(ContainerOperation):
     kind = Kind.REMOVE
     remove_volumes: bool = False
     stop_timeout: int | None = None
+    pre_stop: tuple[Hook, ...] = ()  # a live one (scale-down, rm -s) is stopped first
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -177,7 +177,7 @@ def _plan_service(desired: Desired, svc: Service, observed: ObservedState, optio
         dup_deps = frozenset(f"remove:{d.name}" for d in candidates if d is not primary)
         if primary is None:
             ops[op_id] = CreateContainer(id=op_id, target=name, deps=dup_deps, service=svc.name, spec=spec,
-                                         start=options.start)
+                                         start=options.start, post_start=svc.post_start)
         else:
             ops[op_id] = _converge(primary, spec, svc, digests, config_hash, desired, options, policy,
                                    recreated, dup_deps)
@@ -186,7 +186,7 @@ def _plan_service(desired: Desired, svc: Service, observed: ObservedState, optio
         if extra.number > replicas or extra.number < 1:
             op_id = f"remove:{extra.name}"
             ops[op_id] = RemoveContainer(id=op_id, target=extra.name, cause="scale down", container=extra,
-                                         stop_timeout=options.timeout)
+                                         stop_timeout=options.timeout, pre_stop=svc.pre_stop)
     return out
 
 
@@ -251,13 +251,14 @@ def _converge(c: ObservedContainer, spec: ContainerSpec, svc: Service, digests: 
                               mounts=_carry_anonymous_volumes(spec.mounts, c, options.renew_anon_volumes))
         return RecreateContainer(**head, cause=cause, spec=replacement, rename_to=spec.name,
                                  start=options.start, stop_timeout=options.timeout,
-                                 remove_volumes=options.renew_anon_volumes)
+                                 remove_volumes=options.renew_anon_volumes, post_start=svc.post_start)
     restart_for = [d.service for d in svc.depends_on if d.restart and d.service in recreated]
     if restart_for and c.state == Status.RUNNING:
         return RestartContainer(**head, cause=f"dependency {restart_for[0]} was recreated",
-                                stop_timeout=options.timeout)
+                                stop_timeout=options.timeout, pre_stop=svc.pre_stop,
+                                post_start=svc.post_start)
     if c.state not in (Status.RUNNING, Status.RESTARTING) and options.start:
-        return StartContainer(**head, cause=f"was {c.state}", rename_to=rename)
+        return StartContainer(**head, cause=f"was {c.state}", rename_to=rename, post_start=svc.post_start)
     return KeepContainer(**head, cause="renamed from an interrupted recreate" if rename else "",
                          rename_to=rename)
 
@@ -332,7 +333,7 @@ def _wire_dependencies(project: Project, selected: list[str], service_ops: dict[
                 ops[op_id] = replace(op, deps=op.deps | resources | dep_creates, start=False)
                 start_id = f"start:{op.target}"
                 ops[start_id] = StartContainer(id=start_id, target=op.target, deps=frozenset({op_id}) | waits,
-                                               service=name)
+                                               service=name, post_start=op.post_start)
                 service_ops[name][index] = start_id
             else:
                 ops[op_id] = replace(op, deps=op.deps | resources | waits)
@@ -405,8 +406,10 @@ def plan_down(project: Project, observed: ObservedState, options: DownOptions) -
             removal = ops[op_id]
             assert isinstance(removal, RemoveContainer)
             victim = removal.container
+            owner = project.services.get(victim.service)  # an orphan's hooks are not known
             stops[f"stop:{op_id}"] = StopContainer(id=f"stop:{op_id}", target=victim.name, deps=after,
-                                                   container=victim, stop_timeout=options.timeout)
+                                                   container=victim, stop_timeout=options.timeout,
+                                                   pre_stop=owner.pre_stop if owner else ())
             stops[f"exited:{op_id}"] = AwaitExit(id=f"exited:{op_id}", target=victim.name, deps=after,
                                                  container=victim)
             # The removal runs after its stop op: it sees the container as already stopped.

@@ -28,6 +28,7 @@ from compose_lite.model import (
     FileObject,
     FileRef,
     Healthcheck,
+    Hook,
     IpamPool,
     Logging,
     Mount,
@@ -39,7 +40,6 @@ from compose_lite.model import (
     ServiceNetwork,
     Ulimit,
     Volume,
-    WatchExec,
     WatchRule,
 )
 
@@ -154,6 +154,8 @@ def _service(name: str, raw: Mapping[str, Any], wd: str, secrets: Mapping[str, F
         update_config=update_policy(deploy.get("update_config"), f"{path}.deploy.update_config"),
         rollback_config=update_policy(deploy.get("rollback_config"), f"{path}.deploy.rollback_config"),
         profiles=tuple(_str_list(raw.get("profiles"))),
+        post_start=tuple(_hook(h) for h in raw.get("post_start") or ()),
+        pre_stop=tuple(_hook(h) for h in raw.get("pre_stop") or ()),
         watch=tuple(_watch(w, wd) for w in (raw.get("develop") or {}).get("watch") or ()),
         watch_bind_mounts=raw.get("x-cl-watch") is not False,
         unsupported=tuple(unsupported),
@@ -492,11 +494,11 @@ def _watch(raw: Mapping[str, Any], wd: str) -> WatchRule:
                      target=_opt_str(raw.get("target")), ignore=tuple(_str_list(raw.get("ignore"))),
                      include=tuple(_str_list(raw.get("include"))),
                      initial_sync=bool(raw.get("initial_sync", False)),
-                     exec=_watch_exec(hook) if isinstance(hook, Mapping) else None)
+                     exec=_hook(hook) if isinstance(hook, Mapping) else None)
 
 
-def _watch_exec(raw: Mapping[str, Any]) -> WatchExec:
-    return WatchExec(command=_argv(raw.get("command")) or (), user=_opt_str(raw.get("user")),
+def _hook(raw: Mapping[str, Any]) -> Hook:
+    return Hook(command=_argv(raw.get("command")) or (), user=_opt_str(raw.get("user")),
                      privileged=bool(raw.get("privileged", False)),
                      working_dir=_opt_str(raw.get("working_dir")),
                      environment=_str_map(raw.get("environment")))

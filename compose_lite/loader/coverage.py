@@ -84,8 +84,8 @@ SERVICE_KEYS: dict[str, str] = {
     "pids_limit": APPLIED,
     "platform": APPLIED,
     "ports": APPLIED,
-    "post_start": unsupported("lifecycle hooks are not run by compose-lite yet"),
-    "pre_stop": unsupported("lifecycle hooks are not run by compose-lite yet"),
+    "post_start": USED,  # run in the container once started (executor)
+    "pre_stop": USED,  # run in the container before it is stopped (executor)
     "privileged": APPLIED,
     "profiles": USED,
     "provider": unsupported("provider services need Compose's provider plugins"),

@@ -22,7 +22,7 @@ from compose_lite import observe
 from compose_lite.clock import Clock
 from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, NotFoundError, OperationFailedError
-from compose_lite.model import Project, Service, WatchExec
+from compose_lite.model import Hook, Project, Service
 from compose_lite.operations import AwaitReady, Plan, RestartContainer
 from compose_lite.output import WarningsOnly
 from compose_lite.parallel import parallel_map
@@ -148,7 +148,7 @@ class ActionRunner:
     def _exec(self, svc: Service, command: tuple[str, ...], containers: Sequence[ObservedContainer],
               outcome: Outcome) -> None:
         spec = next((r.exec for r in svc.watch if r.exec is not None and r.exec.command == command),
-                    WatchExec(command))
+                    Hook(command))
         started = self.clock.monotonic()
 
         def run_one(c: ObservedContainer) -> None:

@@ -86,3 +86,31 @@ services:
     assert states(docker_client, project_name) == {f"{project_name}-tail-1": "exited"}
     cl(project_name, d, "down")
     assert states(docker_client, project_name) == {}
+
+
+def test_lifecycle_hooks_run_in_the_container_with_their_user_and_environment(tmp_path: Path,
+                                                                              project_name: str) -> None:
+    d = write(tmp_path, """
+services:
+  web:
+    image: cl-busybox
+    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 300 & wait"]
+    volumes: [data:/data]
+    post_start:
+      - command: sh -c 'echo "started by $$(id -u) at level $$LEVEL" >> /data/log'
+        user: "0"
+        environment: {LEVEL: "2"}
+    pre_stop:
+      - command: sh -c 'echo stopping >> /data/log'
+volumes:
+  data:
+""")
+    cl(project_name, d, "up", "-d")
+    cl(project_name, d, "stop")
+    cl(project_name, d, "start")
+    log = cl(project_name, d, "exec", "-T", "web", "cat", "/data/log").stdout
+    assert log == "started by 0 at level 2\nstopping\nstarted by 0 at level 2\n"
+    (tmp_path / "compose.override.yaml").write_text("services:\n  web:\n    post_start: !override\n"
+                                                    "      - command: [\"false\"]\n")
+    failed = cl(project_name, d, "up", "-d", check=False)
+    assert failed.returncode == 1 and "error: web hook exited with status 1" in failed.stderr

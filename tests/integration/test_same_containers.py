@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.differential.reference import required_reference
 from tests.integration.cl_helpers import cl, write
@@ -134,6 +135,50 @@ networks:
     driver_opts: {com.docker.network.driver.mtu: "1400"}
     attachable: true
 """
+DEPLOY_AND_FILES = """
+services:
+  app:
+    image: cl-busybox
+    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+    deploy:
+      resources:
+        limits: {cpus: "0.25", memory: 48m, pids: 50}
+        reservations: {memory: 16m}
+      restart_policy: {condition: on-failure, max_attempts: 2}
+    ports:
+      - "127.0.0.1:18411-18412:80-81"
+      - {target: 90, host_ip: 127.0.0.1, protocol: tcp, app_protocol: http, name: web}
+    configs:
+      - source: inline
+        target: /etc/inline.conf
+      - source: fromenv
+        mode: 0440
+    secrets:
+      - source: envsecret
+        target: /run/secrets/custom
+        uid: "1000"
+    privileged: true
+    uts: host
+    pid: host
+    runtime: runc
+    platform: linux/amd64
+    stop_grace_period: 1m30s
+    environment:
+      HTTP_PROXY: ""
+    entrypoint: /bin/sh -c 'exec "$$@"' --
+    external_links: [other:alias]
+  none:
+    image: cl-busybox
+    command: ["sleep", "1"]
+    network_mode: none
+    restart: unless-stopped
+    scale: 2
+configs:
+  inline: {content: "key=${A}"}
+  fromenv: {environment: A}
+secrets:
+  envsecret: {environment: A}
+"""
 # Differ by nature: ids, generated hostnames, the tool's version, hashes of the project name.
 IGNORED = (
     "Hostname",
@@ -188,7 +233,8 @@ def _differences(ours: Any, theirs: Any, path: str = "") -> list[str]:
     return [] if ours == theirs else [f"{path}: cl {json.dumps(ours)}, Compose {json.dumps(theirs)}"]
 
 
-@pytest.mark.parametrize("text", [COMPOSE, MORE_KEYS], ids=["common-keys", "more-keys"])
+@pytest.mark.parametrize("text", [COMPOSE, MORE_KEYS, DEPLOY_AND_FILES],
+                         ids=["common-keys", "more-keys", "deploy-and-files"])
 def test_containers_are_the_ones_compose_creates(
     docker_client: Any, project_name: str, tmp_path: Path, text: str
 ) -> None:
@@ -211,7 +257,7 @@ def test_containers_are_the_ones_compose_creates(
             timeout=120,
             env={**os.environ, "A": "from-shell"},
         )
-        for service in ("app", "db"):
+        for service in yaml.safe_load(text)["services"]:
             ours_view = _view(docker_client, f"{project_name}-{service}-1", project_name)
             theirs_view = _view(docker_client, f"{theirs}-{service}-1", theirs)
             assert _differences(ours_view, theirs_view) == [], service

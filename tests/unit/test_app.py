@@ -66,8 +66,8 @@ def test_pull_always_without_a_registry_warns_and_uses_the_local_image() -> None
 
 
 def test_unsupported_keys_become_warnings() -> None:
-    assert app.unsupported_warnings(project(unsupported=("post_start", "deploy.placement"))) == [
-        "service 'a': 'post_start' is ignored (lifecycle hooks are not run by compose-lite yet)",
+    assert app.unsupported_warnings(project(unsupported=("credential_spec", "deploy.placement"))) == [
+        "service 'a': 'credential_spec' is ignored (Windows containers only)",
         "service 'a': 'deploy.placement' is ignored (placement is Swarm's)"]
 
 

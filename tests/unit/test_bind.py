@@ -10,7 +10,7 @@ import pytest
 from compose_lite.errors import ConfigError, ConfigErrors
 from compose_lite.loader import LoadRequest, load
 from compose_lite.loader.bind import bind
-from compose_lite.model import Condition, DependsOn, IpamPool, Mount, Port, ServiceNetwork, Ulimit
+from compose_lite.model import Condition, DependsOn, Hook, IpamPool, Mount, Port, ServiceNetwork, Ulimit
 
 # `docker compose config --format json` of a small demo project (paths rewritten to /proj).
 DEMO = json.loads((Path(__file__).parent / "fixtures" / "bind_demo.json").read_text())
@@ -67,7 +67,7 @@ def test_web_ports_depends_on_and_unsupported_keys() -> None:
     assert web.command == ("python", "app.py", "--debug")
     assert web.extra_hosts == ("somehost:162.242.195.82",)
     assert web.build is not None and web.build.context == "/proj/web"
-    assert web.unsupported == ("post_start",)
+    assert web.unsupported == () and web.post_start == (Hook(("echo", "hi")),)
     assert [n.key for n in web.networks] == ["back", "front"]
 
 

@@ -124,7 +124,8 @@ def test_run_warns_about_keys_without_effect() -> None:
     reporter.warning = warnings.append  # type: ignore[method-assign]
     proj = stack()
     proj = replace(
-        proj, services={**proj.services, "app": replace(proj.services["app"], unsupported=("pre_stop",))}
+        proj, services={**proj.services,
+                        "app": replace(proj.services["app"], unsupported=("credential_spec",))}
     )
     oneoff.run(
         proj,
@@ -135,5 +136,5 @@ def test_run_warns_about_keys_without_effect() -> None:
         environ={},
     )
     assert warnings == [
-        "service 'app': 'pre_stop' is ignored (lifecycle hooks are not run by compose-lite yet)"
+        "service 'app': 'credential_spec' is ignored (Windows containers only)"
     ]

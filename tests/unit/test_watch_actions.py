@@ -10,11 +10,11 @@ from compose_lite.errors import EngineError
 from compose_lite.model import (
     Build,
     Healthcheck,
+    Hook,
     Network,
     Project,
     Service,
     ServiceNetwork,
-    WatchExec,
     WatchRule,
 )
 from compose_lite.output import WarningsOnly
@@ -113,7 +113,7 @@ def test_sync_exec_runs_the_rule_command_with_its_options(tmp_path: Path) -> Non
     src = tmp_path / "www"
     src.mkdir()
     (src / "a").write_text("a")
-    hook = WatchExec(("reload", "now"), user="app", working_dir="/www", environment={"X": "1"})
+    hook = Hook(("reload", "now"), user="app", working_dir="/www", environment={"X": "1"})
     engine, proj = started(tmp_path, web(src, "sync+exec", exec=hook))
     outcome = run_change(engine, proj, Change(str(src / "a"), ChangeKind.MODIFIED))
     assert outcome.error is None

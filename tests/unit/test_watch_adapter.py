@@ -9,7 +9,7 @@ from compose_lite.errors import ConfigError
 from compose_lite.loader.bind import bind
 from compose_lite.loader.pipeline import load
 from compose_lite.loader.request import LoadRequest
-from compose_lite.model import Build, DependsOn, Mount, Project, Service, WatchExec, WatchRule
+from compose_lite.model import Build, DependsOn, Hook, Mount, Project, Service, WatchRule
 from compose_lite.watch.adapter import build_triggers, dependents
 from compose_lite.watch.debounce import Batch, Change, ChangeKind
 from compose_lite.watch.rules import Action, BindMountTrigger, classify
@@ -86,7 +86,7 @@ def test_compose_file_to_triggers(tmp_path: Path) -> None:
         str(tmp_path / "api"), str(tmp_path / "web/src"), str(tmp_path / "web/requirements.txt"),
         str(tmp_path / "compose.yaml"), str(tmp_path / ".env")]))
     [spec] = [r.exec for r in project.services["web"].watch if r.exec is not None]
-    assert spec == WatchExec(("kill", "-HUP", "1"), user="root", environment={"MODE": "dev"})
+    assert spec == Hook(("kill", "-HUP", "1"), user="root", environment={"MODE": "dev"})
 
 
 def test_classification_through_adapter_rules(tmp_path: Path) -> None:

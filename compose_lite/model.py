@@ -292,6 +292,7 @@ class Service:
     device_cgroup_rules: tuple[str, ...] = ()
     storage_opt: Mapping[str, str] = field(default_factory=dict)
     links: tuple[str, ...] = ()  # "service[:alias]", legacy links on the primary network
+    external_links: tuple[str, ...] = ()  # "container[:alias]", outside the project, the same way
     runtime: str | None = None
     platform: str | None = None
     secrets: tuple[FileRef, ...] = ()

@@ -471,8 +471,8 @@ def container_spec(desired: Desired, svc: Service, number: int, name: str, confi
         ipv6_address=n.ipv6_address, mac_address=n.mac_address, link_local_ips=n.link_local_ips,
         driver_opts=n.driver_opts, gw_priority=n.gw_priority, interface_name=n.interface_name)
         for n in svc.networks)
-    if networks and svc.links:  # legacy links live on the first (primary) network's endpoint
-        networks = (replace(networks[0], links=_links(svc.links, project.name)), *networks[1:])
+    if networks and (svc.links or svc.external_links):  # legacy links: on the primary network's endpoint
+        networks = (replace(networks[0], links=_links(svc, project.name, number)), *networks[1:])
     mounts = tuple(replace(m, source=project.volumes[m.source].name)
                    if m.type == "volume" and m.source else m for m in svc.mounts)
     files: list[FileCopy] = []
@@ -490,13 +490,19 @@ def container_spec(desired: Desired, svc: Service, number: int, name: str, confi
         mounts=mounts, files=tuple(files))
 
 
-def _links(links: tuple[str, ...], project: str) -> tuple[str, ...]:
-    """``db:database`` → the linked container under the alias, its ``db-1`` name and its own name."""
+def _links(svc: Service, project: str, number: int) -> tuple[str, ...]:
+    """As Compose writes them: ``db:database`` → the linked container under the alias, and under
+    ``db-<n>`` and ``<project>-db-<n>`` where n is the *linking* replica's number; an external link
+    ``other[:alias]`` → ``other:alias``."""
     out: list[str] = []
-    for link in links:
+    for link in svc.links:
         service, _, alias = link.partition(":")
         container = L.container_name(project, service, 1)
-        out += [f"{container}:{alias or service}", f"{container}:{service}-1", f"{container}:{container}"]
+        out += [f"{container}:{alias or service}", f"{container}:{service}-{number}",
+                f"{container}:{L.container_name(project, service, number)}"]
+    for link in svc.external_links:
+        container, _, alias = link.partition(":")
+        out.append(f"{container}:{alias or container}")
     return tuple(dict.fromkeys(out))
 
 

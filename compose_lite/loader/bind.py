@@ -146,6 +146,7 @@ def _service(name: str, raw: Mapping[str, Any], wd: str, secrets: Mapping[str, F
         device_cgroup_rules=tuple(_str_list(raw.get("device_cgroup_rules"))),
         storage_opt=_str_map(raw.get("storage_opt")),
         links=tuple(_str_list(raw.get("links"))),
+        external_links=tuple(_str_list(raw.get("external_links"))),
         runtime=_opt_str(raw.get("runtime")),
         platform=_opt_str(raw.get("platform")),
         secrets=tuple(_file_ref(r, "/run/secrets/") for r in raw.get("secrets") or ()),

@@ -56,7 +56,7 @@ SERVICE_KEYS: dict[str, str] = {
     "environment": APPLIED,
     "expose": APPLIED,
     "extends": USED,
-    "external_links": unsupported("links to containers outside the project need the legacy bridge"),
+    "external_links": APPLIED,
     "extra_hosts": APPLIED,
     "gpus": APPLIED,
     "group_add": APPLIED,

@@ -204,7 +204,8 @@ def _view(client: Any, name: str, project: str) -> dict[str, Any]:
             },
             "Endpoints": {
                 n.replace(project, "P"): {"IPAMConfig": v.get("IPAMConfig"),
-                                          "DriverOpts": v.get("DriverOpts")}
+                                          "DriverOpts": v.get("DriverOpts"),
+                                          "Links": sorted(v.get("Links") or [])}  # the engine's order
                 for n, v in attrs["NetworkSettings"]["Networks"].items()
             },
         }

@@ -47,6 +47,7 @@ SAMPLES: dict[str, str] = {
     "env_file": "[app.env]",
     "environment": "{A: '1'}",
     "expose": "['3000']",
+    "external_links": "[other:alias]",
     "extra_hosts": "['h:127.0.0.2']",
     "gpus": "all",
     "group_add": "[mail]",

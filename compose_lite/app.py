@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 
-from compose_lite import engine_support, executor, graph, observe
+from compose_lite import api_socket, engine_support, executor, graph, observe
 from compose_lite import labels as L
 from compose_lite.clock import Clock, SystemClock, unix_time
 from compose_lite.engine.base import Engine
@@ -199,7 +199,8 @@ def up(project: Project, engine: Engine, request: UpRequest, reporter: Reporter,
     selected = select_services(project, request.services, with_deps=not request.no_deps)
     engine_support.check(project, selected, engine.api_version())
     refs, ids = ensure_images(project, selected, engine, request, reporter)
-    plan = _plan_up(project, engine, request, selected, refs, ids)
+    target = desired(project, refs, ids, environ)
+    plan = _plan_up(project, engine, request, selected, target)
     for message in plan.warnings:
         reporter.warning(message)
     if request.dry_run:
@@ -207,7 +208,7 @@ def up(project: Project, engine: Engine, request: UpRequest, reporter: Reporter,
     deadline = None if request.wait_timeout is None else started + request.wait_timeout
     if lock is not None and plan.changes():
         with lock():  # someone may have changed the project while we waited
-            plan = _plan_up(project, engine, request, selected, refs, ids)
+            plan = _plan_up(project, engine, request, selected, target)
             result = executor.run(plan, engine, reporter, limit=executor.parallel_limit(environ),
                                   clock=clock, deadline=deadline)
     else:
@@ -216,11 +217,19 @@ def up(project: Project, engine: Engine, request: UpRequest, reporter: Reporter,
     return UpOutcome(plan, result.container_ids)
 
 
+def desired(project: Project, refs: Mapping[str, str], ids: Mapping[str, str],
+            environ: Mapping[str, str]) -> Desired:
+    """What the planner converges to; the user's registry credentials are read only when a service
+    asks for the engine's socket."""
+    wanted = any(svc.use_api_socket for svc in project.services.values())
+    return Desired(project, refs, ids, os.path.realpath(project.working_dir),
+                   api_socket_config=api_socket.config_json(environ) if wanted else "")
+
+
 def _plan_up(project: Project, engine: Engine, request: UpRequest, selected: frozenset[str],
-             refs: Mapping[str, str], ids: Mapping[str, str]) -> Plan:
+             target: Desired) -> Plan:
     observed = snapshot(engine, project)
-    real_dir = os.path.realpath(project.working_dir)
-    check_ownership(project, observed, real_dir)
+    check_ownership(project, observed, target.real_dir)
     never = Recreate.NEVER if request.no_recreate else None
     options = UpOptions(
         services=selected, requested=frozenset(request.services),
@@ -229,7 +238,7 @@ def _plan_up(project: Project, engine: Engine, request: UpRequest, selected: fro
                                 else Recreate.DIVERGED),
         start=not request.no_start, scale=dict(request.scale), remove_orphans=request.remove_orphans,
         renew_anon_volumes=request.renew_anon_volumes, wait=request.wait, timeout=request.timeout)
-    return plan_up(Desired(project, refs, ids, real_dir), observed, options)
+    return plan_up(target, observed, options)
 
 
 @dataclass(frozen=True)

@@ -303,6 +303,7 @@ class Service:
     profiles: tuple[str, ...] = ()
     post_start: tuple[Hook, ...] = ()
     pre_stop: tuple[Hook, ...] = ()
+    use_api_socket: bool = False  # the engine's socket and the user's credentials inside (api_socket.py)
     watch: tuple[WatchRule, ...] = ()
     watch_bind_mounts: bool = True  # `x-cl-watch: false` opts the service out of bind-mount restarts
     unsupported: tuple[str, ...] = ()  # model keys present but not applied by compose-lite

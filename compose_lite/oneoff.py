@@ -133,7 +133,7 @@ def run(project: Project, engine: Engine, request: RunRequest, session: Session,
     one = oneoff_service(svc, request, session)
     fields = hashing.service_fields(one)
     name = request.name or f"{project.name}-{svc.name}-run-{secrets.token_hex(6)}"
-    desired = planner.Desired(project, refs, ids, os.path.realpath(project.working_dir))
+    desired = app.desired(project, refs, ids, environ)
     spec = planner.container_spec(desired, one, 1, name, hashing.digest(fields),
                                   hashing.canonical_json(hashing.field_digests(fields)))
     if not request.use_aliases:  # not the service: its name must not resolve to the one-off

@@ -16,6 +16,7 @@ from typing import Any
 
 from compose_lite import graph
 from compose_lite import labels as L
+from compose_lite.api_socket import credentials_file, with_api_socket
 from compose_lite.errors import ConfigError, NotFoundError
 from compose_lite.hashing import (
     canonical_json,
@@ -89,6 +90,7 @@ class Desired:
     images: Mapping[str, str]  # service → image reference to create from
     image_ids: Mapping[str, str]  # service → current image id ("" when unknown)
     real_dir: str
+    api_socket_config: str = ""  # the credentials a `use_api_socket` service gets (api_socket.py)
 
 
 def plan_up(desired: Desired, observed: ObservedState, options: UpOptions) -> Plan:
@@ -461,6 +463,7 @@ def container_spec(desired: Desired, svc: Service, number: int, name: str, confi
                    digests_json: str) -> ContainerSpec:
     """The fully resolved creation request for one replica of a service."""
     project = desired.project
+    svc = with_api_socket(svc)
     labels = L.container_labels(
         project=project.name, service=svc.name, number=number, working_dir=project.working_dir,
         real_dir=desired.real_dir, config_files=project.config_files, config_hash=config_hash,
@@ -482,6 +485,8 @@ def container_spec(desired: Desired, svc: Service, number: int, name: str, confi
             mount, copy = _file_ref(kind, ref, table[ref.source], project.environment, svc.name)
             mounts += (mount,) if mount else ()
             files += [copy] if copy else []
+    if svc.use_api_socket:
+        files.append(credentials_file(desired.api_socket_config))
     return ContainerSpec(
         name=name, service=svc, number=number, image=desired.images[svc.name], labels=labels,
         networks=networks, network_mode=_resolve_mode(svc.network_mode, project.name),

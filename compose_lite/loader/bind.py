@@ -157,6 +157,7 @@ def _service(name: str, raw: Mapping[str, Any], wd: str, secrets: Mapping[str, F
         profiles=tuple(_str_list(raw.get("profiles"))),
         post_start=tuple(_hook(h) for h in raw.get("post_start") or ()),
         pre_stop=tuple(_hook(h) for h in raw.get("pre_stop") or ()),
+        use_api_socket=raw.get("use_api_socket") is True,
         watch=tuple(_watch(w, wd) for w in (raw.get("develop") or {}).get("watch") or ()),
         watch_bind_mounts=raw.get("x-cl-watch") is not False,
         unsupported=tuple(unsupported),

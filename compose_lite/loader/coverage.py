@@ -106,7 +106,7 @@ SERVICE_KEYS: dict[str, str] = {
     "tmpfs": APPLIED,
     "tty": APPLIED,
     "ulimits": APPLIED,
-    "use_api_socket": unsupported("mounting the engine's socket by this key is Docker Desktop's"),
+    "use_api_socket": APPLIED,
     "user": APPLIED,
     "userns_mode": APPLIED,
     "uts": APPLIED,

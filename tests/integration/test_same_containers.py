@@ -167,6 +167,10 @@ services:
       HTTP_PROXY: ""
     entrypoint: /bin/sh -c 'exec "$$@"' --
     external_links: [other:alias]
+  tools:
+    image: cl-busybox
+    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+    use_api_socket: true
   none:
     image: cl-busybox
     command: ["sleep", "1"]

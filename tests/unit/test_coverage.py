@@ -88,6 +88,7 @@ SAMPLES: dict[str, str] = {
     "tmpfs": "[/run]",
     "tty": "true",
     "ulimits": "{nproc: 512}",
+    "use_api_socket": "true",
     "user": "'1000'",
     "userns_mode": "host",
     "uts": "host",

@@ -15,6 +15,7 @@ from compose_lite import api_socket, engine_support, executor, graph, observe
 from compose_lite import labels as L
 from compose_lite.clock import Clock, SystemClock, unix_time
 from compose_lite.engine.base import Engine
+from compose_lite.engine.docker_credentials import cli_auths
 from compose_lite.errors import ConfigError, EngineError, NotFoundError, OperationFailedError
 from compose_lite.model import Build, Project, Service
 from compose_lite.observe import snapshot
@@ -223,7 +224,7 @@ def desired(project: Project, refs: Mapping[str, str], ids: Mapping[str, str],
     asks for the engine's socket."""
     wanted = any(svc.use_api_socket for svc in project.services.values())
     return Desired(project, refs, ids, os.path.realpath(project.working_dir),
-                   api_socket_config=api_socket.config_json(environ) if wanted else "")
+                   api_socket_config=api_socket.config_json(cli_auths(environ)) if wanted else "")
 
 
 def _plan_up(project: Project, engine: Engine, request: UpRequest, selected: frozenset[str],

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from compose_lite.api_socket import CONFIG_DIR, SOCKET, config_json, with_api_socket
+from compose_lite.engine.docker_credentials import cli_auths
 from compose_lite.model import Service
 
 
@@ -13,10 +14,10 @@ def test_the_credentials_file_holds_only_the_auths_as_the_cli_writes_it(tmp_path
     (tmp_path / "config.json").write_text(json.dumps({
         "auths": {"reg.example:5000": {"auth": "dTpw"}, "empty.example": {}},
         "psFormat": "table {{.ID}}", "currentContext": "remote"}))
-    text = config_json({"DOCKER_CONFIG": str(tmp_path), "HOME": "/nowhere"})
+    text = config_json(cli_auths({"DOCKER_CONFIG": str(tmp_path), "HOME": "/nowhere"}))
     assert json.loads(text) == {"auths": {"empty.example": {}, "reg.example:5000": {"auth": "dTpw"}}}
     assert text.startswith('{\n\t"auths": {\n\t\t"empty.example": {},\n\t\t"reg.example:5000": {')
-    assert config_json({"HOME": str(tmp_path / "no-home")}) == '{\n\t"auths": {}\n}'
+    assert config_json(cli_auths({"HOME": str(tmp_path / "no-home")})) == '{\n\t"auths": {}\n}'
 
 
 def test_the_service_gets_the_socket_and_docker_config_unless_it_sets_its_own() -> None:

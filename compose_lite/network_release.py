@@ -50,9 +50,11 @@ def release_network(engine: Engine, name: str, clock: Clock, *, stale_wait_s: fl
                 return Released(removed=True, cleared=cleared)
             except NotFoundError:
                 return Released(removed=False)
-            except InUseError:  # an endpoint came between the two calls: look again, for a while
+            except InUseError as err:  # an endpoint came between the two calls: look again, for a while
                 if clock.monotonic() >= deadline:
-                    raise
+                    raise EngineError(f"remove network {name}: the engine refuses (active endpoints) but "
+                                      "lists none: an endpoint of a container it lost track of",
+                                      hint="restart dockerd to clear it, then run the command again") from err
         elif clock.monotonic() >= deadline:
             if cleared:
                 raise EngineError(f"remove network {name}: the engine still lists endpoints of containers "

@@ -7,7 +7,7 @@ import pytest
 from compose_lite import labels as L
 from compose_lite.clock import FakeClock
 from compose_lite.engine.fake import FakeEngine
-from compose_lite.errors import EngineError, StaleEndpointError
+from compose_lite.errors import EngineError, InUseError, StaleEndpointError
 from compose_lite.model import Network, Service
 from compose_lite.network_release import STALE_WAIT_S, Released, clear_stale_endpoint, release_network
 from compose_lite.output import PlainReporter
@@ -75,6 +75,25 @@ def test_endpoints_a_forced_disconnect_cannot_clear_end_in_an_error_that_says_wh
         release_network(engine, NET, FakeClock())
     assert err.value.hint is not None and "restart dockerd" in err.value.hint
     assert NET in engine.networks
+
+
+class _Ghost(FakeEngine):
+    """An engine that refuses the removal for an endpoint it lists nowhere (seen after a `cl up`
+    killed while creating containers, on Docker 20.10)."""
+
+    def remove_network(self, name: str) -> None:
+        self.calls.append(f"remove_network {name}")
+        raise InUseError(f"remove network {name}: error while removing network: network {name} id n1 "
+                         "has active endpoints")
+
+
+def test_an_endpoint_the_engine_lists_nowhere_ends_in_an_error_that_says_what_to_do() -> None:
+    engine, clock = _Ghost(), FakeClock()
+    engine.create_network(Network("default", NET), {})
+    with pytest.raises(EngineError, match=r"refuses \(active endpoints\) but lists none") as err:
+        release_network(engine, NET, clock)
+    assert err.value.hint is not None and "restart dockerd" in err.value.hint
+    assert engine.calls.count(f"remove_network {NET}") > 1 and clock.monotonic() >= STALE_WAIT_S
 
 
 def test_up_clears_a_leftover_endpoint_that_holds_the_new_containers_name_and_says_so() -> None:

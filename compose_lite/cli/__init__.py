@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from typing import Any
 
 import click
@@ -35,7 +36,13 @@ class ErrorBoundaryGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         from compose_lite.cli import commands
 
-        return self.commands.get(cmd_name) or commands.load(cmd_name)
+        command = self.commands.get(cmd_name) or commands.load(cmd_name)
+        if command is not None and not any("--dry-run" in p.opts for p in command.params):
+            # Compose's --dry-run is a global flag that may follow the command too: `cl down --dry-run`
+            command.params.append(click.Option(["--dry-run"], is_flag=True, expose_value=False,
+                                               callback=_dry_run_after_command,
+                                               help="Execute the command in dry-run mode."))
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -51,6 +58,18 @@ class ErrorBoundaryGroup(click.Group):
             raise click.exceptions.Exit(InterruptedByUser.exit_code) from None
         except BrokenPipeError:  # stdout's reader went away (`cl ps | head -1`)
             raise click.exceptions.Exit(render_error(OutputClosed("output closed"))) from None
+
+
+def _dry_run_after_command(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        _check_dry_run(ctx.info_name)
+        ctx.obj = replace(ctx.obj, dry_run=True)
+
+
+def _check_dry_run(command: str | None) -> None:
+    if command not in _DRY_RUN_COMMANDS:
+        raise click.UsageError(f"--dry-run is supported by {', '.join(sorted(_DRY_RUN_COMMANDS))}, "
+                               f"not by {command}")
 
 
 def render_error(err: ComposeLiteError) -> int:
@@ -127,9 +146,8 @@ def cli(ctx: click.Context, files: tuple[str, ...], project_name: str | None, pr
     if compatibility:
         raise click.UsageError("--compatibility (Docker Compose v1's project_service_1 names) is not "
                                "supported: cl names containers as Docker Compose v2 does")
-    if dry_run and ctx.invoked_subcommand not in _DRY_RUN_COMMANDS:
-        raise click.UsageError(f"--dry-run is supported by {', '.join(sorted(_DRY_RUN_COMMANDS))}, "
-                               f"not by {ctx.invoked_subcommand}")
+    if dry_run:
+        _check_dry_run(ctx.invoked_subcommand)
 
 
 def main() -> None:

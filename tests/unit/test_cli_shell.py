@@ -42,6 +42,17 @@ def test_unknown_command_is_a_usage_error() -> None:
     assert "No such command 'frobnicate'" in result.output
 
 
+def test_dry_run_may_follow_the_command_as_in_compose(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: x\n")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["-p", "p", "config", "--services", "--dry-run"]).output == "web\n"
+    refused = runner.invoke(cli, ["-p", "p", "stop", "--dry-run"])
+    assert refused.exit_code == 2 and "--dry-run is supported by config, create, down" in refused.output
+    assert "not by stop" in runner.invoke(cli, ["--dry-run", "stop"]).output
+
+
 def test_render_error_prints_location_and_hint(capsys: object) -> None:
     err = ConfigError(
         "additional property 'enviroment' is not allowed",

@@ -436,6 +436,7 @@ TRANSFORMS: dict[str, Converter] = {
     "services.*.provider.options": _multi_options,
     "services.*.post_start.*.environment": _to_mapping,
     "services.*.pre_stop.*.environment": _to_mapping,
+    "services.*.develop.watch.*.exec.environment": _to_mapping,
     "networks.*.ipam": _ipam,
     "services.*.mem_reservation": _bytes,
     "services.*.memswap_limit": _bytes,

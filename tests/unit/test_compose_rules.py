@@ -504,3 +504,12 @@ def test_deploy_memory_must_be_written_as_a_string(tmp_path: Path) -> None:
                                      "        limits: {memory: '1024'}\n")
     assert _errors(tmp_path) == [
         "services.web.deploy.resources.reservations.memory: expected a string, got a number"]
+
+
+def test_a_hooks_environment_is_a_mapping_in_lifecycle_hooks_and_watch_exec(tmp_path: Path) -> None:
+    web = _service(tmp_path, "    post_start: [{command: a, environment: [A=1, B]}]\n"
+                             "    develop:\n      watch:\n"
+                             "        - {path: ./src, action: sync+exec, target: /app,\n"
+                             "           exec: {command: kill -HUP 1, environment: [K=v]}}\n")
+    assert web["post_start"][0]["environment"] == {"A": "1", "B": None}
+    assert web["develop"]["watch"][0]["exec"] == {"command": ["kill", "-HUP", "1"], "environment": {"K": "v"}}

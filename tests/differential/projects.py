@@ -543,7 +543,35 @@ SERVICE_KEYS: dict[str, st.SearchStrategy[Any]] = {
     "container_name": st.sampled_from(["my-app", "${A:-named}"]),
     "stop_signal": st.sampled_from(["SIGINT", "SIGTERM"]),
     "platform": st.just("linux/amd64"),
+    "post_start": st.deferred(lambda: hooks),
+    "pre_stop": st.deferred(lambda: hooks),
+    "use_api_socket": typed_text("bool"),
+    "attach": typed_text("bool"),
+    "external_links": st.lists(st.sampled_from(["c1", "c2:al", "${A:-c3}"]), max_size=2, unique=True),
+    "develop": st.deferred(lambda: develop),
 }
+
+hook = st.fixed_dictionaries(
+    {"command": st.one_of(st.sampled_from(["echo hi", "sh -c 'echo $$A'"]), st.lists(templates(), min_size=1,
+                                                                                    max_size=2))},
+    optional={
+        "user": st.sampled_from(["root", Plain("1000")]),
+        "privileged": typed_text("bool"),
+        "working_dir": st.sampled_from(["/w", "${A:-/d}"]),
+        "environment": key_value(),
+    },
+)
+hooks = st.lists(hook, max_size=2)
+develop = st.fixed_dictionaries({"watch": st.lists(st.fixed_dictionaries(
+    {"path": st.sampled_from(["./src", "src/", "${A:-src}"]),
+     "action": st.sampled_from(["sync", "rebuild", "sync+restart", "restart", "sync+exec"])},
+    optional={
+        "target": st.sampled_from(["/app", "/app/"]),
+        "ignore": st.one_of(st.just("*.pyc"), st.lists(st.sampled_from(["a", "b/"]), max_size=2)),
+        "initial_sync": typed_text("bool"),
+        "exec": st.fixed_dictionaries({"command": st.sampled_from(["kill -HUP 1", "reload"])},
+                                      optional={"environment": key_value()}),
+    }), max_size=2)})
 
 TOP_LEVEL_FLAGS = typed_text("bool")
 

@@ -114,12 +114,10 @@ CASTS: dict[tuple[str, ...], Cast] = {
 # left there with the same functions, so a quoted ``create_host_path: "TRUE"`` is true as well.
 DECODED: dict[tuple[str, ...], Cast] = {
     _service("attach"): to_boolean,
-    _service("use_api_socket"): to_boolean,
     _service("build", "no_cache"): to_boolean,
     _service("build", "pull"): to_boolean,
     _service("build", "privileged"): to_boolean,
     _service("depends_on", "*", "restart"): to_boolean,
-    _service("develop", "watch", "[]", "initial_sync"): to_boolean,
     _service("develop", "watch", "[]", "exec", "privileged"): to_boolean,
     _service("env_file", "[]", "required"): to_boolean,
     _service("post_start", "[]", "privileged"): to_boolean,

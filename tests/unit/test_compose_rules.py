@@ -513,3 +513,14 @@ def test_a_hooks_environment_is_a_mapping_in_lifecycle_hooks_and_watch_exec(tmp_
                              "           exec: {command: kill -HUP 1, environment: [K=v]}}\n")
     assert web["post_start"][0]["environment"] == {"A": "1", "B": None}
     assert web["develop"]["watch"][0]["exec"] == {"command": ["kill", "-HUP", "1"], "environment": {"K": "v"}}
+
+
+@pytest.mark.parametrize("written", ['"true"', "${FLAG:-true}"])
+def test_use_api_socket_and_initial_sync_must_be_booleans_not_strings(tmp_path: Path, written: str) -> None:
+    _write(tmp_path, "compose.yaml", f"services:\n  web:\n    image: x\n    use_api_socket: {written}\n"
+                                     "    develop:\n      watch:\n        - path: ./src\n"
+                                     "          action: sync\n          target: /a\n"
+                                     f"          initial_sync: {written}\n")
+    assert _errors(tmp_path) == [
+        "services.web.use_api_socket: expected a boolean, got a string",
+        "services.web.develop.watch[0].initial_sync: expected a boolean, got a string"]

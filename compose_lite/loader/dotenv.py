@@ -13,7 +13,7 @@ A bare ``KEY`` takes its value from ``lookup`` and is left out when that has non
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from compose_lite.errors import ConfigError, Position
 from compose_lite.loader import inputs
@@ -27,9 +27,10 @@ _BLANK = " \t\v\f\r"
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v", "$": "$$"}
 
 
-def read_dotenv(path: str, lookup: Lookup | None = None) -> dict[str, str]:
+def read_dotenv(path: str, lookup: Lookup | None = None,
+                inherited: Mapping[str, str] | None = None) -> dict[str, str]:
     """Read and parse an env file; a missing or unreadable file is a ConfigError."""
-    return parse_dotenv(_read(path), path, lookup)
+    return parse_dotenv(_read(path), path, lookup, inherited)
 
 
 def read_env_file_raw(path: str) -> dict[str, str]:
@@ -69,16 +70,19 @@ def parse_env_file_raw(text: str, file: str) -> dict[str, str]:
     return out
 
 
-def parse_dotenv(text: str, file: str, lookup: Lookup | None = None) -> dict[str, str]:
-    """Parse env-file text; errors carry ``file:line``."""
-    return _Parser(text.removeprefix("\ufeff"), file, lookup or (lambda _name: None)).parse()
+def parse_dotenv(text: str, file: str, lookup: Lookup | None = None,
+                 inherited: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Parse env-file text; errors carry ``file:line``. A ``${VAR}`` asks ``lookup`` first, then
+    the file's earlier lines, then ``inherited`` (what earlier env files of the service set)."""
+    return _Parser(text.removeprefix("\ufeff"), file, lookup or (lambda _name: None), inherited or {}).parse()
 
 
 class _Parser:
-    def __init__(self, text: str, file: str, lookup: Lookup) -> None:
+    def __init__(self, text: str, file: str, lookup: Lookup, inherited: Mapping[str, str]) -> None:
         self.text = text
         self.file = file
         self.lookup = lookup
+        self.inherited = inherited
         self.i = 0
         self.out: dict[str, str] = {}
 
@@ -182,9 +186,12 @@ class _Parser:
 
     def expand(self, value: str, at: int) -> str:
         def lookup(name: str) -> str | None:
-            # compose-go asks the caller's lookup (the shell) first, the file's earlier lines second
+            # compose-go asks the caller's lookup (the shell) first, then the map the service's
+            # env files fill in turn: this file's earlier lines over the earlier files'
             found = self.lookup(name)
-            return found if found is not None else self.out.get(name)
+            if found is None:
+                found = self.out.get(name)
+            return found if found is not None else self.inherited.get(name)
 
         try:
             return substitute(value, lookup)

@@ -343,8 +343,8 @@ def _resolve_environment(
                 continue
 
             def lookup(key: str) -> str | None:
-                # the project's environment, then the service's own entries (never earlier env files;
-                # the file's own earlier lines come last, in the parser)
+                # the project's environment, then the service's own entries; the file's earlier
+                # lines and the earlier files come after, in the parser
                 value = session.lookup(key)
                 return value if value is not None else own_values.get(key)
 
@@ -356,7 +356,7 @@ def _resolve_environment(
             if entry.get("format") == "raw":
                 environment.update(read_env_file_raw(path))
             else:
-                environment.update(read_dotenv(path, lookup))
+                environment.update(read_dotenv(path, lookup, inherited=environment))
     own = service.get("environment")
     if isinstance(own, dict):
         for key, value in own.items():
@@ -378,14 +378,15 @@ def _resolve_environment(
 
 
 def _file_labels(paths: list[str], name: str, errors: list[ConfigError]) -> dict[str, str]:
-    """``label_file`` entries read like env files, but seeing only their own earlier lines."""
+    """``label_file`` entries read like env files, seeing the earlier files' labels before their own
+    earlier lines, and no environment."""
     labels: dict[str, str] = {}
     for index, path in enumerate(paths):
         if not inputs.is_file(str(path)):
             errors.append(ConfigError(f"label file {path} not found",
                                       path=f"services.{name}.label_file[{index}]"))
             continue
-        labels.update(read_dotenv(str(path), lambda _key: None))
+        labels.update(read_dotenv(str(path), labels.get))
     return labels
 
 

@@ -524,3 +524,14 @@ def test_use_api_socket_and_initial_sync_must_be_booleans_not_strings(tmp_path: 
     assert _errors(tmp_path) == [
         "services.web.use_api_socket: expected a boolean, got a string",
         "services.web.develop.watch[0].initial_sync: expected a boolean, got a string"]
+
+
+def test_env_and_label_files_see_the_earlier_files_of_their_kind(tmp_path: Path) -> None:
+    _write(tmp_path, "one.env", "TAG=v2\nX=x1\n")
+    _write(tmp_path, "two.env", "E1=${TAG:-none}\nX=x2\nE2=${X}\nE3=${OWN}\n")  # own lines first
+    _write(tmp_path, "l1.env", "A=one\n")
+    _write(tmp_path, "l2.env", "B=${A:-unset}\nC=${HOME:-no environment}\n")
+    web = _service(tmp_path, "    env_file: [one.env, two.env]\n    environment: {OWN: own}\n"
+                             "    label_file: [l1.env, l2.env]\n")
+    assert web["environment"] == {"TAG": "v2", "X": "x2", "E1": "v2", "E2": "x2", "E3": "own", "OWN": "own"}
+    assert web["labels"] == {"A": "one", "B": "one", "C": "no environment"}

@@ -42,8 +42,7 @@ _TOP_ORDER = ("name", "services", "networks", "volumes", "secrets", "configs", "
 @click.pass_obj
 def config(opts: GlobalOptions, selected: tuple[str, ...], fmt: str, quiet: bool, services: bool,
            volumes: bool, networks: bool, profiles: bool, images: bool, no_interpolate: bool,
-           no_normalize: bool,
-           no_path_resolution: bool, hash_of: str | None, environment: bool, models: bool,
+           no_normalize: bool, no_path_resolution: bool, hash_of: str | None, environment: bool, models: bool,
            no_consistency: bool, no_env_resolution: bool, resolve_image_digests: bool,
            lock_image_digests: bool, variables: bool, output: str | None) -> None:
     """Parse, resolve and render the Compose files in canonical format (only the named services and

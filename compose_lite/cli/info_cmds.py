@@ -84,7 +84,7 @@ def images(opts: GlobalOptions, services: tuple[str, ...], fmt: str, quiet: bool
         ids = dict.fromkeys(str(r["ID"]).split(":")[-1] for r in records)
         click.echo("".join(f"{i}\n" for i in ids), nl=False)
     elif fmt == "json":
-        click.echo(go_json(records))
+        click.echo(go_json(records) + "\n")  # Compose's trailing empty line included
     elif is_template(fmt):
         click.echo(render(fmt, records), nl=False)
     else:
@@ -156,7 +156,7 @@ def ls(opts: GlobalOptions, all_states: bool, fmt: str, quiet: bool, filters: tu
     if quiet:
         click.echo("".join(f"{r['Name']}\n" for r in records), nl=False)
     elif fmt == "json":
-        click.echo(go_json(records))
+        click.echo(go_json(records) + "\n")  # Compose's trailing empty line included
     elif is_template(fmt):
         click.echo(render(fmt, records), nl=False)
     else:

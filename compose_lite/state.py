@@ -162,6 +162,9 @@ class ObservedVolume:
 
     name: str
     labels: Mapping[str, str] = field(default_factory=dict)
+    driver: str = "local"
+    mountpoint: str = ""
+    scope: str = "local"
 
 
 @dataclass(frozen=True)

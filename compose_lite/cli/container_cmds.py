@@ -46,8 +46,11 @@ def volumes(opts: GlobalOptions, services: tuple[str, ...], fmt: str, quiet: boo
             if m.type == "volume" and m.source is not None and m.source in project.volumes
         }
     found = sorted(engine.list_volumes(project.name), key=lambda v: v.name)
+    # the docker CLI's volume fields, in its order; what a plain list call cannot know is N/A
     records = [
-        {"Driver": "local", "Name": v.name, "Labels": ",".join(f"{k}={x}" for k, x in v.labels.items())}
+        {"Availability": "N/A", "Driver": v.driver, "Group": "N/A",
+         "Labels": ",".join(f"{k}={x}" for k, x in v.labels.items()), "Links": "N/A",
+         "Mountpoint": v.mountpoint, "Name": v.name, "Scope": v.scope, "Size": "N/A", "Status": "N/A"}
         for v in found
         if wanted is None or v.name in wanted
     ]

@@ -220,7 +220,9 @@ class DockerEngine:
     def list_volumes(self, project: str) -> list[ObservedVolume]:
         flt = {"label": L.project_filter(project)}
         raw = self.call("list volumes", lambda: self.api.volumes(filters=flt))
-        return [ObservedVolume(v["Name"], v.get("Labels") or {}) for v in raw.get("Volumes") or ()]
+        return [ObservedVolume(v["Name"], v.get("Labels") or {}, driver=v.get("Driver") or "local",
+                               mountpoint=v.get("Mountpoint") or "", scope=v.get("Scope") or "local")
+                for v in raw.get("Volumes") or ()]
 
     def network_exists(self, name: str) -> bool:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tarfile
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,10 @@ def test_volumes_scale_export_commit(docker_client: Any, project_name: str, tmp_
     assert cl(p, tmp_path, "volumes", "-q", "other", progress="quiet").stdout == ""
     table = cl(p, tmp_path, "volumes", progress="quiet").stdout.splitlines()
     assert table[0].split() == ["DRIVER", "VOLUME", "NAME"] and table[1].split() == ["local", f"{p}_data"]
+    record = json.loads(cl(p, tmp_path, "volumes", "--format", "json", progress="quiet").stdout)
+    assert list(record) == ["Availability", "Driver", "Group", "Labels", "Links", "Mountpoint", "Name",
+                            "Scope", "Size", "Status"]  # the docker CLI's fields, as Compose prints them
+    assert (record["Mountpoint"], record["Scope"]) == (f"/var/lib/docker/volumes/{p}_data/_data", "local")
     cl(p, tmp_path, "scale", "other=3")
     names = cl(p, tmp_path, "ps", "--format", "{{.Name}}", progress="quiet").stdout.split()
     assert names == [f"{p}-app-1", f"{p}-other-1", f"{p}-other-2", f"{p}-other-3"]

@@ -281,7 +281,8 @@ def stats(opts: GlobalOptions, services: tuple[str, ...], all_states: bool, fmt:
             keys = ("ID", "Name", "CPUPerc", "MemUsage", "MemPerc", "NetIO", "BlockIO", "PIDs")
             head = ("CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET I/O", "BLOCK I/O",
                     "PIDS")
-            click.echo(table([head] + [tuple(str(r[k]) for k in keys) for r in records]), nl=False)
+            rows = [head] + [tuple(str(r[k]) for k in keys) for r in records]
+            click.echo(table(rows, min_width=10), nl=False)  # the docker CLI's tabwriter
         if no_stream:
             return
 

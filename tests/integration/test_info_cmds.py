@@ -66,7 +66,7 @@ def test_info_commands(tmp_path: Path, project_name: str) -> None:
     assert set(stats[0]) == {"BlockIO", "CPUPerc", "Container", "ID", "MemPerc", "MemUsage", "Name", "NetIO",
                              "PIDs"}
     assert stats[0]["CPUPerc"].endswith("%") and " / " in stats[0]["MemUsage"]
-    assert cl(project_name, d, "stats", "--no-stream").stdout.startswith("CONTAINER ID        NAME")
+    assert cl(project_name, d, "stats", "--no-stream").stdout.startswith("CONTAINER ID   NAME")  # docker CLI
 
 
 def test_events_json(tmp_path: Path, project_name: str) -> None:

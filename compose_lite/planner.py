@@ -354,18 +354,19 @@ def _plan_ready(project: Project, selected: list[str], service_ops: dict[str, li
     jobs = {d.service for s in project.services.values() for d in s.depends_on
             if d.condition == Condition.COMPLETED}
     for name in selected:
-        svc = project.services[name]
-        has_health = svc.healthcheck is not None and not svc.healthcheck.disabled
         for op_id in service_ops[name]:
-            if isinstance(ops[op_id], RollOut):
+            op = ops[op_id]
+            if isinstance(op, RollOut):
                 continue  # a rollout is done once its replacements are ready
-            target = ops[op_id].target
-            wanted = Condition.HEALTHY if has_health else Condition.STARTED
-            if name not in jobs and _holds(ops[op_id], wanted):
+            # As Compose's --wait: healthy where the engine runs a healthcheck (the file's or the
+            # image's), else running; a job (what a dependent waits to complete) exited 0.
+            settled = isinstance(op, KeepContainer) and op.container.state == Status.RUNNING \
+                and op.container.health in (None, "healthy")
+            if name not in jobs and settled:
                 continue
-            ops[f"ready:{target}"] = AwaitReady(
-                id=f"ready:{target}", target=target, deps=frozenset({op_id}), service=name,
-                healthcheck=has_health, expect_exit=name in jobs)
+            ops[f"ready:{op.target}"] = AwaitReady(
+                id=f"ready:{op.target}", target=op.target, deps=frozenset({op_id}), service=name,
+                healthcheck=name not in jobs, expect_exit=name in jobs)
 
 
 @dataclass(frozen=True)

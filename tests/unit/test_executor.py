@@ -118,6 +118,16 @@ def test_wait_takes_a_running_container_the_engine_runs_without_a_healthcheck_as
         up(engine, project(), force_recreate=True)
 
 
+def test_wait_waits_for_a_healthcheck_the_image_brings_as_compose_does() -> None:
+    engine = _CountingEngine(images={"img": "sha256:1"})
+    engine.states["p-web-1"] = [ContainerState("running", "starting"), ContainerState("running", "starting"),
+                                ContainerState("running", "healthy")]
+    proj = replace(project(), services={"web": Service("web", image="img", networks=NET)})  # none in the file
+    clock = FakeClock(start=0.0)
+    up(engine, proj, clock, wait=True, wait_timeout=60)
+    assert engine.inspects == 3 and len(clock.slept) == 2  # until healthy, not done once running
+
+
 def test_independent_operations_overlap() -> None:
     """Two independent services are created concurrently (not one after the other)."""
     engine = FakeEngine(images={"img": "sha256:1"})

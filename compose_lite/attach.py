@@ -162,7 +162,7 @@ def _interrupted(project: Project, engine: Engine, services: list[str], timeout:
         reporter.warning(str(errors[0]))
 
 
-def _background(action: Callable[[], None], errors: list[ComposeLiteError]) -> threading.Thread:
+def _background(action: Callable[[], object], errors: list[ComposeLiteError]) -> threading.Thread:
     """A daemon thread: if the user insists on leaving, nothing it waits on can hold the exit."""
     def body() -> None:
         try:

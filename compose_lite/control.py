@@ -80,8 +80,11 @@ def _op_id(step: Step, c: ObservedContainer) -> str:
     return f"{step.kind.kind.value}:{c.name}"
 
 
-def _run(project: Project, engine: Engine, services: Iterable[str], step: Step, reporter: Reporter) -> None:
-    executor.run(plan(project, containers(engine, project, services), step), engine, reporter)
+def _run(project: Project, engine: Engine, services: Iterable[str], step: Step, reporter: Reporter) -> int:
+    """Plan ``step`` for the services' containers and run it; how many containers it acted on."""
+    steps = plan(project, containers(engine, project, services), step)
+    executor.run(steps, engine, reporter)
+    return len(steps.operations)
 
 
 def start(project: Project, engine: Engine, services: tuple[str, ...], reporter: Reporter) -> None:
@@ -115,9 +118,11 @@ def restart(project: Project, engine: Engine, services: tuple[str, ...], timeout
 
 
 def kill(project: Project, engine: Engine, services: tuple[str, ...], signal: str | None,
-         reporter: Reporter) -> None:
-    _run(project, engine, selected(project, services),
-         Step(KillContainer, lambda c: c.state in LIVE, reverse=True, settings={"signal": signal}), reporter)
+         reporter: Reporter) -> int:
+    """Signal the services' running containers; how many there were."""
+    return _run(project, engine, selected(project, services),
+                Step(KillContainer, lambda c: c.state in LIVE, reverse=True, settings={"signal": signal}),
+                reporter)
 
 
 def remove_orphans(project: Project, engine: Engine, reporter: Reporter) -> None:

@@ -82,7 +82,8 @@ def kill(opts: GlobalOptions, services: tuple[str, ...], signal: str, remove_orp
     from compose_lite import control
 
     def act(project: Project, engine: Engine, report: Reporter) -> None:
-        control.kill(project, engine, services, signal, report)
+        if not control.kill(project, engine, services, signal, report):
+            click.echo("no container to kill", err=True)  # as Compose says it
         if remove_orphans:
             control.remove_orphans(project, engine, report)
 

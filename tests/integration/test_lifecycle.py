@@ -52,6 +52,7 @@ def test_lifecycle_commands(tmp_path: Path, project_name: str, docker_client: An
     assert cl(project_name, d, "rm", "-f").stderr == "No stopped containers\n"
     cl(project_name, d, "kill", "web")
     assert states(docker_client, project_name)[web] == "exited"
+    assert cl(project_name, d, "kill", "web").stderr == "no container to kill\n"  # as Compose says
     anon = [m["Name"] for m in docker_client.api.inspect_container(db)["Mounts"]]
     assert cl(project_name, d, "rm", "-f", "-s", "-v", "db").stdout == f"Going to remove {db}\n"  # as Compose
     assert states(docker_client, project_name) == {web: "exited"}

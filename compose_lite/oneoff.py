@@ -113,7 +113,7 @@ def run(project: Project, engine: Engine, request: RunRequest, session: Session,
         lock: Callable[[], AbstractContextManager[None]] | None = None) -> int:
     """Create and run the one-off container; its exit code (0 when detached).
 
-    ``created(name)`` is told the container's name once it exists (detached runs print it);
+    ``created(container_id)`` is told the container's id once it exists (detached runs print it);
     ``lock`` is the project lock, held while the dependencies are brought up.
     """
     if request.service not in project.services:
@@ -143,7 +143,7 @@ def run(project: Project, engine: Engine, request: RunRequest, session: Session,
                    stdin_once=session.stdin and not session.detach)
     cid = engine.create_container(spec)
     if created is not None:
-        created(name)
+        created(cid)
     if session.detach:
         engine.start_container(cid)
         return 0

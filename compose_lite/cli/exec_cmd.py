@@ -121,10 +121,10 @@ def run(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: boo
     project = load_project(opts, services=(service,))
     report = reporter(opts, quiet=quiet or quiet_pull or quiet_build)
 
-    def created(name: str) -> None:
+    def created(container_id: str) -> None:
         report.close()  # a live progress display must not draw over the container's terminal
         if detach:
-            click.echo(name)
+            click.echo(container_id)  # the whole id, as Compose prints it
 
     try:
         with interruptible():  # SIGTERM too removes a --rm container on the way out

@@ -63,7 +63,9 @@ def test_run_one_off_containers(tmp_path: Path, project_name: str, docker_client
     ps = cl(project_name, d, "ps", "-a", "--format", "json").stdout
     assert f"{project_name}-x" not in ps
 
-    name = cl(project_name, d, "run", "-d", "--service-ports", "app").stdout.strip()
+    cid = cl(project_name, d, "run", "-d", "--service-ports", "app").stdout.strip()
+    assert len(cid) == 64  # the whole id, as Compose prints it
+    name = docker_client.containers.get(cid).name
     assert name.startswith(f"{project_name}-app-run-")
     ports = containers(docker_client, project_name)[name]["Ports"]
     assert [(p["PrivatePort"], p.get("PublicPort")) for p in ports] == [(80, port)]

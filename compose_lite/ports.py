@@ -24,5 +24,6 @@ def published_port(project: Project, engine: Engine, service: str, private_port:
              and p.get("PublicPort")]
     bound.sort(key=lambda p: ":" in str(p.get("IP", "")))
     if not bound:
-        raise NotFoundError(f"no port {private_port}/{protocol} for container {c.name}")
+        published = ", ".join(f"{p.get('PublicPort', 0)}/{p.get('Type', 'tcp')}" for p in c.ports)
+        raise NotFoundError(f"no port {private_port}/{protocol} for container {c.name}: {published}")
     return str(bound[0].get("IP", "")), int(str(bound[0]["PublicPort"]))

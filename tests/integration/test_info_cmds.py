@@ -47,7 +47,7 @@ def test_info_commands(tmp_path: Path, project_name: str) -> None:
     assert cl(project_name, d, "port", "web", "80").stdout == f"127.0.0.1:{port}\n"
     missing = cl(project_name, d, "port", "web", "81", check=False)
     assert missing.returncode == 1
-    assert missing.stderr == f"error: no port 81/tcp for container {project_name}-web-1\n"
+    assert missing.stderr == f"error: no port 81/tcp for container {project_name}-web-1: {port}/tcp\n"
 
     waited = cl(project_name, d, "wait", "job", check=False)
     assert waited.returncode == 4 and waited.stdout.endswith(" exited with status code 4\n")

@@ -32,6 +32,7 @@ from compose_lite.errors import (
     StaleEndpointError,
 )
 from compose_lite.exits import ExitWatch
+from compose_lite.hooks import output_tail, run_hook
 from compose_lite.model import Condition, Hook
 from compose_lite.network_release import clear_stale_endpoint, release_network
 from compose_lite.operations import (
@@ -301,10 +302,9 @@ class _Runner:
         """Each lifecycle hook in the container, in order; the first that fails fails the step
         (worded as Compose words it: ``web hook exited with status 127``)."""
         for hook in hooks:
-            result = self.engine.exec_run(cid, hook.command, user=hook.user, workdir=hook.working_dir,
-                                          environment=hook.environment, privileged=hook.privileged)
+            result = run_hook(self.engine, cid, hook)
             if result.exit_code != 0:
-                output = result.output.decode(errors="replace").strip()[-300:]
+                output = output_tail(result.output)
                 raise OperationFailedError(f"{service} hook exited with status {result.exit_code}"
                                            + (f": {output}" if output else ""))
 

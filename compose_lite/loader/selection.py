@@ -6,25 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from compose_lite.errors import NotFoundError
-from compose_lite.loader.suggest import did_you_mean
-
 
 def select_services(model: dict[str, Any], names: Iterable[str], *,
                     all_resources: bool = False) -> dict[str, Any]:
     """The model with only the named services and (transitively) those they depend on, and, unless
     ``all_resources``, only the resources those use (`docker compose config web`)."""
+    from compose_lite import graph  # imports this package: only once it is loaded
+
     services = model.get("services") or {}
-    todo = list(names)
-    for name in todo:
-        if name not in services:
-            raise NotFoundError(f"no such service: {name}", hint=did_you_mean(name, services))
-    chosen: set[str] = set()
-    while todo:
-        name = todo.pop()
-        if name not in chosen:
-            chosen.add(name)
-            todo += [dep for dep in services[name].get("depends_on") or {} if dep in services]
+    deps = {name: frozenset(svc.get("depends_on") or {}) & services.keys() for name, svc in services.items()}
+    chosen = graph.select(deps, names)  # "no such service" with a did-you-mean, as everywhere
     selected = {**model, "services": {k: v for k, v in services.items() if k in chosen}}
     return selected if all_resources else without_unused_resources(selected)
 

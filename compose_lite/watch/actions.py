@@ -22,6 +22,7 @@ from compose_lite import observe
 from compose_lite.clock import Clock
 from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, NotFoundError, OperationFailedError
+from compose_lite.hooks import output_tail, run_hook
 from compose_lite.model import Hook, Project, Service
 from compose_lite.operations import AwaitReady, Plan, RestartContainer
 from compose_lite.output import WarningsOnly
@@ -152,8 +153,7 @@ class ActionRunner:
         started = self.clock.monotonic()
 
         def run_one(c: ObservedContainer) -> None:
-            result = self.engine.exec_run(c.id, list(spec.command), user=spec.user, workdir=spec.working_dir,
-                                          environment=spec.environment or None, privileged=spec.privileged)
+            result = run_hook(self.engine, c.id, spec)
             if result.exit_code != 0:
                 raise OperationFailedError(f"`{' '.join(command)}` in {c.name} exited {result.exit_code}: "
                                            f"{_tail(result.output)}")
@@ -212,6 +212,5 @@ def _each(fn: Callable[[ObservedContainer], None], containers: Sequence[Observed
     parallel_map(fn, containers, limit=8, name="cl-watch")
 
 
-def _tail(output: bytes, limit: int = 300) -> str:
-    text = output.decode(errors="replace").strip()
-    return text[-limit:] if text else "no output"
+def _tail(output: bytes) -> str:
+    return output_tail(output) or "no output"

@@ -2,8 +2,9 @@
 
 A server that takes 2 s to start listening and stops listening at once on SIGTERM (finishing the
 requests it has) is redeployed three times while a client in the project asks for it by name 20
-times a second, retrying a connection that is refused or not established twice (as the
-single-server sample's proxy does): no request may fail, and
+times a second, retrying twice on the answer's next address a request that got no byte of an answer
+(refused, not established, or reset unanswered: nginx's `proxy_next_upstream error`, as the
+single-server sample's proxy has it): no request may fail, and
 every answer after the last `up` comes from the new version. Stop-first loses about a third of
 them. A version that never gets healthy is not let in: `up` fails, the old version keeps
 answering, and nothing of the failed replacement is left. A rollout killed midway converges on the
@@ -52,29 +53,29 @@ CLIENT = """
 import socket, time
 
 def ask():
-    # As the sample's proxy: the name resolved per request; a connection that is refused or not
-    # established within 0.5 s retried (twice) on the answer's next address. Once sent, a request
-    # is not retried: its failure counts.
+    # As the sample's proxy (nginx, `proxy_next_upstream error`): the name resolved per request; a
+    # GET that got no byte of an answer (refused, not established within 0.5 s, or reset while
+    # queued at a listener that closed) retried, twice, on the answer's next address. Once an
+    # answer has begun, its failure counts.
     addresses = [a[4][0] for a in socket.getaddrinfo("app", 8000, socket.AF_INET, socket.SOCK_STREAM)]
     result = "FAIL no attempt"
     for attempt in range(3):
         address = addresses[attempt % len(addresses)]
         s = socket.socket()
+        data, connected = b"", False
         try:
             s.settimeout(0.5)
-            try:
-                s.connect((address, 8000))
-            except OSError as err:
-                result = f"FAIL not connected: {err!r} to {address} of {addresses}"
-                continue
+            s.connect((address, 8000))
+            connected = True
             s.settimeout(3)
-            try:
-                s.sendall(b"GET /index.html HTTP/1.0\\r\\n\\r\\n")
-                data = b""
-                while chunk := s.recv(4096):
-                    data += chunk
-            except OSError as err:
-                return f"FAIL {err!r} from {address} of {addresses}"
+            s.sendall(b"GET /index.html HTTP/1.0\\r\\n\\r\\n")
+            while chunk := s.recv(4096):
+                data += chunk
+        except OSError as err:
+            result = f"FAIL {err!r} with {data!r} from {address} of {addresses}"
+            if data or (connected and isinstance(err, TimeoutError)):  # begun, or no answer in 3 s
+                return result
+            continue
         finally:
             s.close()
         head, _, body = data.partition(b"\\r\\n\\r\\n")

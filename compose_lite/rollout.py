@@ -11,9 +11,10 @@ would cut those requests. Either way the engine drops a container's address a mo
 DNS record, so a client that connects in that moment must retry a connection that is not
 established (as proxies do); and Docker's DNS answers with the old address until it has stopped,
 so a connection queued at its listener as it closes is reset unanswered, which proxies retry too
-(nginx's ``proxy_next_upstream error``, for idempotent requests). Old containers are kept, stopped and under a parking name, until
-the whole service is rolled out, so that ``failure_action: rollback`` can start them again. A
-replacement that fails is removed; the replica it was to replace keeps serving untouched.
+(nginx's ``proxy_next_upstream error``, for idempotent requests). Old containers are kept,
+stopped and under a parking name, until the whole service is rolled out, so that
+``failure_action: rollback`` can start them again. A replacement that fails is removed; the
+replica it was to replace keeps serving untouched.
 """
 
 from __future__ import annotations

@@ -28,7 +28,8 @@ class LogLine:
 
 
 class LogFormatter:
-    """Formats lines from many containers; widens the prefix when a longer name joins."""
+    """Formats lines from many containers; widens the prefix when a longer name joins. As Compose
+    pads it: one column wider than the longest name (``db-1   | `` beside ``job-1  | ``)."""
 
     def __init__(self, services: Iterable[str], *, colour: bool, prefix: bool = True,
                  timestamps: bool = False, names: Iterable[str] = ()) -> None:
@@ -52,7 +53,7 @@ class LogFormatter:
         if not self._prefix:
             return body
         self.join(entry.name)
-        return self._paint(entry.service, f"{entry.name:<{self._width}} | ") + body
+        return self._paint(entry.service, f"{entry.name:<{self._width + 1}} | ") + body
 
     def event(self, name: str, service: str, message: str) -> str:
         """A lifecycle line in the stream, e.g. ``web-1 exited with code 0``."""

@@ -41,8 +41,8 @@ services:
     done = cl(project_name, d, "up", "--exit-code-from", "job", check=False, timeout=60)
     assert done.returncode == 5, done.stderr
     lines = done.stdout.splitlines()
-    assert "job-1         | job says hi" in lines and "job-1         | to stderr" in lines
-    assert "server-long-1 | server ready" in lines
+    assert "job-1          | job says hi" in lines and "job-1          | to stderr" in lines
+    assert "server-long-1  | server ready" in lines
     assert "job-1 exited with code 5" in lines
     assert "\x1b[" not in done.stdout
     assert "Aborting on container exit..." in done.stderr
@@ -69,7 +69,7 @@ services:
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     assert out.count("flaky-1 exited with code 1") >= 2, out
-    assert out.count("flaky-1  | crashing") >= 2, out
+    assert out.count("flaky-1   | crashing") >= 2, out
 
 
 def test_abort_on_container_exit_returns_that_code(tmp_path: Path, project_name: str) -> None:
@@ -100,7 +100,7 @@ services:
     assert done.returncode == 3, done.stderr
     records = [json.loads(line) for line in done.stderr.splitlines()]  # every line is JSON
     assert {"level": "info", "message": "Aborting on container exit..."} in records
-    assert done.stdout.splitlines() == ["Attaching to once-1", "once-1 | hi", "once-1 exited with code 3"]
+    assert done.stdout.splitlines() == ["Attaching to once-1", "once-1  | hi", "once-1 exited with code 3"]
 
 
 def test_sigint_to_the_process_group_stops_everything(tmp_path: Path, project_name: str,
@@ -123,7 +123,7 @@ services:
     assert "Gracefully stopping... (press Ctrl+C again to force)" in err
     assert err.index(f"Container {project_name}-web-1  Stopped") < err.index(
         f"Container {project_name}-db-1  Stopping")
-    assert "db-1  | db ready" in out and "web-1 exited with code 0" in out
+    assert "db-1   | db ready" in out and "web-1 exited with code 0" in out
     assert {c["State"] for c in containers(docker_client, project_name).values()} == {"exited"}
 
 
@@ -179,7 +179,7 @@ services:
 """)
     done = cl(project_name, d, "up", "--abort-on-container-exit", "web", check=False)
     assert done.returncode == 0, done.stderr  # db's exit did not abort: only web is attached
-    assert "web-1 | web says hi" in done.stdout.splitlines() and "db says hi" not in done.stdout
+    assert "web-1  | web says hi" in done.stdout.splitlines() and "db says hi" not in done.stdout
     done = cl(project_name, d, "up", "--attach-dependencies", "--no-log-prefix", "web", check=False)
     assert done.returncode == 0, done.stderr
     assert {"db says hi", "web says hi"} <= set(done.stdout.splitlines())
@@ -193,7 +193,7 @@ services:
     command: ["sh", "-c", "echo painted"]
 """)
     coloured = cl(project_name, d, "--ansi", "always", "up", check=False).stdout
-    assert "\x1b[36mjob-1 | \x1b[0mpainted" in coloured.splitlines()
+    assert "\x1b[36mjob-1  | \x1b[0mpainted" in coloured.splitlines()
     plain = cl(project_name, d, "--ansi", "always", "up", "--no-color", "--timestamps", check=False).stdout
     stamped = [ln for ln in plain.splitlines() if ln.endswith(" painted")]
-    assert "\x1b" not in plain and stamped and stamped[-1].startswith("job-1 | 20")
+    assert "\x1b" not in plain and stamped and stamped[-1].startswith("job-1  | 20")

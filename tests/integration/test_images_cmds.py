@@ -42,8 +42,8 @@ services:
     assert (quiet.stdout, quiet.stderr) == ("", "")
     done = cl(project_name, d, "up", "--no-build", "--exit-code-from", "app", check=False)
     assert done.returncode == 0, done.stderr
-    assert "app-1    | from-file" in done.stdout.splitlines()  # -q --no-cache rebuilt it with the file's args
-    assert "inline-1 | inline built" in done.stdout.splitlines()
+    assert "app-1     | from-file" in done.stdout.splitlines()  # -q --no-cache rebuilt it with the file's args
+    assert "inline-1  | inline built" in done.stdout.splitlines()
 
 
 def test_pull_and_push_without_a_registry(tmp_path: Path, project_name: str) -> None:

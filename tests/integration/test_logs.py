@@ -29,9 +29,9 @@ def test_logs_prefixes_streams_tail_and_timestamps(tmp_path: Path, project_name:
     time.sleep(0.5)
     out = cl(project_name, d, "logs").stdout
     lines = out.splitlines()
-    assert "web-1         | out-one" in lines and "web-1         | err-one" in lines
+    assert "web-1          | out-one" in lines and "web-1          | err-one" in lines
     assert [ln for ln in lines if ln.startswith("longer-name-1")] == [
-        "longer-name-1 | first", "longer-name-1 | second", "longer-name-1 | third"]
+        "longer-name-1  | first", "longer-name-1  | second", "longer-name-1  | third"]
     assert "\x1b[" not in out  # not a terminal: no colours
     assert cl(project_name, d, "logs", "--tail", "1", "--no-log-prefix", "longer-name").stdout == "third\n"
     stamped = cl(project_name, d, "logs", "-t", "--tail", "1", "longer-name").stdout
@@ -60,7 +60,7 @@ def test_logs_follow_picks_up_a_recreated_container(tmp_path: Path, project_name
         out, err = follower.communicate(timeout=20)
     assert follower.returncode == 0, err
     lines = out.splitlines()
-    assert "web-1 | out-one" in lines and "web-1 | out-two" in lines, out
+    assert "web-1  | out-one" in lines and "web-1  | out-two" in lines, out
     assert lines[-1].startswith("web-1 exited with code "), out
 
 

@@ -3,17 +3,17 @@ from __future__ import annotations
 from compose_lite.logfmt import PALETTE, LogFormatter, LogLine, colour_for
 
 
-def test_prefixes_are_aligned_to_the_longest_name() -> None:
+def test_prefixes_are_aligned_one_column_past_the_longest_name_as_compose_pads_them() -> None:
     fmt = LogFormatter(["web", "database"], colour=False, names=["web-1", "database-1"])
-    assert fmt.line(LogLine("web-1", "web", "GET /")) == "web-1      | GET /"
-    assert fmt.line(LogLine("database-1", "database", "ready")) == "database-1 | ready"
+    assert fmt.line(LogLine("web-1", "web", "GET /")) == "web-1       | GET /"
+    assert fmt.line(LogLine("database-1", "database", "ready")) == "database-1  | ready"
 
 
 def test_a_longer_name_joining_widens_later_prefixes() -> None:
     fmt = LogFormatter(["web"], colour=False, names=["web-1"])
-    assert fmt.line(LogLine("web-1", "web", "a")) == "web-1 | a"
+    assert fmt.line(LogLine("web-1", "web", "a")) == "web-1  | a"
     fmt.join("web-10")
-    assert fmt.line(LogLine("web-1", "web", "b")) == "web-1  | b"
+    assert fmt.line(LogLine("web-1", "web", "b")) == "web-1   | b"
 
 
 def test_colour_is_stable_per_service_and_off_when_asked() -> None:
@@ -21,7 +21,7 @@ def test_colour_is_stable_per_service_and_off_when_asked() -> None:
     assert colour_for("api", services) == PALETTE[0]
     assert colour_for("db", services) == PALETTE[1]
     coloured = LogFormatter(services, colour=True, names=["db-1"]).line(LogLine("db-1", "db", "x"))
-    assert coloured == f"\x1b[{PALETTE[1]}mdb-1 | \x1b[0mx"
+    assert coloured == f"\x1b[{PALETTE[1]}mdb-1  | \x1b[0mx"
     plain = LogFormatter(services, colour=False, names=["db-1"]).line(LogLine("db-1", "db", "x"))
     assert "\x1b" not in plain
 

@@ -156,7 +156,7 @@ def ls(opts: GlobalOptions, all_states: bool, fmt: str, quiet: bool, filters: tu
     if quiet:
         click.echo("".join(f"{r['Name']}\n" for r in records), nl=False)
     elif fmt == "json":
-        click.echo(go_json(records) + "\n")  # Compose's trailing empty line included
+        click.echo(go_json(records))  # no trailing empty line here, unlike `images`
     elif is_template(fmt):
         click.echo(render(fmt, records), nl=False)
     else:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import click
 
 from compose_lite.cli.context import GlobalOptions
-
-# Top-level key order of Compose's YAML output.
-_TOP_ORDER = ("name", "services", "networks", "volumes", "secrets", "configs", "models")
 
 
 @click.command("config")
@@ -97,12 +95,13 @@ def config(opts: GlobalOptions, selected: tuple[str, ...], fmt: str, quiet: bool
         else:
             model = {**model, "services": {name: {**svc, "image": pinned.get(name, svc.get("image"))}
                                            for name, svc in (model.get("services") or {}).items()}}
-        text = render(model, fmt, escape=not no_interpolate)
+        text = render(model, fmt, escape=not no_interpolate, typed=not no_interpolate)
     elif named:
-        text = render(model, fmt, escape=not no_interpolate)
+        text = render(model, fmt, escape=not no_interpolate, typed=not no_interpolate)
     else:
         # Rendering YAML means importing PyYAML: the memo keeps the text for the next identical run.
-        text = result.rendered(fmt, lambda loaded: render(loaded.model, fmt, escape=not no_interpolate))
+        text = result.rendered(fmt, lambda loaded: render(loaded.model, fmt, escape=not no_interpolate,
+                                                          typed=not no_interpolate))
     if output:
         with open(output, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -151,14 +150,15 @@ def _image(name: str, service: dict[str, Any], project: str) -> str:
     return str(service.get("image") or f"{project}-{name}")
 
 
-def render(model: dict[str, Any], fmt: str, *, escape: bool = True) -> str:
-    """The model as Compose prints it: ``$`` written as ``$$`` so the output loads back the same."""
+def render(model: dict[str, Any], fmt: str, *, escape: bool = True, typed: bool = True) -> str:
+    """The model as Compose prints it: ``$`` written as ``$$`` so the output loads back the same.
+    ``typed=False``: as Compose prints the model it did not interpolate, a plain map."""
+    from compose_lite.cli.config_layout import arrange
+
     tree = _apply_at(_escape(model) if escape else model, ("services", "*", "build"), _ssh_as_printed)
-    ordered = {k: tree[k] for k in _TOP_ORDER if k in tree}
-    ordered.update({k: v for k, v in tree.items() if k not in ordered})
     if fmt == "json":
-        return json.dumps(ordered, indent=4, ensure_ascii=False) + "\n"
-    return yaml_text(_yaml_shapes(ordered))
+        return json_text(arrange(tree, fmt, typed=typed))
+    return yaml_text(arrange(_yaml_shapes(tree) if typed else tree, fmt, typed=typed))
 
 
 def _ssh_as_printed(build: dict[str, Any]) -> dict[str, Any]:
@@ -171,12 +171,8 @@ def _ssh_as_printed(build: dict[str, Any]) -> dict[str, Any]:
 
 def _yaml_shapes(tree: dict[str, Any]) -> dict[str, Any]:
     """Where compose-go's YAML writer prints the model differently from its JSON one (the model
-    here follows the JSON): yaml.v3 leaves out an all-zero struct and a null ShellCommand that
-    encoding/json prints (`"ipam": {}`, `"command": null`), a ulimit given as soft/hard is
-    always printed with both, and blkio device entries have yaml tags but no json ones."""
-    def drop_if(key: str, unset: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
-        return lambda node: {k: v for k, v in node.items() if not (k == key and v == unset)}
-
+    here follows the JSON): a ulimit given as soft/hard is always printed with both, and blkio
+    device entries have yaml tags but no json ones.  (Unset fields: see config_layout.)"""
     def lowercase_devices(blkio: dict[str, Any]) -> dict[str, Any]:  # yaml tags, where JSON has none
         return {k: [{f.lower(): x for f, x in e.items()} if isinstance(e, dict) else e for e in v]
                 if isinstance(v, list) else v for k, v in blkio.items()}
@@ -185,18 +181,8 @@ def _yaml_shapes(tree: dict[str, Any]) -> dict[str, Any]:
         return {name: {"soft": v.get("soft", 0), "hard": v.get("hard", 0)} if isinstance(v, dict) else v
                 for name, v in ulimits.items()}
 
-    rules: tuple[tuple[tuple[str, ...], Callable[[dict[str, Any]], dict[str, Any]]], ...] = (
-        (("networks", "*"), drop_if("ipam", {})),
-        (("services", "*", "deploy"), drop_if("resources", {})),
-        (("services", "*", "deploy"), drop_if("placement", {})),
-        (("services", "*"), drop_if("command", None)),
-        (("services", "*"), drop_if("entrypoint", None)),
-        (("services", "*", "ulimits"), both_limits),
-        (("services", "*", "blkio_config"), lowercase_devices),
-    )
-    for path, rule in rules:
-        tree = _apply_at(tree, path, rule)
-    return tree
+    tree = _apply_at(tree, ("services", "*", "ulimits"), both_limits)
+    return _apply_at(tree, ("services", "*", "blkio_config"), lowercase_devices)
 
 
 def _apply_at(node: Any, path: tuple[str, ...], rule: Callable[[dict[str, Any]], dict[str, Any]]) -> Any:
@@ -212,11 +198,62 @@ def _apply_at(node: Any, path: tuple[str, ...], rule: Callable[[dict[str, Any]],
 
 
 def yaml_text(tree: Any) -> str:
+    """``tree`` as yaml.v3 writes it (Compose's encoder, indent 2): keys in the tree's order."""
     import yaml
 
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return str(yaml.dump(tree, Dumper=dumper, sort_keys=False, default_flow_style=False,
+    return str(yaml.dump(tree, Dumper=_compose_dumper(), sort_keys=False, default_flow_style=False,
                          allow_unicode=True, width=1 << 30))
+
+
+@cache
+def _compose_dumper() -> type:
+    """A PyYAML dumper writing as yaml.v3 does: a sequence indented under its key, a string quoted
+    (double) only where it would read back as another type, a multi-line one as a literal block."""
+    import yaml
+
+    from compose_lite.cli.config_layout import go_yaml_float, yaml_quotes
+
+    class ComposeDumper(yaml.SafeDumper):
+        # Every scalar is tagged str and reads back as str: the style chosen below alone decides
+        # the quoting (PyYAML's YAML 1.1 resolver would quote some strings yaml.v3 leaves plain).
+        yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012  (PyYAML's class-level table)
+
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+            super().increase_indent(flow, False)
+
+    def scalar(text: str, style: str | None = None) -> Any:
+        return lambda dumper, _: dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+    def string(dumper: Any, value: str) -> Any:
+        style = "|" if "\n" in value else '"' if yaml_quotes(value) else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    ComposeDumper.add_representer(str, string)
+    ComposeDumper.add_representer(bool, lambda d, v: scalar("true" if v else "false")(d, v))
+    ComposeDumper.add_representer(int, lambda d, v: scalar(str(v))(d, v))
+    ComposeDumper.add_representer(float, lambda d, v: scalar(go_yaml_float(v))(d, v))
+    ComposeDumper.add_representer(type(None), lambda d, v: scalar("null")(d, v))
+    return ComposeDumper
+
+
+def json_text(tree: Any) -> str:
+    """``tree`` as Go's json.MarshalIndent writes it (2 spaces, no final newline): HTML's special
+    characters and the JavaScript line separators escaped, an integral float without a fraction."""
+    text = json.dumps(_go_numbers(tree), indent=2, ensure_ascii=False)
+    return text.translate(_GO_JSON_ESCAPES)
+
+
+_GO_JSON_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"}
+
+
+def _go_numbers(node: Any) -> Any:
+    if isinstance(node, float):  # Go writes a float below 1e21 in decimal: 2.0 as 2
+        return int(node) if node.is_integer() and abs(node) < 1e21 else node
+    if isinstance(node, dict):
+        return {k: _go_numbers(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_go_numbers(v) for v in node]
+    return node
 
 
 def _escape(node: Any) -> Any:

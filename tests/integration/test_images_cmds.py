@@ -42,7 +42,8 @@ services:
     assert (quiet.stdout, quiet.stderr) == ("", "")
     done = cl(project_name, d, "up", "--no-build", "--exit-code-from", "app", check=False)
     assert done.returncode == 0, done.stderr
-    assert "app-1     | from-file" in done.stdout.splitlines()  # -q --no-cache rebuilt it with the file's args
+    # -q --no-cache rebuilt it with the file's args
+    assert "app-1     | from-file" in done.stdout.splitlines()
     assert "inline-1  | inline built" in done.stdout.splitlines()
 
 

@@ -52,7 +52,8 @@ def test_info_commands(tmp_path: Path, project_name: str) -> None:
     waited = cl(project_name, d, "wait", "job", check=False)
     assert waited.returncode == 4 and waited.stdout.endswith(" exited with status code 4\n")
 
-    listed_text = cl(project_name, d, "ls", "-a", "--format", "json", "--filter", f"name={project_name}").stdout
+    listed_text = cl(project_name, d, "ls", "-a", "--format", "json", "--filter",
+                     f"name={project_name}").stdout
     assert listed_text.endswith("}]\n")  # one line, no empty one after it (as Compose prints it)
     listed = json.loads(listed_text)
     assert listed == [{"Name": project_name, "Status": "exited(1), running(1)",

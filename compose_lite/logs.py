@@ -129,14 +129,22 @@ class Multiplexer:
         thread.start()
         return True
 
-    def reading(self, container_id: str) -> bool:
+    def resumable(self, c: ObservedContainer, listed_at: float) -> bool:
+        """Whether a container listed as running at ``listed_at`` is to be read (again): never read,
+        or restarted since its last reader ended. For the latter the list is not enough: after a
+        stop, the engine's list answers with the old state a moment longer than inspect does."""
         with self._lock:
-            return container_id in self._active
-
-    def ended_before(self, container_id: str, when: float) -> bool:
-        """Never read, or its last reader ended before ``when``."""
-        with self._lock:
-            return self._ended_at.get(container_id, when - 1) < when
+            if c.id in self._active:
+                return False
+            ended_at = self._ended_at.get(c.id)
+        if ended_at is None:
+            return True
+        if ended_at >= listed_at:
+            return False
+        try:
+            return self._engine.inspect_container(c.id).status == Status.RUNNING
+        except ComposeLiteError:
+            return False  # removed meanwhile
 
     def active(self) -> int:
         with self._lock:
@@ -207,9 +215,7 @@ def follow(mux: Multiplexer, list_containers: Callable[[], list[ObservedContaine
                 if c.state != Status.CREATED:
                     mux.add(c)
         for c in current:
-            # A container read before is resumed only if the list postdates its stream's end:
-            # otherwise "running" may be the state it had just before it stopped.
-            if c.state == Status.RUNNING and not mux.reading(c.id) and mux.ended_before(c.id, listed_at):
+            if c.state == Status.RUNNING and mux.resumable(c, listed_at):
                 mux.add(c)
         live = [c for c in current
                 if c.state in LIVE or (c.state == Status.CREATED and c.id not in initially_created)]

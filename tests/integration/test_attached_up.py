@@ -103,6 +103,19 @@ services:
     assert done.stdout.splitlines() == ["Attaching to once-1", "once-1  | hi", "once-1 exited with code 3"]
 
 
+def test_a_container_that_stops_while_followed_is_reported_once(tmp_path: Path, project_name: str) -> None:
+    """The engine lists it as running a moment after its output ended: no resumed reader, no second
+    exit line."""
+    d = write(tmp_path, """
+services:
+  once:
+    image: cl-busybox
+    command: ["sh", "-c", "echo hi; sleep 1"]
+""")
+    done = cl(project_name, d, "up")
+    assert done.stdout.splitlines() == ["Attaching to once-1", "once-1  | hi", "once-1 exited with code 0"]
+
+
 def test_sigint_to_the_process_group_stops_everything(tmp_path: Path, project_name: str,
                                                        docker_client: Any) -> None:
     d = write(tmp_path, f"""

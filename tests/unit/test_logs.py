@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -10,6 +11,7 @@ from compose_lite.errors import ConfigError, GoneError, NotFoundError
 from compose_lite.logfmt import LogLine
 from compose_lite.model import Project, Service
 from compose_lite.output import QuietReporter
+from compose_lite.state import Status
 
 
 class Null:
@@ -64,6 +66,33 @@ def test_follow_reports_exits_and_ends_when_nothing_is_live() -> None:
     assert logs.show(engine, "p", (), logs.LogOptions(follow=True), stop_after_read,
                      lambda c, code: exits.append((c.name, code)), poll=0.01) == []
     assert exits == [("p-web-1", 3)]
+
+
+def test_an_exit_is_reported_once_though_the_container_list_still_says_running() -> None:
+    """The engine's list answers with a container's old state for a moment after its output has
+    ended (inspect already says exited): that is no restart to resume."""
+    engine = started("web")
+    engine.logs["p-web-1"] = [b"bye\n"]
+    exits: list[tuple[str, int]] = []
+    real_list = engine.list_containers
+    stale = {"left": 2, "exited": 0}
+
+    def stop_after_read(line: LogLine) -> None:
+        engine.set_state("p-web-1", state="exited", exit_code=3)
+        stale["exited"] = 1
+
+    def lagging(project: str) -> list:  # type: ignore[type-arg]
+        listed = real_list(project)
+        if stale["exited"] and stale["left"]:
+            stale["left"] -= 1
+            return [replace(c, state=Status.RUNNING) for c in listed]
+        return listed
+
+    engine.list_containers = lagging  # type: ignore[method-assign]
+    logs.show(engine, "p", (), logs.LogOptions(follow=True), stop_after_read,
+              lambda c, code: exits.append((c.name, code)), poll=0.01)
+    assert exits == [("p-web-1", 3)]
+    assert stale["left"] == 0  # the stale answers were seen
 
 
 def test_follow_picks_up_a_container_created_meanwhile() -> None:

@@ -54,8 +54,10 @@ class LogOptions:
 
 
 def display_name(c: ObservedContainer) -> str:
-    """``web-1`` as Compose prefixes lines; one-off containers keep their container name."""
-    return c.name if c.oneoff or not c.service else f"{c.service}-{c.number}"
+    """The name Compose prefixes lines with: ``web-1`` for ``<project>-web-1``; any other name (a
+    ``container_name``, a one-off's, one a v1 made) whole."""
+    default = f"{c.project}-{c.service}-{c.number}"
+    return c.name[len(c.project) + 1:] if c.name == default and not c.oneoff else c.name
 
 
 _RELATIVE = re.compile(r"^(?:(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h))+$")

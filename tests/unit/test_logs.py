@@ -187,3 +187,13 @@ def test_a_container_removed_since_it_was_listed_ends_its_output_quietly(vanishe
 
     engine.container_logs = gone  # type: ignore[assignment,method-assign]
     assert collect(engine, logs.LogOptions()) == []
+
+
+def test_lines_are_prefixed_with_the_name_less_the_project_or_a_custom_name_whole() -> None:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    proj = Project("p", "/w", services={"web": Service("web", image="img"),
+                                        "db": Service("db", image="img", container_name="the-db")})
+    app.up(proj, engine, app.UpRequest(), QuietReporter(Null()), environ={})
+    for name in ("p-web-1", "the-db"):
+        engine.logs[name] = [b"hi\n"]
+    assert sorted(e.name for e in collect(engine, logs.LogOptions())) == ["the-db", "web-1"]

@@ -221,11 +221,20 @@ def _compose_dumper() -> type:
         def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
             super().increase_indent(flow, False)
 
+        def analyze_scalar(self, scalar: str) -> Any:
+            if "\t" not in scalar:
+                return super().analyze_scalar(scalar)
+            # yaml.v3 lets a tab into a literal block (PyYAML does not): bar only the other styles.
+            analysis = super().analyze_scalar(scalar.replace("\t", "x"))
+            analysis.scalar = scalar
+            analysis.allow_flow_plain = analysis.allow_block_plain = analysis.allow_single_quoted = False
+            return analysis
+
     def scalar(text: str, style: str | None = None) -> Any:
         return lambda dumper, _: dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
     def string(dumper: Any, value: str) -> Any:
-        style = "|" if "\n" in value else '"' if yaml_quotes(value) else None
+        style = '"' if yaml_quotes(value) else "|" if "\n" in value else None
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     ComposeDumper.add_representer(str, string)

@@ -22,8 +22,8 @@ from typing import Any
 @dataclass(frozen=True)
 class Struct:
     """A Go struct: its fields in declaration order, the shape of those holding structs, and the
-    fields the JSON writer prints even when unset (no omitempty, or a struct value), with the value
-    it prints; yaml.v3 leaves those out when null or empty."""
+    fields the JSON writer prints even when unset (no omitempty, a struct value, or the project's
+    name), with the value it prints; yaml.v3 leaves those out when null or empty."""
 
     fields: tuple[str, ...]
     children: dict[str, str] = field(default_factory=dict)
@@ -38,8 +38,9 @@ def _struct(fields: str, unset: dict[str, Any] | None = None, **children: str) -
 _COMMAND_UNSET = {"command": None}
 STRUCTS: dict[str, Struct] = {
     "project": _struct(
-        "name services networks volumes secrets configs models", services="{service}", networks="{network}",
-        volumes="{volume}", secrets="{file_object}", configs="{file_object}", models="{model}"),
+        "name services networks volumes secrets configs models", {"name": ""}, services="{service}",
+        networks="{network}", volumes="{volume}", secrets="{file_object}", configs="{file_object}",
+        models="{model}"),
     "service": _struct(
         "profiles annotations attach build develop blkio_config cap_add cap_drop cgroup_parent cgroup"
         " cpu_count cpu_percent cpu_period cpu_quota cpu_rt_period cpu_rt_runtime cpus cpuset cpu_shares"
@@ -128,7 +129,7 @@ def arrange(model: dict[str, Any], fmt: str, *, typed: bool = True) -> dict[str,
         return dict(_generic(model, fmt))
     if fmt == "yaml":
         return dict(_arranged(model, "project", fmt))
-    top = {k: v for k, v in model.items() if k in _JSON_TOP or k.startswith("x-")}
+    top = {k: v for k, v in {"name": "", **model}.items() if k in _JSON_TOP or k.startswith("x-")}
     return {k: _arranged(top[k], STRUCTS["project"].children.get(k), fmt) for k in _sorted(top, fmt)}
 
 
@@ -149,7 +150,7 @@ def _struct_fields(node: dict[str, Any], struct: Struct, fmt: str) -> dict[str, 
         node = {**struct.unset, **node}
     out = {k: _arranged(node[k], struct.children.get(k), fmt) for k in struct.fields if k in node}
     if fmt == "yaml":
-        out = {k: v for k, v in out.items() if not (k in struct.unset and (v is None or v == {}))}
+        out = {k: v for k, v in out.items() if not (k in struct.unset and v in (None, {}, ""))}
     extensions = [k for k in node if k not in out and k not in struct.fields]
     if fmt == "json":
         extensions = [k for k in extensions if not str(k).startswith("x-")]
@@ -260,7 +261,10 @@ def yaml_resolves_to(text: str) -> str:
 
 
 def yaml_quotes(text: str) -> bool:
-    """Whether yaml.v3 writes the string ``text`` double-quoted (so it reads back as a string)."""
+    """Whether yaml.v3 writes the string ``text`` double-quoted: so that it reads back as a string,
+    or because it holds a character its emitter only writes escaped (U+0085, beyond U+FFFD)."""
+    if any(c == "\x85" or ord(c) > 0xFFFD for c in text):
+        return True
     return "\n" not in text and (yaml_resolves_to(text) != "str" or text in _OLD_BOOLS
                                  or bool(_BASE60.fullmatch(text)))
 

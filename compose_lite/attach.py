@@ -14,18 +14,19 @@ Docker Compose's code also returns).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from compose_lite import control, observe
 from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError, ConfigError, InterruptedByUser
+from compose_lite.executor import HookOutput
 from compose_lite.interrupts import interruptible
 from compose_lite.logfmt import LogLine
 from compose_lite.logs import POLL_S, LogOptions, LogSink, Multiplexer, display_name, follow
 from compose_lite.model import Project, Service
 from compose_lite.output import Reporter
-from compose_lite.state import ENDED, ObservedContainer, Status
+from compose_lite.state import ENDED, ContainerState, ObservedContainer, Status
 
 INTERRUPTED = InterruptedByUser.exit_code  # 130
 KILL_WAIT_S = 5.0
@@ -85,13 +86,9 @@ class _Session:
         if entry.service in self.shown:
             self.view.line(entry)
 
-    def ended(self, c: ObservedContainer) -> None:
-        try:
-            state = self.engine.inspect_container(c.id)
-        except ComposeLiteError:
-            return  # removed meanwhile (a recreate by another command)
-        if state.status not in (*ENDED, Status.RESTARTING):
-            return  # running again already: its stream ended for another reason
+    def ended(self, c: ObservedContainer, state: ContainerState | None) -> None:
+        if state is None or state.status not in (*ENDED, Status.RESTARTING):
+            return  # removed meanwhile (a recreate by another command), or running again already
         if c.service in self.shown:
             self.view.event(display_name(c), c.service, f"exited with code {state.exit_code}")
         with self.lock:
@@ -119,15 +116,23 @@ class _Session:
 
 
 def run(project: Project, engine: Engine, services: list[str], options: AttachOptions, view: LogSink,
-        reporter: Reporter, *, poll: float = POLL_S) -> int:
+        reporter: Reporter, *, hook_output: Sequence[HookOutput] = (), poll: float = POLL_S) -> int:
     """Follow ``services``' containers until the session ends; the exit code (see the module doc).
-    As Compose: the output and ``Attaching to`` go to ``view``, the stops and notices to ``reporter``."""
+    As Compose: the output and ``Attaching to`` go to ``view``, the stops and notices to ``reporter``;
+    what `up`'s lifecycle hooks printed is shown first, each line under ``web-1 ->``."""
     check(project, services, options)
     session = _Session(project, engine, services, options, view)
     mux = Multiplexer(engine, LogOptions(follow=True, since=options.since, timestamps=options.timestamps),
                       session.emit, session.ended)
-    names = [display_name(c) for c in session.containers() if c.service in session.shown]
+    containers = session.containers()
+    names = [display_name(c) for c in containers if c.service in session.shown]
     view.notice("Attaching to " + ", ".join(names))
+    by_id = {c.id: c for c in containers}
+    for hook in hook_output:
+        if hook.container_id in by_id:
+            c = by_id[hook.container_id]
+            for text in hook.text.splitlines():
+                session.emit(LogLine(f"{display_name(c)} ->", c.service, text))
     with interruptible():
         try:
             follow(mux, session.containers, stop=session.abort, poll=poll)

@@ -27,9 +27,11 @@ from compose_lite.errors import (
     OutputClosed,
 )
 from compose_lite.logfmt import LogLine
-from compose_lite.state import ENDED, LIVE, ObservedContainer, Status
+from compose_lite.state import ENDED, LIVE, ContainerState, ObservedContainer, Status
 
 POLL_S = 0.5
+SETTLE_S = 2.0  # how long a container whose output ended may still be said to run
+SETTLE_POLL_S = 0.02
 
 
 class LogSink(Protocol):
@@ -100,15 +102,19 @@ def to_log_line(c: ObservedContainer, text: str, *, timestamps: bool) -> LogLine
     return LogLine(display_name(c), c.service, text, stamp)
 
 
+Ended = Callable[[ObservedContainer, ContainerState | None], None]
+
+
 class Multiplexer:
     """Reads many containers' output at once; each complete line goes to ``emit`` (serialised).
 
-    ``ended(container)`` is called once a reader's stream is over (the container stopped, or
-    the whole output was read when not following).
+    ``ended(container, state)`` is called once a reader's stream is over: when following, with the
+    state the container settled in (exited, restarting, or running again), None when it is gone or
+    when not following (the whole output was read). Until it returns, the reader counts as active.
     """
 
     def __init__(self, engine: Engine, options: LogOptions, emit: Callable[[LogLine], None],
-                 ended: Callable[[ObservedContainer], None] | None = None) -> None:
+                 ended: Ended | None = None) -> None:
         self._engine = engine
         self._options = options
         self._emit = emit
@@ -183,11 +189,25 @@ class Multiplexer:
             with self._lock:
                 self.errors.append(EngineError(f"logs of {c.name}: {err}"))
         finally:
+            stream_ended = time.time()
+            if self._ended is not None:
+                self._ended(c, self._settled(c.id) if opts.follow else None)
             with self._lock:
                 self._active.pop(c.id, None)
-                self._ended_at[c.id] = time.time()
-            if self._ended is not None:
-                self._ended(c)
+                self._ended_at[c.id] = stream_ended
+
+    def _settled(self, container_id: str) -> ContainerState | None:
+        """The state of a container whose followed output ended: the engine ends the stream a moment
+        before it marks the container stopped, so "running" is asked again, for a bounded while."""
+        deadline = time.monotonic() + SETTLE_S
+        while True:
+            try:
+                state = self._engine.inspect_container(container_id)
+            except ComposeLiteError:
+                return None  # removed since (a recreate while following)
+            if state.status != Status.RUNNING or time.monotonic() >= deadline:
+                return state
+            time.sleep(SETTLE_POLL_S)
 
     def _send(self, c: ObservedContainer, lines: Iterable[str]) -> None:
         with self._lock:
@@ -241,14 +261,8 @@ def show(engine: Engine, project: str, services: Iterable[str], options: LogOpti
     def containers() -> list[ObservedContainer]:
         return observe.containers(engine, project, services=wanted or None, number=index)
 
-    def ended(c: ObservedContainer) -> None:
-        if exited is None or not options.follow:
-            return
-        try:
-            state = engine.inspect_container(c.id)
-        except ComposeLiteError:
-            return  # removed (e.g. replaced by a recreate)
-        if state.status in ENDED:
+    def ended(c: ObservedContainer, state: ContainerState | None) -> None:
+        if exited is not None and state is not None and state.status in ENDED:
             exited(c, state.exit_code)
 
     mux = Multiplexer(engine, options, emit, ended)

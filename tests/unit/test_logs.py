@@ -11,7 +11,7 @@ from compose_lite.errors import ConfigError, GoneError, NotFoundError
 from compose_lite.logfmt import LogLine
 from compose_lite.model import Project, Service
 from compose_lite.output import QuietReporter
-from compose_lite.state import Status
+from compose_lite.state import ContainerState, Status
 
 
 class Null:
@@ -93,6 +93,17 @@ def test_an_exit_is_reported_once_though_the_container_list_still_says_running()
               lambda c, code: exits.append((c.name, code)), poll=0.01)
     assert exits == [("p-web-1", 3)]
     assert stale["left"] == 0  # the stale answers were seen
+
+
+def test_an_exit_is_reported_when_inspect_catches_up_with_the_ended_output() -> None:
+    """The engine ends a stopped container's stream a moment before inspect says it exited."""
+    engine = started("web")
+    engine.logs["p-web-1"] = [b"bye\n"]
+    engine.states["p-web-1"] = [ContainerState("running"), ContainerState("exited", exit_code=3)]
+    exits: list[tuple[str, int]] = []
+    logs.show(engine, "p", (), logs.LogOptions(follow=True), lambda line: None,
+              lambda c, code: exits.append((c.name, code)), poll=0.01)
+    assert exits == [("p-web-1", 3)]
 
 
 def test_follow_picks_up_a_container_created_meanwhile() -> None:

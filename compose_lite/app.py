@@ -55,6 +55,7 @@ class UpOutcome:
 
     plan: Plan
     containers: dict[str, list[str]]  # service → container ids (empty on a dry run)
+    hook_output: tuple[executor.HookOutput, ...] = ()
 
 
 def unsupported_warnings(project: Project) -> list[str]:
@@ -215,7 +216,7 @@ def up(project: Project, engine: Engine, request: UpRequest, reporter: Reporter,
     else:
         result = executor.run(plan, engine, reporter, limit=executor.parallel_limit(environ), clock=clock,
                               deadline=deadline)
-    return UpOutcome(plan, result.container_ids)
+    return UpOutcome(plan, result.container_ids, tuple(result.hook_output))
 
 
 def desired(project: Project, refs: Mapping[str, str], ids: Mapping[str, str],

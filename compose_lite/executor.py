@@ -70,12 +70,21 @@ _Finished = queue.SimpleQueue[tuple[str, BaseException | None]]  # (operation id
 POLL_S = 0.05
 
 
+@dataclass(frozen=True)
+class HookOutput:
+    """What a lifecycle hook printed: an attached `up` shows it among the logs, as Compose does."""
+
+    container_id: str
+    text: str
+
+
 @dataclass
 class Result:
-    """What running a plan produced: container ids and warnings."""
+    """What running a plan produced: container ids, warnings and the hooks' output."""
 
     container_ids: dict[str, list[str]] = field(default_factory=dict)  # service → ids, in replica order
     warnings: list[str] = field(default_factory=list)
+    hook_output: list[HookOutput] = field(default_factory=list)  # in the order the hooks ended
 
 
 def parallel_limit(environ: Mapping[str, str]) -> int:
@@ -303,6 +312,9 @@ class _Runner:
         (worded as Compose words it: ``web hook exited with status 127``)."""
         for hook in hooks:
             result = run_hook(self.engine, cid, hook)
+            if result.output:
+                with self._lock:
+                    self.result.hook_output.append(HookOutput(cid, result.output.decode(errors="replace")))
             if result.exit_code != 0:
                 output = output_tail(result.output)
                 raise OperationFailedError(f"{service} hook exited with status {result.exit_code}"

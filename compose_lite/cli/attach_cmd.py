@@ -12,6 +12,7 @@ import click
 from compose_lite.cli.context import GlobalOptions
 
 if TYPE_CHECKING:
+    from compose_lite.app import UpOutcome
     from compose_lite.engine.base import Engine
     from compose_lite.model import Project
 
@@ -57,14 +58,15 @@ def attach_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return checked
 
 
-def run_attached(opts: GlobalOptions, project: Project, engine: Engine, containers: Mapping[str, list[str]],
-             timeout: int | None, since: float, flags: Mapping[str, Any]) -> None:
+def run_attached(opts: GlobalOptions, project: Project, engine: Engine, outcome: UpOutcome,
+                 timeout: int | None, since: float, flags: Mapping[str, Any]) -> None:
     """Run the attached session for the services `up` started; exits with the session's code."""
     from compose_lite import attach, observe
     from compose_lite.cli.logs_cmd import LogPrinter, use_colour
     from compose_lite.logs import display_name
     from compose_lite.output import make_reporter
 
+    containers = outcome.containers
     services = sorted(containers)
     shown = tuple(flags.get("attach_services") or ())
     ctx = click.get_current_context(silent=True)
@@ -82,5 +84,5 @@ def run_attached(opts: GlobalOptions, project: Project, engine: Engine, containe
                          prefix=not flags.get("no_log_prefix"), timestamps=options.timestamps, names=names)
     # Stop progress as plain lines (or JSON, or none): a live display would fight with the log lines.
     reporter = make_reporter("plain" if opts.progress in ("auto", "tty") else opts.progress)
-    code = attach.run(project, engine, services, options, printer, reporter)
+    code = attach.run(project, engine, services, options, printer, reporter, hook_output=outcome.hook_output)
     raise click.exceptions.Exit(code)

@@ -97,10 +97,10 @@ def up(opts: GlobalOptions, services: tuple[str, ...], detach: bool, wait: bool,
 
         attached = not (detach or wait or no_start)
         watch_alongside(opts, project, engine, services,
-                        (lambda: run_attached(opts, project, engine, outcome.containers, timeout, since,
+                        (lambda: run_attached(opts, project, engine, outcome, timeout, since,
                                               attach_flags)) if attached else None)
         return
     if detach or wait or no_start:
         return
-    run_attached(opts, project, engine, outcome.containers, timeout, since, attach_flags)
+    run_attached(opts, project, engine, outcome, timeout, since, attach_flags)
 

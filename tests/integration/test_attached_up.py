@@ -116,6 +116,21 @@ services:
     assert done.stdout.splitlines() == ["Attaching to once-1", "once-1  | hi", "once-1 exited with code 0"]
 
 
+def test_what_a_post_start_hook_prints_is_shown_under_the_container_with_an_arrow(
+        tmp_path: Path, project_name: str) -> None:
+    d = write(tmp_path, """
+services:
+  once:
+    image: cl-busybox
+    command: ["sh", "-c", "sleep 1; echo hi"]
+    post_start:
+      - command: ["echo", "hook says hi"]
+""")
+    done = cl(project_name, d, "up")
+    assert done.stdout.splitlines() == ["Attaching to once-1", "once-1 ->  | hook says hi",
+                                        "once-1     | hi", "once-1 exited with code 0"]
+
+
 def test_sigint_to_the_process_group_stops_everything(tmp_path: Path, project_name: str,
                                                        docker_client: Any) -> None:
     d = write(tmp_path, f"""

@@ -6,10 +6,11 @@ from typing import Any
 import pytest
 
 from compose_lite import app, attach
+from compose_lite.engine.base import ExecResult
 from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import ConfigError
 from compose_lite.logfmt import LogLine
-from compose_lite.model import DependsOn, Project, Service
+from compose_lite.model import DependsOn, Hook, Project, Service
 from compose_lite.output import PlainReporter, QuietReporter
 
 
@@ -140,3 +141,19 @@ def test_abort_flags_are_refused_with_detach() -> None:
     result = CliRunner().invoke(cli, ["up", "-d", "--abort-on-container-exit"])
     assert (result.exit_code, result.output) == (
         1, "error: --abort-on-container-exit and --detach are incompatible\n")
+
+
+def test_what_ups_hooks_printed_is_shown_first_under_the_container_with_an_arrow() -> None:
+    proj = Project("p", "/w", services={
+        "db": Service("db", image="img", post_start=(Hook(("migrate",)),)),
+        "job": Service("job", image="img")})
+    engine = FakeEngine(images={"img": "sha256:1"},
+                        exec_results={"p-db-1": ExecResult(0, b"migrated\nseeded\n")})
+    outcome = app.up(proj, engine, app.UpRequest(), QuietReporter(io.StringIO()), environ={})
+    for name in ("p-db-1", "p-job-1"):
+        engine.set_state(name, state="exited")
+    view = View()
+    code = attach.run(proj, engine, ["db", "job"], attach.AttachOptions(), view, QuietReporter(io.StringIO()),
+                      hook_output=outcome.hook_output, poll=0.01)
+    assert code == 0
+    assert view.out[:3] == ["! Attaching to db-1, job-1", "db-1 -> | migrated", "db-1 -> | seeded"]

@@ -30,13 +30,15 @@ def _pytest(where: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _projects(docker_client: Any) -> set[str]:
-    """Every compose project that has a container, network or volume on the engine."""
+    """Every compose project that has a container, network or volume on the engine, but this suite's
+    own (``clt-…``: a suite run beside this one may make and remove them meanwhile)."""
     labelled = [*docker_client.containers.list(all=True, filters={"label": PROJECT_LABEL}),
                 *docker_client.networks.list(filters={"label": PROJECT_LABEL}),
                 *docker_client.volumes.list(filters={"label": PROJECT_LABEL})]
     labels = [item.attrs.get("Labels") or item.attrs.get("Config", {}).get("Labels") or {}
               for item in labelled]
-    return {found.get(PROJECT_LABEL, "") for found in labels}
+    names = {found.get(PROJECT_LABEL, "") for found in labels}
+    return {n for n in names if not n.startswith("clt-")}
 
 
 def _user_dir(tmp_path: Path, test_file: str) -> Path:

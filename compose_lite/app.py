@@ -78,6 +78,16 @@ def image_ref(project: Project, service: Service) -> str:
     return service.image or f"{project.name}-{service.name}"
 
 
+def familiar_tagged(ref: str) -> str:
+    """An image reference as Compose names the images `down --rmi` removes: Docker Hub's prefixes
+    dropped, ``:latest`` added when it has neither tag nor digest (``proj-web`` → ``proj-web:latest``)."""
+    for hub in ("docker.io/library/", "docker.io/"):
+        if ref.startswith(hub):
+            ref = ref[len(hub):]
+            break
+    return ref if "@" in ref or ":" in ref.rsplit("/", 1)[-1] else f"{ref}:latest"
+
+
 def ensure_images(project: Project, services: frozenset[str], engine: Engine, request: UpRequest,
                   reporter: Reporter) -> tuple[dict[str, str], dict[str, str]]:
     """Build or pull what is needed; return (service → image ref, service → image id)."""
@@ -280,7 +290,7 @@ def down(project: Project, engine: Engine, request: DownRequest, reporter: Repor
     if request.rmi:
         for name, svc in project.services.items():
             if request.rmi == "all" or svc.image is None:
-                images[name] = image_ref(project, svc)
+                images[name] = familiar_tagged(image_ref(project, svc))
         images = {k: v for k, v in images.items() if engine.image_id(v) is not None}
     in_use = _volumes_used_elsewhere(engine, project.name) if request.volumes else {}
     plan = plan_down(project, observed, DownOptions(request.remove_orphans, request.volumes, images,

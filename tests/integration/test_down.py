@@ -97,3 +97,34 @@ def test_down_keeps_a_network_another_container_still_uses_and_a_rerun_converges
         stranger.remove(force=True)
     cl(p, tmp_path, "down")
     assert docker_client.api.networks(names=[f"{p}_default"]) == []
+
+
+def test_down_rmi_local_removes_the_built_image_and_all_the_named_ones_too(
+        docker_client: Any, project_name: str, tmp_path: Path) -> None:
+    p = project_name
+    named = f"{p}-named"  # a tag of this test's own on the local busybox image
+    docker_client.images.get("cl-busybox").tag(named)
+    write(tmp_path, f"""
+services:
+  built:
+    build: .
+    command: ["true"]
+  named:
+    image: {named}
+    command: ["true"]
+""")
+    (tmp_path / "Dockerfile").write_text("FROM cl-busybox\nRUN echo built > /built\n")
+    tags = lambda: {t for image in docker_client.images.list() for t in image.tags}  # noqa: E731
+    try:
+        cl(p, tmp_path, "up", "-d")
+        local = cl(p, tmp_path, "down", "--rmi", "local")
+        assert f" Image {p}-built:latest  Removed" in local.stderr, local.stderr  # named as Compose names it
+        assert f"{p}-built:latest" not in tags() and f"{named}:latest" in tags()
+        cl(p, tmp_path, "up", "-d")
+        every = cl(p, tmp_path, "down", "--rmi", "all")
+        assert f" Image {named}:latest  Removed" in every.stderr, every.stderr
+        assert not {f"{p}-built:latest", f"{named}:latest"} & tags()
+        assert "cl-busybox:latest" in tags()
+    finally:
+        if f"{named}:latest" in tags():
+            docker_client.images.remove(named)

@@ -166,3 +166,11 @@ def test_a_closed_stdout_ends_a_command_quietly_with_sigpipes_code(tmp_path: os.
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.close()  # the reader is gone before anything is written (`cl config | true`)
     assert (proc.wait(timeout=60), proc.stderr.read()) == (141, "")
+
+
+def test_images_down_removes_are_named_as_compose_names_them() -> None:
+    assert app.familiar_tagged("proj-web") == "proj-web:latest"
+    assert app.familiar_tagged("docker.io/library/redis") == "redis:latest"
+    assert app.familiar_tagged("docker.io/team/app:2") == "team/app:2"
+    assert app.familiar_tagged("localhost:5000/app") == "localhost:5000/app:latest"
+    assert app.familiar_tagged("app@sha256:" + "a" * 64) == "app@sha256:" + "a" * 64

@@ -230,18 +230,18 @@ def _compose_dumper() -> type:
             analysis.allow_flow_plain = analysis.allow_block_plain = analysis.allow_single_quoted = False
             return analysis
 
-    def scalar(text: str, style: str | None = None) -> Any:
-        return lambda dumper, _: dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
-
     def string(dumper: Any, value: str) -> Any:
         style = '"' if yaml_quotes(value) else "|" if "\n" in value else None
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
+    def plain(text: Callable[[Any], str]) -> Callable[[Any, Any], Any]:
+        return lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", text(value))
+
     ComposeDumper.add_representer(str, string)
-    ComposeDumper.add_representer(bool, lambda d, v: scalar("true" if v else "false")(d, v))
-    ComposeDumper.add_representer(int, lambda d, v: scalar(str(v))(d, v))
-    ComposeDumper.add_representer(float, lambda d, v: scalar(go_yaml_float(v))(d, v))
-    ComposeDumper.add_representer(type(None), lambda d, v: scalar("null")(d, v))
+    ComposeDumper.add_representer(bool, plain(lambda value: "true" if value else "false"))
+    ComposeDumper.add_representer(int, plain(str))
+    ComposeDumper.add_representer(float, plain(go_yaml_float))
+    ComposeDumper.add_representer(type(None), plain(lambda _: "null"))
     return ComposeDumper
 
 

@@ -151,7 +151,7 @@ def _struct_fields(node: dict[str, Any], struct: Struct, fmt: str) -> dict[str, 
     out = {k: _arranged(node[k], struct.children.get(k), fmt) for k in struct.fields if k in node}
     if fmt == "yaml":
         out = {k: v for k, v in out.items() if not (k in struct.unset and v in (None, {}, ""))}
-    extensions = [k for k in node if k not in out and k not in struct.fields]
+    extensions = [k for k in node if k not in struct.fields]
     if fmt == "json":
         extensions = [k for k in extensions if not str(k).startswith("x-")]
     out.update((k, _generic(node[k], fmt)) for k in _sorted(extensions, fmt))

@@ -245,9 +245,11 @@ def _plan_up(project: Project, engine: Engine, request: UpRequest, selected: fro
     never = Recreate.NEVER if request.no_recreate else None
     options = UpOptions(
         services=selected, requested=frozenset(request.services),
-        recreate=never or (Recreate.FORCE if request.force_recreate else Recreate.DIVERGED),
-        recreate_deps=never or (Recreate.FORCE if request.always_recreate_deps or request.force_recreate
-                                else Recreate.DIVERGED),
+        # As Compose: --force-recreate and -V (new anonymous volumes need new containers) apply to the
+        # services asked for; their dependencies are recreated only with --always-recreate-deps.
+        recreate=never or (Recreate.FORCE if request.force_recreate or request.renew_anon_volumes
+                           else Recreate.DIVERGED),
+        recreate_deps=never or (Recreate.FORCE if request.always_recreate_deps else Recreate.DIVERGED),
         start=not request.no_start, scale=dict(request.scale), remove_orphans=request.remove_orphans,
         renew_anon_volumes=request.renew_anon_volumes, wait=request.wait, timeout=request.timeout)
     return plan_up(target, observed, options)

@@ -128,6 +128,20 @@ def test_force_and_no_recreate(engine: FakeEngine) -> None:
     assert "keep p-back-1" in dry(engine, stack(debug="1"), no_recreate=True).splitlines()
 
 
+def test_force_recreate_and_renew_anon_volumes_apply_to_the_services_asked_for(engine: FakeEngine) -> None:
+    """As Compose: their dependencies are recreated only when they diverged, or with
+    --always-recreate-deps; -V recreates (new anonymous volumes need new containers)."""
+    up(engine, stack())
+    forced = dry(engine, stack(), services=("front",), force_recreate=True).splitlines()
+    assert "recreate p-front-1: forced" in forced
+    assert "keep p-back-1" in forced and "keep p-db-1" in forced
+    renewed = dry(engine, stack(), renew_anon_volumes=True).splitlines()
+    assert {line.split(":")[0] for line in renewed if line.startswith("recreate")} == {
+        "recreate p-db-1", "recreate p-back-1", "recreate p-front-1"}
+    deps = dry(engine, stack(), services=("front",), always_recreate_deps=True).splitlines()
+    assert "keep p-front-1" in deps and "recreate p-back-1: forced" in deps
+
+
 def test_stopped_container_is_started(engine: FakeEngine) -> None:
     up(engine, stack())
     engine.set_state("p-front-1", state="exited")

@@ -47,7 +47,7 @@ class AttachOptions:
 def check(project: Project, services: list[str], options: AttachOptions) -> None:
     """Flag combinations Compose refuses, and unknown service names."""
     if options.abort_on_exit and options.abort_on_failure:
-        raise ConfigError("--abort-on-container-exit and --abort-on-container-failure are incompatible")
+        raise ConfigError("--abort-on-container-failure cannot be combined with --abort-on-container-exit")
     for flag, names in (("--exit-code-from", (options.exit_code_from,) if options.exit_code_from else ()),
                         ("--attach", options.attach), ("--no-attach", options.no_attach)):
         for name in names:
@@ -99,7 +99,8 @@ class _Session:
         if c.service not in self.shown and c.service != self.options.exit_code_from:
             return  # only attached containers end the session, as in Compose
         opts = self.options
-        if (opts.abort_on_exit or opts.exit_code_from
+        # --exit-code-from implies --abort-on-container-exit, unless --abort-on-container-failure is given
+        if (opts.abort_on_exit or (opts.exit_code_from and not opts.abort_on_failure)
                 or (opts.abort_on_failure and state.exit_code != 0)):
             with self.lock:
                 if self.abort_code is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -39,23 +38,10 @@ FLAGS = ("abort_on_container_exit", "abort_on_container_failure", "exit_code_fro
 
 
 def attach_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Adds the attached-mode flags to `up`; they reach it as keyword arguments named in FLAGS.
-
-    Flags that only make sense attached are refused with ``-d``, as Compose refuses them.
-    """
-    @functools.wraps(command)
-    def checked(*args: Any, **kwargs: Any) -> Any:
-        if kwargs.get("detach"):
-            for flag in ("abort_on_container_exit", "abort_on_container_failure", "exit_code_from"):
-                if kwargs.get(flag):
-                    from compose_lite.errors import ConfigError
-
-                    raise ConfigError(f"--{flag.replace('_', '-')} and --detach are incompatible")
-        return command(*args, **kwargs)
-
+    """Adds the attached-mode flags to `up`; they reach it as keyword arguments named in FLAGS."""
     for option in reversed(_OPTIONS):
-        checked = option(checked)
-    return checked
+        command = option(command)
+    return command
 
 
 def run_attached(opts: GlobalOptions, project: Project, engine: Engine, outcome: UpOutcome,

@@ -139,9 +139,8 @@ def rm(opts: GlobalOptions, services: tuple[str, ...], force: bool, stop_first: 
 
 @click.command("create")
 @services_argument
-@click.option("--build", "build", flag_value=True, default=None, help="Build images before starting "
-              "containers.")
-@click.option("--no-build", "build", flag_value=False, help="Don't build an image, even if it's missing.")
+@click.option("--build", is_flag=True, help="Build images before starting containers.")
+@click.option("--no-build", is_flag=True, help="Don't build an image, even if it's missing.")
 @click.option("--force-recreate", is_flag=True, help="Recreate containers even if nothing changed.")
 @click.option("--no-recreate", is_flag=True, help="Don't recreate containers that already exist.")
 @click.option("--pull", type=click.Choice(["always", "missing", "never", "build"]),
@@ -153,24 +152,19 @@ def rm(opts: GlobalOptions, services: tuple[str, ...], force: bool, stop_first: 
 @click.option("--quiet-pull", is_flag=True, help="Pull without printing progress information.")
 @click.option("-y", "--yes", is_flag=True, help="Assume yes to prompts (create asks none).")
 @click.pass_obj
-def create(opts: GlobalOptions, services: tuple[str, ...], build: bool | None, force_recreate: bool,
+def create(opts: GlobalOptions, services: tuple[str, ...], build: bool, no_build: bool, force_recreate: bool,
            no_recreate: bool, pull: str | None, remove_orphans: bool, scale: tuple[str, ...],
            quiet_pull: bool, yes: bool) -> None:
     """Creates containers for a service (without starting them)."""
     from compose_lite import app
+    from compose_lite.cli.up_cmd import build_choice, parse_scale
     from compose_lite.errors import ConfigError
 
     if force_recreate and no_recreate:
         raise ConfigError("--force-recreate and --no-recreate are incompatible")
-    counts: dict[str, int] = {}
-    for value in scale:
-        name, sep, count = value.partition("=")
-        if not sep or not count.isdigit():
-            raise ConfigError(f"invalid --scale {value!r}", hint="use --scale SERVICE=NUM")
-        counts[name] = int(count)
-    request = app.UpRequest(services=services, no_start=True, build=build, force_recreate=force_recreate,
-                            dry_run=opts.dry_run,
-                            no_recreate=no_recreate, pull=pull, remove_orphans=remove_orphans, scale=counts,
+    request = app.UpRequest(services=services, no_start=True, build=build_choice(build, no_build),
+                            force_recreate=force_recreate, dry_run=opts.dry_run, no_recreate=no_recreate,
+                            pull=pull, remove_orphans=remove_orphans, scale=parse_scale(scale),
                             quiet_pull=quiet_pull)
     _with_project(opts, lambda p, e, r: _create(p, e, r, request, opts), services=services, from_labels=False)
 

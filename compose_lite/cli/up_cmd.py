@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import click
@@ -12,7 +13,15 @@ from compose_lite.cli.context import GlobalOptions
 from compose_lite.errors import ConfigError
 
 
-def _scale(values: tuple[str, ...]) -> dict[str, int]:
+def build_choice(build: bool, no_build: bool) -> bool | None:
+    """``--build`` / ``--no-build`` (of `up` and `create`): True, False, or None (build what is missing)."""
+    if build and no_build:
+        raise ConfigError("--build and --no-build are incompatible")
+    return True if build else (False if no_build else None)
+
+
+def parse_scale(values: tuple[str, ...]) -> dict[str, int]:
+    """``--scale SERVICE=NUM`` (of `up` and `create`)."""
     out: dict[str, int] = {}
     for value in values:
         service, sep, count = value.partition("=")
@@ -20,6 +29,34 @@ def _scale(values: tuple[str, ...]) -> dict[str, int]:
             raise ConfigError(f"invalid --scale {value!r}", hint="use --scale SERVICE=NUM")
         out[service] = int(count)
     return out
+
+
+def _check_flags(*, detach: bool, wait: bool, watch: bool, build: bool, no_build: bool, force_recreate: bool,
+                 no_recreate: bool, always_recreate_deps: bool, renew_anon_volumes: bool,
+                 attached: Mapping[str, Any]) -> None:
+    """The flag combinations Compose refuses, in its order and words."""
+    abort_on_failure = bool(attached.get("abort_on_container_failure"))
+    # --exit-code-from implies --abort-on-container-exit, unless it came with --abort-on-container-failure
+    abort_on_exit = bool(attached.get("abort_on_container_exit")
+                         or (attached.get("exit_code_from") and not abort_on_failure))
+    attach_asked = bool(attached.get("attach_services") or attached.get("attach_dependencies"))
+    if abort_on_exit and abort_on_failure:
+        raise ConfigError("--abort-on-container-failure cannot be combined with --abort-on-container-exit")
+    if wait and (abort_on_exit or attach_asked):
+        raise ConfigError("--wait cannot be combined with --abort-on-container-exit, --attach or "
+                          "--attach-dependencies")
+    build_choice(build, no_build)
+    if (detach or wait) and (abort_on_exit or abort_on_failure or attach_asked or watch):
+        raise ConfigError(f"--{'wait' if wait else 'detach'} cannot be combined with "
+                          "--abort-on-container-exit, --abort-on-container-failure, --attach, "
+                          "--attach-dependencies or --watch")
+    for given, pair in ((renew_anon_volumes, "--no-recreate and --renew-anon-volumes"),
+                        (force_recreate, "--force-recreate and --no-recreate"),
+                        (always_recreate_deps, "--always-recreate-deps and --no-recreate")):
+        if given and no_recreate:
+            raise ConfigError(f"{pair} are incompatible")
+    if no_build and watch:
+        raise ConfigError("--no-build and --watch are incompatible")
 
 
 @click.command("up")
@@ -38,9 +75,8 @@ def _scale(values: tuple[str, ...]) -> dict[str, int]:
               help="Scale SERVICE to NUM instances.")
 @click.option("--remove-orphans", is_flag=True,
               help="Remove containers for services not in the Compose file.")
-@click.option("--build", "build", flag_value=True, default=None,
-              help="Build images before starting containers.")
-@click.option("--no-build", "build", flag_value=False, help="Don't build an image, even if it's missing.")
+@click.option("--build", is_flag=True, help="Build images before starting containers.")
+@click.option("--no-build", is_flag=True, help="Don't build an image, even if it's missing.")
 @click.option("--pull", type=click.Choice(["always", "missing", "never", "build"]),
               help="Pull image before running.")
 @click.option("--quiet-pull", is_flag=True, help="Pull without printing progress information.")
@@ -57,8 +93,8 @@ def _scale(values: tuple[str, ...]) -> dict[str, int]:
 @click.pass_obj
 def up(opts: GlobalOptions, services: tuple[str, ...], detach: bool, wait: bool, wait_timeout: float | None,
        dry_run: bool, force_recreate: bool, no_recreate: bool, always_recreate_deps: bool, no_deps: bool,
-       no_start: bool, scale: tuple[str, ...], remove_orphans: bool, build: bool | None, pull: str | None,
-       quiet_pull: bool, quiet_build: bool, yes: bool, menu: bool, renew_anon_volumes: bool,
+       no_start: bool, scale: tuple[str, ...], remove_orphans: bool, build: bool, no_build: bool,
+       pull: str | None, quiet_pull: bool, quiet_build: bool, yes: bool, menu: bool, renew_anon_volumes: bool,
        timeout: int | None, watch: bool,
        **attach_flags: Any) -> None:
     """Create and start containers."""
@@ -68,16 +104,16 @@ def up(opts: GlobalOptions, services: tuple[str, ...], detach: bool, wait: bool,
     dry_run = dry_run or opts.dry_run
     if menu:
         click.echo("warning: cl has no interactive menu; --menu changes nothing", err=True)
-    if force_recreate and no_recreate:
-        raise ConfigError("--force-recreate and --no-recreate are incompatible")
-    if always_recreate_deps and no_recreate:
-        raise ConfigError("--always-recreate-deps and --no-recreate are incompatible")
+    _check_flags(detach=detach, wait=wait, watch=watch, build=build, no_build=no_build,
+                 force_recreate=force_recreate, no_recreate=no_recreate,
+                 always_recreate_deps=always_recreate_deps, renew_anon_volumes=renew_anon_volumes,
+                 attached=attach_flags)
     request = app.UpRequest(
         services=services, no_deps=no_deps, force_recreate=force_recreate, no_recreate=no_recreate,
-        always_recreate_deps=always_recreate_deps, no_start=no_start, scale=_scale(scale),
+        always_recreate_deps=always_recreate_deps, no_start=no_start, scale=parse_scale(scale),
         remove_orphans=remove_orphans, renew_anon_volumes=renew_anon_volumes, wait=wait,
-        wait_timeout=wait_timeout, build=build, pull=pull, dry_run=dry_run, timeout=timeout,
-        quiet_pull=quiet_pull, quiet_build=quiet_build)
+        wait_timeout=wait_timeout, build=build_choice(build, no_build), pull=pull,
+        dry_run=dry_run, timeout=timeout, quiet_pull=quiet_pull, quiet_build=quiet_build)
     project = load_project(opts, services=services)
     engine = open_engine(opts)
     report = reporter(opts)

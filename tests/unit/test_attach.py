@@ -123,8 +123,8 @@ def test_incompatible_flags_and_unknown_services() -> None:
     proj = stack()
     with pytest.raises(ConfigError) as info:
         attach.check(proj, ["db"], attach.AttachOptions(abort_on_exit=True, abort_on_failure=True))
-    assert info.value.message == ("--abort-on-container-exit and --abort-on-container-failure are "
-                                  "incompatible")
+    assert info.value.message == ("--abort-on-container-failure cannot be combined with "
+                                  "--abort-on-container-exit")
     with pytest.raises(ConfigError) as info:
         attach.check(proj, ["db"], attach.AttachOptions(exit_code_from="job"))
     assert info.value.message == "--exit-code-from: service 'job' is not part of this `up`"
@@ -133,14 +133,56 @@ def test_incompatible_flags_and_unknown_services() -> None:
     assert info.value.message == "--no-attach: no such service: nope"
 
 
-def test_abort_flags_are_refused_with_detach() -> None:
+DETACHED = ("cannot be combined with --abort-on-container-exit, --abort-on-container-failure, --attach, "
+            "--attach-dependencies or --watch")
+
+
+@pytest.mark.parametrize(("flags", "message"), [  # as Docker Compose 2.40.3 words them
+    (["-d", "--abort-on-container-exit"], f"--detach {DETACHED}"),
+    (["-d", "--abort-on-container-failure"], f"--detach {DETACHED}"),
+    (["-d", "--exit-code-from", "db"], f"--detach {DETACHED}"),
+    (["-d", "--attach", "db"], f"--detach {DETACHED}"),
+    (["-d", "--watch"], f"--detach {DETACHED}"),
+    (["--wait", "--watch"], f"--wait {DETACHED}"),
+    (["--wait", "--abort-on-container-exit"],
+     "--wait cannot be combined with --abort-on-container-exit, --attach or --attach-dependencies"),
+    (["--wait", "--attach-dependencies"],
+     "--wait cannot be combined with --abort-on-container-exit, --attach or --attach-dependencies"),
+    (["--abort-on-container-exit", "--abort-on-container-failure"],
+     "--abort-on-container-failure cannot be combined with --abort-on-container-exit"),
+    (["--build", "--no-build"], "--build and --no-build are incompatible"),
+    (["--no-build", "--watch"], "--no-build and --watch are incompatible"),
+    (["-V", "--no-recreate"], "--no-recreate and --renew-anon-volumes are incompatible"),
+    (["--force-recreate", "--no-recreate"], "--force-recreate and --no-recreate are incompatible"),
+    (["--always-recreate-deps", "--no-recreate"],
+     "--always-recreate-deps and --no-recreate are incompatible"),
+])
+def test_up_refuses_the_flag_combinations_compose_refuses(flags: list[str], message: str) -> None:
     from click.testing import CliRunner
 
     from compose_lite.cli import cli
 
-    result = CliRunner().invoke(cli, ["up", "-d", "--abort-on-container-exit"])
-    assert (result.exit_code, result.output) == (
-        1, "error: --abort-on-container-exit and --detach are incompatible\n")
+    result = CliRunner().invoke(cli, ["up", *flags])
+    assert (result.exit_code, result.output) == (1, f"error: {message}\n")
+
+
+def test_create_refuses_build_with_no_build() -> None:
+    from click.testing import CliRunner
+
+    from compose_lite.cli import cli
+
+    result = CliRunner().invoke(cli, ["create", "--build", "--no-build"])
+    assert (result.exit_code, result.output) == (1, "error: --build and --no-build are incompatible\n")
+
+
+def test_exit_code_from_with_abort_on_failure_aborts_on_a_failure_only() -> None:
+    proj = stack()
+    engine = started(proj)
+    engine.set_state("p-db-1", state="exited", exit_code=0)
+    engine.set_state("p-job-1", state="exited", exit_code=0)
+    view = View()
+    assert run(proj, engine, view, exit_code_from="job", abort_on_failure=True) == 0
+    assert "Aborting on container exit...\n" not in view.progress
 
 
 def test_what_ups_hooks_printed_is_shown_first_under_the_container_with_an_arrow() -> None:

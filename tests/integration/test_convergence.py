@@ -51,3 +51,22 @@ def test_scale_up_and_down_keeps_the_lowest_numbers(docker_client: Any, project_
     assert set(three) == {f"{p}-keep-{n}" for n in (1, 2, 3)}
     cl(p, tmp_path, "up", "-d", "--scale", "keep=1")
     assert names(docker_client, p) == {f"{p}-keep-1": three[f"{p}-keep-1"]}
+
+
+def test_a_recreate_keeps_anonymous_volumes_and_renew_anon_volumes_replaces_them(
+        docker_client: Any, project_name: str, tmp_path: Path) -> None:
+    write(tmp_path, f"""
+services:
+  db:
+    image: cl-busybox
+    command: {SLEEP}
+    volumes: ["/anon"]
+""")
+    cl(project_name, tmp_path, "up", "-d")
+    cl(project_name, tmp_path, "exec", "-T", "db", "sh", "-c", "echo kept > /anon/file")
+    cl(project_name, tmp_path, "up", "-d", "--force-recreate")
+    assert cl(project_name, tmp_path, "exec", "-T", "db", "cat", "/anon/file").stdout == "kept\n"
+    renewed = cl(project_name, tmp_path, "up", "-d", "-V")
+    assert "Recreate" in renewed.stderr, renewed.stderr
+    gone = cl(project_name, tmp_path, "exec", "-T", "db", "cat", "/anon/file", check=False)
+    assert gone.returncode == 1 and "No such file" in gone.stderr

@@ -13,7 +13,7 @@ from compose_lite import app
 from compose_lite import labels as L
 from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError
-from compose_lite.model import Project
+from compose_lite.model import Project, Service
 from compose_lite.output import Reporter
 from compose_lite.registry import registry_error
 
@@ -80,30 +80,59 @@ def build_definitions(project: Project, request: BuildRequest) -> dict[str, obje
 
 def pull(project: Project, engine: Engine, services: tuple[str, ...], reporter: Reporter, *,
          ignore_failures: bool = False, ignore_buildable: bool = False, include_deps: bool = False,
-         missing_only: bool = False) -> list[str]:
-    """Pull the selected services' images; the references pulled."""
+         policy: str | None = None) -> list[str]:
+    """Pull the selected services' images, skipping as Compose skips (see ``_why_skip``); the
+    references pulled. ``policy`` (``--policy``) stands for every service's own pull_policy."""
     pulled: list[str] = []
+    pulling: dict[str, str] = {}  # image → the service that pulls it
+    must_build: list[str] = []  # their pull failed, but they can be built
     for name in sorted(app.select_services(project, services, with_deps=include_deps)):
         svc = project.services[name]
-        if svc.image is None or (svc.build is not None and ignore_buildable):
-            reporter.event("Image", name, "Skipped - No image to be pulled", done=True)
+        skip = _why_skip(svc, engine, policy or svc.pull_policy, ignore_buildable, pulling)
+        if skip is not None:
+            reporter.event("Image", name, skip, done=True)
             continue
-        local = engine.image_id(svc.image) is not None
-        if missing_only and local:
-            reporter.event("Image", svc.image, "Skipped - Image is already present locally", done=True)
-            continue
+        assert svc.image is not None  # _why_skip skips a service without one
+        pulling[svc.image] = name
         reporter.event("Image", svc.image, "Pulling")
         try:
             engine.pull_image(svc.image, svc.platform)
         except ComposeLiteError as err:
+            local = engine.image_id(svc.image) is not None
             failure = registry_error("pull", svc.image, name, err, local=local)
             if not ignore_failures and svc.build is None:
                 raise failure from None
             reporter.warning(failure.message)
+            if svc.build is not None:
+                must_build.append(name)
             continue
         reporter.event("Image", svc.image, "Pulled", done=True)
         pulled.append(svc.image)
+    if must_build:
+        reporter.warning("Some service image(s) must be built from source by running:\n"
+                         f"    cl build {' '.join(must_build)}")
     return pulled
+
+
+def _why_skip(svc: Service, engine: Engine, policy: str | None, ignore_buildable: bool,
+              pulling: Mapping[str, str]) -> str | None:
+    """Why `pull` leaves a service's image alone, in Compose's words and order; None: pull it."""
+    if svc.image is None:
+        return "Skipped - No image to be pulled"
+    if policy in ("never", "build"):
+        return "Skipped"
+    # Compose pulls a :latest image whatever is here: it may have moved on
+    if policy in ("missing", "if_not_present") and not _is_latest(svc.image) and engine.image_id(svc.image):
+        return "Skipped - Image is already present locally"
+    if svc.build is not None and ignore_buildable:
+        return "Skipped - Image can be built"
+    if svc.image in pulling:
+        return f"Skipped - Image is already being pulled by {pulling[svc.image]}"
+    return None
+
+
+def _is_latest(ref: str) -> bool:
+    return "@" not in ref and app.familiar_tagged(ref).endswith(":latest")
 
 
 def push(project: Project, engine: Engine, services: tuple[str, ...], reporter: Reporter, *,

@@ -74,12 +74,12 @@ def build(opts: GlobalOptions, services: tuple[str, ...], no_cache: bool, pull: 
               "failures.")
 @click.option("--ignore-buildable", is_flag=True, help="Ignore images that can be built.")
 @click.option("--include-deps", is_flag=True, help="Also pull services declared as dependencies.")
-@click.option("--policy", type=click.Choice(["missing", "always"]), default="always", show_default=True,
-              help="Apply pull policy.")
+@click.option("--policy", type=click.Choice(["missing", "always"]),
+              help="Apply pull policy (default: each service's pull_policy).")
 @click.option("-q", "--quiet", is_flag=True, help="Pull without printing progress information.")
 @click.pass_obj
 def pull(opts: GlobalOptions, services: tuple[str, ...], ignore_pull_failures: bool, ignore_buildable: bool,
-         include_deps: bool, policy: str, quiet: bool) -> None:
+         include_deps: bool, policy: str | None, quiet: bool) -> None:
     """Pull service images."""
     from compose_lite import images
     from compose_lite.cli.project import load_project, open_engine, reporter
@@ -89,7 +89,7 @@ def pull(opts: GlobalOptions, services: tuple[str, ...], ignore_pull_failures: b
     try:
         images.pull(project, open_engine(opts), services, report, ignore_failures=ignore_pull_failures,
                     ignore_buildable=ignore_buildable, include_deps=include_deps,
-                    missing_only=policy == "missing")
+                    policy=policy)
     finally:
         report.close()
 

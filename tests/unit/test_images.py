@@ -8,7 +8,7 @@ from compose_lite import images
 from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import EngineError
 from compose_lite.model import Build, Project, Service
-from compose_lite.output import QuietReporter
+from compose_lite.output import PlainReporter, QuietReporter
 
 
 class Null:
@@ -47,7 +47,31 @@ def test_pull_without_registry_is_one_line_saying_the_local_image_is_used() -> N
         "cannot pull cl-busybox for service 'tool': no registry reachable (Get \"https://registry-1.docker.io"
         "/v2/\": dial tcp: lookup registry-1.docker.io: no such host); the image exists locally and is used "
         "as it is")
-    assert images.pull(proj(), engine, ("tool",), QuietReporter(Null()), missing_only=True) == []  # type: ignore[arg-type]
+    assert images.pull(proj(), engine, ("tool",), QuietReporter(Null()), ignore_failures=True) == []  # type: ignore[arg-type]
+
+
+def test_pull_skips_as_compose_does_and_says_why() -> None:
+    project = Project("p", "/w", services={
+        "built": Service("built", build=Build("/w/b")),
+        "buildable": Service("buildable", image="reg/b:1", build=Build("/w/b")),
+        "never": Service("never", image="reg/n:1", pull_policy="never"),
+        "here": Service("here", image="reg/h:1", pull_policy="missing"),
+        "latest": Service("latest", image="reg/l", pull_policy="missing"),  # :latest is pulled anyway
+        "first": Service("first", image="reg/s:1"),
+        "second": Service("second", image="reg/s:1")})
+    engine = FakeEngine(images={"reg/h:1": "sha256:h", "reg/l": "sha256:l"},
+                        pullable={"reg/h:1", "reg/l", "reg/s:1"})
+    out = io.StringIO()
+    pulled = images.pull(project, engine, (), PlainReporter(out), ignore_buildable=True)
+    assert pulled == ["reg/s:1", "reg/l"]
+    assert [line.rstrip() for line in out.getvalue().splitlines() if "Skipped" in line] == [
+        " Image buildable  Skipped - Image can be built 0.0s",
+        " Image built  Skipped - No image to be pulled 0.0s",
+        " Image here  Skipped - Image is already present locally 0.0s",
+        " Image never  Skipped 0.0s",
+        " Image second  Skipped - Image is already being pulled by first 0.0s"]
+    always = images.pull(project, engine, ("here",), PlainReporter(io.StringIO()), policy="always")
+    assert always == ["reg/h:1"]
 
 
 def test_push_failure_and_ignore() -> None:

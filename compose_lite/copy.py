@@ -117,8 +117,16 @@ def _inside(tar: tarfile.TarFile, dest: str) -> Iterator[tarfile.TarInfo]:
         yield member
 
 
-def from_container(engine: Engine, container: ObservedContainer, src: str, dst: str) -> None:
-    data = engine.get_archive(container.id, src)
+def from_container(engine: Engine, container: ObservedContainer, src: str, dst: str, *,
+                   follow_link: bool = False) -> None:
+    """``src`` out of the container to ``dst``; with ``follow_link`` (-L) a symlink at ``src`` is
+    followed and what it points to is copied under the link's name, as `docker cp -L` does."""
+    stat = engine.path_stat(container.id, src) if follow_link else None
+    if stat is not None and stat.link_target:  # the engine resolved the link, through links to links
+        link_name = posixpath.basename(src.rstrip("/"))
+        data = _renamed(engine.get_archive(container.id, stat.link_target), link_name)
+    else:
+        data = engine.get_archive(container.id, src)
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         members = tar.getmembers()
         if not members:
@@ -138,3 +146,14 @@ def from_container(engine: Engine, container: ObservedContainer, src: str, dst: 
             if os.path.isdir(os.path.join(staging, root)) and os.path.lexists(dst):
                 raise ConfigError(f"cannot overwrite non-directory {dst} with a directory")
             shutil.move(os.path.join(staging, root), dst)
+
+
+def _renamed(data: bytes, name: str) -> bytes:
+    """The archive with its root entry (and what is under it) named ``name``."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar, tarfile.open(fileobj=out, mode="w") as renamed:
+        for member in tar:
+            _, sep, rest = member.name.partition("/")
+            member.name = name + sep + rest
+            renamed.addfile(member, tar.extractfile(member) if member.isfile() else None)
+    return out.getvalue()

@@ -326,7 +326,7 @@ def cp(opts: GlobalOptions, src: str, dest: str, index: int | None, archive: boo
         raise NotFoundError(f'no container found for service "{service}"'
                             + (f" with index {index}" if index is not None else ""))
     if source.service:
-        copy.from_container(engine, found[0], source.path, target.path)
+        copy.from_container(engine, found[0], source.path, target.path, follow_link=follow_link)
         return
     for c in found:  # into every replica unless --index picks one, as Compose does
         copy.to_container(engine, c, source.path, target.path, follow_links=follow_link, keep_ids=archive)

@@ -240,6 +240,7 @@ class PathStat:
     name: str
     size: int
     is_dir: bool
+    link_target: str = ""  # a symlink's target, resolved by the engine to an absolute path; else ""
 
 
 @dataclass(frozen=True)

@@ -481,9 +481,10 @@ class DockerEngine:
         if res.status_code >= 400:
             raise EngineError(f"stat {container_id[:12]}:{path}: {res.reason}")
         stat = json.loads(base64.b64decode(res.headers.get("X-Docker-Container-Path-Stat", "e30=")))
-        # Go's os.FileMode keeps the directory flag in the top bit.
-        return PathStat(str(stat.get("name", "")), int(stat.get("size", 0)),
-                        bool(int(stat.get("mode", 0)) & (1 << 31)))
+        # Go's os.FileMode keeps the directory flag in the top bit, the symlink flag four below.
+        mode = int(stat.get("mode", 0))
+        return PathStat(str(stat.get("name", "")), int(stat.get("size", 0)), bool(mode & (1 << 31)),
+                        str(stat.get("linkTarget", "")) if mode & (1 << 27) else "")
 
     def list_all_containers(self) -> list[ObservedContainer]:
         raw = self.call("list containers",

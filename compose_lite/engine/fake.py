@@ -59,6 +59,7 @@ class FakeContainer:
     exit_code: int = 0
     mounts: tuple[ObservedMount, ...] = ()
     files: dict[str, bytes] = field(default_factory=dict)  # what put_archive wrote, by container path
+    links: dict[str, str] = field(default_factory=dict)  # symlink path → its target, as path_stat resolves it
     disconnected: set[str] = field(default_factory=set)  # networks it was disconnected from
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # network → aliases, once reconnected
 
@@ -328,7 +329,11 @@ class FakeEngine:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             for member in tar.getmembers():
                 data = tar.extractfile(member) if member.isfile() else None
-                c.files[posixpath.join(path, member.name)] = data.read() if data else member.linkname.encode()
+                where = posixpath.join(path, member.name)
+                c.files[where] = data.read() if data else member.linkname.encode()
+                if member.issym():  # as the engine resolves it: an absolute path
+                    target = posixpath.join(posixpath.dirname(where), member.linkname)
+                    c.links[where] = posixpath.normpath(target)
 
     def exec_run(self, container_id: str, command: Sequence[str], *, user: str | None = None,
                  workdir: str | None = None, environment: Mapping[str, str] | None = None,
@@ -403,6 +408,8 @@ class FakeEngine:
     def path_stat(self, container_id: str, path: str) -> PathStat | None:
         c = self._get(container_id)
         clean = path.rstrip("/") or "/"
+        if clean in c.links:
+            return PathStat(posixpath.basename(clean), 0, False, c.links[clean])
         if clean in c.files:
             return PathStat(posixpath.basename(clean), len(c.files[clean]), False)
         if clean == "/" or any(p.startswith(clean + "/") for p in c.files):

@@ -207,6 +207,15 @@ def test_files_copied_in_are_read_back_and_stat_ed(world: World) -> None:
     assert world.engine.path_stat(cid, "/contract/absent") is None
     with pytest.raises(NotFoundError):
         world.engine.get_archive(cid, "/contract/absent")
+    link = tarfile.TarInfo("contract/latest")
+    link.type, link.linkname = tarfile.SYMTYPE, "hello.txt"
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        tar.addfile(link)
+    world.engine.put_archive(cid, "/", buf.getvalue())
+    link_stat = world.engine.path_stat(cid, "/contract/latest")
+    assert link_stat is not None and link_stat.link_target == "/contract/hello.txt"  # resolved, absolute
+    assert file_stat.link_target == ""
 
 
 def test_a_passing_healthcheck_is_reported_healthy(world: World) -> None:

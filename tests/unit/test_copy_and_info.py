@@ -53,6 +53,17 @@ def test_into_a_directory_keeps_the_name_otherwise_the_destination_names_it(tmp_
     assert info.value.message == "directory /missing/ does not exist in container p-web-1"
 
 
+def test_follow_link_copies_what_a_symlink_points_to_under_the_links_name(tmp_path: Path) -> None:
+    engine, c = running()
+    container = engine.containers[c.id]  # type: ignore[attr-defined]
+    container.files["/data/real/f"] = b"content"
+    container.links["/srv/current"] = "/data/real"
+    copy.from_container(engine, c, "/srv/current", str(tmp_path), follow_link=True)  # type: ignore[arg-type]
+    assert (tmp_path / "current" / "f").read_bytes() == b"content"
+    copy.from_container(engine, c, "/srv/current", str(tmp_path / "named"), follow_link=True)  # type: ignore[arg-type]
+    assert (tmp_path / "named" / "f").read_bytes() == b"content"
+
+
 def test_out_of_the_container(tmp_path: Path) -> None:
     engine, c = running()
     files = engine.containers[c.id].files  # type: ignore[attr-defined]

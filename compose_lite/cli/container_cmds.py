@@ -141,12 +141,19 @@ def commit(
     index: int,
 ) -> None:
     """Create a new image from a service container's changes."""
+    from compose_lite.cli.project import reporter
+
     _project, engine, container = _one(opts, service, index)
-    click.echo(
-        engine.commit_container(
+    report = reporter(opts)
+    what = f"Commit {container.name}"
+    try:  # progress only, on stderr, as Compose reports it: nothing on stdout
+        report.event(container.name, what, "Committing")
+        image_id = engine.commit_container(
             container.id, reference, message=message, author=author, changes=changes, pause=pause
         )
-    )
+        report.event(container.name, what, f"Committed as {image_id}", done=True)
+    finally:
+        report.close()
 
 
 def _one(opts: GlobalOptions, service: str, index: int) -> tuple[Project, Engine, ObservedContainer]:

@@ -43,14 +43,14 @@ def test_volumes_scale_export_commit(docker_client: Any, project_name: str, tmp_
     with tarfile.open(archive) as tar:
         marker = tar.extractfile("marker")
         assert marker is not None and marker.read() == b"hi\n"
-    image_id = cl(
-        p, tmp_path, "commit", "app", f"{p}-snap:1", "-m", "snapshot", progress="quiet"
-    ).stdout.strip()
+    committed = cl(p, tmp_path, "commit", "app", f"{p}-snap:1", "-m", "snapshot")
+    image = docker_client.images.get(f"{p}-snap:1")
     try:
-        image = docker_client.images.get(f"{p}-snap:1")
-        assert image.id == image_id and image.attrs["Comment"] == "snapshot"
+        assert committed.stdout == ""  # as Compose: the progress says it, on stderr
+        assert f" {p}-app-1 Commit {p}-app-1  Committed as {image.id}" in committed.stderr, committed.stderr
+        assert image.attrs["Comment"] == "snapshot"
     finally:
-        docker_client.images.remove(image_id, force=True)
+        docker_client.images.remove(image.id, force=True)
 
 
 def test_attach_follows_the_running_container_and_returns_its_exit_code(

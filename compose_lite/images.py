@@ -6,14 +6,17 @@ Registry failures become one line that says what happened (this engine may have 
 
 from __future__ import annotations
 
+import os
+import posixpath
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
-from compose_lite import app
+from compose_lite import __version__, app
 from compose_lite import labels as L
 from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError
-from compose_lite.model import Project, Service
+from compose_lite.model import Build, Project, Service
 from compose_lite.output import Reporter
 from compose_lite.registry import registry_error
 
@@ -23,22 +26,21 @@ class BuildRequest:
     services: tuple[str, ...] = ()
     no_cache: bool = False
     pull: bool = False
-    build_args: Mapping[str, str] = field(default_factory=dict)  # --build-arg overrides
+    build_args: Mapping[str, str | None] = field(default_factory=dict)  # --build-arg (parse_build_args)
     with_dependencies: bool = False  # also the images of the services these depend on
     ssh: tuple[str, ...] = ()  # --ssh: added to every build's ssh (BuildKit)
     memory: int | None = None  # -m/--memory
     buildx_flags: tuple[str, ...] = ()  # --builder, --check, --provenance, --sbom
+    push: bool = False  # --push: the images go to their registry (what `--print` shows)
 
 
-def parse_build_args(values: tuple[str, ...], environ: Mapping[str, str]) -> dict[str, str]:
-    """``--build-arg KEY=VALUE`` or ``--build-arg KEY`` (from our environment; skipped when unset)."""
-    out: dict[str, str] = {}
+def parse_build_args(values: tuple[str, ...], environ: Mapping[str, str]) -> dict[str, str | None]:
+    """``--build-arg KEY=VALUE`` or ``--build-arg KEY`` (from the project's environment); the last
+    one of a key wins. None: KEY is unset, and Compose then leaves the build's own KEY out too."""
+    out: dict[str, str | None] = {}
     for value in values:
         key, sep, rest = value.partition("=")
-        if sep:
-            out[key] = rest
-        elif key in environ:
-            out[key] = environ[key]
+        out[key] = rest if sep else environ.get(key)
     return out
 
 
@@ -46,36 +48,170 @@ def build(project: Project, engine: Engine, request: BuildRequest, output: Calla
           reporter: Reporter) -> list[str]:
     """Build the selected services that have ``build:``; the image references built, in order."""
     built: list[str] = []
-    for name in sorted(app.select_services(project, request.services, with_deps=request.with_dependencies)):
+    for name in _to_build(project, request):
         svc = project.services[name]
-        if svc.build is None:
-            continue
-        spec = replace(svc.build, no_cache=svc.build.no_cache or request.no_cache,
-                       pull=svc.build.pull or request.pull, args={**svc.build.args, **request.build_args},
-                       ssh=tuple(dict.fromkeys((*svc.build.ssh, *request.ssh))),
-                       memory=request.memory or svc.build.memory,
-                       buildx_flags=(*svc.build.buildx_flags, *request.buildx_flags))
         ref = app.image_ref(project, svc)
         reporter.event("Image", ref, "Building")
-        labels = {L.PROJECT: project.name, L.SERVICE: name}
-        engine.build_image(ref, app.for_platform(spec, svc.platform), labels, output)
+        spec = app.for_platform(_spec(svc, request), svc.platform)
+        engine.build_image(ref, spec, image_labels(project, svc), output)
         reporter.event("Image", ref, "Built", done=True)
         built.append(ref)
     return built
 
 
-def build_definitions(project: Project, request: BuildRequest) -> dict[str, object]:
-    """What `cl build` would build, as `build --print` shows it (target name → settings)."""
-    targets: dict[str, object] = {}
-    for name in sorted(app.select_services(project, request.services, with_deps=request.with_dependencies)):
-        svc = project.services[name]
-        if svc.build is not None:
-            b = svc.build
-            targets[name] = {"context": b.context, "dockerfile": b.dockerfile or "Dockerfile",
-                             "args": {**b.args, **request.build_args}, "tags": [app.image_ref(project, svc),
-                                                                                 *b.tags],
-                             "target": b.target, "no-cache": b.no_cache or request.no_cache}
-    return {"group": {"default": {"targets": list(targets)}}, "target": targets}
+def image_labels(project: Project, svc: Service) -> dict[str, str]:
+    """A built image's labels, as Compose sets them: the build's own, then the project's, which win."""
+    assert svc.build is not None
+    return {**svc.build.labels, L.VERSION: __version__, L.PROJECT: project.name, L.SERVICE: svc.name}
+
+
+def _spec(svc: Service, request: BuildRequest) -> Build:
+    """The service's build with the command line's flags applied."""
+    assert svc.build is not None
+    b = svc.build
+    args = {k: v for k, v in {**b.args, **request.build_args}.items() if v is not None}
+    return replace(b, no_cache=b.no_cache or request.no_cache, pull=b.pull or request.pull, args=args,
+                   ssh=tuple(dict.fromkeys((*b.ssh, *request.ssh))),
+                   memory=request.memory or b.memory, buildx_flags=(*b.buildx_flags, *request.buildx_flags))
+
+
+def _to_build(project: Project, request: BuildRequest) -> list[str]:
+    """The buildable services asked for, sorted (see ``_asked``), and their dependencies with
+    --with-dependencies."""
+    chosen = app.select_services(project, _asked(project, request), with_deps=request.with_dependencies)
+    return sorted(n for n in chosen if project.services[n].build is not None)
+
+
+def _asked(project: Project, request: BuildRequest) -> tuple[str, ...]:
+    """The services named, with those their ``additional_contexts`` name as ``service:x`` (whose
+    image their build needs), transitively; none named: none added (all are built)."""
+    names = set(request.services)
+    todo = list(names)
+    while todo:
+        svc = project.services.get(todo.pop())
+        for ref in _context_services(svc.build if svc is not None else None):
+            if ref not in names:
+                names.add(ref)
+                todo.append(ref)
+    return tuple(sorted(names))
+
+
+def _context_services(build: Build | None) -> list[str]:
+    contexts = build.additional_contexts.values() if build is not None else ()
+    return [c.removeprefix(_SERVICE_CONTEXT) for c in contexts if c.startswith(_SERVICE_CONTEXT)]
+
+
+_SERVICE_CONTEXT = "service:"
+
+
+def build_definitions(project: Project, request: BuildRequest) -> dict[str, object] | None:
+    """`build --print`: Compose's Bake definition of the build (key order and values as its JSON has
+    them); None when there is nothing to build. Targets are named after their service, ``.`` as ``_``:
+    Compose does not make these unique, so ``a.b`` and ``a_b`` share a target (the latter's settings).
+    Every buildable service of the project the command selects gets a target; the group lists those
+    built."""
+    group = _to_build(project, request)
+    if not group:
+        return None
+    everything = app.select_services(project, _asked(project, request), with_deps=True)
+    targets = {_target_name(n): _bake_target(project, project.services[n], request)
+               for n in sorted(everything) if project.services[n].build is not None}
+    return {"group": {"default": {"targets": [_target_name(n) for n in group]}}, "target": targets}
+
+
+def _target_name(service: str) -> str:
+    return service.replace(".", "_")
+
+
+def _bake_target(project: Project, svc: Service, request: BuildRequest) -> dict[str, object]:
+    """One Bake target; Compose leaves out every empty or false field."""
+    b = _spec(svc, request)
+    platforms = b.platforms or ((svc.platform,) if svc.platform else ())
+    fields: dict[str, object] = {
+        "context": b.context, "contexts": _bake_contexts(b),
+        "dockerfile": _dockerfile_path(b.context, _dockerfile(b)),
+        "dockerfile-inline": _bake_escape(b.dockerfile_inline or ""),
+        "args": _sorted({k: _bake_escape(v) for k, v in b.args.items()}),
+        "labels": _sorted(image_labels(project, svc)), "tags": [*b.tags, app.image_ref(project, svc)],
+        "cache-from": list(b.cache_from), "cache-to": list(b.cache_to), "target": b.target or "",
+        "secret": [f"id={i},type=file,src={src}" if kind == "file" else f"id={i},type=env,env={src}"
+                   for i, kind, src in b.secrets],
+        "ssh": [s if "=" in s else f"{s}=" for s in b.ssh], "platforms": list(platforms), "pull": b.pull,
+        "no-cache": b.no_cache, "network": b.network or "",
+        "shm-size": str(b.shm_size or ""),  # Compose's byte sizes are JSON strings
+        "ulimits": list(b.ulimits), "call": "lint" if "--check" in request.buildx_flags else "",
+        "entitlements": list(b.entitlements), "extra-hosts": _bake_hosts(b.extra_hosts),
+        "output": _bake_output(svc, platforms, request),
+        "attest": [*_attest("provenance", b.provenance), *_attest("sbom", b.sbom)]}
+    return {k: v for k, v in fields.items() if v}
+
+
+def _bake_contexts(b: Build) -> dict[str, str]:
+    """``additional_contexts``, a ``service:x`` as the Bake target that builds x."""
+    return _sorted({k: "target:" + _target_name(v.removeprefix(_SERVICE_CONTEXT))
+                    if v.startswith(_SERVICE_CONTEXT) else v for k, v in b.additional_contexts.items()})
+
+
+def _dockerfile(b: Build) -> str:
+    """The Dockerfile's name; none with ``dockerfile_inline``, which stands for it."""
+    return b.dockerfile or ("" if b.dockerfile_inline else "Dockerfile")
+
+
+def _bake_hosts(extra_hosts: tuple[str, ...]) -> dict[str, str]:
+    """``host:ip`` entries as Bake takes them: host → its addresses, comma-separated."""
+    hosts: dict[str, list[str]] = {}
+    for entry in extra_hosts:
+        host, _, ip = entry.partition(":")
+        hosts.setdefault(host, []).append(ip)
+    return {h: ",".join(ips) for h, ips in sorted(hosts.items())}
+
+
+def _sorted(mapping: Mapping[str, str]) -> dict[str, str]:
+    return dict(sorted(mapping.items()))  # Go's encoding/json writes a map's keys sorted
+
+
+def _bake_escape(text: str) -> str:
+    """Bake would interpolate ``${…}`` again: Compose doubles the ``$``."""
+    return text.replace("${", "$${")
+
+
+def _dockerfile_path(context: str, dockerfile: str) -> str:
+    """The Dockerfile's path as Compose gives it to Bake: joined to a local context, its directory's
+    symlinks resolved; a git context's as it is written."""
+    if not dockerfile or _is_git_context(context):
+        return dockerfile
+    path = posixpath.normpath(posixpath.join(context, dockerfile))
+    directory, base = posixpath.split(path)
+    try:
+        return posixpath.join(os.path.realpath(directory, strict=True), base)
+    except OSError:  # no such directory (yet): the path as joined
+        return path
+
+
+def _is_git_context(context: str) -> bool:
+    """The docker CLI's rule for a git build context, a local directory never being one."""
+    if os.path.isdir(context):
+        return False
+    if context.startswith(("git://", "github.com/", "git@")):
+        return True
+    return context.startswith(("https://", "http://")) and re.search(r"\.git(?:#.+)?$", context) is not None
+
+
+def _bake_output(svc: Service, platforms: tuple[str, ...], request: BuildRequest) -> list[str]:
+    """Where Bake puts the image: the engine's store, or with several platforms (which the store
+    cannot hold) an image pushed with --push only; none when --check only lints."""
+    if "--check" in request.buildx_flags:
+        return []
+    push = request.push and svc.image is not None
+    if len(platforms) > 1:
+        return [f"type=image,push={str(push).lower()}"]
+    return ["type=registry" if push else "type=docker"]
+
+
+def _attest(kind: str, value: str | None) -> list[str]:
+    if value in (None, "false"):
+        return []
+    return [f"type={kind}" if value == "true" else f"type={kind},{value}"]
 
 
 def pull(project: Project, engine: Engine, services: tuple[str, ...], reporter: Reporter, *,

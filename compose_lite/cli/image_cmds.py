@@ -34,23 +34,24 @@ def build(opts: GlobalOptions, services: tuple[str, ...], no_cache: bool, pull: 
           print_only: bool, ssh: tuple[str, ...], memory: str | None, builder: str | None, check: bool,
           provenance: str | None, sbom: str | None) -> None:
     """Build or rebuild services."""
-    import json
-
     from compose_lite import images
+    from compose_lite.cli.config_cmd import json_text
     from compose_lite.cli.project import load_project, open_engine, reporter
     from compose_lite.loader import parse_bytes
 
+    project = load_project(opts)
     request = images.BuildRequest(services=services, no_cache=no_cache, pull=pull,
-                                  build_args=images.parse_build_args(build_args, opts.environ),
+                                  build_args=images.parse_build_args(build_args, project.environment),
                                   with_dependencies=with_dependencies, ssh=ssh,
                                   memory=parse_bytes(memory) if memory else None,
                                   buildx_flags=(*([f"--builder={builder}"] if builder else []),
                                                 *(["--check"] if check else []),
                                                 *([f"--provenance={provenance}"] if provenance else []),
-                                                *([f"--sbom={sbom}"] if sbom else [])))
-    project = load_project(opts)
+                                                *([f"--sbom={sbom}"] if sbom else [])), push=push_after)
     if print_only:
-        click.echo(json.dumps(images.build_definitions(project, request), indent=2))
+        definitions = images.build_definitions(project, request)
+        if definitions is not None:
+            click.echo(json_text(definitions))
         return
     report = reporter(opts, quiet=quiet)
 

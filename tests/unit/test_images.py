@@ -33,7 +33,28 @@ def test_build_names_images_like_compose_and_applies_overrides() -> None:
 
 
 def test_parse_build_args() -> None:
-    assert images.parse_build_args(("A=1", "B", "C"), {"B": "env"}) == {"A": "1", "B": "env"}
+    assert images.parse_build_args(("A=1", "B", "C", "D=1", "D"), {"B": "env"}) == {
+        "A": "1", "B": "env", "C": None, "D": None}
+
+
+def test_build_arg_unset_in_the_environment_drops_the_build_s_own() -> None:
+    engine = FakeEngine()
+    request = images.BuildRequest(services=("app",), build_args={"A": None, "C": None})
+    images.build(proj(), engine, request, lambda _t: None, QuietReporter(Null()))  # type: ignore[arg-type]
+    assert engine.built["p-app"].args == {"B": "file"}
+
+
+def test_built_images_are_labelled_as_compose_labels_them() -> None:
+    from compose_lite import __version__
+
+    project = Project("p", "/w", services={
+        "app": Service("app", build=Build("/w/app",
+                                          labels={"mine": "1", "com.docker.compose.project": "x"}))})
+    engine = FakeEngine()
+    images.build(project, engine, images.BuildRequest(), lambda _t: None, QuietReporter(Null()))  # type: ignore[arg-type]
+    assert engine.image_labels["p-app"] == {"mine": "1", "com.docker.compose.project": "p",
+                                            "com.docker.compose.service": "app",
+                                            "com.docker.compose.version": __version__}
 
 
 def test_pull_without_registry_is_one_line_saying_the_local_image_is_used() -> None:

@@ -9,16 +9,18 @@ level. Progress goes to the reporter as one event per container.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from compose_lite import app, executor, graph, observe
 from compose_lite.engine.base import Engine
 from compose_lite.errors import NotFoundError
-from compose_lite.model import Project
+from compose_lite.model import Condition, DependsOn, Project
 from compose_lite.operations import (
+    AwaitCondition,
     ContainerOperation,
     KillContainer,
+    Operation,
     PauseContainer,
     Plan,
     RemoveContainer,
@@ -87,15 +89,45 @@ def _run(project: Project, engine: Engine, services: Iterable[str], step: Step, 
     return len(steps.operations)
 
 
+def with_conditions(project: Project, found: Mapping[str, list[ObservedContainer]], steps: Plan,
+                    edges: Callable[[DependsOn], bool] = lambda d: True) -> Plan:
+    """``steps`` where each service's operations first wait for its dependencies' conditions (the
+    ``depends_on`` entries ``edges`` keeps), as `up` waits for them."""
+    by_service: dict[str, list[str]] = {}
+    for op_id, op in steps.operations.items():
+        by_service.setdefault(str(op.service), []).append(op_id)
+    ops: dict[str, Operation] = dict(steps.operations)
+    for name, op_ids in by_service.items():
+        waits: set[str] = set()
+        for dep in project.services[name].depends_on:
+            if dep.service not in found or dep.condition == Condition.STARTED or not edges(dep):
+                continue
+            await_id = f"await:{dep.service}:{dep.condition.value}"
+            prior = ops.get(await_id)
+            acted_on = {steps.operations[i].target for i in by_service.get(dep.service, ())}
+            ops[await_id] = AwaitCondition(
+                id=await_id, target=dep.service, cause=dep.condition.value, service=dep.service,
+                deps=frozenset(by_service.get(dep.service, ())), condition=dep.condition,
+                required=dep.required or (isinstance(prior, AwaitCondition) and prior.required),
+                present=tuple(c for c in found[dep.service] if c.name not in acted_on))
+            waits.add(await_id)
+        for op_id in op_ids:
+            ops[op_id] = replace(ops[op_id], deps=ops[op_id].deps | waits)
+    return Plan(ops)
+
+
 def start(project: Project, engine: Engine, services: tuple[str, ...], reporter: Reporter) -> None:
-    names = selected(project, services)
+    """The services' stopped containers and those of what they depend on, each service once its
+    dependencies' conditions hold, as Compose starts them."""
+    names = sorted(app.select_services(project, services, with_deps=True))
     found = containers(engine, project, names)
     if not any(found.values()):
         raise NotFoundError("no container found for project " + repr(project.name) +
-                            (f" (services {', '.join(names)})" if services else ""),
+                            (f" (services {', '.join(sorted(services))})" if services else ""),
                             hint="create them first with `cl up` or `cl create`")
     startable = (Status.CREATED, Status.EXITED)
-    executor.run(plan(project, found, Step(StartContainer, lambda c: c.state in startable)), engine, reporter)
+    steps = plan(project, found, Step(StartContainer, lambda c: c.state in startable))
+    executor.run(with_conditions(project, found, steps), engine, reporter)
 
 
 def stop(project: Project, engine: Engine, services: tuple[str, ...], timeout: int | None,
@@ -107,14 +139,18 @@ def stop(project: Project, engine: Engine, services: tuple[str, ...], timeout: i
 
 def restart(project: Project, engine: Engine, services: tuple[str, ...], timeout: int | None,
             reporter: Reporter, *, with_dependents: bool = True) -> None:
-    """Named services and (``with_dependents``) the services depending on them, dependencies first."""
+    """Named services and (``with_dependents``) those depending on them with ``restart: true``,
+    each once the conditions of such dependencies hold: as Compose, only those links count."""
     names = set(selected(project, services))
     if services and with_dependents:
-        deps = graph.dependencies(project)
-        names |= {d for name in list(names) for d in graph.dependents(deps, name)}
-    _run(project, engine, sorted(names),
-         Step(RestartContainer, lambda c: c.state != Status.REMOVING, settings={"stop_timeout": timeout}),
-         reporter)
+        restart_links = {name: frozenset(d.service for d in svc.depends_on
+                                         if d.restart and d.service in project.services)
+                         for name, svc in project.services.items()}
+        names |= {d for name in list(names) for d in graph.dependents(restart_links, name)}
+    found = containers(engine, project, names)
+    steps = plan(project, found, Step(RestartContainer, lambda c: c.state != Status.REMOVING,
+                                      settings={"stop_timeout": timeout}))
+    executor.run(with_conditions(project, found, steps, edges=lambda d: d.restart), engine, reporter)
 
 
 def kill(project: Project, engine: Engine, services: tuple[str, ...], signal: str | None,

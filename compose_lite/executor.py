@@ -357,7 +357,8 @@ class _Runner:
 
     def _await(self, op: AwaitCondition) -> None:
         assert op.service is not None
-        for name, cid in self._containers(op.service):
+        present = {c.name: c.id for c in op.present}  # those this run did not start or create
+        for name, cid in sorted({**present, **dict(self._containers(op.service))}.items()):
             if op.condition == Condition.STARTED:
                 continue
             healthy = op.condition == Condition.HEALTHY

@@ -174,6 +174,7 @@ class AwaitCondition(Operation):
     kind = Kind.AWAIT
     condition: Condition
     required: bool = True  # False: a failure is a warning and the dependents go on
+    present: tuple[ObservedContainer, ...] = ()  # the dependency's containers no operation here acts on
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -38,7 +38,9 @@ def test_lifecycle_commands(tmp_path: Path, project_name: str, docker_client: An
     assert err.index(f"Container {web}  Stopped") < err.index(f"Container {db}  Stopping")
     assert states(docker_client, project_name) == {web: "exited", db: "exited"}
 
-    cl(project_name, d, "restart", "db")  # web depends on db: restarted too
+    cl(project_name, d, "restart", "db")  # web's link to db has no `restart: true`: left alone, as in Compose
+    assert states(docker_client, project_name) == {web: "exited", db: "running"}
+    cl(project_name, d, "start", "web")
     assert states(docker_client, project_name) == {web: "running", db: "running"}
 
     cl(project_name, d, "kill", "-s", "SIGHUP", "web")

@@ -6,10 +6,11 @@ import pytest
 
 from compose_lite import app, control
 from compose_lite.engine.fake import FakeEngine
-from compose_lite.errors import NotFoundError
-from compose_lite.model import DependsOn, Project, Service
+from compose_lite.errors import ComposeLiteError, NotFoundError
+from compose_lite.model import Condition, DependsOn, Healthcheck, Project, Service
 from compose_lite.operations import StartContainer, StopContainer
 from compose_lite.output import PlainReporter, QuietReporter
+from compose_lite.state import ContainerState
 
 
 def stack() -> Project:
@@ -67,15 +68,47 @@ def test_start_without_containers_is_an_error() -> None:
     assert info.value.message == "no container found for project 'p' (services web)"
 
 
-def test_restart_takes_dependents_unless_no_deps() -> None:
+def test_restart_takes_the_dependents_that_ask_for_it_unless_no_deps() -> None:
+    """As Compose: only a ``restart: true`` link brings a dependent along."""
     engine = FakeEngine(images={"img": "sha256:1"})
     up(engine, stack())
-    control.restart(stack(), engine, ("api",), None, QuietReporter(io.StringIO()))
+    control.restart(stack(), engine, ("db",), None, QuietReporter(io.StringIO()))
+    assert engine.calls == ["restart_container p-db-1"]
+    engine.calls.clear()
+    linked = stack()
+    linked.services["web"] = Service("web", image="img", depends_on=(DependsOn("api", restart=True),))
+    control.restart(linked, engine, ("api",), None, QuietReporter(io.StringIO()))
     assert engine.calls == ["restart_container p-api-1", "restart_container p-web-1"]
     engine.calls.clear()
-    control.restart(stack(), engine, ("api",), None, QuietReporter(io.StringIO()),
-                    with_dependents=False)
+    control.restart(linked, engine, ("api",), None, QuietReporter(io.StringIO()), with_dependents=False)
     assert engine.calls == ["restart_container p-api-1"]
+
+
+def test_start_brings_the_dependencies_up_first_and_waits_for_their_conditions() -> None:
+    """As Compose: `start web` starts db too, and web only once db is healthy."""
+    proj = Project("p", "/w", services={
+        "db": Service("db", image="img", healthcheck=Healthcheck(("CMD", "true"))),
+        "web": Service("web", image="img", depends_on=(DependsOn("db", Condition.HEALTHY),))})
+    engine = FakeEngine(images={"img": "sha256:1"})
+    up(engine, proj)
+    for name in ("p-db-1", "p-web-1"):
+        engine.set_state(name, state="exited")
+    out = io.StringIO()
+    control.start(proj, engine, ("web",), PlainReporter(out))
+    assert [c for c in engine.calls if c.startswith("start_container")] == [
+        "start_container p-db-1", "start_container p-web-1"]
+    events = [" ".join(line.split()[1:3]) for line in out.getvalue().splitlines()]
+    assert events.index("p-db-1 Healthy") < events.index("p-web-1 Starting")
+    engine.calls.clear()
+    engine.set_state("p-web-1", state="exited")  # db runs: it is waited for all the same, not started
+    control.start(proj, engine, ("web",), QuietReporter(io.StringIO()))
+    assert [c for c in engine.calls if c.startswith("start_container")] == ["start_container p-web-1"]
+    engine.calls.clear()
+    engine.set_state("p-web-1", state="exited")
+    engine.states["p-db-1"] = [ContainerState("running", health="unhealthy")]
+    with pytest.raises(ComposeLiteError, match="unhealthy"):
+        control.start(proj, engine, ("web",), QuietReporter(io.StringIO()))
+    assert "start_container p-web-1" not in engine.calls
 
 
 def test_kill_pause_unpause_and_rm() -> None:

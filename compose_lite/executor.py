@@ -337,13 +337,14 @@ class _Runner:
         self._act(op, "Killing", "Killed", lambda cid: self.engine.kill_container(cid, op.signal))
 
     def _pause(self, op: PauseContainer) -> None:
-        self._act(op, "Pausing", "Paused", self.engine.pause_container)
+        self._act(op, None, "Paused", self.engine.pause_container)  # as Compose: no "Pausing" first
 
     def _unpause(self, op: UnpauseContainer) -> None:
-        self._act(op, "Unpausing", "Unpaused", self.engine.unpause_container)
+        self._act(op, None, "Unpaused", self.engine.unpause_container)
 
-    def _act(self, op: ContainerOperation, doing: str, done: str, act: Callable[[str], None]) -> None:
-        self.progress.event("Container", op.target, doing)
+    def _act(self, op: ContainerOperation, doing: str | None, done: str, act: Callable[[str], None]) -> None:
+        if doing is not None:
+            self.progress.event("Container", op.target, doing)
         act(op.container.id)
         self.progress.event("Container", op.target, done, done=True)
 

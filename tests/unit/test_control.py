@@ -139,3 +139,14 @@ def test_remove_orphans_removes_only_undeclared_services() -> None:
     smaller = Project("p", "/w", services={k: v for k, v in stack().services.items() if k != "tool"})
     control.remove_orphans(smaller, engine, QuietReporter(io.StringIO()))
     assert sorted(c.name for c in engine.containers.values()) == ["p-api-1", "p-db-1", "p-web-1"]
+
+
+def test_pause_and_unpause_say_only_what_they_did_as_compose_does() -> None:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    up(engine, stack())
+    out = io.StringIO()
+    control.pause(stack(), engine, ("db",), PlainReporter(out))
+    engine.set_state("p-db-1", state="paused")
+    control.unpause(stack(), engine, ("db",), PlainReporter(out))
+    assert [line.split()[1:3] for line in out.getvalue().splitlines()] == [
+        ["p-db-1", "Paused"], ["p-db-1", "Unpaused"]]

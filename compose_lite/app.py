@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 
-from compose_lite import api_socket, engine_support, executor, graph, observe
+from compose_lite import __version__, api_socket, engine_support, executor, graph, observe
 from compose_lite import labels as L
 from compose_lite.clock import Clock, SystemClock, unix_time
 from compose_lite.engine.base import Engine
@@ -78,6 +78,12 @@ def image_ref(project: Project, service: Service) -> str:
     return service.image or f"{project.name}-{service.name}"
 
 
+def image_labels(project: Project, svc: Service) -> dict[str, str]:
+    """A built image's labels, as Compose sets them: the build's own, then the project's, which win."""
+    assert svc.build is not None
+    return {**svc.build.labels, L.VERSION: __version__, L.PROJECT: project.name, L.SERVICE: svc.name}
+
+
 def familiar_tagged(ref: str) -> str:
     """An image reference as Compose names the images `down --rmi` removes: Docker Hub's prefixes
     dropped, ``:latest`` added when it has neither tag nor digest (``proj-web`` → ``proj-web:latest``)."""
@@ -110,7 +116,7 @@ def ensure_images(project: Project, services: frozenset[str], engine: Engine, re
             shown = WarningsOnly(reporter.warning) if request.quiet_build else reporter
             shown.event("Image", ref, "Building")
             current = engine.build_image(ref, for_platform(svc.build, svc.platform),
-                                         {L.PROJECT: project.name, L.SERVICE: name})
+                                         image_labels(project, svc))
             shown.event("Image", ref, "Built", done=True)
         elif policy == "always" or current is None or _refresh_due(engine, ref, policy, now):
             if policy == "never" or (current is None and svc.build is not None):

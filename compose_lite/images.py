@@ -12,8 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
-from compose_lite import __version__, app
-from compose_lite import labels as L
+from compose_lite import app
 from compose_lite.engine.base import Engine
 from compose_lite.errors import ComposeLiteError
 from compose_lite.model import Build, Project, Service
@@ -53,16 +52,10 @@ def build(project: Project, engine: Engine, request: BuildRequest, output: Calla
         ref = app.image_ref(project, svc)
         reporter.event("Image", ref, "Building")
         spec = app.for_platform(_spec(svc, request), svc.platform)
-        engine.build_image(ref, spec, image_labels(project, svc), output)
+        engine.build_image(ref, spec, app.image_labels(project, svc), output)
         reporter.event("Image", ref, "Built", done=True)
         built.append(ref)
     return built
-
-
-def image_labels(project: Project, svc: Service) -> dict[str, str]:
-    """A built image's labels, as Compose sets them: the build's own, then the project's, which win."""
-    assert svc.build is not None
-    return {**svc.build.labels, L.VERSION: __version__, L.PROJECT: project.name, L.SERVICE: svc.name}
 
 
 def _spec(svc: Service, request: BuildRequest) -> Build:
@@ -132,7 +125,7 @@ def _bake_target(project: Project, svc: Service, request: BuildRequest) -> dict[
         "dockerfile": _dockerfile_path(b.context, _dockerfile(b)),
         "dockerfile-inline": _bake_escape(b.dockerfile_inline or ""),
         "args": _sorted({k: _bake_escape(v) for k, v in b.args.items()}),
-        "labels": _sorted(image_labels(project, svc)), "tags": [*b.tags, app.image_ref(project, svc)],
+        "labels": _sorted(app.image_labels(project, svc)), "tags": [*b.tags, app.image_ref(project, svc)],
         "cache-from": list(b.cache_from), "cache-to": list(b.cache_to), "target": b.target or "",
         "secret": [f"id={i},type=file,src={src}" if kind == "file" else f"id={i},type=env,env={src}"
                    for i, kind, src in b.secrets],

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -174,3 +175,15 @@ def test_images_down_removes_are_named_as_compose_names_them() -> None:
     assert app.familiar_tagged("docker.io/team/app:2") == "team/app:2"
     assert app.familiar_tagged("localhost:5000/app") == "localhost:5000/app:latest"
     assert app.familiar_tagged("app@sha256:" + "a" * 64) == "app@sha256:" + "a" * 64
+
+
+def test_an_image_up_builds_is_labelled_as_cl_build_and_compose_label_it() -> None:
+    from compose_lite import __version__
+    from compose_lite.model import Build
+
+    project = Project("p", "/w", services={"web": Service("web", build=Build("/w", labels={"mine": "1"}))})
+    engine = FakeEngine()
+    app.up(project, engine, app.UpRequest(), QuietReporter(io.StringIO()), environ={})
+    assert engine.image_labels["p-web"] == {"mine": "1", "com.docker.compose.project": "p",
+                                            "com.docker.compose.service": "web",
+                                            "com.docker.compose.version": __version__}

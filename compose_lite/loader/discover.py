@@ -73,7 +73,8 @@ def discover(request: DiscoverRequest) -> ProjectSource:
     cwd = os.path.abspath(request.cwd)
     project_dir = _absolute(request.project_directory, request) if request.project_directory else None
     env_files = _env_files(request, cwd, project_dir)
-    environment = _load_environment(env_files, request.environ)
+    # As Compose: a process started without PWD (not from a shell) is given the working directory
+    environment = _load_environment(env_files, {"PWD": cwd, **request.environ})
     warnings: list[ConfigError] = []
     paths = _config_paths(request, environment, cwd, project_dir, warnings)
     config_files = tuple(_read_config(path, request) for path in paths)

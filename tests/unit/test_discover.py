@@ -119,7 +119,8 @@ def test_environment_dotenv_overridden_by_process(tmp_path: Path) -> None:
     write(tmp_path / ".env", "A=from-file\nB=from-file\nC=${B}-${HOME}\n")
     source = run(tmp_path, environ={"B": "from-env", "HOME": "/h"})
     # the process environment wins, inside the file too: C sees the shell's B
-    assert source.environment == {"A": "from-file", "B": "from-env", "C": "from-env-/h", "HOME": "/h"}
+    assert source.environment == {"A": "from-file", "B": "from-env", "C": "from-env-/h", "HOME": "/h",
+                                  "PWD": str(tmp_path)}
     assert source.env_files == (str(tmp_path / ".env"),)
 
 
@@ -129,7 +130,7 @@ def test_env_file_option_replaces_dotenv(tmp_path: Path) -> None:
     write(tmp_path / "one.env", "A=one\nB=one\n")
     write(tmp_path / "two.env", "B=two-$A\n")
     source = run(tmp_path, env_files=("one.env", "two.env"))
-    assert source.environment == {"A": "one", "B": "two-one"}
+    assert source.environment == {"A": "one", "B": "two-one", "PWD": str(tmp_path)}
 
 
 def test_missing_env_file_option(tmp_path: Path) -> None:
@@ -141,7 +142,7 @@ def test_disable_env_file(tmp_path: Path) -> None:
     write(tmp_path / "compose.yaml")
     write(tmp_path / ".env", "A=1\n")
     source = run(tmp_path, environ={"COMPOSE_DISABLE_ENV_FILE": "true"})
-    assert source.environment == {"COMPOSE_DISABLE_ENV_FILE": "true"}
+    assert source.environment == {"COMPOSE_DISABLE_ENV_FILE": "true", "PWD": str(tmp_path)}
 
 
 def test_project_directory_holds_dotenv_and_is_working_dir(tmp_path: Path) -> None:
@@ -149,13 +150,21 @@ def test_project_directory_holds_dotenv_and_is_working_dir(tmp_path: Path) -> No
     write(tmp_path / "proj" / ".env", "A=1\n")
     source = run(tmp_path, files=("conf/compose.yaml",), project_directory="proj")
     assert source.working_dir == str(tmp_path / "proj")
-    assert source.environment == {"A": "1"}
+    assert source.environment == {"A": "1", "PWD": str(tmp_path)}
 
 
 def test_dotenv_next_to_first_file(tmp_path: Path) -> None:
     write(tmp_path / "conf" / "compose.yaml")
     write(tmp_path / "conf" / ".env", "A=1\n")
-    assert run(tmp_path, files=("conf/compose.yaml",)).environment == {"A": "1"}
+    assert run(tmp_path, files=("conf/compose.yaml",)).environment == {"A": "1", "PWD": str(tmp_path)}
+
+
+def test_pwd_is_the_working_directory_unless_the_process_has_one(tmp_path: Path) -> None:
+    # As Compose (cmd/compose): PWD, when absent, is the current directory, and beats the .env file
+    write(tmp_path / "compose.yaml")
+    write(tmp_path / ".env", "PWD=/from-dotenv\nHERE=${PWD}\n")
+    assert run(tmp_path).environment == {"PWD": str(tmp_path), "HERE": str(tmp_path)}
+    assert run(tmp_path, environ={"PWD": "/shell"}).environment == {"PWD": "/shell", "HERE": "/shell"}
 
 
 def test_profiles_from_flags_or_environment(tmp_path: Path) -> None:

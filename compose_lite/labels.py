@@ -16,6 +16,7 @@ PROJECT = PREFIX + "project"
 SERVICE = PREFIX + "service"
 NUMBER = PREFIX + "container-number"
 ONEOFF = PREFIX + "oneoff"
+SLUG = PREFIX + "slug"  # a one-off container's random id; its name ends with the first 12 characters
 CONFIG_HASH = PREFIX + "config-hash"
 WORKING_DIR = PREFIX + "project.working_dir"
 CONFIG_FILES = PREFIX + "project.config_files"

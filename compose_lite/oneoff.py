@@ -132,13 +132,14 @@ def run(project: Project, engine: Engine, request: RunRequest, session: Session,
     refs, ids = app.ensure_images(project, frozenset({svc.name}), engine, images, reporter)
     one = oneoff_service(svc, request, session)
     fields = hashing.service_fields(one)
-    name = request.name or f"{project.name}-{svc.name}-run-{secrets.token_hex(6)}"
+    slug = secrets.token_hex(32)
+    name = request.name or f"{project.name}-{svc.name}-run-{slug[:12]}"
     desired = app.desired(project, refs, ids, environ)
     spec = planner.container_spec(desired, one, 1, name, hashing.digest(fields),
                                   hashing.canonical_json(hashing.field_digests(fields)))
     if not request.use_aliases:  # not the service: its name must not resolve to the one-off
         spec = replace(spec, networks=tuple(replace(n, aliases=(name,)) for n in spec.networks))
-    spec = replace(spec, labels={**spec.labels, L.ONEOFF: "True"},
+    spec = replace(spec, labels={**spec.labels, L.ONEOFF: "True", L.SLUG: slug},
                    mounts=spec.mounts + _mounts(request.volumes, project.working_dir),
                    stdin_once=session.stdin and not session.detach)
     cid = engine.create_container(spec)

@@ -117,7 +117,8 @@ def run(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: boo
         pull=pull, remove_orphans=remove_orphans, use_aliases=use_aliases,
         service_ports=service_ports, no_deps=no_deps, remove=remove and not detach, name=name,
         workdir=workdir, user=user, labels=dict(label.partition("=")[::2] for label in labels))
-    session = _session(tty=_tty(no_tty) and not detach, stdin=not detach, detach=detach)
+    # stdin kept open detached too (-i, on by default), as Compose: a detached shell does not see EOF
+    session = _session(tty=_tty(no_tty) and not detach, stdin=interactive, detach=detach)
     project = load_project(opts, services=(service,))
     report = reporter(opts, quiet=quiet or quiet_pull or quiet_build)
 

@@ -66,9 +66,14 @@ def test_run_one_off_containers(tmp_path: Path, project_name: str, docker_client
     cid = cl(project_name, d, "run", "-d", "--service-ports", "app").stdout.strip()
     assert len(cid) == 64  # the whole id, as Compose prints it
     name = docker_client.containers.get(cid).name
-    assert name.startswith(f"{project_name}-app-run-")
+    slug = docker_client.containers.get(cid).labels["com.docker.compose.slug"]  # as Compose labels one-offs
+    assert len(slug) == 64 and name == f"{project_name}-app-run-{slug[:12]}"
     ports = containers(docker_client, project_name)[name]["Ports"]
     assert [(p["PrivatePort"], p.get("PublicPort")) for p in ports] == [(80, port)]
+    # detached, stdin stays open (as Compose's -i default): a shell waits for input instead of exiting
+    shell = cl(project_name, d, "run", "-d", "--no-deps", "app", "sh").stdout.strip()
+    time.sleep(1)
+    assert docker_client.containers.get(shell).status == "running"
 
 
 def run_in_pty(argv: list[str], cwd: Path, answer: bytes, timeout: float = 30) -> tuple[int, bytes]:

@@ -89,7 +89,7 @@ def _run(project: Project, engine: Engine, services: Iterable[str], step: Step, 
     return len(steps.operations)
 
 
-def with_conditions(project: Project, found: Mapping[str, list[ObservedContainer]], steps: Plan,
+def _with_conditions(project: Project, found: Mapping[str, list[ObservedContainer]], steps: Plan,
                     edges: Callable[[DependsOn], bool] = lambda d: True) -> Plan:
     """``steps`` where each service's operations first wait for its dependencies' conditions (the
     ``depends_on`` entries ``edges`` keeps), as `up` waits for them."""
@@ -127,7 +127,7 @@ def start(project: Project, engine: Engine, services: tuple[str, ...], reporter:
                             hint="create them first with `cl up` or `cl create`")
     startable = (Status.CREATED, Status.EXITED)
     steps = plan(project, found, Step(StartContainer, lambda c: c.state in startable))
-    executor.run(with_conditions(project, found, steps), engine, reporter)
+    executor.run(_with_conditions(project, found, steps), engine, reporter)
 
 
 def stop(project: Project, engine: Engine, services: tuple[str, ...], timeout: int | None,
@@ -150,7 +150,7 @@ def restart(project: Project, engine: Engine, services: tuple[str, ...], timeout
     found = containers(engine, project, names)
     steps = plan(project, found, Step(RestartContainer, lambda c: c.state != Status.REMOVING,
                                       settings={"stop_timeout": timeout}))
-    executor.run(with_conditions(project, found, steps, edges=lambda d: d.restart), engine, reporter)
+    executor.run(_with_conditions(project, found, steps, edges=lambda d: d.restart), engine, reporter)
 
 
 def kill(project: Project, engine: Engine, services: tuple[str, ...], signal: str | None,

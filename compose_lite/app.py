@@ -38,6 +38,7 @@ class UpRequest:
     no_start: bool = False
     scale: Mapping[str, int] = field(default_factory=dict)
     remove_orphans: bool = False
+    ignore_orphans: bool = False  # COMPOSE_IGNORE_ORPHANS: no warning about them
     renew_anon_volumes: bool = False
     wait: bool = False
     wait_timeout: float | None = None
@@ -257,6 +258,7 @@ def _plan_up(project: Project, engine: Engine, request: UpRequest, selected: fro
                            else Recreate.DIVERGED),
         recreate_deps=never or (Recreate.FORCE if request.always_recreate_deps else Recreate.DIVERGED),
         start=not request.no_start, scale=dict(request.scale), remove_orphans=request.remove_orphans,
+        ignore_orphans=request.ignore_orphans,
         renew_anon_volumes=request.renew_anon_volumes, wait=request.wait, timeout=request.timeout)
     return plan_up(target, observed, options)
 

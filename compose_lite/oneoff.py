@@ -43,6 +43,7 @@ class RunRequest:
     build: bool | None = None  # --build: build the image first (None: only when missing)
     pull: str | None = None  # --pull always|missing|never
     remove_orphans: bool = False
+    ignore_orphans: bool = False  # COMPOSE_IGNORE_ORPHANS: no warning about them
     use_aliases: bool = False  # keep the service's network aliases (off: a one-off is no service)
 
 
@@ -124,7 +125,8 @@ def run(project: Project, engine: Engine, request: RunRequest, session: Session,
     engine_support.check(project, frozenset({svc.name}), engine.api_version())
     deps = graph.dependencies(project)[svc.name]
     if deps and not request.no_deps:
-        deps_request = app.UpRequest(services=tuple(sorted(deps)), remove_orphans=request.remove_orphans)
+        deps_request = app.UpRequest(services=tuple(sorted(deps)), remove_orphans=request.remove_orphans,
+                                     ignore_orphans=request.ignore_orphans)
         app.up(project, engine, deps_request, reporter, environ=environ,
                lock=lock)
     _ensure_resources(project, svc, engine)

@@ -77,6 +77,7 @@ class UpOptions:
     start: bool = True
     scale: Mapping[str, int] = field(default_factory=dict)
     remove_orphans: bool = False
+    ignore_orphans: bool = False  # COMPOSE_IGNORE_ORPHANS: no warning about them
     renew_anon_volumes: bool = False
     wait: bool = False
     timeout: int | None = None
@@ -122,7 +123,7 @@ def plan_up(desired: Desired, observed: ObservedState, options: UpOptions) -> Pl
         for c in orphans:
             ops[f"remove:{c.name}"] = RemoveContainer(id=f"remove:{c.name}", target=c.name, cause="orphan",
                                                       container=c, stop_timeout=options.timeout)
-    elif orphans:
+    elif orphans and not options.ignore_orphans:
         names = ", ".join(sorted(c.name for c in orphans))
         warnings.append(f"Found orphan containers ({names}) for this project. If you removed or renamed this "
                         "service in your compose file, you can run this command with the --remove-orphans "

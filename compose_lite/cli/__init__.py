@@ -105,9 +105,10 @@ def _relative_to_cwd(text: str) -> str:
 @click.option("--profile", "profiles", multiple=True,
               help="Activate a profile (repeatable). Env: COMPOSE_PROFILES.")
 @click.option("--ansi", type=click.Choice(["never", "always", "auto"]), default="auto", show_default=True,
-              help="Control when to print ANSI control characters.")
+              envvar="COMPOSE_ANSI", help="Control when to print ANSI control characters. Env: COMPOSE_ANSI.")
 @click.option("--progress", type=click.Choice(["auto", "tty", "plain", "json", "quiet"]), default="auto",
-              show_default=True, help="Type of progress output.")
+              envvar="COMPOSE_PROGRESS", show_default=True,
+              help="Type of progress output. Env: COMPOSE_PROGRESS.")
 @click.option("-H", "--host", help="Daemon socket to connect to (unix://, tcp://, ssh://). Env: DOCKER_HOST.")
 @click.option("--compatibility", is_flag=True,
               help="Docker Compose v1 names (project_service_1): refused, cl uses v2's.")

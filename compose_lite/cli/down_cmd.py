@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from compose_lite.cli.context import GlobalOptions
+from compose_lite.cli.project import remove_orphans_option
 
 if TYPE_CHECKING:
     from compose_lite.app import DoomedVolume
@@ -18,8 +19,7 @@ if TYPE_CHECKING:
               "and anonymous volumes attached to containers.")
 @click.option("--rmi", type=click.Choice(["local", "all"]), help="Remove images used by services: 'local' "
               "only images without a custom tag, 'all' every image.")
-@click.option("--remove-orphans", is_flag=True,
-              help="Remove containers for services not in the Compose file.")
+@remove_orphans_option
 @click.option("-t", "--timeout", type=int, help="Shutdown timeout in seconds.")
 @click.option("-y", "--yes", is_flag=True, help="Delete volumes (-v) without asking, even on a terminal.")
 @click.pass_obj

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import click
@@ -107,7 +108,7 @@ def run(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: boo
     The command's exit code is cl's.
     """
     from compose_lite import oneoff
-    from compose_lite.cli.project import load_project, locked, open_engine, reporter
+    from compose_lite.cli.project import env_flag, load_project, locked, open_engine, reporter
     from compose_lite.interrupts import interruptible
 
     request = oneoff.RunRequest(
@@ -120,6 +121,7 @@ def run(opts: GlobalOptions, service: str, command: tuple[str, ...], detach: boo
     # stdin kept open detached too (-i, on by default), as Compose: a detached shell does not see EOF
     session = _session(tty=_tty(no_tty) and not detach, stdin=interactive, detach=detach)
     project = load_project(opts, services=(service,))
+    request = replace(request, ignore_orphans=env_flag(project.environment, "COMPOSE_IGNORE_ORPHANS"))
     report = reporter(opts, quiet=quiet or quiet_pull or quiet_build)
 
     def created(container_id: str) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import click
 
 from compose_lite.cli.completion import complete_services
 from compose_lite.cli.context import GlobalOptions
+from compose_lite.cli.project import remove_orphans_option
 
 if TYPE_CHECKING:
     from compose_lite.engine.base import Engine
@@ -73,8 +75,7 @@ def restart(opts: GlobalOptions, services: tuple[str, ...], timeout: int | None,
 
 @click.command("kill")
 @services_argument
-@click.option("--remove-orphans", is_flag=True,
-              help="Remove containers for services not in the Compose file.")
+@remove_orphans_option
 @click.option("-s", "--signal", default="SIGKILL", show_default=True, help="SIGNAL to send to the container.")
 @click.pass_obj
 def kill(opts: GlobalOptions, services: tuple[str, ...], signal: str, remove_orphans: bool) -> None:
@@ -171,8 +172,10 @@ def create(opts: GlobalOptions, services: tuple[str, ...], build: bool, no_build
 
 def _create(project: Project, engine: Engine, report: Reporter, request: object, opts: GlobalOptions) -> None:
     from compose_lite import app
+    from compose_lite.cli.project import env_flag
 
     assert isinstance(request, app.UpRequest)
+    request = replace(request, ignore_orphans=env_flag(project.environment, "COMPOSE_IGNORE_ORPHANS"))
     outcome = app.up(project, engine, request, report, environ=opts.environ)
     if request.dry_run:
         click.echo(outcome.plan.text())

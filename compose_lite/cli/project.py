@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -72,7 +72,14 @@ def reporter(opts: GlobalOptions, *, quiet: bool = False) -> Reporter:
     mode = "quiet" if quiet else opts.progress
     if mode == "auto" and opts.ansi == "never":
         mode = "plain"
-    return make_reporter(mode)
+    # COMPOSE_STATUS_STDOUT: progress on stdout, as Compose writes it when asked
+    to_stdout = env_flag(opts.environ, "COMPOSE_STATUS_STDOUT")
+    return make_reporter(mode, sys.stdout if to_stdout else None)
+
+
+def env_flag(environ: Mapping[str, str], name: str) -> bool:
+    """A COMPOSE_* switch read as Compose reads it: y, 1, t, true (any case) are on; the rest off."""
+    return environ.get(name, "").strip().lower() in ("y", "1", "t", "true")
 
 
 @contextmanager
@@ -102,3 +109,9 @@ def _read_stdin() -> bytes:
         return read_capped(sys.stdin.buffer)
     except OSError as err:
         raise ConfigError(f"cannot read the compose file from stdin: {err.strerror}") from None
+
+
+# `up`, `down` and `kill`: when not given, COMPOSE_REMOVE_ORPHANS says, as in Compose
+remove_orphans_option = click.option(
+    "--remove-orphans", is_flag=True, default=lambda: env_flag(os.environ, "COMPOSE_REMOVE_ORPHANS"),
+    help="Remove containers for services not in the Compose file. Env: COMPOSE_REMOVE_ORPHANS.")

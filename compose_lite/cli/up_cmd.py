@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import click
 
 from compose_lite.cli.attach_cmd import attach_options, run_attached
 from compose_lite.cli.context import GlobalOptions
+from compose_lite.cli.project import remove_orphans_option
 from compose_lite.errors import ConfigError
 
 
@@ -73,8 +75,7 @@ def _check_flags(*, detach: bool, wait: bool, watch: bool, build: bool, no_build
 @click.option("--no-start", is_flag=True, help="Don't start the services after creating them.")
 @click.option("--scale", "scale", multiple=True, metavar="SERVICE=NUM",
               help="Scale SERVICE to NUM instances.")
-@click.option("--remove-orphans", is_flag=True,
-              help="Remove containers for services not in the Compose file.")
+@remove_orphans_option
 @click.option("--build", is_flag=True, help="Build images before starting containers.")
 @click.option("--no-build", is_flag=True, help="Don't build an image, even if it's missing.")
 @click.option("--pull", type=click.Choice(["always", "missing", "never", "build"]),
@@ -99,7 +100,7 @@ def up(opts: GlobalOptions, services: tuple[str, ...], detach: bool, wait: bool,
        **attach_flags: Any) -> None:
     """Create and start containers."""
     from compose_lite import app
-    from compose_lite.cli.project import load_project, locked, open_engine, reporter
+    from compose_lite.cli.project import env_flag, load_project, locked, open_engine, reporter
 
     dry_run = dry_run or opts.dry_run
     if menu:
@@ -115,6 +116,10 @@ def up(opts: GlobalOptions, services: tuple[str, ...], detach: bool, wait: bool,
         wait_timeout=wait_timeout, build=build_choice(build, no_build), pull=pull,
         dry_run=dry_run, timeout=timeout, quiet_pull=quiet_pull, quiet_build=quiet_build)
     project = load_project(opts, services=services)
+    ignore_orphans = env_flag(project.environment, "COMPOSE_IGNORE_ORPHANS")  # the .env file may say so
+    if ignore_orphans and remove_orphans:
+        raise ConfigError("cannot combine COMPOSE_IGNORE_ORPHANS and --remove-orphans")
+    request = replace(request, ignore_orphans=ignore_orphans)
     engine = open_engine(opts)
     report = reporter(opts)
     since = time.time()  # the attached view shows what the containers print from now on

@@ -176,13 +176,18 @@ def _ensure_resources(project: Project, svc: Service, engine: Engine) -> None:
                                                           vol.labels))
 
 
+def not_running(service: str, index: int) -> str:
+    """As Compose says it; a replica other than the first is named (``container #2``)."""
+    return f'service "{service}" is not running' + (f" container #{index}" if index != 1 else "")
+
+
 def exec_target(engine: Engine, project: Project, service: str, index: int) -> ObservedContainer:
     """The running replica ``index`` of ``service`` (what `cl exec` runs in)."""
     app.select_services(project, (service,), with_deps=False)
     found = observe.containers(engine, project.name, services=(service,), number=index)
     running = [c for c in found if c.state == Status.RUNNING]
     if not running:
-        raise OperationFailedError(f'service "{service}" is not running' if not found else
+        raise OperationFailedError(not_running(service, index) if not found else
                                    f"container {found[0].name} is not running",
                                    hint=f"start it with `cl up -d {service}`")
     return running[0]

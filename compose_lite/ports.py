@@ -14,11 +14,11 @@ if TYPE_CHECKING:
 def published_port(project: Project, engine: Engine, service: str, private_port: int, *,
                    protocol: str = "tcp", index: int = 1) -> tuple[str, int]:
     """(host address, host port) of replica ``index``'s ``private_port``; IPv4 first, as Compose prints it."""
-    from compose_lite import app
+    from compose_lite import app, oneoff
 
     found = [c for c in app.ps(project, engine, services=(service,)) if c.number == index]
     if not found:
-        raise NotFoundError(f'service "{service}" is not running')
+        raise NotFoundError(oneoff.not_running(service, index))
     c = found[0]
     bound = [p for p in c.ports if p.get("PrivatePort") == private_port and p.get("Type", "tcp") == protocol
              and p.get("PublicPort")]

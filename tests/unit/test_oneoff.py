@@ -94,6 +94,9 @@ def test_exec_target_needs_a_running_replica() -> None:
     with pytest.raises(OperationFailedError) as info:
         oneoff.exec_target(engine, stack(), "app", 1)
     assert info.value.message == 'service "app" is not running'
+    with pytest.raises(OperationFailedError) as info:
+        oneoff.exec_target(engine, stack(), "app", 2)
+    assert info.value.message == 'service "app" is not running container #2'  # as Compose words it
 
 
 def test_oneoff_capabilities_and_network_aliases() -> None:

@@ -62,7 +62,7 @@ from compose_lite.operations import (
 from compose_lite.output import Reporter
 from compose_lite.readiness import NotReady, wait_ready
 from compose_lite.rollout import Rollout
-from compose_lite.state import LIVE
+from compose_lite.state import LIVE, Status
 
 log = logging.getLogger(__name__)
 DEFAULT_LIMIT = 64
@@ -288,7 +288,8 @@ class _Runner:
     def _keep(self, op: KeepContainer) -> None:
         self._rename(op)
         self._record(op, op.container.id)
-        self.progress.event("Container", op.target, "Running", done=True)
+        if op.container.state == Status.RUNNING:  # one kept as created (`up --no-start`) is not said
+            self.progress.event("Container", op.target, "Running", done=True)
 
     def _rename(self, op: StartContainer | KeepContainer) -> None:
         if op.rename_to and op.container is not None and op.container.name != op.rename_to:

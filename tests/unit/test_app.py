@@ -187,3 +187,17 @@ def test_an_image_up_builds_is_labelled_as_cl_build_and_compose_label_it() -> No
     assert engine.image_labels["p-web"] == {"mine": "1", "com.docker.compose.project": "p",
                                             "com.docker.compose.service": "web",
                                             "com.docker.compose.version": __version__}
+
+
+def test_a_kept_container_is_said_running_only_when_it_runs() -> None:
+    from compose_lite.output import PlainReporter
+
+    project = Project("p", "/w", services={"web": Service("web", image="img")})
+    engine = FakeEngine(images={"img": "sha256:1"})
+    app.up(project, engine, app.UpRequest(no_start=True), QuietReporter(io.StringIO()), environ={})
+    out = io.StringIO()
+    app.up(project, engine, app.UpRequest(no_start=True), PlainReporter(out), environ={})
+    assert "Running" not in out.getvalue()  # created, not started: Compose says nothing of it
+    app.up(project, engine, app.UpRequest(), QuietReporter(io.StringIO()), environ={})
+    app.up(project, engine, app.UpRequest(), PlainReporter(out), environ={})
+    assert " Container p-web-1  Running" in out.getvalue()

@@ -46,3 +46,23 @@ def test_unknown_fields_and_forms_are_errors_that_say_what_exists() -> None:
     assert "Name" in (info.value.hint or "")
     with pytest.raises(ConfigError):
         render("{{range .}}x{{end}}", RECORDS)
+
+
+def test_labels_functions_and_pipes_as_the_docker_cli_reads_them() -> None:
+    record = {"Name": "p-web-1", "State": "running", "Publishers": [{"TargetPort": 80}],
+              "Labels": "com.docker.compose.service=web,note=a,b,com.docker.compose.project.working_dir=/w"}
+    assert render('{{.Label "com.docker.compose.service"}} {{.Label "note"}} {{.Label "absent"}}.',
+                  [record]) == "web a,b .\n"  # a value may hold commas
+    functions = ("{{.Name | upper}} {{title .State}} {{truncate .Name 3}} {{len .Publishers}}"
+                 "|{{pad .State 1 2}}|")
+    assert render(functions, [record]) == "P-WEB-1 Running p-w 1| running  |\n"
+    assert render('{{split .Name "-" | json}}', [record]) == '["p","web","1"]\n'
+    assert render('table {{.Name}}\\t{{.Label "com.docker.compose.project.working_dir"}}\\t{{upper .State}}',
+                  [record]) == "NAME      working dir   STATE\np-web-1   /w            RUNNING\n"
+
+
+@pytest.mark.parametrize("template", ["{{range .}}x{{end}}", "{{if .Name}}x{{end}}", "{{nope .Name}}",
+                                      "{{upper}}", "{{.Name 3}}", "{{.Label}}"])
+def test_what_cl_does_not_read_is_refused_with_a_hint(template: str) -> None:
+    with pytest.raises(ConfigError):
+        render(template, RECORDS)

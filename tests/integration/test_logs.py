@@ -35,7 +35,7 @@ def test_logs_prefixes_streams_tail_and_timestamps(tmp_path: Path, project_name:
     assert "\x1b[" not in out  # not a terminal: no colours
     assert cl(project_name, d, "logs", "--tail", "1", "--no-log-prefix", "longer-name").stdout == "third\n"
     stamped = cl(project_name, d, "logs", "-t", "--tail", "1", "longer-name").stdout
-    assert re.fullmatch(r"longer-name-1 \| \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z third\n", stamped)
+    assert re.fullmatch(r"longer-name-1  \| \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z third\n", stamped)
     coloured = cl(project_name, d, "--ansi", "always", "logs", "longer-name").stdout
     assert coloured.startswith("\x1b[")
     plain = cl(project_name, d, "--ansi", "always", "logs", "--no-color", "longer-name").stdout

@@ -100,7 +100,14 @@ def _with_conditions(project: Project, found: Mapping[str, list[ObservedContaine
     for name, op_ids in by_service.items():
         waits: set[str] = set()
         for dep in project.services[name].depends_on:
-            if dep.service not in found or dep.condition == Condition.STARTED or not edges(dep):
+            if not edges(dep):
+                continue
+            if not found.get(dep.service):
+                if dep.required:  # as Compose refuses it
+                    raise NotFoundError(f"{name} is missing dependency {dep.service}",
+                                        hint=f"create it with `cl up --no-start {dep.service}`")
+                continue
+            if dep.condition == Condition.STARTED:
                 continue
             await_id = f"await:{dep.service}:{dep.condition.value}"
             prior = ops.get(await_id)

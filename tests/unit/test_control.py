@@ -150,3 +150,13 @@ def test_pause_and_unpause_say_only_what_they_did_as_compose_does() -> None:
     control.unpause(stack(), engine, ("db",), PlainReporter(out))
     assert [line.split()[1:3] for line in out.getvalue().splitlines()] == [
         ["p-db-1", "Paused"], ["p-db-1", "Unpaused"]]
+
+
+def test_start_refuses_a_service_whose_required_dependency_has_no_container() -> None:
+    engine = FakeEngine(images={"img": "sha256:1"})
+    app.up(stack(), engine, app.UpRequest(services=("web",), no_deps=True), QuietReporter(io.StringIO()),
+           environ={})
+    engine.set_state("p-web-1", state="exited")
+    with pytest.raises(NotFoundError) as info:
+        control.start(stack(), engine, ("web",), QuietReporter(io.StringIO()))
+    assert info.value.message == "web is missing dependency api"  # as Compose words it

@@ -14,8 +14,8 @@ from compose_lite.cli.context import GlobalOptions
 
 @click.command("config")
 @click.argument("selected", nargs=-1, metavar="[SERVICE]...")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]),
+              help="Output format (default: yaml; --variables: a table).")
 @click.option("-q", "--quiet", is_flag=True, help="Only validate the configuration, print nothing.")
 @click.option("--services", is_flag=True, help="Print the service names, one per line.")
 @click.option("--volumes", is_flag=True, help="Print the volume names, one per line.")
@@ -30,7 +30,8 @@ from compose_lite.cli.context import GlobalOptions
 @click.option("--environment", is_flag=True, help="Print the environment used for interpolation.")
 @click.option("--models", is_flag=True, help="Print the model names, one per line.")
 @click.option("--no-consistency", is_flag=True, help="Don't check model consistency.")
-@click.option("--no-env-resolution", is_flag=True, help="Don't resolve service env files.")
+@click.option("--no-env-resolution", is_flag=True,
+              help="Don't resolve service env files (as in Compose, the loader has already folded them).")
 @click.option("--resolve-image-digests", is_flag=True,
               help="Pin image tags to digests (from the engine's images).")
 @click.option("--lock-image-digests", is_flag=True,
@@ -38,7 +39,7 @@ from compose_lite.cli.context import GlobalOptions
 @click.option("--variables", is_flag=True, help="Print the variables the files use, with their defaults.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Save to file (default: stdout).")
 @click.pass_obj
-def config(opts: GlobalOptions, selected: tuple[str, ...], fmt: str, quiet: bool, services: bool,
+def config(opts: GlobalOptions, selected: tuple[str, ...], fmt: str | None, quiet: bool, services: bool,
            volumes: bool, networks: bool, profiles: bool, images: bool, no_interpolate: bool,
            no_normalize: bool, no_path_resolution: bool, hash_of: str | None, environment: bool, models: bool,
            no_consistency: bool, no_env_resolution: bool, resolve_image_digests: bool,
@@ -49,38 +50,42 @@ def config(opts: GlobalOptions, selected: tuple[str, ...], fmt: str, quiet: bool
     from compose_lite.loader import all_profiles, load, select_services
 
     if variables:  # from the files as written: the templates, not their values
-        click.echo(_variables_table(opts), nl=False)
+        if not (quiet and fmt == "yaml"):  # -q silences what Compose writes to os.Stdout, not the rest
+            click.echo(_variables_text(opts, fmt), nl=False)
         return
     # As Compose: the name lists and hashes are of the whole project, and print even with -q; the
     # rest is of the named services (a service its profiles disable is enabled by naming it).
     whole = services or volumes or networks or models or bool(hash_of)
     named = () if whole or no_interpolate else selected
+    # The listings load without env_file (a missing one is no error); the model folds it, whatever
+    # --no-env-resolution says (compose-go's loader folds and discards env_file before that flag
+    # is seen); the uninterpolated model is compose-go's raw one, env_file as written.  (--hash
+    # too loads without env_file in Compose, but bare `KEY` entries resolved: cl's loader does both
+    # or neither, and the hash needs the second.)
+    listing = services or volumes or networks or models or profiles or images
     result = load(load_request(opts, interpolate=not no_interpolate, normalize=not no_normalize,
                                  resolve_paths=not no_path_resolution, consistency=not no_consistency,
-                                 resolve_env_files=not no_env_resolution, services=named))
+                                 resolve_env_files=not (listing or no_interpolate), services=named))
     project = result.loaded
     for warning in project.warnings:
         click.echo(f"warning: {warning}", err=True)
     model = project.model
     if named:
         model = select_services(model, named, all_resources=opts.all_resources)
-    if quiet and not (whole or profiles or images or environment):
+    if quiet and not (listing or hash_of):
         return
+    fmt = fmt or "yaml"
     if services:
-        text = _lines(model.get("services") or {})
+        text = _lines(_dependencies_first(model.get("services") or {}))
     elif volumes:
         text = _lines(model.get("volumes") or {})
     elif networks:
         text = _lines(model.get("networks") or {})
-    elif models:
-        text = _lines(model.get("models") or {})
+    elif models:  # the models' names for the runner (ai/smollm2), not their keys
+        text = _lines(m["model"] for m in (model.get("models") or {}).values() if (m or {}).get("model"))
     elif hash_of:
-        from compose_lite.compose_hash import service_hash
-
-        wanted = None if hash_of == "*" else {s.strip() for s in hash_of.split(",")}
-        every = (model.get("services") or {}).items()
-        chosen = sorted((n, s) for n, s in every if wanted is None or n in wanted)
-        text = "".join(f"{name} {service_hash(svc)}\n" for name, svc in chosen)
+        _print_hashes(model, hash_of)
+        return
     elif profiles:
         every = {**(model.get("services") or {}), **project.disabled_services}
         text = _lines(all_profiles(every))
@@ -89,57 +94,103 @@ def config(opts: GlobalOptions, selected: tuple[str, ...], fmt: str, quiet: bool
     elif environment:
         text = "".join(f"{k}={v}\n" for k, v in sorted(project.environment.items()))
     elif resolve_image_digests or lock_image_digests:
-        pinned = _image_digests(opts, model)
-        if lock_image_digests:
-            model = {"services": {name: {"image": image} for name, image in pinned.items()}}
-        else:
-            model = {**model, "services": {name: {**svc, "image": pinned.get(name, svc.get("image"))}
-                                           for name, svc in (model.get("services") or {}).items()}}
-        text = render(model, fmt, escape=not no_interpolate, typed=not no_interpolate)
+        pinned = {**model, "services": _pinned_services(opts, model.get("services") or {})}
+        if lock_image_digests:  # an override file: each service, with its image if it has one
+            pinned = {"services": {name: {k: v for k, v in svc.items() if k == "image"}
+                                   for name, svc in pinned["services"].items()}}
+        text = render(pinned, fmt, escape=not no_interpolate, typed=not no_interpolate)
     elif named:
         text = render(model, fmt, escape=not no_interpolate, typed=not no_interpolate)
     else:
         # Rendering YAML means importing PyYAML: the memo keeps the text for the next identical run.
         text = result.rendered(fmt, lambda loaded: render(loaded.model, fmt, escape=not no_interpolate,
                                                           typed=not no_interpolate))
-    if output:
+    if output and not (listing or environment):  # -o is for the model alone, as in Compose
         with open(output, "w", encoding="utf-8") as handle:
             handle.write(text)
     else:
         click.echo(text, nl=False)
 
 
-def _image_digests(opts: GlobalOptions, model: dict[str, Any]) -> dict[str, str]:
-    """Service → ``name@sha256:…`` from the engine's copy of each image (no registry is asked)."""
+def _dependencies_first(services: dict[str, Any]) -> list[str]:
+    """The service names, each after those it depends on (Compose's ForEachService order; among
+    services independent of each other Compose has no order, this keeps the files')."""
+    ordered: list[str] = []
+    seen: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in seen or name not in services:
+            return
+        seen.add(name)
+        for dependency in services[name].get("depends_on") or {}:
+            visit(dependency)
+        ordered.append(name)
+
+    for name in services:
+        visit(name)
+    return ordered
+
+
+def _print_hashes(model: dict[str, Any], hash_of: str) -> None:
+    """One line per service, by name; as Compose, those before a name no service has are printed."""
+    from compose_lite.compose_hash import service_hash
+    from compose_lite.errors import ConfigError
+
+    every = model.get("services") or {}
+    for name in sorted(every) if hash_of == "*" else sorted(hash_of.split(",")):
+        if name not in every:
+            raise ConfigError(f"no such service: {name}")
+        click.echo(f"{name} {service_hash(every[name])}")
+
+
+def _pinned_services(opts: GlobalOptions, services: dict[str, Any]) -> dict[str, Any]:
+    """Each service's image as ``host/repository[:tag]@sha256:…`` (compose-go's form), the digest
+    from the engine's copy of the image (no registry is asked); a service without image as is."""
     from compose_lite.cli.project import open_engine
-    from compose_lite.errors import NotFoundError
 
     engine = open_engine(opts)
-    pinned: dict[str, str] = {}
-    for name, svc in (model.get("services") or {}).items():
-        image = svc.get("image")
-        if not image or "@" in str(image):
-            continue
-        info = engine.image_info(str(image))
-        if info is None or not info.repo_digests:
-            raise NotFoundError(f"no digest for {image} (service {name}): it was never pulled from or pushed "
-                                "to a registry", hint="pull or push it once, or leave the flag out")
-        repo = str(image).rsplit(":", 1)[0] if ":" in str(image).rsplit("/", 1)[-1] else str(image)
-        pinned[name] = next((d for d in info.repo_digests if d.split("@")[0].endswith(repo)),
-                            info.repo_digests[0])
-    return pinned
+    return {name: {**svc, "image": _pinned(str(svc["image"]), name, engine)} if svc.get("image") else svc
+            for name, svc in services.items()}
 
 
-def _variables_table(opts: GlobalOptions) -> str:
+def _pinned(image: str, service: str, engine: Any) -> str:
+    from compose_lite.errors import NotFoundError
+    from compose_lite.oci import DOCKER_HUB, Reference
+
+    named, _, digest = image.partition("@")
+    reference = Reference.parse(named)
+    if not digest:
+        info = engine.image_info(image)
+        same_repository = (d for d in (info.repo_digests if info else [])
+                           if Reference.parse(d.split("@")[0]).repository == reference.repository)
+        digest = next((d.split("@")[1] for d in same_repository), "")
+    if not digest:
+        raise NotFoundError(f"no digest for {image} (service {service}): it was never pulled from or pushed "
+                            "to a registry", hint="pull or push it once, or leave the flag out")
+    host = "docker.io" if reference.host == DOCKER_HUB else reference.host
+    tagged = named == image or ":" in named.rsplit("/", 1)[-1]  # a digested image keeps the tag it has
+    return f"{host}/{reference.repository}{':' + reference.tag if tagged else ''}@{digest}"
+
+
+def _variables_text(opts: GlobalOptions, fmt: str | None) -> str:
+    """The variables of the files as written, as Compose prints them: a table, or with --format its
+    Variable structs (yaml.Marshal's and Go json's defaults).  Compose reads them from its raw merged
+    model, which cl's loader does not build: the files' extends and include are not followed."""
     from compose_lite.cli.gotemplate import table
     from compose_lite.cli.project import load_request
     from compose_lite.loader import discover_files, parse_yaml_all, variables_used
 
     source = discover_files(load_request(opts))
     trees = [doc.data for f in source.config_files for doc in parse_yaml_all(f.content, f.path)]
-    rows = [("NAME", "REQUIRED", "DEFAULT VALUE", "ALTERNATE VALUE")]
-    rows += [(v.name, str(v.required).lower(), v.default, v.alternate) for v in variables_used(trees)]
-    return table(rows)
+    found = variables_used(trees)
+    if fmt is None:
+        rows = [("NAME", "REQUIRED", "DEFAULT VALUE", "ALTERNATE VALUE")]
+        return table(rows + [(v.name, str(v.required).lower(), v.default, v.alternate) for v in found])
+    fields = {v.name: {"Name": v.name, "DefaultValue": v.default, "PresenceValue": v.alternate,
+                       "Required": v.required} for v in found}
+    if fmt == "json":  # formatter.Print: 4 spaces, and a blank line after
+        return json.dumps(fields, indent=4, ensure_ascii=False) + "\n\n"
+    return yaml_text({name: {k.lower(): v for k, v in f.items()} for name, f in fields.items()}, indent=4)
 
 
 def _lines(names: Any) -> str:
@@ -197,12 +248,13 @@ def _apply_at(node: Any, path: tuple[str, ...], rule: Callable[[dict[str, Any]],
     return {**node, head: _apply_at(node[head], rest, rule)} if head in node else node
 
 
-def yaml_text(tree: Any) -> str:
-    """``tree`` as yaml.v3 writes it (Compose's encoder, indent 2): keys in the tree's order."""
+def yaml_text(tree: Any, indent: int = 2) -> str:
+    """``tree`` as yaml.v3 writes it (Compose's encoder, indent 2; yaml.Marshal's is 4): keys in the
+    tree's order."""
     import yaml
 
     return str(yaml.dump(tree, Dumper=_compose_dumper(), sort_keys=False, default_flow_style=False,
-                         allow_unicode=True, width=1 << 30))
+                         allow_unicode=True, width=1 << 30, indent=indent))
 
 
 @cache

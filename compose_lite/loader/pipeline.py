@@ -91,8 +91,8 @@ def load(request: LoadRequest) -> LoadedProject:
             }
         model = defaults.set_defaults(
             model, project_name=name, working_dir=source.working_dir if request.resolve_paths else ".")
-    errors.extend(check_references(model, disabled, session.positions))
-    if request.consistency:
+    if request.consistency:  # compose-go's checkConsistency: references and cycles are part of it
+        errors.extend(check_references(model, disabled, session.positions))
         errors.extend(_with_position(e, session.positions) for e in check_consistency(model, disabled))
     if errors:
         raise ConfigErrors(errors)

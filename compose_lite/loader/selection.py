@@ -21,10 +21,12 @@ def select_services(model: dict[str, Any], names: Iterable[str], *,
 
 
 def without_unused_resources(model: dict[str, Any]) -> dict[str, Any]:
-    """Drop networks, volumes, secrets and configs no enabled service uses (as Compose does)."""
-    used: dict[str, set[str]] = {"networks": set(), "volumes": set(), "secrets": set(), "configs": set()}
+    """Drop networks, volumes, secrets, configs and models no enabled service uses (as Compose does)."""
+    used: dict[str, set[str]] = {"networks": set(), "volumes": set(), "secrets": set(), "configs": set(),
+                                 "models": set()}
     for svc in (model.get("services") or {}).values():
         used["networks"].update(svc.get("networks") or {})
+        used["models"].update(svc.get("models") or {})
         used["volumes"].update(
             str(m.get("source")) for m in svc.get("volumes") or []
             if isinstance(m, dict) and m.get("type") == "volume"

@@ -64,8 +64,9 @@ def test_named_services_print_with_what_they_depend_on_and_use(tmp_path: Path,
     # Naming a service its profiles disable enables it; the name lists stay the whole project's.
     assert sorted(json.loads(_run("config", "--format", "json", "dbg")[1])["services"]) == ["dbg"]
     assert _run("config", "--images", "job")[1] == "j\n"
-    assert _run("config", "--services", "web")[1] == "web\napi\njob\n"
-    assert _run("config", "-q", "--services")[1] == "web\napi\njob\n"  # -q silences only the model
+    # each service after those it depends on (Compose's ForEachService order)
+    assert _run("config", "--services", "web")[1] == "api\nweb\njob\n"
+    assert _run("config", "-q", "--services")[1] == "api\nweb\njob\n"  # -q silences only the model
     assert _run("config", "-q", "web") == (0, "", "")
     code, _, err = _run("config", "webb")
     assert code == 1 and "no such service: webb" in err and "did you mean 'web'?" in err
@@ -140,8 +141,9 @@ def test_no_consistency_and_no_env_resolution(tmp_path: Path) -> None:
     kept = runner.invoke(
         cli, [*base, "config", "--no-consistency", "--no-env-resolution", "--format", "json"]
     )
+    # as in Compose, the loader has folded env_file already: the flag changes nothing here
     web = json.loads(kept.output)["services"]["web"]
-    assert "environment" not in web and web["env_file"][0]["path"] == str(tmp_path / "a.env")
+    assert web["environment"] == {"A": "1"} and "env_file" not in web
 
 
 def test_build_ssh_prints_as_a_list_and_attestations_as_strings(tmp_path: Path,
@@ -154,3 +156,40 @@ def test_build_ssh_prints_as_a_list_and_attestations_as_strings(tmp_path: Path,
     build = json.loads(out)["services"]["web"]["build"]
     assert code == 0
     assert (build["ssh"], build["provenance"], build["sbom"]) == (["default"], "true", "false")
+
+
+def test_listings_skip_env_files_and_ignore_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: w\n    depends_on: [db]\n    env_file: [missing.env]\n"
+        "    models: [m1]\n  db:\n    image: d\n"
+        "models:\n  m1:\n    model: ai/one\n  m2:\n    model: ai/two\n")
+    monkeypatch.chdir(tmp_path)
+    # expected text from docker compose 2.40.3
+    assert _run("config", "--services") == (0, "db\nweb\n", "")
+    assert _run("config", "--models") == (0, "ai/one\n", "")  # the models' names, of used models
+    assert _run("config", "--images", "-o", "x.txt") == (0, "w\nd\n", "")  # -o is for the model alone
+    assert not (tmp_path / "x.txt").exists()
+
+
+def test_no_consistency_skips_references_and_unused_models_are_dropped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: w\n    depends_on: [db]\n    networks: [undeclared]\n"
+        "    models: [m1]\n  db:\n    image: ${IMG:-d}\n"
+        "models:\n  m1:\n    model: ai/one\n  m2:\n    model: ai/two\n")
+    monkeypatch.chdir(tmp_path)
+    assert _run("config", "-q")[0] == 1
+    assert _run("config", "--no-consistency") == (0, (  # from docker compose 2.40.3
+        "name: demo\nservices:\n  db:\n    image: d\n    networks:\n      default: null\n"
+        "  web:\n    depends_on:\n      db:\n        condition: service_started\n        required: true\n"
+        "    image: w\n    models:\n      m1: null\n    networks:\n      undeclared: null\n"
+        "networks:\n  default:\n    name: demo_default\nmodels:\n  m1:\n    model: ai/one\n"), "")
+    assert _run("config", "--no-consistency", "-q", "--environment") == (0, "", "")
+    # the hashes before a name no service has are printed
+    code, out, err = _run("config", "--no-consistency", "--hash", "db,nope,web")
+    assert (code, out.split()[0], err) == (1, "db", "error: no such service: nope\n")
+    assert _run("config", "--variables", "--format", "yaml")[1] == (
+        "IMG:\n    name: IMG\n    defaultvalue: d\n    presencevalue: \"\"\n    required: false\n")
+    assert _run("config", "--variables", "--format", "json")[1] == (
+        '{\n    "IMG": {\n        "Name": "IMG",\n        "DefaultValue": "d",\n'
+        '        "PresenceValue": "",\n        "Required": false\n    }\n}\n\n')

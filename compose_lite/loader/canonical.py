@@ -280,15 +280,21 @@ def _extra_hosts(value: Any) -> Any:
                 out.append(_host_entry(f"{host}={ip}"))
         return out
     if isinstance(value, list):
-        return [_host_entry(str(item)) for item in value]
+        return [entry for item in value for entry in _host_entries(str(item))]
     return value
 
 
-def _host_entry(entry: str) -> str:
-    """ "host:ip" (old spelling) → "host=ip"; IPv6 addresses keep their colons, lose brackets."""
-    host, sep, ip = entry.partition("=")
+def _host_entries(entry: str) -> list[str]:
+    """ "host:ip" (old spelling) → "host=ip"; IPv6 addresses keep their colons, lose brackets;
+    "host=ip1,ip2" is one entry per address, as compose-go reads it."""
+    host, sep, ips = entry.partition("=")
     if not sep:
-        host, _, ip = entry.partition(":")
+        host, _, ips = entry.partition(":")
+    return [_host_entry(f"{host}={ip}") for ip in ips.split(",")]
+
+
+def _host_entry(entry: str) -> str:
+    host, _, ip = entry.partition("=")
     if ip.startswith("[") and ip.endswith("]"):
         ip = ip[1:-1]
     return f"{host}={ip}"

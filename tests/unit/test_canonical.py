@@ -48,6 +48,11 @@ def test_volumes_short_syntax() -> None:
     assert parse_volume("/cache") == {"target": "/cache", "type": "volume", "volume": {}}
 
 
+def test_an_extra_host_with_several_addresses_is_one_entry_each_as_compose_go_reads_it() -> None:
+    svc = _svc(extra_hosts=["multi=162.242.195.82,10.0.0.2", "old:[::1]", "v6=::2,[::3]"])
+    assert svc["extra_hosts"] == ["multi=162.242.195.82", "multi=10.0.0.2", "old=::1", "v6=::2", "v6=::3"]
+
+
 def test_service_fields_to_long_syntax() -> None:
     svc = _svc(
         command="sh -c 'echo hi'", environment=["A=1", "B"], labels={"x": True},

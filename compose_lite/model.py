@@ -7,6 +7,7 @@ rebound); sequences are tuples.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -109,9 +110,23 @@ class UpdatePolicy:
         return self.order == "start-first"
 
 
+# git@…, github.com/…, a URL (scheme://…), or a ``scheme:`` without slashes (as the docker CLI reads them)
+_REMOTE_CONTEXT = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/|[a-z-]+:(?!/))", re.IGNORECASE)
+
+
+def is_remote_context(path: str) -> bool:
+    """A build context the engine fetches (a git or http URL), no directory here."""
+    return bool(_REMOTE_CONTEXT.match(path))
+
+
 @dataclass(frozen=True)
 class Build:
     """How the service's image is built (``build:``)."""
+
+    @property
+    def remote(self) -> bool:
+        """A context the engine fetches (a git or http URL) rather than a directory here."""
+        return is_remote_context(self.context)
 
     context: str
     dockerfile: str | None = None

@@ -78,9 +78,9 @@ def argv(cli: BuildCli, tag: str, build: Build, labels: Mapping[str, str], iidfi
     out = [cli.path, *(["buildx", "build", "--load"] if cli.mode == "buildx" else ["build"])]
     out += ["--progress", "plain", "--iidfile", iidfile, "-t", tag]
     out += [f"-t={extra}" for extra in build.tags]
-    if build.dockerfile_inline is None and build.dockerfile:
-        out += ["-f", os.path.join(build.context, build.dockerfile)
-                if not os.path.isabs(build.dockerfile) else build.dockerfile]
+    if build.dockerfile_inline is None and build.dockerfile:  # a remote context's is read inside it
+        out += ["-f", build.dockerfile if os.path.isabs(build.dockerfile) or build.remote
+                else os.path.join(build.context, build.dockerfile)]
     elif build.dockerfile_inline is not None:
         out += ["-f", "-"]
     out += [f"--build-arg={k}={v}" for k, v in build.args.items()]

@@ -41,6 +41,7 @@ from compose_lite.model import (
     Ulimit,
     Volume,
     WatchRule,
+    is_remote_context,
 )
 
 # Keys that take effect (coverage.SERVICE_KEYS); any other present key is reported back as
@@ -451,7 +452,7 @@ def _build(raw: Any, wd: str, secrets: Mapping[str, FileObject]) -> Build:
         ssh=tuple(k if v is None else f"{k}={v}" for k, v in ssh.items()) if isinstance(ssh, Mapping) else (),
         cache_from=tuple(_str_list(raw.get("cache_from"))), cache_to=tuple(_str_list(raw.get("cache_to"))),
         platforms=tuple(_str_list(raw.get("platforms"))),
-        context=_abs(str(raw.get("context") or "."), wd), dockerfile=_opt_str(raw.get("dockerfile")),
+        context=_context(str(raw.get("context") or "."), wd), dockerfile=_opt_str(raw.get("dockerfile")),
         dockerfile_inline=_opt_str(raw.get("dockerfile_inline")), args=_str_map(raw.get("args")),
         target=_opt_str(raw.get("target")), labels=_str_map(raw.get("labels")),
         network=_opt_str(raw.get("network")), shm_size=size_bytes(raw.get("shm_size"), "build.shm_size"),
@@ -463,6 +464,11 @@ def _build(raw: Any, wd: str, secrets: Mapping[str, FileObject]) -> Build:
         entitlements=(*_str_list(raw.get("entitlements")),
                       *(["security.insecure"] if raw.get("privileged") else [])),
         provenance=_attestation(raw.get("provenance")), sbom=_attestation(raw.get("sbom")))
+
+
+def _context(path: str, wd: str) -> str:
+    """A directory made absolute; a git or http URL as it is, for the engine to fetch."""
+    return path if is_remote_context(path) else _abs(path, wd)
 
 
 def _build_ulimit(name: str, value: Any) -> str:

@@ -11,8 +11,7 @@ from typing import Any
 
 from compose_lite.loader.paths import expand_home
 from compose_lite.loader.tags import Override
-
-_REMOTE_CONTEXT = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/|[a-z-]+:(?!/))", re.IGNORECASE)
+from compose_lite.model import is_remote_context
 
 
 def resolve_paths(data: dict[str, Any], *, base_dir: str, home: str | None) -> dict[str, Any]:
@@ -27,7 +26,7 @@ def resolve_paths(data: dict[str, Any], *, base_dir: str, home: str | None) -> d
         return os.path.normpath(os.path.join(base_dir, path))
 
     def context(path: str) -> str:
-        return path if _REMOTE_CONTEXT.match(path) else absolute(path)
+        return path if is_remote_context(path) else absolute(path)
 
     out = dict(data)
     services = {}

@@ -160,3 +160,15 @@ def test_cdi_device_names_become_a_cdi_device_request_in_composes_order() -> Non
     assert [d.source for d in web.devices] == ["/dev/null"]
     assert [r["Driver"] for r in web.resources.device_requests] == ["x", "cdi", ""]
     assert web.resources.device_requests[1]["DeviceIDs"] == ["nvidia.com/gpu=all"]
+
+
+def test_a_remote_build_context_stays_a_url() -> None:
+    model = {"name": "p", "services": {
+        "git": {"build": {"context": "https://github.com/org/repo.git#main", "dockerfile": "Dockerfile"}},
+        "ssh": {"build": {"context": "git@github.com:org/repo.git"}},
+        "dir": {"build": {"context": "/proj/app"}}}}
+    services = bind(model, working_dir="/proj", config_files=("/proj/compose.yaml",)).services
+    builds = {name: svc.build for name, svc in services.items()}
+    assert {name: (b.context, b.remote) for name, b in builds.items() if b is not None} == {
+        "git": ("https://github.com/org/repo.git#main", True), "ssh": ("git@github.com:org/repo.git", True),
+        "dir": ("/proj/app", False)}

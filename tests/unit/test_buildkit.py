@@ -97,6 +97,12 @@ def test_an_inline_dockerfile_comes_on_stdin_with_the_real_context() -> None:
     assert line[line.index("-f") + 1] == "-" and line[-1] == "/ctx"
 
 
+def test_a_remote_context_is_handed_on_with_its_dockerfile_read_inside_it() -> None:
+    remote = Build("https://github.com/org/repo.git#main", dockerfile="sub/Dockerfile")
+    line = argv(BuildCli("docker", "classic"), "t", remote, {}, "/i", {})
+    assert line[line.index("-f") + 1] == "sub/Dockerfile" and line[-1] == "https://github.com/org/repo.git#main"
+
+
 def test_the_first_docker_on_path_that_has_buildkit_is_picked(tmp_path: Path) -> None:
     def fake_docker(directory: str, version: str, buildx: bool) -> None:
         path = tmp_path / directory / "docker"

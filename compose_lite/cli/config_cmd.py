@@ -63,8 +63,10 @@ def config(opts: GlobalOptions, selected: tuple[str, ...], fmt: str | None, quie
     # too loads without env_file in Compose, but bare `KEY` entries resolved: cl's loader does both
     # or neither, and the hash needs the second.)
     listing = services or volumes or networks or models or profiles or images
+    # (compose-go checks no consistency on the uninterpolated model)
     result = load(load_request(opts, interpolate=not no_interpolate, normalize=not no_normalize,
-                                 resolve_paths=not no_path_resolution, consistency=not no_consistency,
+                                 resolve_paths=not no_path_resolution,
+                                 consistency=not (no_consistency or no_interpolate),
                                  resolve_env_files=not (listing or no_interpolate), services=named))
     project = result.loaded
     for warning in project.warnings:

@@ -474,25 +474,26 @@ TRANSFORMS: dict[str, Converter] = {
 }
 
 _Entry = tuple[int, tuple[str, ...], Converter]  # (table order, pattern, converter)
+Buckets = dict[tuple[int, str], list[_Entry]]
 
 
-def _index(table: dict[str, Converter]) -> dict[tuple[int, str], list[_Entry]]:
+def index(table: dict[str, Converter]) -> dict[tuple[int, str], list[_Entry]]:
     """Patterns bucketed by (length, last part): each node is checked against a handful, not all."""
-    buckets: dict[tuple[int, str], list[_Entry]] = {}
+    buckets: Buckets = {}
     for order, (text, fn) in enumerate(table.items()):
         pattern = tuple(text.split("."))
         buckets.setdefault((len(pattern), pattern[-1]), []).append((order, pattern, fn))
     return buckets
 
 
-_BUCKETS = _index(TRANSFORMS)
+TABLE = index(TRANSFORMS)
 
 
-def _converter(path: tuple[str, ...]) -> Converter | None:
-    """The first TRANSFORMS entry (in table order) whose pattern matches ``path``."""
+def _converter(path: tuple[str, ...], buckets: Buckets) -> Converter | None:
+    """The first table entry (in table order) whose pattern matches ``path``."""
     if not path:
         return None
-    candidates = _BUCKETS.get((len(path), path[-1]), []) + _BUCKETS.get((len(path), "*"), [])
+    candidates = buckets.get((len(path), path[-1]), []) + buckets.get((len(path), "*"), [])
     for _, pattern, fn in sorted(candidates, key=lambda entry: entry[0]):
         if all(p in ("*", k) for p, k in zip(pattern, path, strict=True)):
             return fn
@@ -509,30 +510,33 @@ def _dotted(path: tuple[str, ...]) -> str:
 PositionLookup = Callable[[tuple[str | int, ...]], Position | None]
 
 
-def canonicalize(data: dict[str, Any], position_of: PositionLookup | None = None) -> dict[str, Any]:
-    """Return a copy of a Compose tree with every field in long syntax.
+def canonicalize(data: dict[str, Any], position_of: PositionLookup | None = None, *,
+                 table: Buckets = TABLE) -> dict[str, Any]:
+    """Return a copy of a Compose tree with every field in long syntax (``table``: another
+    converter table, as ``index`` makes it).
 
     ``!override`` values are converted inside their wrapper; ``!reset`` ones are
     left for the merge.  Raises ConfigErrors with every malformed field, each with its
     dotted path and, when ``position_of`` knows it, its file:line:col.
     """
     errors: list[ConfigError] = []
-    result = _walk(data, (), errors, position_of or (lambda _path: None))
+    result = _walk(data, (), errors, position_of or (lambda _path: None), table)
     if errors:
         raise ConfigErrors(errors)
     assert isinstance(result, dict)
     return result
 
 
-def _walk(node: Any, path: tuple[str, ...], errors: list[ConfigError], position_of: PositionLookup) -> Any:
+def _walk(node: Any, path: tuple[str, ...], errors: list[ConfigError], position_of: PositionLookup,
+          buckets: Buckets) -> Any:
     if (path and path[-1].startswith("x-")) or isinstance(node, Reset):
         return node
     if isinstance(node, Override):
-        return Override(_walk(node.value, path, errors, position_of))
+        return Override(_walk(node.value, path, errors, position_of, buckets))
     if isinstance(node, list) and any(isinstance(v, Reset | Override) for v in node):
         # a tag on one list item: `!reset` drops the item, `!override` is the item itself
         node = [v.value if isinstance(v, Override) else v for v in node if not isinstance(v, Reset)]
-    fn = _converter(path)
+    fn = _converter(path, buckets)
     if fn is not None:
         try:
             node = fn(node)
@@ -541,9 +545,9 @@ def _walk(node: Any, path: tuple[str, ...], errors: list[ConfigError], position_
             errors.append(ConfigError(_reason(err, node), path=_dotted(path), position=position_of(source)))
             return node
     if isinstance(node, dict):
-        return {k: _walk(v, (*path, str(k)), errors, position_of) for k, v in node.items()}
+        return {k: _walk(v, (*path, str(k)), errors, position_of, buckets) for k, v in node.items()}
     if isinstance(node, list):
-        return [_walk(v, (*path, str(i)), errors, position_of) for i, v in enumerate(node)]
+        return [_walk(v, (*path, str(i)), errors, position_of, buckets) for i, v in enumerate(node)]
     return node
 
 

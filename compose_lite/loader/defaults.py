@@ -26,12 +26,13 @@ def _clean_target(mount: Any) -> Any:
     return mount
 
 
-def _default_device_counts(key: str, value: Any) -> Any:
-    """A device request with neither ``count`` nor ``device_ids`` asks for all devices (-1)."""
+def _default_device_counts(key: str, value: Any, every: int | str = -1) -> Any:
+    """A device request with neither ``count`` nor ``device_ids`` asks for all devices (``every``:
+    -1 in the typed project, "all" in the raw model)."""
     def fill(devices: Any) -> Any:
         if not isinstance(devices, list):
             return devices
-        return [{**d, "count": -1} if isinstance(d, dict) and "count" not in d and "device_ids" not in d
+        return [{**d, "count": every} if isinstance(d, dict) and "count" not in d and "device_ids" not in d
                 else d for d in devices]
 
     if key == "gpus":
@@ -113,8 +114,16 @@ def set_defaults(model: dict[str, Any], *, project_name: str, working_dir: str =
     networks = dict(model.get("networks") or {})
     if uses_default and "default" not in networks:
         networks["default"] = {"ipam": {}}
-    for kind, table in (("networks", networks), ("volumes", model.get("volumes")),
-                        ("secrets", model.get("secrets")), ("configs", model.get("configs"))):
+    if networks:
+        out["networks"] = networks
+    return _named_resources(out, project_name)
+
+
+def _named_resources(model: dict[str, Any], project_name: str) -> dict[str, Any]:
+    """A resource without a name is named by its key: as is when external, else after the project."""
+    out = dict(model)
+    for kind in ("networks", "volumes", "secrets", "configs"):
+        table = model.get(kind)
         if not table:
             continue
         named = {}
@@ -125,3 +134,80 @@ def set_defaults(model: dict[str, Any], *, project_name: str, working_dir: str =
             named[key] = res
         out[kind] = named
     return out
+
+
+def _without_bare_args(args: Any) -> Any:
+    """Build args without a value are dropped: compose-go resolves them against an environment that
+    is empty on this path."""
+    if isinstance(args, list):
+        return [a for a in args if not isinstance(a, str) or "=" in a]
+    if isinstance(args, dict):
+        return {k: v for k, v in args.items() if v is not None}
+    return args
+
+
+# compose-go's Normalize: the services a service names are its dependencies, restarted with it
+# except for volumes_from; the first to name one decides.
+_IMPLIED_BY_NAMESPACE = ("network_mode", "ipc", "pid", "uts", "cgroup")
+
+
+def _raw_implicit_dependencies(service: dict[str, Any]) -> dict[str, Any]:
+    implied: dict[str, dict[str, Any]] = {}
+    for link in service.get("links") or []:
+        implied.setdefault(str(link).split(":")[0] if str(link).count(":") == 1 else str(link),
+                           {**STARTED, "restart": True})
+    for key in _IMPLIED_BY_NAMESPACE:
+        value = service.get(key)
+        if isinstance(value, str) and value.startswith("service:"):
+            implied.setdefault(value[8:], {**STARTED, "restart": True})
+    for ref in service.get("volumes_from") or []:
+        if not str(ref).startswith("container:"):
+            implied.setdefault(str(ref).split(":")[0], {**STARTED, "restart": False})
+    declared = service.get("depends_on") or {}
+    return {**implied, **{name: {**STARTED, **(dep or {})} for name, dep in declared.items()}}
+
+
+def _raw_service(svc: dict[str, Any], working_dir: str) -> dict[str, Any]:
+    """One service as compose-go's SetDefaultValues and Normalize leave the uninterpolated model."""
+    out = dict(svc)
+    build = out.get("build")
+    if isinstance(build, dict):
+        build = {**build, "context": build.get("context") or working_dir}
+        if build.get("dockerfile") is None and build.get("dockerfile_inline") is None:
+            build["dockerfile"] = "Dockerfile"
+        if "args" in build:
+            build["args"] = _without_bare_args(build["args"])
+        out["build"] = build
+    if out.get("pull_policy") == "if_not_present":
+        out["pull_policy"] = "missing"
+    if isinstance(out.get("ports"), list):
+        out["ports"] = [{"mode": "ingress", "protocol": "tcp", **p} if isinstance(p, dict) else p
+                        for p in out["ports"]]
+    if isinstance(out.get("secrets"), list):
+        out["secrets"] = [{"target": f"/run/secrets/{s.get('source')}", **s} if isinstance(s, dict) else s
+                          for s in out["secrets"]]
+    if isinstance(out.get("volumes"), list):
+        out["volumes"] = [_clean_target(v) for v in out["volumes"]]
+    for key in ("deploy", "gpus"):
+        if out.get(key):
+            out[key] = _default_device_counts(key, out[key], "all")
+    depends_on = _raw_implicit_dependencies(out)
+    if depends_on:
+        out["depends_on"] = depends_on
+    if "provider" not in out and "network_mode" not in out and not out.get("networks"):
+        out["networks"] = {"default": None}
+    return out
+
+
+def set_raw_defaults(model: dict[str, Any], *, project_name: str, working_dir: str = ".") -> dict[str, Any]:
+    """What compose-go fills in the model it does not interpolate (``config --no-interpolate``):
+    its SetDefaultValues, then Normalize; resources named after their key."""
+    services = {name: _raw_service(svc, working_dir)
+                for name, svc in (model.get("services") or {}).items()}
+    out = {**model, "services": services}
+    networks = dict(model.get("networks") or {})
+    if "default" not in networks and any("default" in (s.get("networks") or {}) for s in services.values()):
+        networks["default"] = None
+    if networks:
+        out["networks"] = networks
+    return _named_resources(out, project_name)

@@ -27,6 +27,7 @@ from compose_lite.loader.include import IncludeEntry, apply_include
 from compose_lite.loader.parse import Document, nearest_position, parse_yaml_all
 from compose_lite.loader.paths import format_path
 from compose_lite.loader.profiles import split_by_profiles, with_named_enabled
+from compose_lite.loader.raw_canonical import RAW_TABLE
 from compose_lite.loader.request import LoadedProject, LoadRequest
 from compose_lite.loader.selection import without_unused_resources
 from compose_lite.loader.suggest import did_you_mean
@@ -80,7 +81,10 @@ def load(request: LoadRequest) -> LoadedProject:
         ))
     services = model.get("services") or {}
     profiles = with_named_enabled(services, source.profiles, request.services)
-    enabled, disabled = split_by_profiles(services, profiles)
+    # Uninterpolated, Compose prints its raw model (LoadModel): no profiles applied, unused
+    # resources and zero values kept
+    raw = not request.interpolate
+    enabled, disabled = (services, {}) if raw else split_by_profiles(services, profiles)
     model = {"name": name, **{k: v for k, v in model.items() if k != "name"}, "services": enabled}
     errors: list[ConfigError] = []
     if request.normalize:
@@ -89,16 +93,18 @@ def load(request: LoadRequest) -> LoadedProject:
                 svc_name: _resolve_environment(session, svc, svc_name, errors)
                 for svc_name, svc in enabled.items()
             }
-        model = defaults.set_defaults(
-            model, project_name=name, working_dir=source.working_dir if request.resolve_paths else ".")
+        working_dir = source.working_dir if request.resolve_paths else "."
+        model = defaults.set_defaults(model, project_name=name, working_dir=working_dir) if not raw \
+            else defaults.set_raw_defaults(model, project_name=name, working_dir=working_dir)
     if request.consistency:  # compose-go's checkConsistency: references and cycles are part of it
         errors.extend(check_references(model, disabled, session.positions))
         errors.extend(_with_position(e, session.positions) for e in check_consistency(model, disabled))
     if errors:
         raise ConfigErrors(errors)
-    if request.normalize and not request.all_resources:
+    if request.normalize and not request.all_resources and not raw:
         model = without_unused_resources(model)
-    model = drop_zero_values(model)
+    if not raw:
+        model = drop_zero_values(model)
     return LoadedProject(
         name=name,
         working_dir=source.working_dir,
@@ -203,7 +209,9 @@ def _load_file(
         raise ConfigErrors(errors)
     if positions is not None:
         positions.update(file_positions)
-    data = canonical.canonicalize(data, lambda path: nearest_position(file_positions, path))
+    # uninterpolated, only compose-go's own transformers apply (it prints that raw model)
+    table = canonical.TABLE if request.interpolate else RAW_TABLE
+    data = canonical.canonicalize(data, lambda path: nearest_position(file_positions, path), table=table)
     if request.resolve_paths:
         data = resolve.resolve_paths(data, base_dir=base_dir, home=session.environment.get("HOME"))
     data = apply_extends(

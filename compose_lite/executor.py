@@ -131,7 +131,7 @@ def _run(ops: Mapping[str, Operation], runner: _Runner, limit: int) -> Result:
                 if err is None:
                     sorter.done(op_id)
                 elif isinstance(err, ComposeLiteError) and _optional(ops[op_id]):
-                    runner.warn(f"optional dependency {ops[op_id].target} failed: {err.message}; continuing")
+                    runner.warn(f"optional {err.message}; its dependents go on")
                     sorter.done(op_id)
                 elif failure is None:
                     failure = err if isinstance(err, ComposeLiteError) else EngineError(f"{op_id}: {err!r}")

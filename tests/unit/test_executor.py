@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import threading
 from dataclasses import replace
 
@@ -12,7 +13,7 @@ from compose_lite.clock import FakeClock
 from compose_lite.engine.fake import FakeEngine
 from compose_lite.errors import EngineError, OperationFailedError
 from compose_lite.model import Condition, DependsOn, Healthcheck, Network, Project, Service, ServiceNetwork
-from compose_lite.output import QuietReporter
+from compose_lite.output import PlainReporter, QuietReporter
 from compose_lite.state import ContainerState
 
 NET = (ServiceNetwork("default"),)
@@ -75,9 +76,13 @@ def test_completed_successfully_gates_the_dependent() -> None:
 def test_optional_dependency_failure_is_a_warning() -> None:
     engine = FakeEngine(images={"img": "sha256:1"})
     engine.states["p-db-1"] = [ContainerState("running", "unhealthy")]
-    outcome = up(engine, project(required=False))
+    shown = io.StringIO()
+    outcome = app.up(project(required=False), engine, app.UpRequest(), PlainReporter(shown), environ={},
+                     clock=FakeClock())
     assert "p-web-1" in {c.name for c in engine.containers.values()}
     assert outcome.containers["web"]
+    warning = "warning: optional dependency db failed: container p-db-1 is unhealthy; its dependents go on"
+    assert warning in shown.getvalue().splitlines()
 
 
 def test_container_ids_are_in_replica_order() -> None:

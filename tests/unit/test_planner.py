@@ -115,6 +115,25 @@ wait for back: service_started
 keep p-front-1"""
 
 
+def test_a_dependent_that_does_not_require_its_dependency_waits_on_its_own() -> None:
+    """Its wait fails as a warning, not for the dependents that require the same condition."""
+    from compose_lite.operations import AwaitCondition
+    from compose_lite.planner import Desired, UpOptions, plan_up
+    from compose_lite.state import ObservedState
+
+    project = stack()
+    optional = replace(project.services["back"], name="opt",
+                       depends_on=(DependsOn("db", Condition.HEALTHY, required=False),))
+    project = replace(project, services={**project.services, "opt": optional})
+    desired = Desired(project, {s: project.services[s].image or "" for s in project.services}, {}, "/w")
+    ops = plan_up(desired, ObservedState(), UpOptions(frozenset(project.services))).operations
+    waits = {op.id: op.required for op in ops.values() if isinstance(op, AwaitCondition)}
+    assert waits == {"await:db:service_healthy": True, "await:db:service_healthy:optional": False,
+                     "await:back:service_started": True}
+    assert "await:db:service_healthy:optional" in ops["start:p-opt-1"].deps
+    assert "await:db:service_healthy" not in ops["start:p-opt-1"].deps
+
+
 def test_root_change_without_restart_flag_keeps_dependents(engine: FakeEngine) -> None:
     up(engine, stack())
     plan = dry(engine, stack(db_image="db-img2")).splitlines()

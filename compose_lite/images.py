@@ -223,7 +223,7 @@ def pull(project: Project, engine: Engine, services: tuple[str, ...], reporter: 
             continue
         assert svc.image is not None  # _why_skip skips a service without one
         pulling[svc.image] = name
-        reporter.event("Image", svc.image, "Pulling")
+        reporter.event("Image", name, "Pulling")  # the service named, as Compose names it
         try:
             engine.pull_image(svc.image, svc.platform)
         except ComposeLiteError as err:
@@ -235,7 +235,7 @@ def pull(project: Project, engine: Engine, services: tuple[str, ...], reporter: 
             if svc.build is not None:
                 must_build.append(name)
             continue
-        reporter.event("Image", svc.image, "Pulled", done=True)
+        reporter.event("Image", name, "Pulled", done=True)
         pulled.append(svc.image)
     if must_build:
         reporter.warning("Some service image(s) must be built from source by running:\n"

@@ -91,6 +91,7 @@ def test_pull_skips_as_compose_does_and_says_why() -> None:
         " Image here  Skipped - Image is already present locally 0.0s",
         " Image never  Skipped 0.0s",
         " Image second  Skipped - Image is already being pulled by first 0.0s"]
+    assert " Image first  Pulling" in out.getvalue().splitlines()
     always = images.pull(project, engine, ("here",), PlainReporter(io.StringIO()), policy="always")
     assert always == ["reg/h:1"]
 

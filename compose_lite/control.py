@@ -109,15 +109,12 @@ def _with_conditions(project: Project, found: Mapping[str, list[ObservedContaine
                 continue
             if dep.condition == Condition.STARTED:
                 continue
-            await_id = f"await:{dep.service}:{dep.condition.value}"
-            prior = ops.get(await_id)
             acted_on = {steps.operations[i].target for i in by_service.get(dep.service, ())}
-            ops[await_id] = AwaitCondition(
-                id=await_id, target=dep.service, cause=dep.condition.value, service=dep.service,
-                deps=frozenset(by_service.get(dep.service, ())), condition=dep.condition,
-                required=dep.required or (isinstance(prior, AwaitCondition) and prior.required),
-                present=tuple(c for c in found[dep.service] if c.name not in acted_on))
-            waits.add(await_id)
+            wait = AwaitCondition.on(dep.service, dep.condition, required=dep.required,
+                                     deps=frozenset(by_service.get(dep.service, ())),
+                                     present=tuple(c for c in found[dep.service] if c.name not in acted_on))
+            ops[wait.id] = wait
+            waits.add(wait.id)
         for op_id in op_ids:
             ops[op_id] = replace(ops[op_id], deps=ops[op_id].deps | waits)
     return Plan(ops)

@@ -176,6 +176,15 @@ class AwaitCondition(Operation):
     required: bool = True  # False: a failure is a warning and the dependents go on
     present: tuple[ObservedContainer, ...] = ()  # the dependency's containers no operation here acts on
 
+    @classmethod
+    def on(cls, service: str, condition: Condition, *, required: bool, deps: frozenset[str],
+           present: tuple[ObservedContainer, ...] = ()) -> AwaitCondition:
+        """The wait for ``service``'s condition, one per kind of link: an optional one's failure is a
+        warning for its own dependents, while those that require the dependency fail."""
+        kind = "" if required else ":optional"
+        return cls(id=f"await:{service}:{condition.value}{kind}", target=service, cause=condition.value,
+                   deps=deps, service=service, condition=condition, required=required, present=present)
+
 
 @dataclass(frozen=True, kw_only=True)
 class AwaitReady(Operation):

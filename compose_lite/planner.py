@@ -319,13 +319,9 @@ def _wire_dependencies(project: Project, selected: list[str], service_ops: dict[
                 continue
             if all(_holds(ops[i], condition) for i in service_ops[dep]):
                 continue  # observed just now: nothing to wait for
-            # One wait per kind of link: an optional one's failure is a warning for its dependents
-            # only, while those that require the dependency fail.
-            await_id = f"await:{dep}:{condition.value}" + ("" if required else ":optional")
-            ops[await_id] = AwaitCondition(
-                id=await_id, target=dep, cause=condition.value, deps=frozenset(service_ops[dep]), service=dep,
-                condition=condition, required=required)
-            waits.add(await_id)
+            wait = AwaitCondition.on(dep, condition, required=required, deps=frozenset(service_ops[dep]))
+            ops[wait.id] = wait
+            waits.add(wait.id)
         split = bool(waits) and options.start and not svc.service_refs()
         for index, op_id in enumerate(service_ops[name]):
             op = ops[op_id]

@@ -35,8 +35,8 @@ def parse_scale(values: tuple[str, ...]) -> dict[str, int]:
 
 def _check_flags(*, detach: bool, wait: bool, watch: bool, build: bool, no_build: bool, force_recreate: bool,
                  no_recreate: bool, always_recreate_deps: bool, renew_anon_volumes: bool,
-                 attached: Mapping[str, Any]) -> None:
-    """The flag combinations Compose refuses, in its order and words."""
+                 attached: Mapping[str, Any]) -> bool | None:
+    """The flag combinations Compose refuses, in its order and words; what --build/--no-build ask."""
     abort_on_failure = bool(attached.get("abort_on_container_failure"))
     # --exit-code-from implies --abort-on-container-exit, unless it came with --abort-on-container-failure
     abort_on_exit = bool(attached.get("abort_on_container_exit")
@@ -47,7 +47,7 @@ def _check_flags(*, detach: bool, wait: bool, watch: bool, build: bool, no_build
     if wait and (abort_on_exit or attach_asked):
         raise ConfigError("--wait cannot be combined with --abort-on-container-exit, --attach or "
                           "--attach-dependencies")
-    build_choice(build, no_build)
+    building = build_choice(build, no_build)
     if (detach or wait) and (abort_on_exit or abort_on_failure or attach_asked or watch):
         raise ConfigError(f"--{'wait' if wait else 'detach'} cannot be combined with "
                           "--abort-on-container-exit, --abort-on-container-failure, --attach, "
@@ -59,6 +59,7 @@ def _check_flags(*, detach: bool, wait: bool, watch: bool, build: bool, no_build
             raise ConfigError(f"{pair} are incompatible")
     if no_build and watch:
         raise ConfigError("--no-build and --watch are incompatible")
+    return building
 
 
 @click.command("up")
@@ -105,15 +106,15 @@ def up(opts: GlobalOptions, services: tuple[str, ...], detach: bool, wait: bool,
     dry_run = dry_run or opts.dry_run
     if menu:
         click.echo("warning: cl has no interactive menu; --menu changes nothing", err=True)
-    _check_flags(detach=detach, wait=wait, watch=watch, build=build, no_build=no_build,
-                 force_recreate=force_recreate, no_recreate=no_recreate,
-                 always_recreate_deps=always_recreate_deps, renew_anon_volumes=renew_anon_volumes,
-                 attached=attach_flags)
+    building = _check_flags(detach=detach, wait=wait, watch=watch, build=build, no_build=no_build,
+                            force_recreate=force_recreate, no_recreate=no_recreate,
+                            always_recreate_deps=always_recreate_deps, renew_anon_volumes=renew_anon_volumes,
+                            attached=attach_flags)
     request = app.UpRequest(
         services=services, no_deps=no_deps, force_recreate=force_recreate, no_recreate=no_recreate,
         always_recreate_deps=always_recreate_deps, no_start=no_start, scale=parse_scale(scale),
         remove_orphans=remove_orphans, renew_anon_volumes=renew_anon_volumes, wait=wait,
-        wait_timeout=wait_timeout, build=build_choice(build, no_build), pull=pull,
+        wait_timeout=wait_timeout, build=building, pull=pull,
         dry_run=dry_run, timeout=timeout, quiet_pull=quiet_pull, quiet_build=quiet_build)
     project = load_project(opts, services=services)
     ignore_orphans = env_flag(project.environment, "COMPOSE_IGNORE_ORPHANS")  # the .env file may say so
